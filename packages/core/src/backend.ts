@@ -1,0 +1,228 @@
+import type { Shape } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/*
+ * The Backend interface: every kernel the layers need, forward and backward.
+ * Layouts follow TensorFlow.js/Keras: images NHWC, conv filters
+ * [kh, kw, inChannels, outChannels], features on the last axis.
+ *
+ * Kernels trust their arguments: the validated entry points are the functions
+ * of `createOps` (ops.ts). Kernels return fresh tensors and never mutate their
+ * inputs, except the in-place optimizer updates, which say so.
+ */
+
+export type Padding = 'same' | 'valid';
+
+export interface MatMulOptions {
+  /** Use A^T: a is [k, m] instead of [m, k]. Default false. */
+  transposeA?: boolean;
+  /** Use B^T: b is [n, k] instead of [k, n]. Default false. */
+  transposeB?: boolean;
+}
+
+export interface Conv2DOptions {
+  /** [strideH, strideW]. */
+  strides: readonly [number, number];
+  /** 'same' pads as TensorFlow does (SAME_UPPER: an odd extra row/column goes bottom/right). */
+  padding: Padding;
+  /** [dilationH, dilationW]. */
+  dilations: readonly [number, number];
+}
+
+export interface BatchNormTrainingOptions {
+  /** Added to the variance before the square root. Keras default 1e-3. */
+  epsilon: number;
+}
+
+/** What batch-norm training returns: the output and what backward and the moving averages need. */
+export interface BatchNormTrainingResult {
+  y: Tensor;
+  /** Per-channel batch mean, shape [C]. */
+  mean: Tensor;
+  /** Per-channel biased batch variance (divided by N, as Keras and TF.js), shape [C]. */
+  variance: Tensor;
+  /** 1 / sqrt(variance + epsilon), shape [C]. */
+  invStd: Tensor;
+}
+
+export interface BatchNormInferenceParams {
+  mean: Tensor;
+  variance: Tensor;
+  gamma: Tensor;
+  beta: Tensor;
+  epsilon: number;
+}
+
+export interface BatchNormBackwardParams {
+  /** The forward input. */
+  x: Tensor;
+  gamma: Tensor;
+  /** From the forward pass: batch mean and inverse standard deviation, shape [C]. */
+  mean: Tensor;
+  invStd: Tensor;
+}
+
+export interface BatchNormGradients {
+  dx: Tensor;
+  dgamma: Tensor;
+  dbeta: Tensor;
+}
+
+export interface MaxPoolOptions {
+  poolSize: readonly [number, number];
+  strides: readonly [number, number];
+  /** 'same' windows ignore the padded positions (they never win). */
+  padding: Padding;
+}
+
+export interface MaxPoolResult {
+  y: Tensor;
+  /** For every output element, the flat index into x of its maximum (first one on ties). */
+  argmax: Int32Array;
+}
+
+export interface DropoutOptions {
+  /** Fraction of units dropped, in [0, 1). */
+  rate: number;
+  seed: number;
+}
+
+export interface DropoutResult {
+  y: Tensor;
+  /** 0 for dropped units, 1 / (1 - rate) for kept ones (inverted dropout); dx = dy * mask. */
+  mask: Tensor;
+}
+
+export interface SoftmaxCrossEntropyResult {
+  /** Per-row loss -sum(labels * log softmax(logits)), shape [rows]. */
+  loss: Tensor;
+  /** d loss_row / d logits = softmax * sum(labels) - labels, same shape as logits. */
+  dlogits: Tensor;
+}
+
+export interface SgdOptions {
+  learningRate: number;
+  /** 0 for plain SGD. */
+  momentum: number;
+  nesterov: boolean;
+}
+
+export interface AdamOptions {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1-based step count, for the bias correction. */
+  step: number;
+}
+
+export interface ReduceOptions {
+  /** Axes to reduce; all axes when omitted. */
+  axes?: readonly number[];
+  /** Keep reduced axes as size 1. Default false. */
+  keepDims?: boolean;
+}
+
+/** What a backend says about itself (shown by `listBackends()` and `batchwise backends`). */
+export interface BackendInfo {
+  name: string;
+  /** Threads used by kernels (1 for single-threaded backends). */
+  threads: number;
+  /** SIMD level in use, e.g. 'avx512', 'avx2', 'scalar'. */
+  simd: string;
+  [key: string]: string | number | boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+  info(): BackendInfo;
+
+  // Dense algebra
+  matMul(a: Tensor, b: Tensor, options?: MatMulOptions): Tensor;
+  transpose(x: Tensor, perm: readonly number[]): Tensor;
+
+  // Convolution (NHWC, filter HWIO)
+  conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor;
+  conv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, options: Conv2DOptions): Tensor;
+  conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, options: Conv2DOptions): Tensor;
+
+  // Batch normalization over every axis but the last
+  batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, options: BatchNormTrainingOptions): BatchNormTrainingResult;
+  batchNormInference(x: Tensor, params: BatchNormInferenceParams): Tensor;
+  batchNormBackward(dy: Tensor, params: BatchNormBackwardParams): BatchNormGradients;
+
+  // Pooling (NHWC)
+  maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult;
+  maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor;
+
+  // Bias on the last axis
+  biasAdd(x: Tensor, bias: Tensor): Tensor;
+  /** Sum of dy over every axis but the last, shape [C]. */
+  biasGrad(dy: Tensor): Tensor;
+
+  // Activations; backward takes the forward output y
+  relu(x: Tensor): Tensor;
+  reluBackward(dy: Tensor, y: Tensor): Tensor;
+  sigmoid(x: Tensor): Tensor;
+  sigmoidBackward(dy: Tensor, y: Tensor): Tensor;
+  tanh(x: Tensor): Tensor;
+  tanhBackward(dy: Tensor, y: Tensor): Tensor;
+  /** Softmax over the last axis. */
+  softmax(x: Tensor): Tensor;
+  softmaxBackward(dy: Tensor, y: Tensor): Tensor;
+
+  // Dropout
+  dropout(x: Tensor, options: DropoutOptions): DropoutResult;
+  dropoutBackward(dy: Tensor, mask: Tensor): Tensor;
+
+  // Elementwise: binary ops take two tensors of the same shape
+  add(a: Tensor, b: Tensor): Tensor;
+  sub(a: Tensor, b: Tensor): Tensor;
+  mul(a: Tensor, b: Tensor): Tensor;
+  div(a: Tensor, b: Tensor): Tensor;
+  maximum(a: Tensor, b: Tensor): Tensor;
+  minimum(a: Tensor, b: Tensor): Tensor;
+  addScalar(x: Tensor, s: number): Tensor;
+  mulScalar(x: Tensor, s: number): Tensor;
+  neg(x: Tensor): Tensor;
+  abs(x: Tensor): Tensor;
+  exp(x: Tensor): Tensor;
+  log(x: Tensor): Tensor;
+  sqrt(x: Tensor): Tensor;
+  square(x: Tensor): Tensor;
+  clip(x: Tensor, min: number, max: number): Tensor;
+
+  // Reductions (accumulate in float64)
+  sum(x: Tensor, options?: ReduceOptions): Tensor;
+  mean(x: Tensor, options?: ReduceOptions): Tensor;
+  max(x: Tensor, options?: ReduceOptions): Tensor;
+  /** Index of the maximum along the last axis (first on ties), as float values; shape drops the last axis. */
+  argMax(x: Tensor): Tensor;
+
+  // Losses
+  softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult;
+
+  // In-place optimizer updates: mutate param and the state tensors
+  /** Keras SGD: v = momentum*v - lr*g; w += v (Nesterov: w += momentum*v - lr*g). velocity may be null when momentum is 0. */
+  sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, options: SgdOptions): void;
+  /** Keras/TF.js Adam: m,v moments; w -= lr*sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps). */
+  adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void;
+}
+
+/** Names of every kernel of the interface, for conformance tables and the registry. */
+export const KERNEL_NAMES = [
+  'matMul', 'transpose',
+  'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter',
+  'batchNormTraining', 'batchNormInference', 'batchNormBackward',
+  'maxPool', 'maxPoolBackward',
+  'biasAdd', 'biasGrad',
+  'relu', 'reluBackward', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'softmax', 'softmaxBackward',
+  'dropout', 'dropoutBackward',
+  'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'addScalar', 'mulScalar',
+  'neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'clip',
+  'sum', 'mean', 'max', 'argMax',
+  'softmaxCrossEntropy',
+  'sgdUpdate', 'adamUpdate',
+] as const satisfies readonly Exclude<keyof Backend, 'name' | 'info'>[];
+
+export type KernelName = (typeof KERNEL_NAMES)[number];

@@ -1,0 +1,91 @@
+import { ShapeError } from './errors.js';
+import { formatShape, type Shape } from './shape.js';
+import type { Conv2DOptions, MaxPoolOptions, Padding } from './backend.js';
+
+/** Everything a conv2d or pooling loop needs, derived once from shapes and options. */
+export interface WindowGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+  padBottom: number;
+  padRight: number;
+}
+
+export interface Conv2DGeometry extends WindowGeometry {
+  outChannels: number;
+}
+
+/**
+ * Output size and padding along one axis. 'same' follows TensorFlow
+ * (SAME_UPPER): out = ceil(in / stride), and an odd total padding puts the
+ * extra row or column at the end.
+ */
+export function windowAxis(inSize: number, kernel: number, stride: number, dilation: number, padding: Padding) {
+  const effective = (kernel - 1) * dilation + 1;
+  if (padding === 'valid') {
+    const out = inSize >= effective ? Math.floor((inSize - effective) / stride) + 1 : 0;
+    return { out, padBefore: 0, padAfter: 0 };
+  }
+  const out = Math.ceil(inSize / stride);
+  const total = Math.max((out - 1) * stride + effective - inSize, 0);
+  const padBefore = Math.floor(total / 2);
+  return { out, padBefore, padAfter: total - padBefore };
+}
+
+function windowGeometry(
+  fn: string,
+  inputShape: Shape,
+  kernel: readonly [number, number],
+  strides: readonly [number, number],
+  dilations: readonly [number, number],
+  padding: Padding,
+): WindowGeometry {
+  const [batch, inHeight, inWidth, inChannels] = inputShape;
+  const h = windowAxis(inHeight, kernel[0], strides[0], dilations[0], padding);
+  const w = windowAxis(inWidth, kernel[1], strides[1], dilations[1], padding);
+  if (h.out < 1 || w.out < 1) {
+    throw new ShapeError(
+      `${fn}: window ${formatShape(kernel)} (dilation ${formatShape(dilations)}) does not fit input ${formatShape(inputShape)} with '${padding}' padding.`,
+    );
+  }
+  return {
+    batch, inHeight, inWidth, inChannels,
+    outHeight: h.out, outWidth: w.out,
+    kernelHeight: kernel[0], kernelWidth: kernel[1],
+    strideHeight: strides[0], strideWidth: strides[1],
+    dilationHeight: dilations[0], dilationWidth: dilations[1],
+    padTop: h.padBefore, padBottom: h.padAfter, padLeft: w.padBefore, padRight: w.padAfter,
+  };
+}
+
+/** Geometry of an NHWC conv with an HWIO filter. */
+export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: Conv2DOptions): Conv2DGeometry {
+  const g = windowGeometry('conv2d', inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding);
+  return { ...g, outChannels: filterShape[3] };
+}
+
+export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options: Conv2DOptions): number[] {
+  const g = conv2dGeometry(inputShape, filterShape, options);
+  return [g.batch, g.outHeight, g.outWidth, g.outChannels];
+}
+
+/** Geometry of NHWC max pooling (no dilation). */
+export function poolGeometry(inputShape: Shape, options: MaxPoolOptions): WindowGeometry {
+  return windowGeometry('maxPool', inputShape, options.poolSize, options.strides, [1, 1], options.padding);
+}
+
+export function poolOutputShape(inputShape: Shape, options: MaxPoolOptions): number[] {
+  const g = poolGeometry(inputShape, options);
+  return [g.batch, g.outHeight, g.outWidth, g.inChannels];
+}

@@ -1,0 +1,95 @@
+import { KERNEL_NAMES, type Backend, type KernelName } from './backend.js';
+import { getBackend } from './registry.js';
+import { validateBatchNormBackward, validateBatchNormInference, validateBatchNormTraining } from './validate/batch-norm.js';
+import { validateConv2d, validateConv2dBackpropFilter, validateConv2dBackpropInput } from './validate/conv.js';
+import {
+  validateActivationBackward,
+  validateBiasAdd,
+  validateBiasGrad,
+  validateBinary,
+  validateClip,
+  validateDropout,
+  validateDropoutBackward,
+  validateScalarOp,
+  validateSoftmax,
+  validateUnary,
+} from './validate/elementwise.js';
+import { validateMatMul, validateTranspose } from './validate/linear.js';
+import { validateMaxPool, validateMaxPoolBackward } from './validate/pooling.js';
+import { validateArgMax, validateReduce } from './validate/reduce.js';
+import { validateAdamUpdate, validateSgdUpdate, validateSoftmaxCrossEntropy } from './validate/training.js';
+
+/** The validated kernel entry points: the same signatures as `Backend`. */
+export type Ops = Pick<Backend, KernelName>;
+
+type Validators = { [K in KernelName]: (...args: Parameters<Backend[K]>) => void };
+
+/** One argument check per kernel; kernels themselves trust their input. */
+export const KERNEL_VALIDATORS: Validators = {
+  matMul: validateMatMul,
+  transpose: validateTranspose,
+  conv2d: validateConv2d,
+  conv2dBackpropInput: validateConv2dBackpropInput,
+  conv2dBackpropFilter: validateConv2dBackpropFilter,
+  batchNormTraining: validateBatchNormTraining,
+  batchNormInference: validateBatchNormInference,
+  batchNormBackward: validateBatchNormBackward,
+  maxPool: validateMaxPool,
+  maxPoolBackward: validateMaxPoolBackward,
+  biasAdd: validateBiasAdd,
+  biasGrad: validateBiasGrad,
+  relu: (x) => validateUnary('relu', x),
+  reluBackward: (dy, y) => validateActivationBackward('reluBackward', dy, y),
+  sigmoid: (x) => validateUnary('sigmoid', x),
+  sigmoidBackward: (dy, y) => validateActivationBackward('sigmoidBackward', dy, y),
+  tanh: (x) => validateUnary('tanh', x),
+  tanhBackward: (dy, y) => validateActivationBackward('tanhBackward', dy, y),
+  softmax: (x) => validateSoftmax('softmax', x),
+  softmaxBackward: (dy, y) => validateActivationBackward('softmaxBackward', dy, y),
+  dropout: validateDropout,
+  dropoutBackward: validateDropoutBackward,
+  add: (a, b) => validateBinary('add', a, b),
+  sub: (a, b) => validateBinary('sub', a, b),
+  mul: (a, b) => validateBinary('mul', a, b),
+  div: (a, b) => validateBinary('div', a, b),
+  maximum: (a, b) => validateBinary('maximum', a, b),
+  minimum: (a, b) => validateBinary('minimum', a, b),
+  addScalar: (x, s) => validateScalarOp('addScalar', x, s),
+  mulScalar: (x, s) => validateScalarOp('mulScalar', x, s),
+  neg: (x) => validateUnary('neg', x),
+  abs: (x) => validateUnary('abs', x),
+  exp: (x) => validateUnary('exp', x),
+  log: (x) => validateUnary('log', x),
+  sqrt: (x) => validateUnary('sqrt', x),
+  square: (x) => validateUnary('square', x),
+  clip: validateClip,
+  sum: (x, o) => validateReduce('sum', x, o),
+  mean: (x, o) => validateReduce('mean', x, o),
+  max: (x, o) => validateReduce('max', x, o),
+  argMax: validateArgMax,
+  softmaxCrossEntropy: validateSoftmaxCrossEntropy,
+  sgdUpdate: validateSgdUpdate,
+  adamUpdate: validateAdamUpdate,
+};
+
+/**
+ * Validated kernels bound to one backend, or to a function that picks one at
+ * each call (the default `ops` follows `setBackend`). Each call checks its
+ * arguments, then runs the backend's kernel.
+ */
+export function createOps(source: Backend | (() => Backend)): Ops {
+  const pick = typeof source === 'function' ? source : () => source;
+  const ops: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const validate = KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
+    ops[name] = (...args: unknown[]) => {
+      validate(...args);
+      const backend = pick();
+      return (backend[name] as (...a: unknown[]) => unknown).apply(backend, args);
+    };
+  }
+  return ops as unknown as Ops;
+}
+
+/** Validated kernels on the active backend (`getBackend()` at each call). */
+export const ops: Ops = createOps(getBackend);

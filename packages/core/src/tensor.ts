@@ -1,0 +1,134 @@
+import { InvalidArgumentError, ShapeError } from './errors.js';
+import { Random } from './random.js';
+import { formatShape, sizeOf, type Shape } from './shape.js';
+
+/**
+ * A dense float32 tensor: contiguous row-major data plus a shape. Images are
+ * NHWC and conv filters `[kh, kw, inChannels, outChannels]`, the layouts of
+ * TensorFlow.js and Keras. Backends read and write `data` directly, so the
+ * same tensor works on every backend without copies.
+ */
+export class Tensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  readonly size: number;
+
+  constructor(data: Float32Array, shape: Shape) {
+    if (!(data instanceof Float32Array)) {
+      throw new InvalidArgumentError(`Tensor: data must be a Float32Array, received ${data === null ? 'null' : typeof data}.`);
+    }
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) {
+        throw new ShapeError(`Tensor: shape must hold non-negative integers, received ${formatShape(shape)}.`);
+      }
+    }
+    const size = sizeOf(shape);
+    if (data.length !== size) {
+      throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${data.length}.`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.size = size;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A tensor sharing this data under another shape of the same size; -1 infers one dimension. */
+  reshape(shape: Shape): Tensor {
+    const resolved = [...shape];
+    const infer = resolved.indexOf(-1);
+    if (infer >= 0) {
+      const known = resolved.reduce((p, d, i) => (i === infer ? p : p * d), 1);
+      resolved[infer] = known === 0 ? 0 : this.size / known;
+    }
+    if (sizeOf(resolved) !== this.size || !resolved.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ShapeError(`reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)}.`);
+    }
+    return new Tensor(this.data, resolved);
+  }
+
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  /** Nested arrays, for printing and tests. */
+  toArray(): unknown {
+    const build = (offset: number, axis: number): unknown => {
+      if (axis === this.rank) return this.data[offset];
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(offset + i * stride, axis + 1));
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return `Tensor${formatShape(this.shape)}`;
+  }
+}
+
+/** Wraps a Float32Array (no copy) as a tensor. */
+export function makeTensor(data: Float32Array, shape: Shape): Tensor {
+  return new Tensor(data, shape);
+}
+
+/** Builds a tensor from numbers (flat, with a shape) or nested arrays (shape inferred). */
+export function tensor(values: ArrayLike<number> | unknown[], shape?: Shape): Tensor {
+  if (shape === undefined) {
+    const inferred: number[] = [];
+    let probe: unknown = values;
+    while (Array.isArray(probe)) {
+      inferred.push(probe.length);
+      probe = probe[0];
+    }
+    const flat = Array.isArray(values) ? (values as unknown[]).flat(Infinity) : Array.from(values as ArrayLike<number>);
+    if (!flat.every((v) => typeof v === 'number')) {
+      throw new InvalidArgumentError('tensor: values must be numbers or nested arrays of numbers.');
+    }
+    if (!Array.isArray(values)) inferred.splice(0, inferred.length, flat.length);
+    return new Tensor(Float32Array.from(flat as number[]), inferred);
+  }
+  const data = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+  return new Tensor(data, shape);
+}
+
+export function zeros(shape: Shape): Tensor {
+  return new Tensor(new Float32Array(sizeOf(shape)), shape);
+}
+
+export function ones(shape: Shape): Tensor {
+  return fill(shape, 1);
+}
+
+export function fill(shape: Shape, value: number): Tensor {
+  return new Tensor(new Float32Array(sizeOf(shape)).fill(value), shape);
+}
+
+export interface RandomNormalOptions {
+  mean?: number;
+  stddev?: number;
+  seed: number;
+}
+
+/** Normal samples; the seed is required so every result can be reproduced. */
+export function randomNormal(shape: Shape, { mean = 0, stddev = 1, seed }: RandomNormalOptions): Tensor {
+  const rng = new Random(seed);
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal(mean, stddev);
+  return new Tensor(data, shape);
+}
+
+export interface RandomUniformOptions {
+  minval?: number;
+  maxval?: number;
+  seed: number;
+}
+
+/** Uniform samples in [minval, maxval); seeded like every random helper. */
+export function randomUniform(shape: Shape, { minval = 0, maxval = 1, seed }: RandomUniformOptions): Tensor {
+  const rng = new Random(seed);
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(minval, maxval);
+  return new Tensor(data, shape);
+}

@@ -1,0 +1,46 @@
+import { assertOneOf, assertPositiveIntPair, assertRank, assertShapeLike, assertTensor } from '../assert.js';
+import type { MaxPoolOptions } from '../backend.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { poolOutputShape } from '../geometry.js';
+import { formatShape, sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { PADDINGS } from './conv.js';
+
+function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
+  assertPositiveIntPair(fn, 'poolSize', options?.poolSize);
+  assertPositiveIntPair(fn, 'strides', options.strides);
+  assertOneOf(fn, 'padding', options.padding, PADDINGS);
+}
+
+export function validateMaxPool(x: Tensor, options: MaxPoolOptions): void {
+  const fn = 'maxPool';
+  assertTensor(fn, 'x', x);
+  assertRank(fn, 'x', x, 4);
+  if (x.size === 0) throw new ShapeError(`${fn}: x must not be empty, received shape ${formatShape(x.shape)}.`);
+  validatePoolOptions(fn, options);
+  poolOutputShape(x.shape, options);
+}
+
+export function validateMaxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): void {
+  const fn = 'maxPoolBackward';
+  assertTensor(fn, 'dy', dy);
+  assertRank(fn, 'dy', dy, 4);
+  if (!(argmax instanceof Int32Array)) {
+    throw new InvalidArgumentError(`${fn}: argmax must be an Int32Array, received ${argmax === null ? 'null' : typeof argmax}.`);
+  }
+  if (argmax.length !== dy.size) {
+    throw new ShapeError(`${fn}: argmax must have one index per dy element (${dy.size}), received ${argmax.length}.`);
+  }
+  assertShapeLike(fn, 'inputShape', inputShape);
+  if (inputShape.length !== 4 || inputShape[0] !== dy.shape[0] || inputShape[3] !== dy.shape[3]) {
+    throw new ShapeError(
+      `${fn}: inputShape must be NHWC with dy's batch and channels ${formatShape(dy.shape)}, received ${formatShape(inputShape)}.`,
+    );
+  }
+  const size = sizeOf(inputShape);
+  for (let i = 0; i < argmax.length; i++) {
+    if (argmax[i] < 0 || argmax[i] >= size) {
+      throw new InvalidArgumentError(`${fn}: argmax[${i}] must be in [0, ${size}), received ${argmax[i]}.`);
+    }
+  }
+}
