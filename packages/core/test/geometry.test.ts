@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ShapeError, conv2dGeometry, conv2dOutputShape, poolOutputShape, windowAxis } from '../src/index.js';
+
+describe('window geometry', () => {
+  it("pads 'same' like TensorFlow, the odd extra at the end (SAME_UPPER)", () => {
+    // in 5, kernel 3, stride 2: out 3, total pad (3-1)*2+3-5 = 2 -> 1 before, 1 after
+    expect(windowAxis(5, 3, 2, 1, 'same')).toEqual({ out: 3, padBefore: 1, padAfter: 1 });
+    // in 6, kernel 3, stride 2: out 3, total pad 1 -> 0 before, 1 after
+    expect(windowAxis(6, 3, 2, 1, 'same')).toEqual({ out: 3, padBefore: 0, padAfter: 1 });
+    // dilation 2 makes a 3-tap kernel span 5
+    expect(windowAxis(7, 3, 1, 2, 'same')).toEqual({ out: 7, padBefore: 2, padAfter: 2 });
+  });
+
+  it("computes 'valid' output sizes", () => {
+    expect(windowAxis(28, 3, 1, 1, 'valid').out).toBe(26);
+    expect(windowAxis(7, 3, 2, 1, 'valid').out).toBe(3);
+    expect(windowAxis(7, 3, 1, 2, 'valid').out).toBe(3);
+  });
+
+  it('gives NHWC conv and pool output shapes', () => {
+    const opts = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+    expect(conv2dOutputShape([32, 28, 28, 32], [3, 3, 32, 64], opts)).toEqual([32, 28, 28, 64]);
+    expect(poolOutputShape([2, 28, 28, 8], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' })).toEqual([2, 14, 14, 8]);
+    expect(conv2dGeometry([1, 5, 5, 1], [3, 3, 1, 1], { ...opts, strides: [2, 2] }).padTop).toBe(1);
+  });
+
+  it('refuses a window larger than a valid-padded input', () => {
+    expect(() =>
+      conv2dOutputShape([1, 2, 2, 1], [3, 3, 1, 1], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }),
+    ).toThrow(ShapeError);
+  });
+});
