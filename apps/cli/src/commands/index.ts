@@ -1,0 +1,5 @@
+import type { Registrar } from '../cli/program.js';
+import { registerBackends } from './backends.js';
+
+/** Every command, in the order `batchwise --help` lists them. */
+export const COMMANDS: readonly Registrar[] = [registerBackends];
