@@ -1,0 +1,36 @@
+import { makeTensor, Random, type DropoutOptions, type DropoutResult, type Tensor } from '@batchwise/core';
+
+/*
+ * Inverted dropout (Srivastava et al. 2014, as Keras): kept units are scaled
+ * by 1/(1-rate) at training time so inference is the identity. Unit i is
+ * dropped when the i-th draw of core's seeded Random (uniform in [0, 1)) is
+ * below rate, so one seed gives one mask on every run.
+ */
+
+/** Fills mask with 0 or 1/(1-rate) from the seeded stream. */
+export function dropoutMaskImpl(rate: number, seed: number, mask: Float32Array): void {
+  const rng = new Random(seed);
+  const keep = 1 / (1 - rate);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < rate ? 0 : keep;
+}
+
+/** out[i] = a[i] * mask[i]: applying the mask forward and backward alike. */
+export function applyMaskImpl(a: Float32Array, mask: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] * mask[i];
+}
+
+/** The `dropout` kernel: y = x * mask, with the mask returned for backward. */
+export function dropout(x: Tensor, options: DropoutOptions): DropoutResult {
+  const mask = new Float32Array(x.size);
+  dropoutMaskImpl(options.rate, options.seed, mask);
+  const y = new Float32Array(x.size);
+  applyMaskImpl(x.data, mask, y);
+  return { y: makeTensor(y, x.shape), mask: makeTensor(mask, x.shape) };
+}
+
+/** The `dropoutBackward` kernel: dx = dy * mask. */
+export function dropoutBackward(dy: Tensor, mask: Tensor): Tensor {
+  const dx = new Float32Array(dy.size);
+  applyMaskImpl(dy.data, mask.data, dx);
+  return makeTensor(dx, dy.shape);
+}

@@ -1,0 +1,107 @@
+import { makeTensor, type Tensor } from '@batchwise/core';
+
+/*
+ * Elementwise ops on same-shape tensors. Each op has its own loop instead of
+ * one loop taking a callback: a shared loop called with many callbacks turns
+ * megamorphic in V8 and stops inlining them.
+ */
+
+export function addImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+}
+export function subImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+}
+export function mulImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+}
+export function divImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] / b[i];
+}
+/** Math.max semantics: NaN in either input gives NaN. */
+export function maximumImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(a[i], b[i]);
+}
+export function minimumImpl(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(a[i], b[i]);
+}
+export function addScalarImpl(x: Float32Array, s: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] + s;
+}
+export function mulScalarImpl(x: Float32Array, s: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i] * s;
+}
+export function negImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = -x[i];
+}
+export function absImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.abs(x[i]);
+}
+export function expImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.exp(x[i]);
+}
+export function logImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.log(x[i]);
+}
+export function sqrtImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(x[i]);
+}
+export function squareImpl(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i];
+    out[i] = v * v;
+  }
+}
+/** min(max(x, lo), hi); NaN stays NaN. */
+export function clipImpl(x: Float32Array, lo: number, hi: number, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+type BinaryImpl = (a: Float32Array, b: Float32Array, out: Float32Array) => void;
+type UnaryImpl = (x: Float32Array, out: Float32Array) => void;
+
+function binary(impl: BinaryImpl, a: Tensor, b: Tensor): Tensor {
+  const out = new Float32Array(a.size);
+  impl(a.data, b.data, out);
+  return makeTensor(out, a.shape);
+}
+
+function unary(impl: UnaryImpl, x: Tensor): Tensor {
+  const out = new Float32Array(x.size);
+  impl(x.data, out);
+  return makeTensor(out, x.shape);
+}
+
+export const add = (a: Tensor, b: Tensor): Tensor => binary(addImpl, a, b);
+export const sub = (a: Tensor, b: Tensor): Tensor => binary(subImpl, a, b);
+export const mul = (a: Tensor, b: Tensor): Tensor => binary(mulImpl, a, b);
+export const div = (a: Tensor, b: Tensor): Tensor => binary(divImpl, a, b);
+export const maximum = (a: Tensor, b: Tensor): Tensor => binary(maximumImpl, a, b);
+export const minimum = (a: Tensor, b: Tensor): Tensor => binary(minimumImpl, a, b);
+export const neg = (x: Tensor): Tensor => unary(negImpl, x);
+export const abs = (x: Tensor): Tensor => unary(absImpl, x);
+export const exp = (x: Tensor): Tensor => unary(expImpl, x);
+export const log = (x: Tensor): Tensor => unary(logImpl, x);
+export const sqrt = (x: Tensor): Tensor => unary(sqrtImpl, x);
+export const square = (x: Tensor): Tensor => unary(squareImpl, x);
+
+export function addScalar(x: Tensor, s: number): Tensor {
+  const out = new Float32Array(x.size);
+  addScalarImpl(x.data, s, out);
+  return makeTensor(out, x.shape);
+}
+
+export function mulScalar(x: Tensor, s: number): Tensor {
+  const out = new Float32Array(x.size);
+  mulScalarImpl(x.data, s, out);
+  return makeTensor(out, x.shape);
+}
+
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  const out = new Float32Array(x.size);
+  clipImpl(x.data, min, max, out);
+  return makeTensor(out, x.shape);
+}

@@ -1,0 +1,44 @@
+import { makeTensor, rowsByLastAxis, type SoftmaxCrossEntropyResult, type Tensor } from '@batchwise/core';
+
+/*
+ * Softmax cross-entropy from logits, per row of the last axis:
+ *   lse = max + log(sum exp(x - max))               (stable log-sum-exp)
+ *   loss = -sum labels * log softmax(x) = sum labels * (lse - x)
+ *   dlogits = softmax * sum(labels) - labels
+ * The rowsum factor makes the gradient exact for labels that do not sum to 1
+ * (label smoothing errors, unnormalized targets). Sums are float64.
+ */
+
+export function softmaxCrossEntropyImpl(
+  logits: Float32Array, labels: Float32Array, rows: number, channels: number,
+  loss: Float32Array, dlogits: Float32Array,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += channels) {
+    let max = logits[o];
+    for (let c = 1; c < channels; c++) if (logits[o + c] > max) max = logits[o + c];
+    let sumExp = 0;
+    for (let c = 0; c < channels; c++) sumExp += Math.exp(logits[o + c] - max);
+    const lse = max + Math.log(sumExp);
+    let rowLoss = 0;
+    let labelSum = 0;
+    for (let c = 0; c < channels; c++) {
+      const t = labels[o + c];
+      // Skip zero labels so a -Infinity logit with label 0 adds 0, not 0 * Infinity = NaN.
+      if (t !== 0) rowLoss += t * (lse - logits[o + c]);
+      labelSum += t;
+    }
+    loss[r] = rowLoss;
+    for (let c = 0; c < channels; c++) {
+      dlogits[o + c] = Math.exp(logits[o + c] - lse) * labelSum - labels[o + c];
+    }
+  }
+}
+
+/** The `softmaxCrossEntropy` kernel: per-row loss (shape drops the last axis) and its gradient. */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult {
+  const { rows, channels } = rowsByLastAxis(logits.shape);
+  const loss = new Float32Array(rows);
+  const dlogits = new Float32Array(logits.size);
+  softmaxCrossEntropyImpl(logits.data, labels.data, rows, channels, loss, dlogits);
+  return { loss: makeTensor(loss, logits.shape.slice(0, -1)), dlogits: makeTensor(dlogits, logits.shape) };
+}

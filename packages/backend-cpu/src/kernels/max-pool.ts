@@ -1,0 +1,69 @@
+import { makeTensor, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResult, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
+
+/*
+ * NHWC max pooling. Each window is clipped to the input, so 'same' padding
+ * never wins (as in TF, padded taps are absent rather than -Infinity). The
+ * running maximum starts from the window's first in-bounds element, not from a
+ * large negative constant, so a window of values below that constant (or of
+ * -Infinity) still reports a real element. Ties keep the first element in
+ * row-major window order (strict >), which is also the smallest flat index.
+ */
+
+/** y and argmax (flat index into x) for NHWC x; channels run innermost for contiguous access. */
+export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void {
+  const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const { kernelHeight: KH, kernelWidth: KW, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    const image = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = Math.max(oy * SH - padTop, 0);
+      const y1 = Math.min(oy * SH - padTop + KH, H);
+      for (let ox = 0; ox < OW; ox++, o += C) {
+        const x0 = Math.max(ox * SW - padLeft, 0);
+        const x1 = Math.min(ox * SW - padLeft + KW, W);
+        // Geometry guarantees each window holds at least one input element.
+        const first = image + (y0 * W + x0) * C;
+        for (let c = 0; c < C; c++) {
+          y[o + c] = x[first + c];
+          argmax[o + c] = first + c;
+        }
+        for (let iy = y0; iy < y1; iy++) {
+          for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+            const at = image + (iy * W + ix) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[at + c];
+              if (v > y[o + c]) {
+                y[o + c] = v;
+                argmax[o + c] = at + c;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx[argmax[i]] += dy[i]; overlapping windows (stride < pool) add up. dx is overwritten. */
+export function maxPoolBackwardImpl(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
+  dx.fill(0);
+  for (let i = 0; i < dy.length; i++) dx[argmax[i]] += dy[i];
+}
+
+/** The `maxPool` kernel: output and, per output element, the flat index into x of its maximum. */
+export function maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult {
+  const g = poolGeometry(x.shape, options);
+  const size = g.batch * g.outHeight * g.outWidth * g.inChannels;
+  const y = new Float32Array(size);
+  const argmax = new Int32Array(size);
+  maxPoolImpl(x.data, g, y, argmax);
+  return { y: makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]), argmax };
+}
+
+/** The `maxPoolBackward` kernel: routes each dy to the element that won its window. */
+export function maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor {
+  const dx = new Float32Array(sizeOf(inputShape));
+  maxPoolBackwardImpl(dy.data, argmax, dx);
+  return makeTensor(dx, inputShape);
+}
