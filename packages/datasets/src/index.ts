@@ -1,0 +1,13 @@
+export { DatasetFormatError, CsvFormatError, type CsvProblem } from './errors.js';
+export { loadMnist, loadFashionMnist } from './mnist-loaders.js';
+export {
+  IMAGE_LOAD_DEFAULTS,
+  type LoadImageOptions,
+  type ImageDataset,
+  type CacheReport,
+} from './load-image-dataset.js';
+export type { ImageSplit } from './split.js';
+export { MNIST_SOURCE, FASHION_MNIST_SOURCE, type ImageSourceSpec, type PixelEncoding } from './image-sources.js';
+export { CACHE_DIR_ENV, DEFAULT_CACHE_DIR } from './cache-dir.js';
+export { CACHE_FORMAT_VERSION } from './image-cache.js';
+export { oneHot } from './one-hot.js';
