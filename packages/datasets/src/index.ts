@@ -11,3 +11,6 @@ export { MNIST_SOURCE, FASHION_MNIST_SOURCE, type ImageSourceSpec, type PixelEnc
 export { CACHE_DIR_ENV, DEFAULT_CACHE_DIR } from './cache-dir.js';
 export { CACHE_FORMAT_VERSION } from './image-cache.js';
 export { oneHot } from './one-hot.js';
+export { parseCsv, loadCsv, CSV_DEFAULTS, type CsvOptions, type CsvDataset } from './csv-loader.js';
+export { tokenizeCsv, type CsvRecord } from './csv-tokenize.js';
+export type { TabularDataset } from './tabular.js';
