@@ -1,0 +1,109 @@
+import { loadContenders } from '../contenders/all.js';
+import { onnxVersion } from '../contenders/onnx.js';
+import { listFlag, type ParsedArgs } from '../cli-args.js';
+import { ACT_SHAPE, KERNEL_CASES } from '../kernels/cases.js';
+import { isaLevels, measureIsaLevels, renderIsa, type IsaResult } from '../kernels/isa-levels.js';
+import { runKernel } from '../kernels/run-kernels.js';
+import { machineInfo, packageVersion } from '../machine/info.js';
+import { bestPeak, compilePeakProbe, type Peak, type PeakProbe } from '../machine/peak.js';
+import { MEASURE_DEFAULTS, type MeasureOptions } from '../measure.js';
+import { renderReport, summarizeContender } from '../report/render.js';
+import { writeResults } from '../results.js';
+import { formatNumber } from '../table.js';
+import type { KernelResult } from '../types.js';
+
+/*
+ * `bench kernels`: the machine peak, then every kernel on every contender,
+ * then the per-ISA runs, then the peak again (the report uses the best of
+ * the two probes, so a busy moment does not lower the reference).
+ */
+
+export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', 'no-write'] as const;
+
+/** Fewer runs for a quick look; the full run keeps the project minimum of 5 and adds more for fast kernels. */
+const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10 };
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+function versions(): Record<string, string> {
+  return {
+    '@batchwise/backend-native': packageVersion('@batchwise/backend-native'),
+    '@batchwise/backend-cpu': packageVersion('@batchwise/backend-cpu'),
+    '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'),
+    '@tensorflow/tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm'),
+    'onnxruntime-node': onnxVersion(),
+  };
+}
+
+async function probePeak(probe: PeakProbe | undefined, peaks: Peak[]): Promise<void> {
+  if (!probe) return;
+  log('measuring the machine peak (FMA and triad)...');
+  const p = await probe.measure();
+  peaks.push(p);
+  log(`  FMA ${formatNumber(p.fma.one)} / ${formatNumber(p.fma.all)} GFLOP/s, triad DRAM ${formatNumber(p.dram.all)} GB/s, cache ${formatNumber(p.cache.all)} GB/s`);
+}
+
+export async function kernelsCommand(args: ParsedArgs): Promise<void> {
+  const started = new Date();
+  const info = machineInfo();
+  const only = listFlag(args.flags, 'only');
+  const kernelIds = listFlag(args.flags, 'kernels');
+  const kernels = kernelIds ? KERNEL_CASES.filter((k) => kernelIds.includes(k.id)) : KERNEL_CASES;
+  const options = args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS;
+
+  let probe: PeakProbe | undefined;
+  let peakError: string | undefined;
+  const peaks: Peak[] = [];
+  if (!args.flags.has('no-peak')) {
+    try {
+      probe = await compilePeakProbe(ACT_SHAPE.reduce((a, b) => a * b, 1));
+    } catch (e) {
+      peakError = e instanceof Error ? e.message : String(e);
+      log(peakError);
+    }
+  } else peakError = 'skipped (--no-peak)';
+  await probePeak(probe, peaks);
+
+  const { contenders, native } = await loadContenders(only);
+  for (const c of contenders) log(`${c.label}: ${c.status.available ? c.status.detail : `unavailable: ${c.status.reason}`}`);
+  const results: KernelResult[] = [];
+  for (const kernel of kernels) {
+    const t0 = performance.now();
+    const result = await runKernel(kernel, contenders, options);
+    results.push(result);
+    log(`${kernel.label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  let isa: IsaResult[] = [];
+  if (!args.flags.has('no-isa') && native.native) {
+    log('native per ISA level (child processes)...');
+    isa = await measureIsaLevels(isaLevels(info.isa));
+  }
+  await probePeak(probe, peaks);
+  await probe?.dispose();
+
+  const peak = peaks.length > 0 ? bestPeak(peaks) : undefined;
+  const summaries = contenders.map(summarizeContender);
+  const isaSection = isa.length > 0 ? ['### native per ISA level (1 thread, child process per level)', '', renderIsa(isa, peak), ''] : [];
+  const report = renderReport(info, versions(), peak, peakError, results, summaries, isaSection);
+  console.log(report.text);
+
+  if (!args.flags.has('no-write')) {
+    const json = {
+      benchmark: 'kernels',
+      started: started.toISOString(),
+      finished: new Date().toISOString(),
+      machine: info,
+      versions: versions(),
+      measureOptions: options,
+      peak: { best: peak, runs: peaks, error: peakError },
+      contenders: summaries,
+      results,
+      derived: report.derived,
+      isa,
+      targets: report.targets,
+    };
+    const files = await writeResults('kernels', started, json, `# bench kernels, ${started.toISOString()}\n\n${report.text}`);
+    log(`wrote ${files.join(', ')}`);
+  }
+}

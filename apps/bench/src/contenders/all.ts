@@ -1,0 +1,41 @@
+import type { Contender } from '../types.js';
+import { batchwiseContender, loadBatchwiseBackend, type LoadedBackend } from './batchwise.js';
+import { onnxContender } from './onnx.js';
+import { tfjsContender } from './tfjs.js';
+
+/*
+ * Every contender of the kernel benchmark, in table order: batchwise native
+ * on 1 and 2 threads, batchwise cpu, tfjs-wasm, tfjs-cpu, onnxruntime on 1
+ * and 2 threads.
+ */
+
+export const NATIVE_PACKAGE = '@batchwise/backend-native';
+export const CPU_PACKAGE = '@batchwise/backend-cpu';
+
+export async function loadNative(): Promise<LoadedBackend> {
+  return loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
+}
+
+function nativeContenders(native: LoadedBackend): Contender[] {
+  if (native.backend && !native.native) {
+    // Without setNumThreads the thread count cannot be chosen: time the default only.
+    const missing = { ...native, backend: undefined, reason: `${NATIVE_PACKAGE} exports no setNumThreads()` };
+    return [batchwiseContender('native-1t', 'native 1t', missing, 1, true), batchwiseContender('native-2t', 'native', native, 2, false)];
+  }
+  return [batchwiseContender('native-1t', 'native 1t', native, 1, true), batchwiseContender('native-2t', 'native 2t', native, 2, true)];
+}
+
+/** Loads every contender; `only` filters by id. Unavailable ones are kept, with their reason. */
+export async function loadContenders(only?: readonly string[]): Promise<{ contenders: Contender[]; native: LoadedBackend }> {
+  const native = await loadNative();
+  const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
+  const all = [
+    ...nativeContenders(native),
+    batchwiseContender('cpu', 'cpu', cpu, 1, false),
+    await tfjsContender('wasm'),
+    await tfjsContender('cpu'),
+    onnxContender(1),
+    onnxContender(2),
+  ];
+  return { contenders: only ? all.filter((c) => only.includes(c.id)) : all, native };
+}

@@ -1,0 +1,90 @@
+import type { Backend } from '@batchwise/core';
+import type { Contender, KernelCase, Preparation } from '../types.js';
+import { batchwiseRunner } from './batchwise-runners.js';
+
+/*
+ * batchwise's own backends as contenders. They are loaded by dynamic import
+ * so that a backend that is not built (or whose addon fails to load) shows as
+ * unavailable with its reason while every other contender still runs.
+ */
+
+/** What @batchwise/backend-native exports besides its factory (checked at run time). */
+export interface NativeControls {
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  getIsa(): string;
+}
+
+export interface LoadedBackend {
+  backend?: Backend;
+  native?: NativeControls;
+  version?: string;
+  reason?: string;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** Imports a backend package and calls its factory; failures become a reason, never a throw. */
+export async function loadBatchwiseBackend(pkg: string, factoryName: string): Promise<LoadedBackend> {
+  let mod: Record<string, unknown>;
+  try {
+    // A variable specifier keeps the compiler from requiring the package's types at build time.
+    const specifier: string = pkg;
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (e) {
+    return { reason: `cannot import ${pkg}: ${firstLine(e)}` };
+  }
+  const factory = mod[factoryName];
+  if (typeof factory !== 'function') return { reason: `${pkg} does not export ${factoryName}()` };
+  let backend: Backend;
+  try {
+    backend = (factory as () => Backend)();
+  } catch (e) {
+    return { reason: `${factoryName}() failed: ${firstLine(e)}` };
+  }
+  const controls = ['setNumThreads', 'getNumThreads', 'getIsa'].every((k) => typeof mod[k] === 'function')
+    ? (mod as unknown as NativeControls)
+    : undefined;
+  return { backend, ...(controls ? { native: controls } : {}) };
+}
+
+function describeInfo(backend: Backend): string {
+  const info = backend.info();
+  return `simd ${info.simd}, ${info.threads} thread(s)`;
+}
+
+/** A contender running `backend`'s kernels; `threads` set through the native controls before every run. */
+export function batchwiseContender(
+  id: string,
+  label: string,
+  loaded: LoadedBackend,
+  threads: number,
+  useThreadControl: boolean,
+): Contender {
+  const { backend, native } = loaded;
+  const status = backend
+    ? { available: true, detail: describeInfo(backend) }
+    : { available: false, reason: loaded.reason ?? 'not loaded' };
+  const setThreads = useThreadControl && native ? () => native.setNumThreads(threads) : undefined;
+  return {
+    id,
+    label,
+    threads,
+    ours: true,
+    maxRuns: Number.POSITIVE_INFINITY,
+    status,
+    async prepare(kernel: KernelCase): Promise<Preparation> {
+      if (!backend) return { unavailable: status.reason ?? 'not loaded' };
+      setThreads?.();
+      try {
+        const run = batchwiseRunner(backend, kernel.id);
+        run(); // fails fast on a kernel the backend does not have yet
+        return { run, ...(setThreads ? { before: setThreads } : {}) };
+      } catch (e) {
+        return { unavailable: firstLine(e) };
+      }
+    },
+  };
+}

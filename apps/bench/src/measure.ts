@@ -1,0 +1,87 @@
+import { summarize } from './stats.js';
+import type { Prepared } from './types.js';
+import type { Sample } from './stats.js';
+
+/*
+ * Interleaved timing. Every contender is warmed up, then the runs go in
+ * rounds: in each round every contender that still needs runs runs once, in
+ * an order rotated per round. Machine noise (other processes, frequency
+ * changes) then hits all contenders alike instead of whoever ran during it,
+ * which is what makes ratios from one run meaningful.
+ */
+
+export interface MeasureOptions {
+  /** Untimed calls before timing. */
+  warmup: number;
+  /** At least this many timed runs (the median of at least 5 is the project rule). */
+  minRuns: number;
+  /** Keep adding runs to fast contenders until about this much time is spent on each. */
+  targetMs: number;
+  /** Hard cap on timed runs for fast kernels. */
+  maxRuns: number;
+}
+
+/** Defaults of `measureInterleaved`. */
+export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 60 };
+
+export interface Entry {
+  id: string;
+  prepared: Prepared;
+  /** Per-contender cap on timed runs (and on warm-up: slow peers warm up once). */
+  maxRuns: number;
+}
+
+async function timeOnce(p: Prepared): Promise<number> {
+  if (p.before) await p.before();
+  const start = performance.now();
+  await p.run();
+  return performance.now() - start;
+}
+
+/** How many timed runs a contender gets, from the length of its warm-up run. */
+export function plannedRuns(estimateMs: number, cap: number, options: MeasureOptions): number {
+  const wanted = Math.ceil(options.targetMs / Math.max(estimateMs, 1e-3));
+  return Math.max(options.minRuns, Math.min(wanted, options.maxRuns, Math.max(cap, options.minRuns)));
+}
+
+export type Outcome = Sample | { error: string };
+
+/**
+ * Times every entry interleaved; returns the samples by entry id. An entry
+ * that throws is dropped from the remaining rounds and reported with its error.
+ */
+export async function measureInterleaved(entries: readonly Entry[], options: MeasureOptions = MEASURE_DEFAULTS): Promise<Map<string, Outcome>> {
+  const failed = new Map<string, string>();
+  const attempt = async (e: Entry): Promise<number | undefined> => {
+    try {
+      return await timeOnce(e.prepared);
+    } catch (err) {
+      failed.set(e.id, (err instanceof Error ? err.message : String(err)).split('\n')[0]);
+      return undefined;
+    }
+  };
+  const planned = new Map<string, number>();
+  for (const e of entries) {
+    let last: number | undefined = 0;
+    const warmups = e.maxRuns <= options.minRuns ? 1 : options.warmup;
+    for (let i = 0; i < warmups && last !== undefined; i++) last = await attempt(e);
+    if (last !== undefined) planned.set(e.id, plannedRuns(last, e.maxRuns, options));
+  }
+  const times = new Map<string, number[]>(entries.map((e) => [e.id, []]));
+  const rounds = Math.max(0, ...planned.values());
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < entries.length; k++) {
+      const e = entries[(k + r) % entries.length];
+      const list = times.get(e.id)!;
+      if (failed.has(e.id) || list.length >= (planned.get(e.id) ?? 0)) continue;
+      const t = await attempt(e);
+      if (t !== undefined) list.push(t);
+    }
+  }
+  return new Map(
+    entries.map((e): [string, Outcome] => {
+      const error = failed.get(e.id);
+      return [e.id, error !== undefined ? { error } : summarize(times.get(e.id)!)];
+    }),
+  );
+}
