@@ -1,0 +1,17 @@
+export { Layer, LayerVariable, type LayerArgs, type CallContext, type ForwardResult, type BackwardOptions, type BackwardResult } from './engine/layer.js';
+export { SymbolicTensor, type SymbolicShape } from './engine/symbolic-tensor.js';
+export { setWarningHandler, type WarningHandler } from './engine/warnings.js';
+export * from './layers/index.js';
+export { ACTIVATIONS, type ActivationName } from './layers/activations.js';
+export { DENSE_DEFAULTS } from './layers/dense.js';
+export { CONV2D_DEFAULTS } from './layers/conv2d.js';
+export { BATCH_NORMALIZATION_DEFAULTS } from './layers/batch-normalization.js';
+export { MAX_POOLING2D_DEFAULTS } from './layers/max-pooling2d.js';
+export { initializers, INITIALIZER_NAMES, type Initializer, type InitializerName, type InitializerSpec } from './initializers.js';
+export { sequential, model, LayersModel, Sequential } from './models/index.js';
+export type { ModelCompileArgs, ModelPredictArgs } from './models/layers-model.js';
+export { FIT_DEFAULTS, type ModelFitArgs, type History } from './models/fit.js';
+export { train, SGD, Adam, SGD_DEFAULTS, ADAM_DEFAULTS, type Optimizer, type SgdArgs, type AdamArgs } from './training/optimizers.js';
+export { losses, LOSS_NAMES, EPSILON, type LossName } from './training/losses.js';
+export { metrics, METRIC_NAMES } from './training/metrics.js';
+export { callbacks, EarlyStopping, EARLY_STOPPING_DEFAULTS, type Callback, type Logs, type EarlyStoppingArgs } from './training/callbacks.js';

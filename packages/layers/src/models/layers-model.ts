@@ -1,0 +1,210 @@
+import { InvalidArgumentError, Tensor, assertBoolean, formatShape } from '@batchwise/core';
+import { runForward } from '../engine/execute.js';
+import type { Layer, LayerVariable } from '../engine/layer.js';
+import { nextUid } from '../engine/naming.js';
+import type { SymbolicTensor } from '../engine/symbolic-tensor.js';
+import { concatRows, sliceRows } from '../engine/tensor-utils.js';
+import { buildGraph, type Graph } from '../engine/topology.js';
+import type { Callback, TrainingModel } from '../training/callbacks.js';
+import { canFuse, lossOf, trainStep, type Compiled } from './train-step.js';
+import { resolveLossName, type LossName } from '../training/losses.js';
+import { resolveMetric } from '../training/metrics.js';
+import { getOptimizer, type Optimizer } from '../training/optimizers.js';
+import { checkBatchSize, checkInputs, checkSameBatch } from './data-checks.js';
+import { fitLoop, type History, type ModelFitArgs } from './fit.js';
+import { modelSummary } from './summary.js';
+
+export interface ModelCompileArgs {
+  /** 'sgd', 'adam' or an optimizer from `train.*`. */
+  optimizer: string | Optimizer;
+  /** tfjs loss name, e.g. 'categoricalCrossentropy'. */
+  loss: LossName | string;
+  /** e.g. ['accuracy']; 'accuracy' resolves by loss as Keras does. */
+  metrics?: string[];
+}
+
+export interface ModelPredictArgs {
+  /** Default 32. */
+  batchSize?: number;
+}
+
+/**
+ * A model over a graph of layers (tfjs `tf.LayersModel`): built from inputs
+ * and outputs by `model()`, or by `sequential()` as a stack.
+ */
+export class LayersModel implements TrainingModel {
+  readonly className: string = 'Model';
+  readonly name: string;
+  protected graph!: Graph;
+  compiled: Compiled | null = null;
+  /** Set by callbacks to stop fit() after the current batch. */
+  stopTraining = false;
+
+  constructor(args: { inputs?: SymbolicTensor | SymbolicTensor[]; outputs?: SymbolicTensor | SymbolicTensor[]; name?: string }) {
+    this.name = args.name ?? `model${nextUid('model')}`;
+    if (args.inputs !== undefined || args.outputs !== undefined) {
+      const toList = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+      this.setGraph(buildGraph(`model '${this.name}'`, toList(args.inputs), toList(args.outputs)));
+    }
+  }
+
+  protected setGraph(graph: Graph): void {
+    this.graph = graph;
+  }
+
+  protected requireGraph(fn: string): Graph {
+    if (!this.graph) throw new InvalidArgumentError(`${this.className} '${this.name}' ${fn}: the model has no layers yet; add a first layer with inputShape.`);
+    return this.graph;
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return this.requireGraph('inputs').inputs;
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return this.requireGraph('outputs').outputs;
+  }
+
+  /** Layers in graph order; input layers included (tfjs functional models do the same). */
+  get layers(): Layer[] {
+    return this.graph ? [...this.graph.layers] : [];
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new InvalidArgumentError(`getLayer: name must be one of ${this.layers.map((l) => `'${l.name}'`).join(', ')}, received '${name}'.`);
+    return layer;
+  }
+
+  /** tfjs order: every layer's trainable weights, then every layer's non-trainable ones. */
+  get weights(): LayerVariable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+
+  get trainableWeights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /** Copies of the weight values in `weights` order (kernel, bias; gamma, beta; then moving statistics). */
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => w.value.clone());
+  }
+
+  /** Sets every weight, in getWeights() order; shapes must match. */
+  setWeights(weights: Tensor[]): void {
+    const own = this.weights;
+    if (!Array.isArray(weights) || weights.length !== own.length) {
+      throw new InvalidArgumentError(`setWeights: weights must be a list of ${own.length} tensors (${own.map((w) => `${w.fullName} ${formatShape(w.shape)}`).join(', ')}), received ${Array.isArray(weights) ? weights.length : String(weights)}.`);
+    }
+    own.forEach((w, i) => w.assign(weights[i], 'setWeights'));
+  }
+
+  compile(args: ModelCompileArgs): void {
+    const fn = `${this.className} '${this.name}' compile`;
+    const graph = this.requireGraph('compile');
+    const optimizer = getOptimizer(fn, args?.optimizer);
+    const lossName = resolveLossName(fn, args.loss);
+    const names = args.metrics ?? [];
+    if (!Array.isArray(names)) throw new InvalidArgumentError(`${fn}: metrics must be a list of names, received ${String(names)}.`);
+    const units = graph.outputs[0].shape[graph.outputs[0].shape.length - 1] ?? 0;
+    const metricFns = names.map((m) => resolveMetric(fn, m, lossName, units));
+    this.compiled = { optimizer, lossName, metricNames: names, metricFns, fused: canFuse(graph, lossName) };
+  }
+
+  protected requireCompiled(fn: string): Compiled {
+    if (!this.compiled) throw new InvalidArgumentError(`${this.className} '${this.name}' ${fn}: call compile({ optimizer, loss }) first.`);
+    if (this.requireGraph(fn).outputs.length !== 1) {
+      throw new InvalidArgumentError(`${this.className} '${this.name}' ${fn}: training needs a model with exactly 1 output, received ${this.graph.outputs.length}.`);
+    }
+    return this.compiled;
+  }
+
+  /** Outputs in inference mode, computed in batches of batchSize. */
+  predict(x: Tensor | Tensor[], args: ModelPredictArgs = {}): Tensor | Tensor[] {
+    const fn = `${this.className} '${this.name}' predict`;
+    const graph = this.requireGraph('predict');
+    const xs = checkInputs(fn, graph.inputs, x);
+    const batchSize = checkBatchSize(fn, args.batchSize ?? 32);
+    const n = xs[0].shape[0];
+    const parts: Tensor[][] = graph.outputs.map(() => []);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const pass = runForward(graph, xs.map((t) => (start === 0 && end === n ? t : sliceRows(t, start, end))), false);
+      graph.outputs.forEach((o, i) => parts[i].push(pass.values.get(o.id) as Tensor));
+    }
+    const outs = parts.map((p) => (p.length === 1 ? p[0] : concatRows(p)));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** Loss (then metrics) in inference mode, averaged over all samples. */
+  evaluate(x: Tensor | Tensor[], y: Tensor, args: ModelPredictArgs = {}): number | number[] {
+    const fn = `${this.className} '${this.name}' evaluate`;
+    const compiled = this.requireCompiled('evaluate');
+    const xs = checkInputs(fn, this.graph.inputs, x);
+    const n = checkSameBatch(fn, xs, y);
+    const batchSize = checkBatchSize(fn, args.batchSize ?? 32);
+    const sums = new Array<number>(1 + compiled.metricFns.length).fill(0);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const pass = runForward(this.graph, xs.map((t) => sliceRows(t, start, end)), false);
+      const r = lossOf(this.graph, compiled, pass, sliceRows(y, start, end));
+      [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * (end - start)));
+    }
+    const means = sums.map((s) => s / n);
+    return means.length === 1 ? means[0] : means;
+  }
+
+  /** One optimizer step on one batch; resolves to the loss, or [loss, ...metrics]. */
+  async trainOnBatch(x: Tensor | Tensor[], y: Tensor): Promise<number | number[]> {
+    const fn = `${this.className} '${this.name}' trainOnBatch`;
+    const compiled = this.requireCompiled('trainOnBatch');
+    const xs = checkInputs(fn, this.graph.inputs, x);
+    checkSameBatch(fn, xs, y);
+    const r = trainStep(this.graph, compiled, this.weights, xs, y);
+    return r.metrics.length === 0 ? r.loss : [r.loss, ...r.metrics];
+  }
+
+  /** Trains for a number of epochs (tfjs `model.fit`); resolves to the history. */
+  async fit(x: Tensor | Tensor[], y: Tensor, args: ModelFitArgs = {}): Promise<History> {
+    const fn = `${this.className} '${this.name}' fit`;
+    const compiled = this.requireCompiled('fit');
+    const xs = checkInputs(fn, this.graph.inputs, x);
+    checkSameBatch(fn, xs, y);
+    return fitLoop(this, fn, {
+      xs,
+      y,
+      step: (bx, by) => trainStep(this.graph, compiled, this.weights, bx, by),
+      evaluate: (vx, vy, batchSize) => {
+        const r = this.evaluate(vx, vy, { batchSize });
+        return Array.isArray(r) ? r : [r];
+      },
+      checkValidation: (vx) => checkInputs(`${fn} validationData`, this.graph.inputs, vx),
+      metricNames: compiled.metricNames,
+    }, args);
+  }
+
+  /** Keras-style table; printed with printFn (default console.log) and returned. */
+  summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = (l) => console.log(l)): string {
+    return modelSummary(this, this.requireGraph('summary'), { lineLength, positions, printFn });
+  }
+
+  /** Sets trainable on every layer. */
+  set trainable(value: boolean) {
+    assertBoolean(`${this.className} '${this.name}'`, 'trainable', value);
+    for (const l of this.layers) l.trainable = value;
+  }
+
+  get trainable(): boolean {
+    return this.layers.some((l) => l.trainable);
+  }
+}
+
+export type { Callback, History, ModelFitArgs };
