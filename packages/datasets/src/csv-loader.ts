@@ -37,7 +37,7 @@ const MESSAGE_PROBLEMS = 5;
 /** Reads a CSV file (UTF-8) with {@link parseCsv}. */
 export function loadCsv(path: string, options: CsvOptions): CsvDataset {
   checkString('loadCsv', 'path', path);
-  return parseCsv(readFileSync(path, 'utf8'), { source: path, ...options });
+  return parseCsvAs('loadCsv', readFileSync(path, 'utf8'), { source: path, ...options });
 }
 
 /**
@@ -49,7 +49,11 @@ export function loadCsv(path: string, options: CsvOptions): CsvDataset {
  * quoting) is reported by its physical line number.
  */
 export function parseCsv(text: string, options: CsvOptions): CsvDataset {
-  const fn = 'parseCsv';
+  return parseCsvAs('parseCsv', text, options);
+}
+
+/** `parseCsv` with the public function name used in its messages. */
+function parseCsvAs(fn: string, text: string, options: CsvOptions): CsvDataset {
   if (typeof text !== 'string') throw new InvalidArgumentError(`${fn}: text must be a string, received ${describeValue(text)}.`);
   const o = checkOptions(fn, options, OPTION_KEYS);
   checkString(fn, 'target', o.target);

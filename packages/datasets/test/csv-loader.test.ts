@@ -132,7 +132,7 @@ describe('loadCsv', () => {
       const path = join(dir, 'cars.csv');
       writeFileSync(path, 'age,km,price\r\n1,2,3\r\n4,5\r\n');
       expect(() => loadCsv(path, { target: 'price' })).toThrow(
-        `parseCsv: ${path} must have well-formed numeric rows, received 1 malformed: line 3: expected 3 fields, received 2.`,
+        `loadCsv: ${path} must have well-formed numeric rows, received 1 malformed: line 3: expected 3 fields, received 2.`,
       );
       writeFileSync(path, 'age,km,price\r\n1,2,3\r\n');
       expect(loadCsv(path, { target: 'price' }).features.shape).toEqual([1, 2]);
