@@ -1,11 +1,11 @@
 // Quick throughput check of the cpu kernels (not a test, not the project benchmark:
 // apps/bench owns comparisons). Run after `npx tsc -b`: node scripts/measure.mjs
 import { randomUniform } from '@batchwise/core';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, matMul, batchNormTraining, batchNormBackward } from '../dist/kernels/index.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, matMul, batchNormTraining, batchNormBackward, batchNormInference } from '../dist/kernels/index.js';
 
 /** Median milliseconds of `runs` calls after `warmup` calls. */
-function time(fn, runs = 7, warmup = 2) {
-  for (let i = 0; i < warmup; i++) fn();
+function time(fn, runs = 7, warmup = 3) {
+  for (let i = 0; i < warmup; i++) fn(); // lets V8 optimize before timing
   const ms = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -21,11 +21,12 @@ function report(label, flops, ms) {
   console.log(`${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms${gflops}`);
 }
 
-for (const n of [256, 512]) {
+for (const n of [256, 512, 1024]) {
   const a = randomUniform([n, n], { minval: -1, maxval: 1, seed: 1 });
   const b = randomUniform([n, n], { minval: -1, maxval: 1, seed: 2 });
-  report(`matMul ${n}^3`, 2 * n * n * n, time(() => matMul(a, b)));
-  report(`matMul ${n}^3 transposeA+B`, 2 * n * n * n, time(() => matMul(a, b, { transposeA: true, transposeB: true })));
+  const runs = n === 1024 ? 5 : 7;
+  report(`matMul ${n}^3`, 2 * n * n * n, time(() => matMul(a, b), runs));
+  if (n < 1024) report(`matMul ${n}^3 transposeA+B`, 2 * n * n * n, time(() => matMul(a, b, { transposeA: true, transposeB: true })));
 }
 
 const opts = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
@@ -43,3 +44,4 @@ const beta = randomUniform([32], { minval: -1, maxval: 1, seed: 8 });
 const fwd = batchNormTraining(bx, gamma, beta, { epsilon: 1e-3 });
 report('batchNormTraining [64,28,28,32]', 0, time(() => batchNormTraining(bx, gamma, beta, { epsilon: 1e-3 })));
 report('batchNormBackward [64,28,28,32]', 0, time(() => batchNormBackward(bx, { x: bx, gamma, mean: fwd.mean, invStd: fwd.invStd })));
+report('batchNormInference [64,28,28,32]', 0, time(() => batchNormInference(bx, { mean: fwd.mean, variance: fwd.variance, gamma, beta, epsilon: 1e-3 })));
