@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { measureInterleaved, plannedRuns } from '../src/measure.js';
+
+const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8 };
+
+describe('plannedRuns', () => {
+  it('never goes below the minimum nor above the caps', () => {
+    expect(plannedRuns(1000, Number.POSITIVE_INFINITY, { ...options, targetMs: 400 })).toBe(5);
+    expect(plannedRuns(0.001, Number.POSITIVE_INFINITY, { ...options, targetMs: 400 })).toBe(8);
+    expect(plannedRuns(0.001, 5, { ...options, targetMs: 400, maxRuns: 60 })).toBe(5);
+    expect(plannedRuns(10, Number.POSITIVE_INFINITY, { ...options, targetMs: 100, maxRuns: 60 })).toBe(10);
+  });
+});
+
+describe('measureInterleaved', () => {
+  it('interleaves contenders round by round and honours per-contender caps', async () => {
+    const calls: string[] = [];
+    const entry = (id: string, maxRuns: number) => ({ id, maxRuns, prepared: { run: () => void calls.push(id) } });
+    const out = await measureInterleaved([entry('a', Number.POSITIVE_INFINITY), entry('b', 5)], options);
+    // Warm-up: one call each; the capped one warms up once as well.
+    expect(calls.slice(0, 2)).toEqual(['a', 'b']);
+    const timed = calls.slice(2);
+    expect(timed.filter((c) => c === 'a')).toHaveLength(8);
+    expect(timed.filter((c) => c === 'b')).toHaveLength(5);
+    // Rounds rotate the order: round 0 a,b; round 1 b,a.
+    expect(timed.slice(0, 4)).toEqual(['a', 'b', 'b', 'a']);
+    expect(out.get('a')).toMatchObject({ runs: 8 });
+    expect(out.get('b')).toMatchObject({ runs: 5 });
+  });
+
+  it('runs the untimed before-hook ahead of every call and awaits async runs', async () => {
+    const log: string[] = [];
+    const out = await measureInterleaved(
+      [{ id: 'x', maxRuns: 5, prepared: { before: () => void log.push('before'), run: async () => void log.push('run') } }],
+      options,
+    );
+    expect(log.slice(0, 4)).toEqual(['before', 'run', 'before', 'run']);
+    expect(out.get('x')).toMatchObject({ runs: 5 });
+  });
+
+  it('reports a contender that throws and keeps timing the others', async () => {
+    let n = 0;
+    const out = await measureInterleaved(
+      [
+        { id: 'ok', maxRuns: 5, prepared: { run: () => n++ } },
+        { id: 'bad', maxRuns: 5, prepared: { run: () => { throw new Error('kernel exploded\nstack'); } } },
+      ],
+      options,
+    );
+    expect(out.get('bad')).toEqual({ error: 'kernel exploded' });
+    expect(out.get('ok')).toMatchObject({ runs: 5 });
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { kernelCase } from '../src/kernels/cases.js';
+import { bestPeak, parsePeak } from '../src/machine/peak.js';
+import { derive } from '../src/report/derive.js';
+import { evaluateTargets } from '../src/report/targets.js';
+import { renderTimes } from '../src/report/render.js';
+import { summarize } from '../src/stats.js';
+import type { KernelResult } from '../src/types.js';
+
+const PROBE = JSON.stringify({
+  threads: 2,
+  avx512: true,
+  fma: { avx2: { one: 100, all: 200 }, avx512: { one: 200, all: 400 } },
+  triad: { dram: { bytesPerArray: 1, one: 20, all: 40 }, cache: { bytesPerArray: 1, one: 50, all: 100 } },
+  sink: 1,
+});
+
+const sample = (ms: number) => summarize([ms, ms, ms, ms, ms]);
+
+function result(id: Parameters<typeof kernelCase>[0], times: Record<string, number>): KernelResult {
+  return {
+    kernel: kernelCase(id),
+    measurements: [
+      ...Object.entries(times).map(([contender, ms]) => ({ contender, sample: sample(ms) })),
+      { contender: 'ort-1t', unavailable: 'no kernel' },
+    ],
+  };
+}
+
+describe('peak', () => {
+  it('uses the faster ISA and keeps the best of several probes', () => {
+    const p = parsePeak(PROBE);
+    expect(p.fma).toEqual({ one: 200, all: 400 });
+    const slower = { ...p, fma: { one: 150, all: 410 }, dram: { ...p.dram, all: 30 } };
+    const best = bestPeak([p, slower]);
+    expect(best.fma).toEqual({ one: 200, all: 410 });
+    expect(best.dram.all).toBe(40);
+  });
+});
+
+describe('derive and targets', () => {
+  const peak = parsePeak(PROBE);
+  // matMul is 2^31 FLOPs: 10 ms is 214.7 GFLOP/s.
+  const mm = derive(result('matMul', { 'native-1t': 20, 'native-2t': 10, 'tfjs-wasm': 40, 'tfjs-cpu': 2000 }), peak);
+
+  it('computes speedups against peers, thread scaling and fractions of peak', () => {
+    expect(mm.vsTfjsWasm).toBe(4);
+    expect(mm.vsTfjsCpu).toBe(200);
+    expect(mm.scaling).toBe(2);
+    expect(mm.vsOrt1).toBeUndefined();
+    expect(mm.peakOne).toBeCloseTo(107.37 / 200, 3);
+    expect(mm.peakAll).toBeCloseTo(214.75 / 400, 3);
+  });
+
+  it('uses bandwidth for memory-bound kernels', () => {
+    const bn = derive(result('batchNormTrainingBackward', { 'native-2t': 1 }), peak);
+    // 5 x 6.42 MB moved in 1 ms = 32.1 GB/s.
+    expect(bn.bandwidthDram).toBeCloseTo(32.1 / 40, 2);
+    expect(bn.bandwidthCache).toBeCloseTo(32.1 / 100, 2);
+    expect(bn.peakOne).toBeUndefined();
+  });
+
+  it('marks targets met, missed or not measured', () => {
+    const checks = evaluateTargets([mm]);
+    const status = (prefix: string) => checks.find((c) => c.target.startsWith(prefix))?.status;
+    expect(status('matMul: native 1 thread')).toBe('missed'); // 54% of peak
+    expect(status('matMul: native 2 threads')).toBe('met'); // 2x
+    expect(status('conv2d: native 1 thread')).toBe('n/a');
+    expect(status('every kernel: native >= 3x tfjs-wasm')).toBe('met');
+    expect(checks.find((c) => c.target.includes('tfjs-wasm'))?.measured).toBe('4.00x (slowest ratio: matMul; 1 kernels compared)');
+  });
+});
+
+describe('renderTimes', () => {
+  it('shows ms and rate per contender and n/a when a contender did not run', () => {
+    const text = renderTimes(
+      [result('matMul', { 'native-2t': 10 })],
+      [
+        { id: 'native-2t', label: 'native 2t', threads: 2, available: true },
+        { id: 'ort-1t', label: 'ort 1t', threads: 1, available: true },
+      ],
+    );
+    const row = text.split('\n')[2];
+    expect(row).toContain('10.0 (215)');
+    expect(row).toContain('n/a');
+  });
+});
