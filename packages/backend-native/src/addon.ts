@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * Loads the compiled addon. Loading never throws at import time: the first
+ * use reports a one-line reason (the build failure recorded by
+ * scripts/build-native.mjs, a load error, or a bad BATCHWISE_ISA), which the
+ * registry shows in listBackends() while batchwise falls back to cpu.
+ */
+
+type F32 = Float32Array;
+type Dims = readonly number[];
+
+/** The raw entry points of the addon. Outputs are preallocated by the caller; every entry re-validates. */
+export interface NativeAddon {
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  getIsa(): string;
+  getIsaError(): string;
+  getGemmKernel(): string;
+  getCpuFeatures(): { avx2: boolean; avx512: boolean };
+
+  matMul(a: F32, aShape: Dims, b: F32, bShape: Dims, transposeA: boolean, transposeB: boolean, out: F32): void;
+  transpose(x: F32, xShape: Dims, perm: Dims, out: F32): void;
+  conv2d(x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, y: F32): void;
+  conv2dBackpropInput(dy: F32, dyShape: Dims, f: F32, fShape: Dims, inputShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, dx: F32): void;
+  conv2dBackpropFilter(x: F32, xShape: Dims, dy: F32, dyShape: Dims, filterShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, df: F32): void;
+  batchNormTraining(x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, y: F32, mean: F32, variance: F32, invStd: F32): void;
+  batchNormInference(x: F32, xShape: Dims, mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, y: F32): void;
+  batchNormBackward(dy: F32, dyShape: Dims, x: F32, gamma: F32, mean: F32, invStd: F32, dx: F32, dgamma: F32, dbeta: F32): void;
+  maxPool(x: F32, xShape: Dims, poolSize: Dims, strides: Dims, padding: string, geometry: Dims, y: F32, argmax: Int32Array): void;
+  maxPoolBackward(dy: F32, dyShape: Dims, argmax: Int32Array, inputShape: Dims, dx: F32): void;
+  biasAdd(x: F32, xShape: Dims, bias: F32, y: F32): void;
+  biasGrad(dy: F32, dyShape: Dims, out: F32): void;
+  softmax(x: F32, xShape: Dims, y: F32): void;
+  softmaxBackward(dy: F32, y: F32, shape: Dims, dx: F32): void;
+  dropout(x: F32, rate: number, seed: number, y: F32, mask: F32): void;
+  dropoutBackward(dy: F32, mask: F32, dx: F32): void;
+  addScalar(x: F32, s: number, y: F32): void;
+  mulScalar(x: F32, s: number, y: F32): void;
+  clip(x: F32, min: number, max: number, y: F32): void;
+  sum(x: F32, xShape: Dims, axes: Dims, out: F32): void;
+  mean(x: F32, xShape: Dims, axes: Dims, out: F32): void;
+  max(x: F32, xShape: Dims, axes: Dims, out: F32): void;
+  argMax(x: F32, xShape: Dims, out: F32): void;
+  softmaxCrossEntropy(logits: F32, labels: F32, shape: Dims, loss: F32, dlogits: F32): void;
+  sgdUpdate(param: F32, grad: F32, velocity: F32 | null, learningRate: number, momentum: number, nesterov: boolean): void;
+  adamUpdate(param: F32, grad: F32, m: F32, v: F32, learningRate: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+}
+
+/** Unary (x, y), activation-gradient (dy, y, dx) and binary (a, b, out) entries share signatures. */
+export type UnaryEntry = 'relu' | 'sigmoid' | 'tanh' | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square';
+export type GradEntry = 'reluBackward' | 'sigmoidBackward' | 'tanhBackward';
+export type BinaryEntry = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
+export type FullAddon = NativeAddon &
+  Record<UnaryEntry, (x: F32, y: F32) => void> &
+  Record<GradEntry, (dy: F32, y: F32, dx: F32) => void> &
+  Record<BinaryEntry, (a: F32, b: F32, out: F32) => void>;
+
+/** Where the addon is looked for; BATCHWISE_NATIVE_ADDON overrides it (the sanitizer build uses that). */
+export const DEFAULT_ADDON_PATH = fileURLToPath(new URL('../build/Release/batchwise_native.node', import.meta.url));
+const BUILD_FAILED_PATH = fileURLToPath(new URL('../build/BUILD_FAILED.txt', import.meta.url));
+
+let loaded: { addon: FullAddon } | { error: Error } | undefined;
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim().length > 0)?.trim() ?? 'unknown reason';
+}
+
+function load(): FullAddon {
+  const path = process.env.BATCHWISE_NATIVE_ADDON || DEFAULT_ADDON_PATH;
+  if (!existsSync(path)) {
+    if (existsSync(BUILD_FAILED_PATH)) throw new Error(firstLine(readFileSync(BUILD_FAILED_PATH, 'utf8')));
+    throw new Error(`native addon not built: ${path} is missing (run \`pnpm --filter @batchwise/backend-native build\`).`);
+  }
+  let addon: FullAddon;
+  try {
+    addon = createRequire(import.meta.url)(path) as FullAddon;
+  } catch (e) {
+    throw new Error(`native addon failed to load: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+  }
+  const isaError = addon.getIsaError();
+  if (isaError) throw new Error(isaError);
+  return addon;
+}
+
+/** The addon, loaded once; throws (every time) with the one-line reason if it cannot be used. */
+export function loadAddon(): FullAddon {
+  if (!loaded) {
+    try {
+      loaded = { addon: load() };
+    } catch (e) {
+      loaded = { error: e instanceof Error ? e : new Error(String(e)) };
+    }
+  }
+  if ('error' in loaded) throw loaded.error;
+  return loaded.addon;
+}

@@ -1,0 +1,202 @@
+#include "binding/args.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace bw {
+namespace {
+
+std::string Describe(const Napi::Value& v) {
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? "true" : "false";
+  if (v.IsNumber()) {
+    std::ostringstream s;
+    s << v.As<Napi::Number>().DoubleValue();
+    return s.str();
+  }
+  if (v.IsString()) return "'" + v.As<Napi::String>().Utf8Value() + "'";
+  if (v.IsTypedArray()) {
+    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_float32_array: return "Float32Array";
+      case napi_float64_array: return "Float64Array";
+      case napi_int32_array: return "Int32Array";
+      case napi_uint8_array: return "Uint8Array";
+      default: return "a typed array of another type";
+    }
+  }
+  if (v.IsArray()) return "an array";
+  if (v.IsFunction()) return "a function";
+  if (v.IsObject()) return "an object";
+  return "a value of another type";
+}
+
+constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
+
+}  // namespace
+
+Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_(info), fn_(fn) {
+  if (info.Length() != count) {
+    Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
+  }
+}
+
+void Args::Fail(bool range, const std::string& what) const { throw ArgError(range, std::string(fn_) + ": " + what); }
+
+F32 Args::Float32(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    Fail(false, std::string(name) + " must be a Float32Array, received " + Describe(v) + ".");
+  }
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  F32 r;
+  r.length = static_cast<int64_t>(a.ElementLength());
+  r.data = r.length > 0 ? a.Data() : nullptr;
+  r.name = name;
+  return r;
+}
+
+F32 Args::OptionalFloat32(size_t i, const char* name) const {
+  if (info_[i].IsNull()) {
+    F32 r;
+    r.name = name;
+    return r;
+  }
+  return Float32(i, name);
+}
+
+I32 Args::Int32(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    Fail(false, std::string(name) + " must be an Int32Array, received " + Describe(v) + ".");
+  }
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  I32 r;
+  r.length = static_cast<int64_t>(a.ElementLength());
+  r.data = r.length > 0 ? a.Data() : nullptr;
+  r.name = name;
+  return r;
+}
+
+Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
+  const Napi::Value v = info_[i];
+  if (!v.IsArray()) Fail(false, std::string(name) + " must be an array of integers, received " + Describe(v) + ".");
+  Napi::Array arr = v.As<Napi::Array>();
+  const uint32_t n = arr.Length();
+  if (n < min_rank || n > max_rank) {
+    Fail(true, std::string(name) + " must have rank in [" + std::to_string(min_rank) + ", " + std::to_string(max_rank) +
+                   "], received rank " + std::to_string(n) + ".");
+  }
+  Dims dims(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    const Napi::Value e = arr.Get(k);
+    const double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : std::nan("");
+    if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min_dim) || d > static_cast<double>(kMaxDim)) {
+      Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
+                     ", 2147483647], received " + Describe(e) + ".");
+    }
+    dims[k] = static_cast<int64_t>(d);
+  }
+  return dims;
+}
+
+double Args::Number(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) {
+    Fail(false, std::string(name) + " must be a finite number, received " + Describe(v) + ".");
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+double Args::NumberIn(size_t i, const char* name, double lo, double hi, bool lo_open, bool hi_open) const {
+  const double x = Number(i, name);
+  const bool ok = (lo_open ? x > lo : x >= lo) && (hi_open ? x < hi : x <= hi);
+  if (!ok) {
+    std::ostringstream s;
+    s << name << " must be in " << (lo_open ? "(" : "[") << lo << ", " << hi << (hi_open ? ")" : "]") << ", received " << x
+      << ".";
+    Fail(true, s.str());
+  }
+  return x;
+}
+
+int64_t Args::Integer(size_t i, const char* name, int64_t lo, int64_t hi) const {
+  const double x = Number(i, name);
+  if (x != std::floor(x) || x < static_cast<double>(lo) || x > static_cast<double>(hi)) {
+    Fail(true, std::string(name) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                   "], received " + Describe(info_[i]) + ".");
+  }
+  return static_cast<int64_t>(x);
+}
+
+bool Args::Boolean(size_t i, const char* name) const {
+  const Napi::Value v = info_[i];
+  if (!v.IsBoolean()) Fail(false, std::string(name) + " must be a boolean, received " + Describe(v) + ".");
+  return v.As<Napi::Boolean>().Value();
+}
+
+std::string Args::OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const {
+  const Napi::Value v = info_[i];
+  if (v.IsString()) {
+    const std::string s = v.As<Napi::String>().Utf8Value();
+    for (const auto& a : allowed) {
+      if (a == s) return s;
+    }
+  }
+  std::string list;
+  for (size_t k = 0; k < allowed.size(); ++k) list += (k ? ", '" : "'") + allowed[k] + "'";
+  Fail(false, std::string(name) + " must be one of " + list + ", received " + Describe(v) + ".");
+}
+
+std::pair<int64_t, int64_t> Args::PositivePair(size_t i, const char* name) const {
+  const Dims d = Shape(i, name, 2, 2, 1);
+  return {d[0], d[1]};
+}
+
+std::string FormatDims(const Dims& dims) {
+  std::string s = "[";
+  for (size_t k = 0; k < dims.size(); ++k) s += (k ? "," : "") + std::to_string(dims[k]);
+  return s + "]";
+}
+
+int64_t CheckedProduct(const Args& args, const char* name, const Dims& dims) {
+  int64_t p = 1;
+  for (int64_t d : dims) {
+    // Float32Array lengths stay far below 2^53; anything larger is an error, not a wrap-around.
+    if (__builtin_mul_overflow(p, d, &p) || p > (int64_t{1} << 53)) {
+      args.Fail(true, std::string(name) + " " + FormatDims(dims) + " has too many elements.");
+    }
+  }
+  return p;
+}
+
+void RequireCount(const Args& args, const F32& a, const Dims& dims, const char* dims_name) {
+  const int64_t want = CheckedProduct(args, dims_name, dims);
+  if (a.length != want) {
+    args.Fail(true, std::string(a.name) + " must have " + std::to_string(want) + " elements for shape " + FormatDims(dims) +
+                        ", received " + std::to_string(a.length) + ".");
+  }
+}
+
+void RequireLength(const Args& args, const F32& a, int64_t length) {
+  if (a.length != length) {
+    args.Fail(true, std::string(a.name) + " must have " + std::to_string(length) + " elements, received " +
+                        std::to_string(a.length) + ".");
+  }
+}
+
+void RequireSameLength(const Args& args, const F32& a, const F32& b) {
+  if (a.length != b.length) {
+    args.Fail(true, std::string(b.name) + " must have the " + std::to_string(a.length) + " elements of " + a.name +
+                        ", received " + std::to_string(b.length) + ".");
+  }
+}
+
+void RequireDisjoint(const Args& args, const F32& a, const F32& b) {
+  if (a.length == 0 || b.length == 0) return;
+  const auto a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + static_cast<uintptr_t>(a.length) * sizeof(float);
+  const auto b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + static_cast<uintptr_t>(b.length) * sizeof(float);
+  if (a0 < b1 && b0 < a1) args.Fail(false, std::string(a.name) + " must not share memory with " + b.name + ".");
+}
+
+}  // namespace bw

@@ -1,0 +1,81 @@
+// Argument checks for the N-API entry points. Every entry re-validates what
+// it relies on before touching a pointer, even though the TypeScript wrapper
+// has already validated with core's helpers: the addon can be called directly.
+// Messages follow `<function>: <argument> <expected>, received <actual>.`
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bw {
+
+// A checked argument error; turned into a JS TypeError or RangeError at the boundary.
+class ArgError : public std::runtime_error {
+ public:
+  ArgError(bool is_range, const std::string& message) : std::runtime_error(message), is_range_(is_range) {}
+  bool is_range() const { return is_range_; }
+
+ private:
+  bool is_range_;
+};
+
+struct F32 {
+  float* data = nullptr;
+  int64_t length = 0;  // elements
+  const char* name = "";
+};
+
+struct I32 {
+  int32_t* data = nullptr;
+  int64_t length = 0;
+  const char* name = "";
+};
+
+using Dims = std::vector<int64_t>;
+
+// The call being checked: function name and arguments, for the messages.
+class Args {
+ public:
+  Args(const Napi::CallbackInfo& info, const char* fn, size_t count);
+
+  const char* fn() const { return fn_; }
+
+  F32 Float32(size_t i, const char* name) const;
+  // null or a Float32Array; returns data == nullptr for null.
+  F32 OptionalFloat32(size_t i, const char* name) const;
+  I32 Int32(size_t i, const char* name) const;
+  // An array of integers in [min_dim, 2^31); rank in [min_rank, max_rank].
+  Dims Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const;
+  double Number(size_t i, const char* name) const;  // finite
+  double NumberIn(size_t i, const char* name, double lo, double hi, bool lo_open, bool hi_open) const;
+  int64_t Integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
+  bool Boolean(size_t i, const char* name) const;
+  std::string OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const;
+  std::pair<int64_t, int64_t> PositivePair(size_t i, const char* name) const;
+
+  [[noreturn]] void Fail(bool range, const std::string& what) const;
+
+ private:
+  const Napi::CallbackInfo& info_;
+  const char* fn_;
+};
+
+// Product of dims with overflow detection (throws a RangeError naming fn and name).
+int64_t CheckedProduct(const Args& args, const char* name, const Dims& dims);
+
+// a.length must equal product(dims).
+void RequireCount(const Args& args, const F32& a, const Dims& dims, const char* dims_name);
+void RequireSameLength(const Args& args, const F32& a, const F32& b);
+void RequireLength(const Args& args, const F32& a, int64_t length);
+
+// Output arrays must not overlap any input (or each other): kernels read
+// inputs while writing outputs, so aliasing would corrupt results.
+void RequireDisjoint(const Args& args, const F32& a, const F32& b);
+
+std::string FormatDims(const Dims& dims);
+
+}  // namespace bw

@@ -1,0 +1,129 @@
+// matMul, transpose and the shared Export / CheckWindow helpers.
+#include <napi.h>
+
+#include <new>
+
+#include "binding/entry.h"
+#include "kernels/gemm.h"
+#include "kernels/transpose.h"
+
+namespace bw {
+namespace {
+
+void MatMul(const Napi::CallbackInfo& info, const char* fn) {
+  Args args(info, fn, 7);
+  const F32 a = args.Float32(0, "a");
+  const Dims as = args.Shape(1, "aShape", 2, 2, 0);
+  const F32 b = args.Float32(2, "b");
+  const Dims bs = args.Shape(3, "bShape", 2, 2, 0);
+  const bool ta = args.Boolean(4, "transposeA"), tb = args.Boolean(5, "transposeB");
+  const F32 out = args.Float32(6, "out");
+  RequireCount(args, a, as, "aShape");
+  RequireCount(args, b, bs, "bShape");
+  const int64_t m = ta ? as[1] : as[0], k = ta ? as[0] : as[1];
+  const int64_t kb = tb ? bs[1] : bs[0], n = tb ? bs[0] : bs[1];
+  if (k != kb) {
+    args.Fail(true, "inner dimensions must match, received a " + FormatDims(as) + " and b " + FormatDims(bs) + " (" +
+                        std::to_string(k) + " vs " + std::to_string(kb) + ").");
+  }
+  RequireCount(args, out, {m, n}, "output shape");
+  RequireDisjoint(args, out, a);
+  RequireDisjoint(args, out, b);
+  // a is stored [m,k] (or [k,m] when transposed), b [k,n] (or [n,k]).
+  StridedA packer(a.data, ta ? 1 : as[1], ta ? as[1] : 1);
+  GemmProblem p;
+  p.m = m;
+  p.n = n;
+  p.k = k;
+  p.a = &packer;
+  p.b = b.data;
+  p.b_row_stride = tb ? 1 : bs[1];
+  p.b_col_stride = tb ? bs[1] : 1;
+  p.c = out.data;
+  p.ldc = n;
+  Gemm(p);
+}
+
+void TransposeEntry(const Napi::CallbackInfo& info, const char* fn) {
+  Args args(info, fn, 4);
+  const F32 x = args.Float32(0, "x");
+  const Dims dims = args.Shape(1, "xShape", 0, 16, 0);
+  const Dims perm = args.Shape(2, "perm", dims.size(), dims.size(), 0);
+  const F32 out = args.Float32(3, "out");
+  RequireCount(args, x, dims, "xShape");
+  std::vector<bool> seen(dims.size(), false);
+  for (int64_t p : perm) {
+    if (p >= static_cast<int64_t>(dims.size()) || seen[p]) {
+      args.Fail(true, "perm must be a permutation of 0.." + std::to_string(static_cast<int64_t>(dims.size()) - 1) +
+                          ", received " + FormatDims(perm) + ".");
+    }
+    seen[p] = true;
+  }
+  RequireLength(args, out, x.length);
+  RequireDisjoint(args, out, x);
+  Transpose(dims, perm, x.data, out.data);
+}
+
+}  // namespace
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn) {
+  exports.Set(name, Napi::Function::New(
+                        env,
+                        [name, fn](const Napi::CallbackInfo& info) -> Napi::Value {
+                          try {
+                            fn(info, name);
+                          } catch (const ArgError& e) {
+                            if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
+                            throw Napi::TypeError::New(info.Env(), e.what());
+                          } catch (const Napi::Error&) {
+                            throw;
+                          } catch (const std::bad_alloc&) {
+                            throw Napi::Error::New(info.Env(), std::string(name) + ": out of memory.");
+                          } catch (const std::exception& e) {
+                            throw Napi::Error::New(info.Env(), std::string(name) + ": " + e.what());
+                          }
+                          return info.Env().Undefined();
+                        },
+                        name));
+}
+
+ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
+                     size_t padding_index, size_t dilations_index, size_t geometry_index) {
+  const auto strides = args.PositivePair(strides_index, "strides");
+  const bool same = args.OneOf(padding_index, "padding", {"same", "valid"}) == "same";
+  const auto dil = dilations_index == static_cast<size_t>(-1) ? std::pair<int64_t, int64_t>{1, 1}
+                                                               : args.PositivePair(dilations_index, "dilations");
+  const Dims passed = args.Shape(geometry_index, "geometry", 17, 17, 0);
+  ConvGeom g{};
+  g.batch = input[0];
+  g.in_h = input[1];
+  g.in_w = input[2];
+  g.in_c = input[3];
+  g.out_c = out_c;
+  g.k_h = k_h;
+  g.k_w = k_w;
+  g.stride_h = strides.first;
+  g.stride_w = strides.second;
+  g.dil_h = dil.first;
+  g.dil_w = dil.second;
+  const bool fits = WindowAxis(g.in_h, k_h, g.stride_h, g.dil_h, same, &g.out_h, &g.pad_top, &g.pad_bottom) &&
+                    WindowAxis(g.in_w, k_w, g.stride_w, g.dil_w, same, &g.out_w, &g.pad_left, &g.pad_right);
+  if (!fits) {
+    args.Fail(true, "window [" + std::to_string(k_h) + "," + std::to_string(k_w) + "] does not fit input " +
+                        FormatDims(input) + ".");
+  }
+  const Dims mine = {g.batch, g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, g.k_h, g.k_w,
+                     g.stride_h, g.stride_w, g.dil_h, g.dil_w, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right};
+  if (mine != passed) {
+    args.Fail(true, "geometry must be " + FormatDims(mine) + " for these shapes and options, received " +
+                        FormatDims(passed) + ".");
+  }
+  return g;
+}
+
+void RegisterLinear(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "matMul", MatMul);
+  Export(env, exports, "transpose", TransposeEntry);
+}
+
+}  // namespace bw

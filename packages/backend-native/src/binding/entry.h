@@ -1,0 +1,31 @@
+// Registration of the addon's entry points, each behind one exception boundary.
+#pragma once
+
+#include <napi.h>
+
+#include <functional>
+
+#include "binding/args.h"
+#include "kernels/conv2d.h"
+
+namespace bw {
+
+// fn(info, name) checks its arguments and runs a kernel writing into
+// preallocated outputs. Every C++ exception becomes a JS error naming the
+// kernel: ArgError as TypeError/RangeError, anything else as Error.
+using EntryFn = std::function<void(const Napi::CallbackInfo&, const char*)>;
+void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn);
+
+// Checks shapes and options of a conv/pool call, recomputes the geometry as
+// core's conv2dGeometry does and requires the one passed at geometry_index to match.
+ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
+                     size_t padding_index, size_t dilations_index, size_t geometry_index);
+
+void RegisterLinear(Napi::Env env, Napi::Object exports);
+void RegisterConv(Napi::Env env, Napi::Object exports);
+void RegisterNormPool(Napi::Env env, Napi::Object exports);
+void RegisterElementwise(Napi::Env env, Napi::Object exports);
+void RegisterReduce(Napi::Env env, Napi::Object exports);
+void RegisterTraining(Napi::Env env, Napi::Object exports);
+
+}  // namespace bw

@@ -1,0 +1,139 @@
+// Statistics are gathered per chunk of rows, chunk size fixed by the channel
+// count alone, and chunks are merged in chunk order, so the bits do not depend
+// on the number of threads. Within a chunk (about 64 KiB, still in cache) the
+// variance is computed in two passes around the chunk mean; chunks are merged
+// with Chan et al.'s pairwise formula (1979). Both are float64: no E[x^2]-E[x]^2.
+#include "kernels/batch-norm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "runtime/thread-pool.h"
+
+namespace bw {
+namespace {
+
+int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, channels)); }
+
+// y = x * scale + shift per channel, in parallel over row ranges.
+void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* scale, const float* shift, float* y) {
+  ParallelRanges(rows, RowsPerChunk(channels), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      float* yr = y + r * channels;
+      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * scale[c] + shift[c];
+    }
+  });
+}
+
+}  // namespace
+
+void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const float* gamma, const float* beta,
+                       double epsilon, float* y, float* mean, float* variance, float* inv_std) {
+  const int64_t per = RowsPerChunk(channels);
+  const int64_t chunks = (rows + per - 1) / per;
+  // Per chunk: mean then M2 (sum of squared deviations from the chunk mean).
+  std::vector<double> stats(static_cast<size_t>(chunks * channels * 2));
+  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+    double* mu = stats.data() + q * channels * 2;
+    double* m2 = mu + channels;
+    for (int64_t c = 0; c < channels; ++c) mu[c] = m2[c] = 0.0;
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) mu[c] += xr[c];
+    }
+    const double inv = 1.0 / static_cast<double>(r1 - r0);
+    for (int64_t c = 0; c < channels; ++c) mu[c] *= inv;
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        const double d = xr[c] - mu[c];
+        m2[c] += d * d;
+      }
+    }
+  });
+  std::vector<float> scale(channels), shift(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    double n = 0.0, mu = 0.0, m2 = 0.0;
+    for (int64_t q = 0; q < chunks; ++q) {
+      const double nb = static_cast<double>(std::min(rows, (q + 1) * per) - q * per);
+      const double mb = stats[q * channels * 2 + c], m2b = stats[q * channels * 2 + channels + c];
+      const double total = n + nb, delta = mb - mu;
+      mu += delta * nb / total;
+      m2 += m2b + delta * delta * n * nb / total;
+      n = total;
+    }
+    const double var = m2 / n;  // biased, as Keras and TF.js
+    const double is = 1.0 / std::sqrt(var + epsilon);
+    mean[c] = static_cast<float>(mu);
+    variance[c] = static_cast<float>(var);
+    inv_std[c] = static_cast<float>(is);
+    const double s = static_cast<double>(gamma[c]) * is;
+    scale[c] = static_cast<float>(s);
+    shift[c] = static_cast<float>(static_cast<double>(beta[c]) - mu * s);
+  }
+  ScaleShift(rows, channels, x, scale.data(), shift.data(), y);
+}
+
+void BatchNormInference(int64_t rows, int64_t channels, const float* x, const float* mean, const float* variance,
+                        const float* gamma, const float* beta, double epsilon, float* y) {
+  std::vector<float> scale(channels), shift(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double s = static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon);
+    scale[c] = static_cast<float>(s);
+    shift[c] = static_cast<float>(static_cast<double>(beta[c]) - static_cast<double>(mean[c]) * s);
+  }
+  ScaleShift(rows, channels, x, scale.data(), shift.data(), y);
+}
+
+void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const float* x, const float* gamma,
+                       const float* mean, const float* inv_std, float* dx, float* dgamma, float* dbeta) {
+  const int64_t per = RowsPerChunk(channels);
+  const int64_t chunks = (rows + per - 1) / per;
+  // Pass 1, per chunk: sum dy and sum dy * (x - mean).
+  std::vector<double> sums(static_cast<size_t>(chunks * channels * 2));
+  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+    double* sdy = sums.data() + q * channels * 2;
+    double* sdx = sdy + channels;
+    for (int64_t c = 0; c < channels; ++c) sdy[c] = sdx[c] = 0.0;
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* g = dy + r * channels;
+      const float* xr = x + r * channels;
+      for (int64_t c = 0; c < channels; ++c) {
+        sdy[c] += g[c];
+        sdx[c] += static_cast<double>(g[c]) * (static_cast<double>(xr[c]) - mean[c]);
+      }
+    }
+  });
+  // dx = gamma*invStd/N * (N*dy - dbeta - xhat*dgamma), expanded into per-channel
+  // coefficients: dx = k1*dy + k2*(x - mean) + k3.
+  std::vector<float> k1(channels), k2(channels), k3(channels);
+  const double n = static_cast<double>(rows);
+  for (int64_t c = 0; c < channels; ++c) {
+    double sdy = 0.0, sdx = 0.0;
+    for (int64_t q = 0; q < chunks; ++q) {
+      sdy += sums[q * channels * 2 + c];
+      sdx += sums[q * channels * 2 + channels + c];
+    }
+    const double is = inv_std[c], g = gamma[c];
+    const double dg = sdx * is;
+    dbeta[c] = static_cast<float>(sdy);
+    dgamma[c] = static_cast<float>(dg);
+    k1[c] = static_cast<float>(g * is);
+    k2[c] = static_cast<float>(-g * is * is * dg / n);
+    k3[c] = static_cast<float>(-g * is * sdy / n);
+  }
+  ParallelRanges(rows, per, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const float* g = dy + r * channels;
+      const float* xr = x + r * channels;
+      float* d = dx + r * channels;
+      for (int64_t c = 0; c < channels; ++c) d[c] = k1[c] * g[c] + k2[c] * (xr[c] - mean[c]) + k3[c];
+    }
+  });
+}
+
+}  // namespace bw

@@ -1,0 +1,227 @@
+// Convolutions as implicit GEMMs: the image patches (im2col) are gathered
+// directly into the GEMM's packed A panels, so no patch matrix is ever stored.
+//   forward:        y[M=N*OH*OW, O]   = patches[M, K=KH*KW*C] * f[K, O]
+//   filter grad:    df[K, O]          = patches^T[K, M] * dy[M, O]
+//   input grad:     dcol[M, K]        = dy[M, O] * f^T[O, K], then a gather
+//                   (col2im) adds each patch element back onto dx.
+#include "kernels/conv2d.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "runtime/thread-pool.h"
+
+namespace bw {
+namespace {
+
+bool IsPointwise(const ConvGeom& g) {
+  return g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+         g.out_h == g.in_h && g.out_w == g.in_w;
+}
+
+// Row i of the patch matrix is output pixel (n, oh, ow); column k is (kh, kw, c).
+class PatchRows final : public APacker {
+ public:
+  PatchRows(const ConvGeom& g, const float* x) : g_(g), x_(x) {}
+
+  void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override {
+    const ConvGeom& g = g_;
+    for (int64_t is = 0; is < mc; is += mr) {
+      const int64_t h = std::min<int64_t>(mr, mc - is);
+      float* d = dst + is * kc;
+      for (int64_t r = 0; r < h; ++r) {
+        const int64_t i = i0 + is + r;
+        const int64_t ow = i % g.out_w, oh = (i / g.out_w) % g.out_h, n = i / (g.out_w * g.out_h);
+        const int64_t base_h = oh * g.stride_h - g.pad_top, base_w = ow * g.stride_w - g.pad_left;
+        const float* image = x_ + n * g.in_h * g.in_w * g.in_c;
+        int64_t c = k0 % g.in_c, kw = (k0 / g.in_c) % g.k_w, kh = k0 / (g.in_c * g.k_w);
+        for (int64_t k = 0; k < kc;) {
+          const int64_t run = std::min(g.in_c - c, kc - k);
+          const int64_t ih = base_h + kh * g.dil_h, iw = base_w + kw * g.dil_w;
+          if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
+            const float* src = image + (ih * g.in_w + iw) * g.in_c + c;
+            for (int64_t q = 0; q < run; ++q) d[(k + q) * mr + r] = src[q];
+          } else {
+            for (int64_t q = 0; q < run; ++q) d[(k + q) * mr + r] = 0.0f;
+          }
+          k += run;
+          c = 0;
+          if (++kw == g.k_w) {
+            kw = 0;
+            ++kh;
+          }
+        }
+      }
+      for (int64_t r = h; r < mr; ++r) {
+        for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = 0.0f;
+      }
+    }
+  }
+
+ private:
+  const ConvGeom& g_;
+  const float* x_;
+};
+
+// The transposed patch matrix: row i is (kh, kw, c), column k is output pixel (n, oh, ow).
+class PatchColumns final : public APacker {
+ public:
+  PatchColumns(const ConvGeom& g, const float* x) : g_(g), x_(x) {}
+
+  void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override {
+    const ConvGeom& g = g_;
+    int64_t off_h[32], off_w[32], chan[32];
+    for (int64_t is = 0; is < mc; is += mr) {
+      const int64_t h = std::min<int64_t>(mr, mc - is);
+      float* d = dst + is * kc;
+      for (int64_t r = 0; r < h; ++r) {
+        const int64_t i = i0 + is + r;
+        chan[r] = i % g.in_c;
+        off_w[r] = ((i / g.in_c) % g.k_w) * g.dil_w;
+        off_h[r] = (i / (g.in_c * g.k_w)) * g.dil_h;
+      }
+      int64_t ow = k0 % g.out_w, oh = (k0 / g.out_w) % g.out_h, n = k0 / (g.out_w * g.out_h);
+      for (int64_t k = 0; k < kc; ++k) {
+        const int64_t base_h = oh * g.stride_h - g.pad_top, base_w = ow * g.stride_w - g.pad_left;
+        const float* image = x_ + n * g.in_h * g.in_w * g.in_c;
+        float* dk = d + k * mr;
+        for (int64_t r = 0; r < h; ++r) {
+          const int64_t ih = base_h + off_h[r], iw = base_w + off_w[r];
+          dk[r] = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) ? image[(ih * g.in_w + iw) * g.in_c + chan[r]] : 0.0f;
+        }
+        for (int64_t r = h; r < mr; ++r) dk[r] = 0.0f;
+        if (++ow == g.out_w) {
+          ow = 0;
+          if (++oh == g.out_h) {
+            oh = 0;
+            ++n;
+          }
+        }
+      }
+    }
+  }
+
+ private:
+  const ConvGeom& g_;
+  const float* x_;
+};
+
+// Adds the patch-gradient rows of `images` images back onto dx. Each dx
+// element sums its (kh, kw) contributions in a fixed order: a gather, not a
+// scatter, so rows can run on any thread without changing the bits.
+void Col2Im(const ConvGeom& g, const float* dcol, int64_t n0, int64_t images, float* dx) {
+  const int64_t kk = g.k_h * g.k_w * g.in_c;
+  ParallelRanges(images * g.in_h, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t row = r0; row < r1; ++row) {
+      const int64_t nl = row / g.in_h, ih = row % g.in_h;
+      float* out = dx + ((n0 + nl) * g.in_h + ih) * g.in_w * g.in_c;
+      std::fill(out, out + g.in_w * g.in_c, 0.0f);
+      for (int64_t kh = 0; kh < g.k_h; ++kh) {
+        const int64_t th = ih + g.pad_top - kh * g.dil_h;
+        if (th < 0 || th % g.stride_h != 0 || th / g.stride_h >= g.out_h) continue;
+        const int64_t oh = th / g.stride_h;
+        for (int64_t iw = 0; iw < g.in_w; ++iw) {
+          float* o = out + iw * g.in_c;
+          for (int64_t kw = 0; kw < g.k_w; ++kw) {
+            const int64_t tw = iw + g.pad_left - kw * g.dil_w;
+            if (tw < 0 || tw % g.stride_w != 0 || tw / g.stride_w >= g.out_w) continue;
+            const int64_t ow = tw / g.stride_w;
+            const float* src = dcol + ((nl * g.out_h + oh) * g.out_w + ow) * kk + (kh * g.k_w + kw) * g.in_c;
+            for (int64_t c = 0; c < g.in_c; ++c) o[c] += src[c];
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+bool WindowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, bool same, int64_t* out,
+                int64_t* pad_before, int64_t* pad_after) {
+  const int64_t effective = (kernel - 1) * dilation + 1;
+  if (!same) {
+    *out = in >= effective ? (in - effective) / stride + 1 : 0;
+    *pad_before = *pad_after = 0;
+  } else {
+    *out = (in + stride - 1) / stride;
+    const int64_t total = std::max<int64_t>((*out - 1) * stride + effective - in, 0);
+    *pad_before = total / 2;
+    *pad_after = total - *pad_before;
+  }
+  return *out >= 1;
+}
+
+void Conv2dForward(const ConvGeom& g, const float* x, const float* f, float* y) {
+  const int64_t m = g.batch * g.out_h * g.out_w, k = g.k_h * g.k_w * g.in_c;
+  StridedA dense(x, g.in_c, 1);
+  PatchRows patches(g, x);
+  GemmProblem p;
+  p.m = m;
+  p.n = g.out_c;
+  p.k = k;
+  // A 1x1 stride-1 conv is a plain GEMM on x viewed as [N*H*W, C].
+  p.a = IsPointwise(g) ? static_cast<const APacker*>(&dense) : &patches;
+  p.b = f;
+  p.b_row_stride = g.out_c;
+  p.c = y;
+  p.ldc = g.out_c;
+  Gemm(p);
+}
+
+void Conv2dBackpropFilter(const ConvGeom& g, const float* x, const float* dy, float* df) {
+  const int64_t m = g.k_h * g.k_w * g.in_c, k = g.batch * g.out_h * g.out_w;
+  PatchColumns patches(g, x);
+  StridedA dense(x, 1, g.in_c);
+  GemmProblem p;
+  p.m = m;
+  p.n = g.out_c;
+  p.k = k;
+  p.a = IsPointwise(g) ? static_cast<const APacker*>(&dense) : &patches;
+  p.b = dy;
+  p.b_row_stride = g.out_c;
+  p.c = df;
+  p.ldc = g.out_c;
+  // The reduction runs over every output pixel of the batch while df is small:
+  // split it into chunks fixed by the shapes (not the threads) so all threads
+  // help, keeping the partial results under ~64 MiB.
+  const int64_t allowed = std::max<int64_t>(1, (int64_t{1} << 24) / std::max<int64_t>(1, m * g.out_c));
+  p.k_chunk = std::max<int64_t>(2048, (k + allowed - 1) / allowed);
+  Gemm(p);
+}
+
+void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, float* dx) {
+  const int64_t kk = g.k_h * g.k_w * g.in_c, pixels = g.out_h * g.out_w;
+  GemmProblem p;
+  p.n = kk;
+  p.k = g.out_c;
+  // B = f^T: element (o, j) of the [O, K] matrix is f[j * O + o].
+  p.b = f;
+  p.b_row_stride = 1;
+  p.b_col_stride = g.out_c;
+  p.ldc = kk;
+  if (IsPointwise(g)) {
+    StridedA a(dy, g.out_c, 1);
+    p.m = g.batch * pixels;
+    p.a = &a;
+    p.c = dx;
+    Gemm(p);
+    return;
+  }
+  // Whole images per chunk, about 16 MiB of patch gradients at most.
+  const int64_t per_image = pixels * kk;
+  const int64_t images = std::max<int64_t>(1, std::min<int64_t>(g.batch, (int64_t{1} << 22) / std::max<int64_t>(1, per_image)));
+  std::vector<float> dcol(static_cast<size_t>(images * per_image));
+  for (int64_t n0 = 0; n0 < g.batch; n0 += images) {
+    const int64_t count = std::min(images, g.batch - n0);
+    StridedA a(dy + n0 * pixels * g.out_c, g.out_c, 1);
+    p.m = count * pixels;
+    p.a = &a;
+    p.c = dcol.data();
+    Gemm(p);
+    Col2Im(g, dcol.data(), n0, count, dx);
+  }
+}
+
+}  // namespace bw

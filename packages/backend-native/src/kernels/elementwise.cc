@@ -1,0 +1,121 @@
+#include "kernels/elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "runtime/thread-pool.h"
+
+namespace bw {
+namespace {
+
+// Elements per task: big enough to amortise a wake-up, fixed so that the split
+// never depends on the thread count (it does not matter here, but stays uniform).
+constexpr int64_t kGrain = 1 << 15;
+
+template <typename F>
+void Map(int64_t n, F f) {
+  ParallelRanges(n, kGrain, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) f(i);
+  });
+}
+
+// splitmix64 (Steele et al. 2014) of (seed, index): a counter-based stream, so
+// each element's draw is independent of which thread computes it.
+inline uint64_t Mix(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+void Unary(UnaryKind kind, int64_t n, const float* x, float* y) {
+  switch (kind) {
+    // NaN stays NaN through relu, as in TensorFlow.
+    case UnaryKind::kRelu: return Map(n, [&](int64_t i) { y[i] = x[i] > 0.0f ? x[i] : (std::isnan(x[i]) ? x[i] : 0.0f); });
+    case UnaryKind::kSigmoid: return Map(n, [&](int64_t i) { y[i] = 1.0f / (1.0f + std::exp(-x[i])); });
+    case UnaryKind::kTanh: return Map(n, [&](int64_t i) { y[i] = std::tanh(x[i]); });
+    case UnaryKind::kNeg: return Map(n, [&](int64_t i) { y[i] = -x[i]; });
+    case UnaryKind::kAbs: return Map(n, [&](int64_t i) { y[i] = std::fabs(x[i]); });
+    case UnaryKind::kExp: return Map(n, [&](int64_t i) { y[i] = std::exp(x[i]); });
+    case UnaryKind::kLog: return Map(n, [&](int64_t i) { y[i] = std::log(x[i]); });
+    case UnaryKind::kSqrt: return Map(n, [&](int64_t i) { y[i] = std::sqrt(x[i]); });
+    case UnaryKind::kSquare: return Map(n, [&](int64_t i) { y[i] = x[i] * x[i]; });
+  }
+}
+
+void Binary(BinaryKind kind, int64_t n, const float* a, const float* b, float* out) {
+  switch (kind) {
+    case BinaryKind::kAdd: return Map(n, [&](int64_t i) { out[i] = a[i] + b[i]; });
+    case BinaryKind::kSub: return Map(n, [&](int64_t i) { out[i] = a[i] - b[i]; });
+    case BinaryKind::kMul: return Map(n, [&](int64_t i) { out[i] = a[i] * b[i]; });
+    case BinaryKind::kDiv: return Map(n, [&](int64_t i) { out[i] = a[i] / b[i]; });
+    // NaN in either operand gives NaN, as tf.maximum/minimum.
+    case BinaryKind::kMaximum:
+      return Map(n, [&](int64_t i) { out[i] = (a[i] > b[i] || std::isnan(a[i])) ? a[i] : b[i]; });
+    case BinaryKind::kMinimum:
+      return Map(n, [&](int64_t i) { out[i] = (a[i] < b[i] || std::isnan(a[i])) ? a[i] : b[i]; });
+  }
+}
+
+void ActivationBackward(GradKind kind, int64_t n, const float* dy, const float* y, float* dx) {
+  switch (kind) {
+    case GradKind::kRelu: return Map(n, [&](int64_t i) { dx[i] = y[i] > 0.0f ? dy[i] : 0.0f; });
+    case GradKind::kSigmoid: return Map(n, [&](int64_t i) { dx[i] = dy[i] * y[i] * (1.0f - y[i]); });
+    case GradKind::kTanh: return Map(n, [&](int64_t i) { dx[i] = dy[i] * (1.0f - y[i] * y[i]); });
+  }
+}
+
+void AddScalar(int64_t n, const float* x, float s, float* y) {
+  Map(n, [&](int64_t i) { y[i] = x[i] + s; });
+}
+
+void MulScalar(int64_t n, const float* x, float s, float* y) {
+  Map(n, [&](int64_t i) { y[i] = x[i] * s; });
+}
+
+void Clip(int64_t n, const float* x, float lo, float hi, float* y) {
+  Map(n, [&](int64_t i) { y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]); });
+}
+
+void BiasAdd(int64_t rows, int64_t channels, const float* x, const float* bias, float* y) {
+  ParallelRanges(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, channels)), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      for (int64_t c = 0; c < channels; ++c) y[r * channels + c] = x[r * channels + c] + bias[c];
+    }
+  });
+}
+
+void BiasGrad(int64_t rows, int64_t channels, const float* dy, float* out) {
+  // float64 partial sums per fixed chunk of rows, added in chunk order.
+  const int64_t per = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, channels));
+  const int64_t chunks = (rows + per - 1) / per;
+  std::vector<double> partial(static_cast<size_t>(std::max<int64_t>(1, chunks) * channels), 0.0);
+  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+    double* s = partial.data() + q * channels;
+    for (int64_t r = q * per; r < std::min(rows, (q + 1) * per); ++r) {
+      for (int64_t c = 0; c < channels; ++c) s[c] += dy[r * channels + c];
+    }
+  });
+  for (int64_t c = 0; c < channels; ++c) {
+    double s = 0.0;
+    for (int64_t q = 0; q < chunks; ++q) s += partial[q * channels + c];
+    out[c] = static_cast<float>(s);
+  }
+}
+
+void Dropout(int64_t n, const float* x, double rate, int64_t seed, float* y, float* mask) {
+  const float keep_scale = static_cast<float>(1.0 / (1.0 - rate));
+  const uint64_t key = Mix(static_cast<uint64_t>(seed));
+  Map(n, [&](int64_t i) {
+    // 24 random bits give a uniform u in [0, 1) on the float grid; keep when u >= rate.
+    const double u = static_cast<double>(Mix(key ^ static_cast<uint64_t>(i)) >> 40) * (1.0 / 16777216.0);
+    const float m = u >= rate ? keep_scale : 0.0f;
+    mask[i] = m;
+    y[i] = x[i] * m;
+  });
+}
+
+}  // namespace bw

@@ -1,0 +1,189 @@
+#include "kernels/gemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "runtime/cpu-features.h"
+#include "runtime/scratch.h"
+#include "runtime/thread-pool.h"
+
+namespace bw {
+namespace {
+
+// Block sizes. KC x NR of B (32 KiB at NR=32) stays in L1 while the MC x KC
+// block of A (144 KiB) streams from L2; one task covers MC rows x kTaskCols
+// columns, so a 1024^2 output gives 32 tasks to balance across threads.
+constexpr int64_t kKc = 256;
+constexpr int64_t kMc = 144;  // a multiple of every MR (4, 6, 12)
+constexpr int64_t kTaskCols = 256;
+constexpr int kMaxTile = 12 * 32;
+// Below this many multiply-adds the pool's wake-up costs more than it saves.
+constexpr int64_t kInlineFlops = int64_t{1} << 17;
+
+constexpr int kScalarMr = 4;
+constexpr int kScalarNr = 8;
+
+// Plain C++ 4 x 8 tile; the compiler may use SSE2 (the x86-64 baseline) but no FMA.
+void MicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  float acc[kScalarMr][kScalarNr] = {};
+  for (int64_t p = 0; p < kc; ++p) {
+    for (int r = 0; r < kScalarMr; ++r) {
+      const float av = a[r];
+      for (int j = 0; j < kScalarNr; ++j) acc[r][j] += av * b[j];
+    }
+    a += kScalarMr;
+    b += kScalarNr;
+  }
+  for (int r = 0; r < kScalarMr; ++r) {
+    float* row = c + r * ldc;
+    for (int j = 0; j < kScalarNr; ++j) row[j] = accumulate ? row[j] + acc[r][j] : acc[r][j];
+  }
+}
+
+void PackB(const GemmProblem& p, int64_t k0, int64_t kc, int64_t j0, int64_t width, int nr, float* dst) {
+  const int64_t rs = p.b_row_stride, cs = p.b_col_stride;
+  for (int64_t js = 0; js < width; js += nr) {
+    const int64_t w = std::min<int64_t>(nr, width - js);
+    float* d = dst + js * kc;
+    const float* src = p.b + k0 * rs + (j0 + js) * cs;
+    for (int64_t k = 0; k < kc; ++k, d += nr) {
+      const float* s = src + k * rs;
+      if (cs == 1) {
+        std::memcpy(d, s, sizeof(float) * w);
+      } else {
+        for (int64_t j = 0; j < w; ++j) d[j] = s[j * cs];
+      }
+      for (int64_t j = w; j < nr; ++j) d[j] = 0.0f;
+    }
+  }
+}
+
+// One task: rows [i0, i0+mc) x columns [j0, j0+width) over k in [kb, ke).
+void Block(const GemmProblem& p, const GemmKernel& kern, int64_t i0, int64_t mc, int64_t j0, int64_t width,
+           int64_t kb, int64_t ke, float* c, int64_t ldc, bool accumulate) {
+  const int mr = kern.mr, nr = kern.nr;
+  const int64_t mpad = (mc + mr - 1) / mr * mr;
+  const int64_t npad = (width + nr - 1) / nr * nr;
+  float* abuf = ScratchA(mpad * kKc);
+  float* bbuf = ScratchB(npad * kKc);
+  float tile[kMaxTile];
+  for (int64_t pc = kb; pc < ke; pc += kKc) {
+    const int64_t kc = std::min(kKc, ke - pc);
+    p.a->Pack(i0, mc, pc, kc, mr, abuf);
+    PackB(p, pc, kc, j0, width, nr, bbuf);
+    const bool acc = accumulate || pc > kb;
+    for (int64_t jr = 0; jr < width; jr += nr) {
+      const int64_t w = std::min<int64_t>(nr, width - jr);
+      const float* bs = bbuf + jr * kc;
+      for (int64_t ir = 0; ir < mc; ir += mr) {
+        const int64_t h = std::min<int64_t>(mr, mc - ir);
+        const float* as = abuf + ir * kc;
+        float* ct = c + (i0 + ir) * ldc + (j0 + jr);
+        if (h == mr && w == nr) {
+          kern.micro(kc, as, bs, ct, ldc, acc);
+          continue;
+        }
+        // Edge tile: compute the full tile aside and copy the valid part, so
+        // the microkernel never writes outside C.
+        kern.micro(kc, as, bs, tile, nr, false);
+        for (int64_t r = 0; r < h; ++r) {
+          for (int64_t j = 0; j < w; ++j) {
+            ct[r * ldc + j] = acc ? ct[r * ldc + j] + tile[r * nr + j] : tile[r * nr + j];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void StridedA::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const {
+  for (int64_t is = 0; is < mc; is += mr) {
+    const int64_t h = std::min<int64_t>(mr, mc - is);
+    float* d = dst + is * kc;
+    if (cs_ == 1) {
+      for (int64_t r = 0; r < h; ++r) {
+        const float* src = a_ + (i0 + is + r) * rs_ + k0;
+        for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = src[k];
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* src = a_ + (i0 + is) * rs_ + (k0 + k) * cs_;
+        for (int64_t r = 0; r < h; ++r) d[k * mr + r] = src[r * rs_];
+      }
+    }
+    for (int64_t r = h; r < mr; ++r) {
+      for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = 0.0f;
+    }
+  }
+}
+
+GemmKernel GemmKernelScalar() { return {kScalarMr, kScalarNr, MicroScalar, "scalar-4x8"}; }
+
+const GemmKernel& ActiveGemmKernel() {
+  static const GemmKernel kernel = [] {
+    switch (ActiveIsa()) {
+      case Isa::kAvx512: return GemmKernelAvx512();
+      case Isa::kAvx2: return GemmKernelAvx2();
+      default: return GemmKernelScalar();
+    }
+  }();
+  return kernel;
+}
+
+void Gemm(const GemmProblem& p) {
+  if (p.m <= 0 || p.n <= 0) return;
+  if (p.k <= 0) {
+    if (!p.accumulate) {
+      for (int64_t i = 0; i < p.m; ++i) std::fill(p.c + i * p.ldc, p.c + i * p.ldc + p.n, 0.0f);
+    }
+    return;
+  }
+  const GemmKernel& kern = ActiveGemmKernel();
+  const int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
+  const int64_t m_blocks = (p.m + kMc - 1) / kMc;
+  const int64_t n_blocks = (p.n + nb - 1) / nb;
+  const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
+  const int64_t chunk = split ? p.k_chunk : p.k;
+  const int64_t k_chunks = (p.k + chunk - 1) / chunk;
+  std::vector<float> partial(split ? static_cast<size_t>(k_chunks * p.m * p.n) : 0);
+  const int64_t tasks = m_blocks * n_blocks * k_chunks;
+  auto task = [&](int64_t t) {
+    const int64_t kc_id = t / (m_blocks * n_blocks);
+    const int64_t rest = t % (m_blocks * n_blocks);
+    const int64_t i0 = (rest / n_blocks) * kMc;
+    const int64_t j0 = (rest % n_blocks) * nb;
+    const int64_t kb = kc_id * chunk;
+    const int64_t ke = std::min(p.k, kb + chunk);
+    if (split) {
+      Block(p, kern, i0, std::min(kMc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
+            partial.data() + kc_id * p.m * p.n, p.n, false);
+    } else {
+      Block(p, kern, i0, std::min(kMc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate);
+    }
+  };
+  if (p.m * p.n * p.k < kInlineFlops) {
+    for (int64_t t = 0; t < tasks; ++t) task(t);
+  } else {
+    ThreadPool::Instance().Run(tasks, task);
+  }
+  if (!split) return;
+  // Chunks are added in chunk order whatever thread computed them.
+  const int64_t grain = std::max<int64_t>(1, 16384 / p.n);
+  ParallelRanges(p.m, grain, [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i) {
+      float* crow = p.c + i * p.ldc;
+      for (int64_t j = 0; j < p.n; ++j) {
+        float s = partial[i * p.n + j];
+        for (int64_t q = 1; q < k_chunks; ++q) s += partial[(q * p.m + i) * p.n + j];
+        crow[j] = p.accumulate ? crow[j] + s : s;
+      }
+    }
+  });
+}
+
+}  // namespace bw

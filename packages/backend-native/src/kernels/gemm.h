@@ -1,0 +1,69 @@
+// Packed, register-blocked GEMM: C (m x n, row stride ldc) = A (m x k) * B (k x n).
+//
+// Goto/BLIS structure: B is packed into k-by-NR slivers and A into MR-by-k
+// slivers, then a microkernel keeps an MR x NR tile of C in registers. A is
+// read through a packer so that convolutions can feed image patches straight
+// into the packed buffer (implicit im2col) without materialising a matrix.
+#pragma once
+
+#include <cstdint>
+
+namespace bw {
+
+// Writes rows [i0, i0+mc) x columns [k0, k0+kc) of A as MR-row slivers: for
+// each sliver, for each k, `mr` consecutive values (rows past mc are zeros).
+class APacker {
+ public:
+  virtual ~APacker() = default;
+  virtual void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const = 0;
+};
+
+// A stored densely: element (i, k) at a[i * row_stride + k * col_stride].
+class StridedA final : public APacker {
+ public:
+  StridedA(const float* a, int64_t row_stride, int64_t col_stride) : a_(a), rs_(row_stride), cs_(col_stride) {}
+  void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override;
+
+ private:
+  const float* a_;
+  int64_t rs_, cs_;
+};
+
+struct GemmProblem {
+  int64_t m = 0, n = 0, k = 0;
+  const APacker* a = nullptr;
+  // B element (k, j) at b[k * b_row_stride + j * b_col_stride].
+  const float* b = nullptr;
+  int64_t b_row_stride = 0, b_col_stride = 1;
+  float* c = nullptr;
+  int64_t ldc = 0;
+  // C += A*B instead of C = A*B.
+  bool accumulate = false;
+  // When > 0, k is cut into chunks of this many steps, each chunk's product is
+  // computed on its own (in parallel) and the chunks are added in order. The
+  // caller picks the chunk from the problem size, so results stay independent
+  // of the thread count; it lets a long reduction (conv filter gradients) use
+  // every thread when m and n are small.
+  int64_t k_chunk = 0;
+};
+
+void Gemm(const GemmProblem& p);
+
+// Microkernel: C[0..MR) x [0..NR) (row stride ldc) (+)= sum over kc of packed a x packed b.
+using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate);
+
+struct GemmKernel {
+  int mr;
+  int nr;
+  MicroKernel micro;
+  const char* name;
+};
+
+GemmKernel GemmKernelScalar();
+GemmKernel GemmKernelAvx2();
+GemmKernel GemmKernelAvx512();
+
+// The microkernel for the ISA chosen at load.
+const GemmKernel& ActiveGemmKernel();
+
+}  // namespace bw

@@ -1,0 +1,62 @@
+// One persistent pool of worker threads shared by every kernel.
+//
+// Determinism: callers split work into tasks whose boundaries depend only on
+// the problem size, never on the thread count, and each task writes its own
+// outputs (or its own partial result, combined afterwards in task order). Which
+// thread runs a task then cannot change a single bit of the result.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace bw {
+
+class ThreadPool {
+ public:
+  // The process-wide pool, sized by BATCHWISE_NUM_THREADS or the core count.
+  static ThreadPool& Instance();
+
+  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+
+  // Resizes the pool (n >= 1). Must not be called while a Run is in progress.
+  void SetThreads(int n);
+
+  // Calls fn(t) for every t in [0, tasks) and returns when all are done. The
+  // calling thread works too. One task, one thread or a nested call runs inline.
+  void Run(int64_t tasks, const std::function<void(int64_t)>& fn);
+
+ private:
+  explicit ThreadPool(int n);
+  void StartWorkers(int n);
+  void StopWorkers();
+  void WorkerLoop();
+  void Drain();
+
+  std::vector<std::thread> workers_;
+  std::mutex run_mutex_;  // serialises Run calls
+  std::mutex mutex_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+  const std::function<void(int64_t)>* job_ = nullptr;
+  int64_t tasks_ = 0;
+  std::atomic<int64_t> claim_{0};  // next task to hand out
+  int busy_workers_ = 0;
+  std::exception_ptr error_;
+};
+
+// Splits [0, n) into pieces of `grain` (the last one shorter) and runs
+// fn(begin, end) for each, in parallel. grain must come from the problem size.
+void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+
+// Threads to start with: BATCHWISE_NUM_THREADS when it is a positive integer, else the core count.
+int DefaultThreadCount();
+
+}  // namespace bw
