@@ -54,6 +54,17 @@ describe('gemm', () => {
     expectClose(c.subarray(1), ref);
   });
 
+  it('a workspace sized for a small product grows for a larger one', () => {
+    const ws = createGemmWorkspace(2, 2, 2);
+    const [m, n, k] = [100, 13, 270];
+    const a = randomValues(m * k, 7);
+    const b = randomValues(k * n, 8);
+    const c = new Float32Array(m * n);
+    gemm({ m: 2, n: 2, k: 2, a, b, c }, ws);
+    gemm({ m, n, k, a, b, c }, ws);
+    expectClose(c, naive(m, n, k, a, false, b, false), 1e-5, 1e-5);
+  });
+
   it('k = 0 gives zeros', () => {
     const c = new Float32Array(4).fill(5);
     gemm({ m: 2, n: 2, k: 0, a: new Float32Array(0), b: new Float32Array(0), c });

@@ -35,7 +35,7 @@ export function conv2dImpl(x: Float32Array, filter: Float32Array, g: Conv2DGeome
   const rowsTotal = g.batch * g.outHeight * g.outWidth;
   const k = g.kernelHeight * g.kernelWidth * g.inChannels;
   const n = g.outChannels;
-  const ws = createGemmWorkspace();
+  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
   if (isPointwise(g)) {
     gemm({ m: rowsTotal, n, k, a: x, b: filter, c: y }, ws);
     return;
@@ -54,7 +54,7 @@ export function conv2dBackpropInputImpl(dy: Float32Array, filter: Float32Array, 
   const rowsTotal = g.batch * g.outHeight * g.outWidth;
   const k = g.kernelHeight * g.kernelWidth * g.inChannels;
   const n = g.outChannels;
-  const ws = createGemmWorkspace();
+  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
   if (isPointwise(g)) {
     gemm({ m: rowsTotal, n: k, k: n, a: dy, b: filter, transposeB: true, c: dx }, ws);
     return;
@@ -74,7 +74,7 @@ export function conv2dBackpropFilterImpl(x: Float32Array, dy: Float32Array, g: C
   const rowsTotal = g.batch * g.outHeight * g.outWidth;
   const k = g.kernelHeight * g.kernelWidth * g.inChannels;
   const n = g.outChannels;
-  const ws = createGemmWorkspace();
+  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
   if (isPointwise(g)) {
     gemm({ m: k, n, k: rowsTotal, a: x, transposeA: true, b: dy, c: dw }, ws);
     return;
