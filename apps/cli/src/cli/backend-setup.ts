@@ -30,7 +30,7 @@ export function loadBackends(): Promise<void> {
         // Imported for its side effect only (it calls registerBackend), so the specifier can be a variable.
         await import(module);
       } catch (e) {
-        importFailures.set(name, { module, reason: `cannot load ${module}: ${oneLine(e)}` });
+        importFailures.set(name, { module, reason: `cannot load ${module}: ${oneLine(e).replace(/ imported from .*$/, '')}` });
       }
     }
   })();

@@ -1,0 +1,44 @@
+import type { Tensor } from '@batchwise/core';
+import { DatasetFormatError, loadFashionMnist, loadMnist, type ImageDataset } from '@batchwise/datasets';
+import { CliError, oneLine } from '../cli/errors.js';
+
+/*
+ * The image datasets the CLI trains on. `--limit n` means "at most n": a
+ * limit above the split's size uses the whole split rather than failing, so
+ * `--limit 100000` is a harmless way to say "all".
+ */
+
+export type DatasetName = 'fashion-mnist' | 'mnist';
+export const DATASET_NAMES: readonly DatasetName[] = ['fashion-mnist', 'mnist'];
+export type Split = 'train' | 'test';
+
+export interface ImageData {
+  /** [n, 28, 28, 1] in [0, 1]. */
+  images: Tensor;
+  /** [n, 10] one-hot. */
+  oneHot: Tensor;
+  labels: Int32Array;
+  classNames: readonly string[];
+}
+
+function loader(name: DatasetName): (o: { split: Split; limit?: number }) => ImageDataset {
+  return name === 'mnist' ? loadMnist : loadFashionMnist;
+}
+
+export function loadImageData(name: DatasetName, split: Split, limit?: number): ImageData {
+  const load = loader(name);
+  let ds: ImageDataset;
+  try {
+    try {
+      ds = load(limit === undefined ? { split } : { split, limit });
+    } catch (e) {
+      // Only a too-large limit is retried (as "all of it"); anything else is real.
+      if (limit === undefined || !/limit must be in/.test(oneLine(e))) throw e;
+      ds = load({ split });
+    }
+  } catch (e) {
+    if (e instanceof DatasetFormatError) throw new CliError(`${name}: corrupt data in ${e.file}: ${oneLine(e)}`);
+    throw new CliError(`${name}: cannot load the ${split} split: ${oneLine(e)}`);
+  }
+  return { images: ds.images, oneHot: ds.oneHot, labels: ds.labels, classNames: ds.classNames };
+}
