@@ -15,3 +15,7 @@ export { train, SGD, Adam, SGD_DEFAULTS, ADAM_DEFAULTS, type Optimizer, type Sgd
 export { losses, LOSS_NAMES, EPSILON, type LossName } from './training/losses.js';
 export { metrics, METRIC_NAMES } from './training/metrics.js';
 export { callbacks, EarlyStopping, EARLY_STOPPING_DEFAULTS, type Callback, type Logs, type EarlyStoppingArgs } from './training/callbacks.js';
+export { loadLayersModel, modelToArtifacts, modelFromArtifacts, type SaveTarget, type LoadSource, type SaveResult, type LoadHandler, type LoadOptions, type ModelArtifacts, type SaveHandler } from './io/index.js';
+export { SUPPORTED_CLASS_NAMES } from './io/layer-from-json.js';
+export * as preprocessing from './preprocessing/index.js';
+export { MinMaxScaler, minMaxScaler, StandardScaler, standardScaler } from './preprocessing/index.js';

@@ -13,6 +13,7 @@ import { getOptimizer, type Optimizer } from '../training/optimizers.js';
 import { checkBatchSize, checkInputs, checkSameBatch } from './data-checks.js';
 import { fitLoop, type History, type ModelFitArgs } from './fit.js';
 import { modelSummary } from './summary.js';
+import type { SaveResult, SaveTarget } from '../io/index.js';
 
 export interface ModelCompileArgs {
   /** 'sgd', 'adam' or an optimizer from `train.*`. */
@@ -194,6 +195,16 @@ export class LayersModel implements TrainingModel {
   /** Keras-style table; printed with printFn (default console.log) and returned. */
   summary(lineLength?: number, positions?: number[], printFn: (line: string) => void = (l) => console.log(l)): string {
     return modelSummary(this, this.requireGraph('summary'), { lineLength, positions, printFn });
+  }
+
+  /**
+   * Saves in the TensorFlow.js Layers format: to a directory (model.json +
+   * group1-shard1of1.bin, written atomically) or to any handler with
+   * save(artifacts), e.g. tfjs `io.withSaveHandler`.
+   */
+  async save(target: SaveTarget): Promise<SaveResult> {
+    const { saveModel } = await import('../io/index.js');
+    return saveModel(this, target);
   }
 
   /** Sets trainable on every layer. */

@@ -1,0 +1,97 @@
+import { InvalidArgumentError, describeValue } from '@batchwise/core';
+import type { LayersModel } from '../models/layers-model.js';
+import { Sequential } from '../models/sequential.js';
+import { modelFromTopology } from './model-from-json.js';
+import { KERAS_VERSION, functionalToJson, sequentialToJson } from './serialization.js';
+import { assignByName, decodeWeights, encodeWeights, locateSpecs, type WeightGroup, type WeightSpec } from './weights.js';
+
+/** The in-memory form of a saved model, field for field tfjs's `ModelArtifacts`. */
+export interface ModelArtifacts {
+  modelTopology: Record<string, unknown>;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightSpecs?: WeightSpec[];
+  /** Concatenated little-endian float32 values in weightSpecs order (tfjs may also give a list of buffers). */
+  weightData?: ArrayBuffer | ArrayBuffer[];
+  trainingConfig?: unknown;
+}
+
+/** Anything with save(artifacts): tfjs's `io.withSaveHandler(...)` result works too. */
+export interface SaveHandler {
+  save(artifacts: ModelArtifacts): Promise<unknown> | unknown;
+}
+
+/** Anything with load(): tfjs's `io.fromMemory(...)` result works too. */
+export interface LoadHandler {
+  load(): Promise<ModelArtifacts> | ModelArtifacts;
+}
+
+export const GENERATED_BY = 'batchwise @batchwise/layers 0.1.0';
+
+export interface LoadOptions {
+  /** Refuse weights in the file that the model does not use. Default true. */
+  strict?: boolean;
+}
+
+export function modelTopology(model: LayersModel): Record<string, unknown> {
+  if (model instanceof Sequential) {
+    return sequentialToJson(model.name, model.layers, model.inputs[0].shape);
+  }
+  return functionalToJson(model.name, orderOf(model), model.inputs, model.outputs);
+}
+
+function orderOf(model: LayersModel) {
+  // The graph order is internal; rebuild it from the model's outputs through the public inputs.
+  const seen = new Set<number>();
+  const order: (typeof model.outputs)[number][] = [];
+  const visit = (t: (typeof model.outputs)[number]): void => {
+    if (seen.has(t.id)) return;
+    seen.add(t.id);
+    t.inputs.forEach(visit);
+    order.push(t);
+  };
+  model.inputs.forEach(visit);
+  model.outputs.forEach(visit);
+  return order;
+}
+
+/** Topology plus weights, in tfjs order (trainable weights first, then moving statistics). */
+export function modelToArtifacts(model: LayersModel): ModelArtifacts {
+  const { specs, data } = encodeWeights(model.weights);
+  return {
+    modelTopology: modelTopology(model),
+    format: 'layers-model',
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs: specs,
+    weightData: data,
+  };
+}
+
+export function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
+  if (!Array.isArray(data)) return data;
+  const out = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
+  let offset = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out.buffer;
+}
+
+/** Builds the model from the topology and loads the weights by name. */
+export function modelFromArtifacts(fn: string, artifacts: ModelArtifacts, options: LoadOptions = {}, groups?: WeightGroup[], fileSizes?: Map<string, number>): LayersModel {
+  if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined) {
+    throw new InvalidArgumentError(`${fn}: artifacts must have a modelTopology, received ${describeValue(artifacts)}.`);
+  }
+  const model = modelFromTopology(fn, artifacts.modelTopology);
+  const specs = artifacts.weightSpecs ?? [];
+  const data = concatBuffers(artifacts.weightData ?? new ArrayBuffer(0));
+  const located = locateSpecs(groups ?? [{ paths: ['weightData'], weights: specs }]);
+  const saved = decodeWeights(fn, located, data, fileSizes ?? new Map([['weightData', data.byteLength]]));
+  assignByName(fn, model.weights, saved, options.strict ?? true);
+  return model;
+}
+
+export { KERAS_VERSION };
