@@ -1,0 +1,29 @@
+import { activationAndBiasCases } from './activations.js';
+import { batchNormCases } from './batch-norm.js';
+import { convCases } from './conv.js';
+import { dropoutCases } from './dropout.js';
+import { elementwiseCases } from './elementwise.js';
+import { invalidCases } from './invalid.js';
+import { linearCases } from './linear.js';
+import { poolCases } from './pooling.js';
+import { reduceCases } from './reduce.js';
+import { trainingCases } from './training.js';
+import type { ConformanceCase } from './types.js';
+
+/** Every kernel case (forward, backward, in-place updates), in KERNEL_NAMES order of groups. */
+export function kernelCases(): ConformanceCase[] {
+  return [
+    ...linearCases(),
+    ...convCases(),
+    ...batchNormCases(),
+    ...poolCases(),
+    ...activationAndBiasCases(),
+    ...dropoutCases(),
+    ...elementwiseCases(),
+    ...reduceCases(),
+    ...trainingCases(),
+  ];
+}
+
+export { invalidCases };
+export * from './types.js';

@@ -1,0 +1,41 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Environment variable naming the ONNX node-test folder explicitly. */
+export const ONNX_TESTS_ENV = 'BATCHWISE_ONNX_TESTS';
+
+/** Where the folder sits relative to an ancestor of this package: the repo has `shared/` beside it. */
+export const ONNX_TESTS_RELATIVE = join('shared', 'onnx-node-tests');
+
+export interface OnnxLocation {
+  /** The folder, or null when absent. */
+  dir: string | null;
+  /** Every place looked at, in order, for the failure message. */
+  searched: string[];
+}
+
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * Finds ONNX's test vectors: `BATCHWISE_ONNX_TESTS` if set (and then only
+ * there), else `shared/onnx-node-tests` in this package's directory or any
+ * ancestor, which finds /work/shared beside the /work/main checkout.
+ */
+export function locateOnnxTests(explicit?: string, env: Record<string, string | undefined> = process.env): OnnxLocation {
+  const chosen = explicit ?? env[ONNX_TESTS_ENV];
+  if (chosen) {
+    const dir = resolve(chosen);
+    return { dir: isDir(dir) ? dir : null, searched: [dir] };
+  }
+  const searched: string[] = [];
+  let at = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(at, ONNX_TESTS_RELATIVE);
+    searched.push(candidate);
+    if (isDir(candidate)) return { dir: candidate, searched };
+    const up = dirname(at);
+    if (up === at) return { dir: null, searched };
+    at = up;
+  }
+}
