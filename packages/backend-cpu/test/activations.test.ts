@@ -14,6 +14,10 @@ describe('activations', () => {
     expect([...dx.data]).toEqual([...dy.data].map((g, i) => (x.data[i] > 0 ? g : 0)));
   });
 
+  it('relu lets NaN through', () => {
+    expect(Number.isNaN(act.relu(tensor([NaN])).data[0])).toBe(true);
+  });
+
   it('sigmoid is stable for large |x| and its backward is dy*y*(1-y)', () => {
     const extreme = act.sigmoid(tensor([-1000, -50, 0, 50, 1000]));
     expect([...extreme.data]).toEqual([0, Math.fround(1 / (1 + Math.exp(50))), 0.5, 1, 1]);

@@ -1,6 +1,6 @@
 import { tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
-import { createGemmWorkspace, gemm, matMul } from '../src/kernels/matmul.js';
+import { createGemmWorkspace, gemm, GEMM_BLOCKING, matMul } from '../src/kernels/matmul.js';
 import { expectClose, randomValues } from './support.js';
 
 /** C = op(A) op(B) in float64, reading A as [m,k] or [k,m] and B as [k,n] or [n,k]. */
@@ -85,5 +85,13 @@ describe('matMul', () => {
     const y = matMul(a, b, { transposeA: true, transposeB: true });
     expect(y.shape).toEqual([3, 5]);
     expectClose(y.data, naive(3, 5, 4, a.data, true, b.data, true));
+  });
+});
+
+describe('GEMM_BLOCKING', () => {
+  it('matches the literal constants the loops use (A blocks hold whole register tiles)', () => {
+    expect(GEMM_BLOCKING).toEqual({ mr: 3, nr: 4, kc: 256, mc: 96, nc: 512 });
+    expect(GEMM_BLOCKING.mc % GEMM_BLOCKING.mr).toBe(0);
+    expect(GEMM_BLOCKING.nc % GEMM_BLOCKING.nr).toBe(0);
   });
 });

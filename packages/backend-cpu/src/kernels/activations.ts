@@ -6,13 +6,15 @@ import { makeTensor, rowsByLastAxis, type Tensor } from '@batchwise/core';
  * relu' = [y > 0], sigmoid' = y(1-y), tanh' = 1-y^2, softmax' = y(dy - <dy,y>).
  */
 
+/** y = max(x, 0); NaN passes through so a diverging model stays visible. */
 export function reluImpl(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
-    y[i] = v > 0 ? v : 0;
+    y[i] = v < 0 ? 0 : v;
   }
 }
 
+/** dx = dy where y > 0, else 0. */
 export function reluBackwardImpl(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < dy.length; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
 }
@@ -30,6 +32,7 @@ export function sigmoidImpl(x: Float32Array, y: Float32Array): void {
   }
 }
 
+/** dx = dy * y * (1 - y). */
 export function sigmoidBackwardImpl(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < dy.length; i++) {
     const s = y[i];
@@ -37,10 +40,12 @@ export function sigmoidBackwardImpl(dy: Float32Array, y: Float32Array, dx: Float
   }
 }
 
+/** y = tanh(x). */
 export function tanhImpl(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]);
 }
 
+/** dx = dy * (1 - y^2). */
 export function tanhBackwardImpl(dy: Float32Array, y: Float32Array, dx: Float32Array): void {
   for (let i = 0; i < dy.length; i++) {
     const t = y[i];
@@ -88,11 +93,17 @@ function backward(impl: BackwardImpl, dy: Tensor, y: Tensor): Tensor {
   return makeTensor(dx, dy.shape);
 }
 
+/** The `relu` kernel: max(x, 0). */
 export const relu = (x: Tensor): Tensor => unary(reluImpl, x);
+/** The `reluBackward` kernel, given the forward output y. */
 export const reluBackward = (dy: Tensor, y: Tensor): Tensor => backward(reluBackwardImpl, dy, y);
+/** The `sigmoid` kernel: 1 / (1 + e^-x), overflow-free. */
 export const sigmoid = (x: Tensor): Tensor => unary(sigmoidImpl, x);
+/** The `sigmoidBackward` kernel, given the forward output y. */
 export const sigmoidBackward = (dy: Tensor, y: Tensor): Tensor => backward(sigmoidBackwardImpl, dy, y);
+/** The `tanh` kernel. */
 export const tanh = (x: Tensor): Tensor => unary(tanhImpl, x);
+/** The `tanhBackward` kernel, given the forward output y. */
 export const tanhBackward = (dy: Tensor, y: Tensor): Tensor => backward(tanhBackwardImpl, dy, y);
 
 /** The `softmax` kernel, over the last axis. */

@@ -1,6 +1,6 @@
 import { conv2dGeometry, makeTensor, sizeOf, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor } from '@batchwise/core';
 import { col2im, im2col } from './im2col.js';
-import { createGemmWorkspace, gemm } from './matmul.js';
+import { createGemmWorkspace, gemm, type GemmWorkspace } from './matmul.js';
 
 /*
  * Convolution as GEMM over im2col (NHWC input, HWIO filter viewed as a
@@ -14,78 +14,83 @@ import { createGemmWorkspace, gemm } from './matmul.js';
  */
 
 /** Elements of one column-buffer chunk (1 MiB of float32); 1<<16 to 1<<20 measured alike, this bounds memory. */
-const COL_CHUNK_ELEMENTS = 1 << 18;
+export const COL_CHUNK_ELEMENTS = 1 << 18;
 
-/** Rows of the column matrix handled per chunk. */
-function chunkRows(g: Conv2DGeometry): number {
-  const k = g.kernelHeight * g.kernelWidth * g.inChannels;
-  return Math.max(1, Math.floor(COL_CHUNK_ELEMENTS / k));
+/** A conv seen as GEMMs: output positions x filter depth x out channels, with its chunking. */
+interface GemmView {
+  /** Output positions of the whole batch: rows of the column matrix. */
+  rows: number;
+  /** kh * kw * inChannels: columns of the column matrix, rows of W. */
+  depth: number;
+  outChannels: number;
+  /** Column-matrix rows per chunk. */
+  chunk: number;
+  /** 1x1 window, unit strides, no padding: the column matrix is x itself. */
+  pointwise: boolean;
+  ws: GemmWorkspace;
 }
 
-/** True when the column matrix is x itself: 1x1 window, unit strides, no padding. */
-function isPointwise(g: Conv2DGeometry): boolean {
-  return (
-    g.kernelHeight === 1 && g.kernelWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0
-  );
+function gemmView(g: Conv2DGeometry): GemmView {
+  const depth = g.kernelHeight * g.kernelWidth * g.inChannels;
+  return {
+    rows: g.batch * g.outHeight * g.outWidth,
+    depth,
+    outChannels: g.outChannels,
+    chunk: Math.max(1, Math.floor(COL_CHUNK_ELEMENTS / depth)),
+    pointwise:
+      g.kernelHeight === 1 && g.kernelWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
+      g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0,
+    ws: createGemmWorkspace(0, 0, 0), // grows to what the first GEMM needs, then is reused
+  };
+}
+
+/** Calls visit(r0, rows, col) per chunk of column-matrix rows, with one scratch buffer for all. */
+function forEachChunk(v: GemmView, visit: (r0: number, rows: number, col: Float32Array) => void): void {
+  const col = new Float32Array(Math.min(v.chunk, v.rows) * v.depth);
+  for (let r0 = 0; r0 < v.rows; r0 += v.chunk) visit(r0, Math.min(v.chunk, v.rows - r0), col);
 }
 
 /** y = conv2d(x, filter) on raw NHWC / HWIO data; y has g.batch*outHeight*outWidth*outChannels elements. */
 export function conv2dImpl(x: Float32Array, filter: Float32Array, g: Conv2DGeometry, y: Float32Array): void {
-  const rowsTotal = g.batch * g.outHeight * g.outWidth;
-  const k = g.kernelHeight * g.kernelWidth * g.inChannels;
-  const n = g.outChannels;
-  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
-  if (isPointwise(g)) {
-    gemm({ m: rowsTotal, n, k, a: x, b: filter, c: y }, ws);
+  const v = gemmView(g);
+  const { depth: k, outChannels: n, ws } = v;
+  if (v.pointwise) {
+    gemm({ m: v.rows, n, k, a: x, b: filter, c: y }, ws);
     return;
   }
-  const step = chunkRows(g);
-  const col = new Float32Array(Math.min(step, rowsTotal) * k);
-  for (let r0 = 0; r0 < rowsTotal; r0 += step) {
-    const rows = Math.min(step, rowsTotal - r0);
+  forEachChunk(v, (r0, rows, col) => {
     im2col(x, g, r0, rows, col);
     gemm({ m: rows, n, k, a: col, b: filter, c: y, cOffset: r0 * n }, ws);
-  }
+  });
 }
 
 /** dx of conv2d on raw data: dy · W^T per chunk, scattered back by col2im. dx is overwritten. */
 export function conv2dBackpropInputImpl(dy: Float32Array, filter: Float32Array, g: Conv2DGeometry, dx: Float32Array): void {
-  const rowsTotal = g.batch * g.outHeight * g.outWidth;
-  const k = g.kernelHeight * g.kernelWidth * g.inChannels;
-  const n = g.outChannels;
-  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
-  if (isPointwise(g)) {
-    gemm({ m: rowsTotal, n: k, k: n, a: dy, b: filter, transposeB: true, c: dx }, ws);
+  const v = gemmView(g);
+  const { depth: k, outChannels: n, ws } = v;
+  if (v.pointwise) {
+    gemm({ m: v.rows, n: k, k: n, a: dy, b: filter, transposeB: true, c: dx }, ws);
     return;
   }
   dx.fill(0);
-  const step = chunkRows(g);
-  const dcol = new Float32Array(Math.min(step, rowsTotal) * k);
-  for (let r0 = 0; r0 < rowsTotal; r0 += step) {
-    const rows = Math.min(step, rowsTotal - r0);
+  forEachChunk(v, (r0, rows, dcol) => {
     gemm({ m: rows, n: k, k: n, a: dy, aOffset: r0 * n, b: filter, transposeB: true, c: dcol }, ws);
     col2im(dcol, g, r0, rows, dx);
-  }
+  });
 }
 
 /** dW of conv2d on raw data: col^T · dy accumulated over chunks. dw is overwritten. */
 export function conv2dBackpropFilterImpl(x: Float32Array, dy: Float32Array, g: Conv2DGeometry, dw: Float32Array): void {
-  const rowsTotal = g.batch * g.outHeight * g.outWidth;
-  const k = g.kernelHeight * g.kernelWidth * g.inChannels;
-  const n = g.outChannels;
-  const ws = createGemmWorkspace(0, 0, 0); // grows to what the first GEMM needs, then is reused
-  if (isPointwise(g)) {
-    gemm({ m: k, n, k: rowsTotal, a: x, transposeA: true, b: dy, c: dw }, ws);
+  const v = gemmView(g);
+  const { depth: k, outChannels: n, ws } = v;
+  if (v.pointwise) {
+    gemm({ m: k, n, k: v.rows, a: x, transposeA: true, b: dy, c: dw }, ws);
     return;
   }
-  const step = chunkRows(g);
-  const col = new Float32Array(Math.min(step, rowsTotal) * k);
-  for (let r0 = 0; r0 < rowsTotal; r0 += step) {
-    const rows = Math.min(step, rowsTotal - r0);
+  forEachChunk(v, (r0, rows, col) => {
     im2col(x, g, r0, rows, col);
     gemm({ m: k, n, k: rows, a: col, transposeA: true, b: dy, bOffset: r0 * n, c: dw, accumulate: r0 > 0 }, ws);
-  }
+  });
 }
 
 /** The `conv2d` kernel: NHWC x, HWIO filter, TF 'same'/'valid' padding, strides and dilations. */

@@ -11,13 +11,19 @@ import { makeTensor, type MatMulOptions, type Tensor } from '@batchwise/core';
  * 10-15 %. Panels are float64 so the micro-kernel loads need no conversion.
  */
 
+/**
+ * Register tile (mr x nr) and cache blocks of the GEMM. kc: K depth of a packed
+ * block, so a 4-column B micro-panel (kc*nr*8 = 8 KiB) stays in L1; mc: rows of
+ * A per block, a multiple of mr (mc*kc*8 = 192 KiB, in L2); nc: columns of B
+ * per block (kc*nc*8 = 1 MiB).
+ */
+export const GEMM_BLOCKING = Object.freeze({ mr: 3, nr: 4, kc: 256, mc: 96, nc: 512 });
+
+// Literal copies for the loops: V8 folds module-level literal constants.
 const MR = 3;
 const NR = 4;
-/** K depth of a packed block: a 4-column B micro-panel (KC*NR*8 = 8 KiB) stays in L1. */
 const KC = 256;
-/** Rows of A per packed block, a multiple of MR: MC*KC*8 = 192 KiB stays in L2. */
 const MC = 96;
-/** Columns of B per packed block (KC*NC*8 = 1 MiB). */
 const NC = 512;
 
 /** Scratch panels; reuse one across the GEMMs of a call (a conv runs one per column chunk). */
@@ -34,7 +40,7 @@ const roundUp = (v: number, step: number): number => Math.ceil(v / step) * step;
  * omitted). Sizing to the problem matters for small products: zeroing 1.2 MiB
  * of full-size panels cost 0.2 ms, ten times a 60x100x10 product.
  */
-export function createGemmWorkspace(m = MC, n = NC, k = KC): GemmWorkspace {
+export function createGemmWorkspace(m: number = MC, n: number = NC, k: number = KC): GemmWorkspace {
   const need = panelSizes(m, n, k);
   return { packA: new Float64Array(need.a), packB: new Float64Array(need.b), tile: new Float64Array(MR * NR) };
 }

@@ -134,8 +134,11 @@ function reduceWith(x: Tensor, options: ReduceOptions, kind: 'sum' | 'mean' | 'm
   return makeTensor(Float32Array.from(acc), plan.outShape);
 }
 
+/** The `sum` kernel over `axes` (default all), float64 accumulation; keepDims default false. */
 export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith(x, options, 'sum');
+/** The `mean` kernel over `axes` (default all): the float64 sum divided by the count. */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith(x, options, 'mean');
+/** The `max` kernel over `axes` (default all); NaN propagates. */
 export const max = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith(x, options, 'max');
 
 /** The `argMax` kernel over the last axis; the output drops that axis. */
