@@ -6,7 +6,7 @@ import type { SymbolicTensor } from '../engine/symbolic-tensor.js';
 import { concatRows, sliceRows } from '../engine/tensor-utils.js';
 import { buildGraph, type Graph } from '../engine/topology.js';
 import type { Callback, TrainingModel } from '../training/callbacks.js';
-import { canFuse, lossOf, trainStep, type Compiled } from './train-step.js';
+import { canFuse, gradientsOf, lossOf, trainStep, type Compiled } from './train-step.js';
 import { resolveLossName, type LossName } from '../training/losses.js';
 import { resolveMetric } from '../training/metrics.js';
 import { getOptimizer, type Optimizer } from '../training/optimizers.js';
@@ -171,6 +171,19 @@ export class LayersModel implements TrainingModel {
     checkSameBatch(fn, xs, y);
     const r = trainStep(this.graph, compiled, this.weights, xs, y);
     return r.metrics.length === 0 ? r.loss : [r.loss, ...r.metrics];
+  }
+
+  /**
+   * Loss and d(loss)/d(weight) for every trainable weight (trainableWeights
+   * order), in training mode, without updating anything but the moving
+   * statistics a training-mode forward pass updates.
+   */
+  computeGradients(x: Tensor | Tensor[], y: Tensor): { loss: number; grads: Tensor[] } {
+    const fn = `${this.className} '${this.name}' computeGradients`;
+    const compiled = this.requireCompiled('computeGradients');
+    const xs = checkInputs(fn, this.graph.inputs, x);
+    checkSameBatch(fn, xs, y);
+    return gradientsOf(this.graph, compiled, this.trainableWeights, xs, y);
   }
 
   /** Trains for a number of epochs (tfjs `model.fit`); resolves to the history. */

@@ -1,4 +1,4 @@
-import { ops, type Tensor } from '@batchwise/core';
+import { ops, zeros, type Tensor } from '@batchwise/core';
 import { runBackward, runForward, type BackwardSeed, type ForwardPass } from '../engine/execute.js';
 import type { Layer, LayerVariable } from '../engine/layer.js';
 import type { Graph } from '../engine/topology.js';
@@ -50,6 +50,14 @@ export function lossOf(graph: Graph, compiled: Compiled, pass: ForwardPass, y: T
   }
   const r = LOSSES[compiled.lossName](y, yPred);
   return { loss: r.loss, metrics, seed: { grad: r.grad, preActivation: false } };
+}
+
+/** Loss and gradients of the trainable weights (training mode), without an update. */
+export function gradientsOf(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; grads: Tensor[] } {
+  const pass = runForward(graph, xs, true);
+  const { loss, seed } = lossOf(graph, compiled, pass, y);
+  const grads = runBackward(graph, pass, new Map([[graph.outputs[0].id, seed]]));
+  return { loss, grads: weights.map((w) => grads.get(w) ?? zeros(w.shape)) };
 }
 
 /**
