@@ -6,3 +6,8 @@ export { INVALID_CASES } from './cases/invalid.js';
 export * from './runner.js';
 export * from './gradient-check.js';
 export * as references from './references/index.js';
+export * from './matrix.js';
+export { onnxCases, loadVector } from './onnx/cases.js';
+export { ONNX_VECTORS, type OnnxVector, type OnnxOp } from './onnx/vectors.js';
+export { locateOnnxTests, ONNX_TESTS_ENV, type OnnxLocation } from './onnx/locate.js';
+export { ONNX_TOLERANCE } from './onnx/handlers.js';

@@ -22,6 +22,8 @@ export interface ConformanceCase {
   name: string;
   seed: number;
   group: CaseGroup;
+  /** Set when the case never runs (an ONNX vector batchwise cannot express), with the reason. */
+  skip?: string;
   check(backend: Backend): CaseOutcome;
   /** Runs both backends on the same inputs and compares them; absent when outputs may legitimately differ. */
   cross?(a: Backend, b: Backend): CaseOutcome;
