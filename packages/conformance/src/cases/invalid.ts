@@ -13,7 +13,8 @@ import type { CaseOutcome, ConformanceCase } from './types.js';
 
 export const INVALID_CASES: InvalidCase[] = [...INVALID_WINDOW_CASES, ...INVALID_OTHER_CASES];
 
-function checkInvalid(backend: Backend, c: InvalidCase, seed: number): CaseOutcome {
+/** Runs one invalid-argument case through createOps(backend); passes only on the exact class and message. */
+export function checkInvalid(backend: Backend, c: InvalidCase, seed: number): CaseOutcome {
   const label = caseLabel(c.kernel, `invalid: ${c.name}`, seed);
   try {
     c.call(createOps(backend));

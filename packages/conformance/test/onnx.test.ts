@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { onnxCases, loadVector } from '../src/onnx/cases.js';
+import { HANDLERS } from '../src/onnx/handlers.js';
+import { locateOnnxTests, ONNX_TESTS_ENV } from '../src/onnx/locate.js';
+import { parseMessage, repeatedInts, toInt } from '../src/onnx/protobuf.js';
+import { ONNX_VECTORS } from '../src/onnx/vectors.js';
+import { matchPadding } from '../src/onnx/windows.js';
+import { createReferenceBackend } from '../src/testing/index.js';
+
+const where = locateOnnxTests();
+
+describe('protobuf reader', () => {
+  it('reads varints, negative int64 and packed repeated fields', () => {
+    // field 1 varint 300; field 2 varint -1 (10 bytes); field 3 packed [1, 2, 150].
+    const bytes = Uint8Array.from([0x08, 0xac, 0x02, 0x10, ...Array(9).fill(0xff), 0x01, 0x1a, 0x04, 0x01, 0x02, 0x96, 0x01]);
+    const m = parseMessage(bytes);
+    expect(toInt(m.get(1)![0])).toBe(300);
+    expect(toInt(m.get(2)![0])).toBe(-1);
+    expect(repeatedInts(m, 3)).toEqual([1, 2, 150]);
+  });
+
+  it('refuses a field running past the end', () => {
+    expect(() => parseMessage(Uint8Array.from([0x0a, 0x05, 0x01]))).toThrow(/runs past the end/);
+  });
+});
+
+describe('ONNX vector location', () => {
+  it('finds shared/onnx-node-tests beside the repository', () => {
+    expect(where.dir).not.toBeNull();
+    expect(existsSync(join(where.dir!, 'README.md'))).toBe(true);
+  });
+
+  it(`honours ${ONNX_TESTS_ENV} and looks nowhere else`, () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-onnx-'));
+    expect(locateOnnxTests(undefined, { [ONNX_TESTS_ENV]: join(empty, 'missing') })).toEqual({ dir: null, searched: [join(empty, 'missing')] });
+    expect(locateOnnxTests(undefined, { [ONNX_TESTS_ENV]: where.dir! }).dir).toBe(where.dir);
+  });
+
+  it('fails every ONNX operator with a clear message when the folder is absent', () => {
+    const cases = onnxCases('/nonexistent/onnx-node-tests');
+    expect(cases.map((c) => c.kernel).sort()).toEqual(
+      ['onnx:BatchNormalization', 'onnx:Conv', 'onnx:Dropout', 'onnx:Gemm', 'onnx:MaxPool', 'onnx:Relu', 'onnx:Softmax'],
+    );
+    for (const c of cases) {
+      const r = c.check(createReferenceBackend());
+      expect(r.pass).toBe(false);
+      expect(r.message).toContain(`ONNX test vectors not found: set ${ONNX_TESTS_ENV}`);
+    }
+  });
+});
+
+describe('ONNX vector table', () => {
+  it('lists every vector of the folder exactly once', () => {
+    const onDisk = [
+      ...readdirSync(where.dir!).filter((d) => d.startsWith('test_')),
+      ...readdirSync(join(where.dir!, 'pytorch-converted')).map((d) => `pytorch-converted/${d}`),
+    ].sort();
+    expect(ONNX_VECTORS.map((v) => v.test).sort()).toEqual(onDisk);
+  });
+
+  it('skips exactly the vectors batchwise cannot express', () => {
+    expect(ONNX_VECTORS.filter((v) => v.skip).map((v) => v.test)).toEqual([
+      'test_conv_with_strides_and_asymmetric_padding',
+      'pytorch-converted/test_Conv2d_depthwise',
+      'pytorch-converted/test_Conv2d_depthwise_padded',
+      'pytorch-converted/test_Conv2d_depthwise_strided',
+      'pytorch-converted/test_Conv2d_depthwise_with_multiplier',
+      'pytorch-converted/test_Conv2d_dilated',
+      'pytorch-converted/test_Conv2d_groups',
+      'pytorch-converted/test_Conv2d_groups_thnn',
+      'pytorch-converted/test_Conv2d_padding',
+      'test_maxpool_1d_default',
+      'test_maxpool_2d_dilations',
+      'test_maxpool_2d_pads',
+      'test_maxpool_2d_same_lower',
+      'test_maxpool_3d_default',
+      'test_maxpool_3d_dilations',
+      'test_maxpool_3d_dilations_use_ref_impl',
+      'test_maxpool_3d_dilations_use_ref_impl_large',
+      'pytorch-converted/test_MaxPool2d_stride_padding_dilation',
+      'test_softmax_axis_0',
+      'test_softmax_axis_1',
+      'test_training_dropout',
+      'test_training_dropout_default',
+      'test_training_dropout_default_mask',
+      'test_training_dropout_mask',
+    ]);
+  });
+
+  it('skips for a reason the handlers confirm: running a skipped vector reports it inexpressible', () => {
+    const backend = createReferenceBackend();
+    for (const v of ONNX_VECTORS.filter((x) => x.skip)) {
+      const r = HANDLERS[v.op](backend, loadVector(join(where.dir!, v.test)));
+      expect('skipped' in r, v.test).toBe(true);
+    }
+  });
+
+  it("maps SAME_LOWER to 'same' only when the padding splits evenly", () => {
+    const attrs = { kernel: [3, 3], strides: [2, 2], dilations: [1, 1], pads: [0, 0, 0, 0], autoPad: 'SAME_LOWER', ceilMode: false };
+    expect(matchPadding([5, 5], attrs)).toBe('same');
+    expect(matchPadding([4, 4], attrs)).toBeNull();
+    expect(matchPadding([4, 4], { ...attrs, autoPad: 'SAME_UPPER' })).toBe('same');
+  });
+});
