@@ -68,6 +68,15 @@ const CASES: [string, number[], number[], Conv2DOptions][] = [
   ['filter larger than input, same', [1, 2, 3, 2], [5, 5, 2, 2], opt(1, 'same')],
   // K = 3*3*64 = 576 gives 455 rows per column chunk, so 2x16x16 = 512 rows take two chunks.
   ['several im2col chunks', [2, 16, 16, 64], [3, 3, 64, 5], opt(1, 'same')],
+  // 3x3, unit stride and dilation, >= 8 channels in and out: the Winograd path.
+  ['winograd: odd size, same', [2, 7, 9, 8], [3, 3, 8, 8], opt(1, 'same')],
+  ['winograd: even size, same', [1, 6, 6, 8], [3, 3, 8, 10], opt(1, 'same')],
+  ['winograd: valid, in != out channels', [1, 8, 7, 12], [3, 3, 12, 9], opt(1, 'valid')],
+  ['winograd: 3x3 input valid gives 1x1', [2, 3, 3, 8], [3, 3, 8, 8], opt(1, 'valid')],
+  ['winograd: batch 1, 1x1 spatial, same', [1, 1, 1, 8], [3, 3, 8, 8], opt(1, 'same')],
+  ['winograd: 2x5 input, same', [1, 2, 5, 9], [3, 3, 9, 8], opt(1, 'same')],
+  // 2x12x12 = 288 tiles; 2^18 / (16*64) = 256 tiles per chunk, so two chunks.
+  ['winograd: several tile chunks', [2, 24, 24, 64], [3, 3, 64, 64], opt(1, 'same')],
 ];
 
 describe('conv2d family', () => {

@@ -17,3 +17,4 @@ export * from './max-pool.js';
 export * from './optimizers.js';
 export * from './reduce.js';
 export * from './transpose.js';
+export * from './winograd.js';
