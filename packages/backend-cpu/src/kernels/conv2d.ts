@@ -1,7 +1,8 @@
 import { conv2dGeometry, makeTensor, sizeOf, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor } from '@batchwise/core';
 import { col2im, im2col } from './im2col.js';
 import { createGemmWorkspace, gemm, type GemmWorkspace } from './matmul.js';
-import { winogradConv, winogradFilterTransform } from './winograd.js';
+import { winogradFilterTransform } from './winograd-transforms.js';
+import { winogradConv, winogradConvBackpropFilter } from './winograd.js';
 
 /*
  * Convolution as GEMM over im2col (NHWC input, HWIO filter viewed as a
@@ -13,8 +14,7 @@ import { winogradConv, winogradFilterTransform } from './winograd.js';
  * the column buffer stays near L2-sized instead of growing with the batch.
  * A 1x1, stride-1, unpadded conv needs no im2col: x already is col. A 3x3
  * conv with unit stride and dilation runs as Winograd F(2x2, 3x3) instead
- * (winograd.ts), forward and backprop input alike; backprop filter stays
- * im2col + GEMM.
+ * (winograd.ts) in all three kernels.
  */
 
 /** Elements of one column-buffer chunk (1 MiB of float32); 1<<16 to 1<<20 measured alike, this bounds memory. */
@@ -119,6 +119,10 @@ export function conv2dBackpropInputImpl(dy: Float32Array, filter: Float32Array, 
 
 /** dW of conv2d on raw data: col^T · dy accumulated over chunks. dw is overwritten. */
 export function conv2dBackpropFilterImpl(x: Float32Array, dy: Float32Array, g: Conv2DGeometry, dw: Float32Array): void {
+  if (winogradApplies(g)) {
+    winogradConvBackpropFilter(x, dy, g, dw);
+    return;
+  }
   const v = gemmView(g);
   const { depth: k, outChannels: n, ws } = v;
   if (v.pointwise) {

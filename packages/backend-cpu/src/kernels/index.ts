@@ -18,3 +18,4 @@ export * from './optimizers.js';
 export * from './reduce.js';
 export * from './transpose.js';
 export * from './winograd.js';
+export * from './winograd-transforms.js';
