@@ -3,6 +3,7 @@ import { constant, normal, toTensor, uniform } from '../inputs.js';
 import { fromTensor, refBatchNormBackward, refBatchNormInference, refBatchNormTraining } from '../references/index.js';
 import { accumulated, type Tolerance } from '../tolerance.js';
 import { comparisonCase } from './comparison.js';
+import { randomBatchNormCases } from './random-shapes.js';
 import type { ConformanceCase } from './types.js';
 
 /** One batch-norm input, shared by training, inference and backward. */
@@ -74,7 +75,7 @@ function trainingTolerance(c: BatchNormCase, rows: number): Record<string, Toler
 
 export function batchNormCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  for (const c of BATCH_NORM_CASES) {
+  for (const c of [...BATCH_NORM_CASES, ...randomBatchNormCases()]) {
     const make = makeInputs(c);
     const rows = c.shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const training = (i: BnInputs) => refBatchNormTraining(fromTensor(i.x), fromTensor(i.gamma), fromTensor(i.beta), c.epsilon);

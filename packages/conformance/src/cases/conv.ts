@@ -3,6 +3,7 @@ import { normal } from '../inputs.js';
 import { fromTensor, refConv2d, refConv2dBackpropFilter, refConv2dBackpropInput, refConvOutputShape } from '../references/index.js';
 import { accumulated } from '../tolerance.js';
 import { comparisonCase } from './comparison.js';
+import { randomConvCases } from './random-shapes.js';
 import type { ConformanceCase } from './types.js';
 
 /** One conv geometry, shared by conv2d and both backward kernels. */
@@ -60,7 +61,7 @@ function makeInputs(c: ConvGeometryCase) {
 
 export function convCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  for (const c of CONV_CASES) {
+  for (const c of [...CONV_CASES, ...randomConvCases()]) {
     const o = convOptions(c);
     const [kh, kw, ci, co] = c.filter;
     const outShape = refConvOutputShape(c.input, c.filter, o);

@@ -3,9 +3,10 @@ import { normal } from '../inputs.js';
 import { fromTensor, refMatMul, refTranspose } from '../references/index.js';
 import { accumulated, EXACT } from '../tolerance.js';
 import { comparisonCase } from './comparison.js';
+import { randomMatMulCases, randomTransposeCases } from './random-shapes.js';
 import type { ConformanceCase } from './types.js';
 
-interface MatMulCase {
+export interface MatMulCase {
   name: string;
   seed: number;
   m: number;
@@ -27,7 +28,7 @@ export const MATMUL_CASES: MatMulCase[] = [
   { name: 'large transposeB 64x784x100', seed: 409, m: 64, k: 784, n: 100, transposeB: true },
 ];
 
-interface TransposeCase {
+export interface TransposeCase {
   name: string;
   seed: number;
   shape: number[];
@@ -46,7 +47,7 @@ export const TRANSPOSE_CASES: TransposeCase[] = [
 
 export function linearCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  for (const c of MATMUL_CASES) {
+  for (const c of [...MATMUL_CASES, ...randomMatMulCases()]) {
     const aShape = c.transposeA ? [c.k, c.m] : [c.m, c.k];
     const bShape = c.transposeB ? [c.n, c.k] : [c.k, c.n];
     const options = { transposeA: c.transposeA ?? false, transposeB: c.transposeB ?? false };
@@ -60,7 +61,7 @@ export function linearCases(): ConformanceCase[] {
       }),
     );
   }
-  for (const c of TRANSPOSE_CASES) {
+  for (const c of [...TRANSPOSE_CASES, ...randomTransposeCases()]) {
     out.push(
       comparisonCase({
         kernel: 'transpose', name: c.name, seed: c.seed,

@@ -3,6 +3,7 @@ import { constant, normal, uniform } from '../inputs.js';
 import { fromTensor, refMaxPool, refMaxPoolBackward } from '../references/index.js';
 import { EXACT, FEW_OPS } from '../tolerance.js';
 import { comparisonCase } from './comparison.js';
+import { randomPoolCases } from './random-shapes.js';
 import type { ConformanceCase } from './types.js';
 
 export interface PoolCase {
@@ -49,7 +50,7 @@ function makeX(c: PoolCase, rng: Random): Tensor {
 
 export function poolCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  for (const c of POOL_CASES) {
+  for (const c of [...POOL_CASES, ...randomPoolCases()]) {
     const o: MaxPoolOptions = { poolSize: c.poolSize, strides: c.strides, padding: c.padding };
     out.push(
       comparisonCase({

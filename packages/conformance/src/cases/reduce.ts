@@ -3,9 +3,10 @@ import { constant, fromValues, normal } from '../inputs.js';
 import { fromTensor, refArgMax, refReduce, type ReduceName } from '../references/index.js';
 import { accumulated, EXACT, type Tolerance } from '../tolerance.js';
 import { comparisonCase } from './comparison.js';
+import { randomReduceCases } from './random-shapes.js';
 import type { ConformanceCase } from './types.js';
 
-interface ReduceCase {
+export interface ReduceCase {
   name: string;
   seed: number;
   shape: number[];
@@ -32,7 +33,7 @@ function reducedCount(c: ReduceCase): number {
 export function reduceCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
   for (const name of ['sum', 'mean', 'max'] as ReduceName[]) {
-    for (const c of REDUCE_CASES) {
+    for (const c of [...REDUCE_CASES, ...randomReduceCases()]) {
       const n = reducedCount(c);
       // A mean divides the accumulated error by n as well.
       const tol: Tolerance = name === 'max' ? EXACT : name === 'sum' ? accumulated(n) : accumulated(1);
