@@ -79,7 +79,8 @@ function transformInputs(x: Float32Array, s: WinogradShape, t0: number, tn: numb
     for (let i = Math.max(0, -iy0); i < 4 && iy0 + i < H; i++) {
       for (let j = Math.max(0, -ix0); j < 4 && ix0 + j < W; j++) {
         const from = image + (iy0 + i) * rowStride + (ix0 + j) * C;
-        patch.set(x.subarray(from, from + C), (i * 4 + j) * C);
+        const to = (i * 4 + j) * C;
+        for (let c = 0; c < C; c++) patch[to + c] = x[from + c];
       }
     }
     inputTile(patch, 0, 4 * C, C, v, ti * C, tn * C);
