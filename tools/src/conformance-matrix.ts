@@ -55,6 +55,11 @@ async function main(): Promise<void> {
   if (!entries.some((e) => e.name === 'cpu')) entries.push({ name: 'cpu', create: () => createCpuBackend() });
   if (failedImport) entries.push(failedImport);
   const result = await runMatrix(entries, args.kernels ? { kernels: args.kernels } : {});
+  if (args.kernels && result.kernels.length === 0 && result.columns.some((c) => c.report)) {
+    process.stderr.write(`conformance-matrix: --kernel matched no case, received ${args.kernels.map((k) => `'${k}'`).join(', ')}.\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stdout.write(args.json ? `${JSON.stringify(matrixToJson(result), null, 2)}\n` : `${formatMatrix(result)}\n`);
   if (!result.pass) process.exitCode = 1;
 }
