@@ -50,7 +50,7 @@ export const INVALID_OTHER_CASES: InvalidCase[] = [
     message: 'dropout: seed must be an integer, received 1.5.' },
   // core names the mask 'y' here: it reuses the activation-backward check.
   { kernel: 'dropoutBackward', name: 'mask of another shape than dy', call: (o) => o.dropoutBackward(t(2, 3), t(3, 2)), error: S,
-    message: 'dropoutBackward: y must have the shape of dy [2,3], received [3,2].' },
+    message: 'dropoutBackward: mask must have the shape of dy [2,3], received [3,2].' },
   ...binaryCases,
   ...unaryCases,
   ...activationBackwardCases,

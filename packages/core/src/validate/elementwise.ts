@@ -67,5 +67,8 @@ export function validateDropout(x: Tensor, options: DropoutOptions): void {
 }
 
 export function validateDropoutBackward(dy: Tensor, mask: Tensor): void {
-  validateActivationBackward('dropoutBackward', dy, mask);
+  const fn = 'dropoutBackward';
+  assertTensor(fn, 'dy', dy);
+  assertTensor(fn, 'mask', mask);
+  assertSameShape(fn, 'dy', dy, 'mask', mask);
 }
