@@ -36,6 +36,8 @@ describe('batchNormTraining', () => {
     ['dense [batch, units]', [7, 5]],
     ['batch 1, 1x1 spatial', [1, 1, 1, 4]],
     ['one channel', [5, 3, 3, 1]],
+    // 1800 rows of 5 channels: 409-row blocks in channel-loops, plus one leftover channel.
+    ['several row blocks', [2, 30, 30, 5]],
   ] as [string, number[]][]) {
     it(name, () => {
       const C = shape[shape.length - 1];
@@ -122,6 +124,31 @@ describe('batchNormBackward', () => {
     expectClose(g.dx.data, [...x64].map((_, i) => numeric(x64, i)), 1e-4, 1e-3);
     expectClose(g.dgamma.data, [...g64].map((_, i) => numeric(g64, i)), 1e-4, 1e-3);
     expectClose(g.dbeta.data, [...b64].map((_, i) => numeric(b64, i)), 1e-4, 1e-3);
+  });
+
+  it('matches the closed form on several row blocks and odd channel counts', () => {
+    const shape = [3, 25, 25, 7];
+    const C = 7;
+    const x = randomTensor(shape, 14, -1, 3);
+    const { gamma, beta } = params(C, 15);
+    const dy = randomTensor(shape, 16);
+    const fwd = batchNormTraining(x, gamma, beta, { epsilon: EPS });
+    const g = batchNormBackward(dy, { x, gamma, mean: fwd.mean, invStd: fwd.invStd });
+    const N = x.size / C;
+    const dbeta = new Float64Array(C);
+    const dgamma = new Float64Array(C);
+    const xhat = [...x.data].map((v, i) => (v - fwd.mean.data[i % C]) * fwd.invStd.data[i % C]);
+    dy.data.forEach((d, i) => {
+      dbeta[i % C] += d;
+      dgamma[i % C] += d * xhat[i];
+    });
+    const dx = [...dy.data].map((d, i) => {
+      const c = i % C;
+      return ((gamma.data[c] * fwd.invStd.data[c]) / N) * (N * d - dbeta[c] - xhat[i] * dgamma[c]);
+    });
+    expectClose(g.dbeta.data, dbeta, 1e-4);
+    expectClose(g.dgamma.data, dgamma, 1e-4);
+    expectClose(g.dx.data, dx, 1e-5, 1e-4);
   });
 
   it('constant input gives finite gradients and dx = 0 for constant dy', () => {

@@ -18,6 +18,13 @@ describe('bias', () => {
     expectClose(db.data, ref);
   });
 
+  it('biasGrad over several row blocks and a leftover channel', () => {
+    const dy = randomTensor([4, 20, 20, 7], 2);
+    const ref = new Float64Array(7);
+    dy.data.forEach((v, i) => (ref[i % 7] += v));
+    expectClose(biasGrad(dy).data, ref, 1e-4);
+  });
+
   it('biasGrad of a rank-1 dy is dy itself', () => {
     expect([...biasGrad(tensor([1, -2, 3])).data]).toEqual([1, -2, 3]);
   });

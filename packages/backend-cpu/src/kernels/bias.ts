@@ -1,4 +1,5 @@
 import { makeTensor, rowsByLastAxis, type Tensor } from '@batchwise/core';
+import { channelSums } from './channel-loops.js';
 
 /* Bias on the last axis (features, or NHWC channels): x viewed as [rows, channels]. */
 
@@ -12,9 +13,7 @@ export function biasAddImpl(x: Float32Array, bias: Float32Array, rows: number, c
 /** db[c] = sum over rows of dy[r,c], accumulated in float64 (a batch reduction). */
 export function biasGradImpl(dy: Float32Array, rows: number, channels: number, db: Float32Array): void {
   const acc = new Float64Array(channels);
-  for (let r = 0, o = 0; r < rows; r++, o += channels) {
-    for (let c = 0; c < channels; c++) acc[c] += dy[o + c];
-  }
+  channelSums(dy, rows, channels, acc);
   for (let c = 0; c < channels; c++) db[c] = acc[c];
 }
 

@@ -7,6 +7,7 @@
 export * from './activations.js';
 export * from './batch-norm.js';
 export * from './bias.js';
+export * from './channel-loops.js';
 export * from './conv2d.js';
 export * from './dropout.js';
 export * from './elementwise.js';
