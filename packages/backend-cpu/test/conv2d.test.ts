@@ -1,4 +1,4 @@
-import { tensor, type Conv2DOptions } from '@batchwise/core';
+import { Random, tensor, type Conv2DOptions } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from '../src/kernels/conv2d.js';
 import { expectClose, randomTensor } from './support.js';
@@ -99,6 +99,39 @@ describe('conv2d family', () => {
       expect(dw.shape).toEqual(wShape);
       expectClose(dw.data, ref.dw, atol);
     });
+  });
+
+  // The backprops are the adjoints of the forward map:
+  // <conv(x, w), dy> = <x, backpropInput(dy, w)> = <w, backpropFilter(x, dy)>.
+  // Random geometries (seeded) reach every scheme: Winograd, im2col, pointwise.
+  it('backprops are adjoints of the forward over 40 random geometries', () => {
+    const rng = new Random(2024);
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, v, i) => sum + v * b[i], 0);
+    for (let trial = 0; trial < 40; trial++) {
+      const winograd = trial % 4 === 0;
+      const k = winograd ? 3 : 1 + rng.int(4);
+      const stride = winograd ? 1 : 1 + rng.int(3);
+      const dilation = winograd || rng.next() < 0.7 ? 1 : 2;
+      const padding = rng.next() < 0.5 ? 'same' : 'valid';
+      const span = (k - 1) * dilation + 1;
+      const h = span + rng.int(8);
+      const w = span + rng.int(8);
+      const cin = winograd ? 8 + rng.int(5) : 1 + rng.int(6);
+      const cout = winograd ? 8 + rng.int(5) : 1 + rng.int(6);
+      const o = opt(stride, padding, dilation);
+      const x = randomTensor([1 + rng.int(3), h, w, cin], 100 + trial);
+      const f = randomTensor([k, k, cin, cout], 200 + trial);
+      const y = conv2d(x, f, o);
+      const dy = randomTensor([...y.shape], 300 + trial);
+      const forward = dot(y.data, dy.data);
+      const viaInput = dot(x.data, conv2dBackpropInput(dy, f, x.shape, o).data);
+      const viaFilter = dot(f.data, conv2dBackpropFilter(x, dy, f.shape, o).data);
+      const label = `trial ${trial}: x ${JSON.stringify(x.shape)} k ${k} s ${stride} d ${dilation} ${padding}`;
+      // float32 results summed in float64: relative error ~1e-6 of the sum of |terms|.
+      const scale = Math.sqrt(y.size) * Math.sqrt(k * k * cin) + 1;
+      expect(Math.abs(viaInput - forward), label).toBeLessThan(1e-4 * scale);
+      expect(Math.abs(viaFilter - forward), label).toBeLessThan(1e-4 * scale);
+    }
   });
 
   it('matches a hand-computed 3x3 valid conv', () => {
