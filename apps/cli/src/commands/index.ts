@@ -1,6 +1,10 @@
 import type { Registrar } from '../cli/program.js';
 import { registerBackends } from './backends.js';
 import { registerConformance } from './conformance.js';
+import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerPredict } from './predict.js';
+import { registerSummary } from './summary.js';
 
 /** Every command, in the order `batchwise --help` lists them. */
-export const COMMANDS: readonly Registrar[] = [registerBackends, registerConformance];
+export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerBackends, registerConformance];

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { selectBackend } from '../cli/backend-setup.js';
+import { CliError, UsageError } from '../cli/errors.js';
+import { parseInteger, parsePositiveInt, parsePositiveNumber } from '../cli/parse.js';
+import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
+import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
+import { readTopologyFile } from '../presets/from-topology.js';
+import { DEFAULT_PRESET, findPreset, PRESET_NAMES } from '../presets/index.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../presets/spec.js';
+import { checkpointDir, loadCheckpoint, type RunSettings } from '../training/checkpoint.js';
+import { runTraining, type TrainingJob } from '../training/run-training.js';
+
+/** `batchwise train`: a preset or a model.json topology on (Fashion-)MNIST, with checkpoints and a report. */
+
+interface TrainOptions {
+  dataset: DatasetName;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: OptimizerName;
+  backend?: string;
+  seed: number;
+  out?: string;
+  limit?: number;
+  validationSplit: number;
+  resume?: string;
+  json?: boolean;
+}
+
+export const TRAIN_DEFAULTS = { dataset: 'fashion-mnist', seed: 1, validationSplit: 0.1 } as const;
+
+/** Exit code after Ctrl-C: 128 + SIGINT, the shell convention. */
+export const EXIT_INTERRUPTED = 130;
+
+function parseFraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`must be in [0, 1), received '${value}'.`);
+  return n;
+}
+
+function timestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+export function registerTrain(program: Command, env: CliEnv): void {
+  const cmd = program
+    .command('train')
+    .description('train a preset (mlp, mlp-bn, cnn, cnn-bn) or a TensorFlow.js model.json topology; writes the model, checkpoints and report.html')
+    .argument('[model]', `preset name (${PRESET_NAMES.join(', ')}) or path to a Sequential model.json topology`, DEFAULT_PRESET.name)
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default(TRAIN_DEFAULTS.dataset))
+    .option('--epochs <n>', 'epochs (default: the preset\'s)', parsePositiveInt)
+    .option('--batch-size <n>', 'examples per batch (default: the preset\'s)', parsePositiveInt)
+    .option('--lr <rate>', 'learning rate (default: the preset\'s)', parsePositiveNumber)
+    .addOption(new Option('--optimizer <name>', "optimizer (default: the preset's)").choices(OPTIMIZER_NAMES))
+    .option('--seed <n>', 'seed of initial weights, shuffling and dropout', parseInteger, TRAIN_DEFAULTS.seed)
+    .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
+    .option('--validation-split <fraction>', 'fraction of the training split held out for validation', parseFraction, TRAIN_DEFAULTS.validationSplit)
+    .option('--resume <dir>', 'continue the run in <dir> from its checkpoint (settings come from the checkpoint; --epochs may raise the total)');
+  addLimitOption(cmd);
+  addBackendOption(cmd);
+  addJsonOption(cmd).action(
+    action(env, async (options: TrainOptions, out, command, args) => {
+      const backend = await selectBackend(options.backend);
+      const job = options.resume ? await resumeJob(options, command, env) : await freshJob(args[0] ?? DEFAULT_PRESET.name, options, env);
+      const s = job.settings;
+      out.status(`training ${job.description} on ${s.dataset} for ${s.epochs} epochs (batch ${s.batchSize}, ${s.optimizer} lr ${s.learningRate}) with the ${backend.name} backend`);
+      out.status(`run directory: ${job.runDir}`);
+      const result = await runTraining({ ...job, backend: backend.name }, out);
+      out.result(result, () =>
+        [
+          result.status === 'completed' ? `test accuracy: ${(result.test!.accuracy * 100).toFixed(2)}% (loss ${result.test!.loss.toFixed(4)})` : result.message,
+          result.model ? `model:      ${result.model}` : null,
+          `report:     ${result.report}`,
+          result.checkpoint ? `checkpoint: ${result.checkpoint}` : null,
+        ].filter((l) => l !== null).join('\n'),
+      );
+      if (result.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+      if (result.status === 'diverged') {
+        if (!out.json) out.warn(result.message);
+        process.exitCode = 1;
+      }
+    }),
+  );
+}
+
+async function freshJob(modelArg: string, o: TrainOptions, env: CliEnv): Promise<Omit<TrainingJob, 'backend'>> {
+  const preset = findPreset(modelArg);
+  const looksLikeFile = modelArg.endsWith('.json') || modelArg.includes('/');
+  if (!preset && !looksLikeFile) throw new UsageError(`model must be a preset (${PRESET_NAMES.join(', ')}) or a model.json path, received '${modelArg}'.`);
+  const topology = preset ? null : await readTopologyFile(modelArg);
+  const defaults = preset?.defaults ?? DEFAULT_PRESET.defaults;
+  const settings: RunSettings = {
+    source: preset ? { kind: 'preset', name: preset.name } : { kind: 'topology', path: resolve(env.cwd, modelArg) },
+    dataset: o.dataset,
+    limit: o.limit ?? null,
+    validationSplit: o.validationSplit,
+    seed: o.seed,
+    epochs: o.epochs ?? defaults.epochs,
+    batchSize: o.batchSize ?? defaults.batchSize,
+    learningRate: o.lr ?? defaults.learningRate,
+    optimizer: o.optimizer ?? defaults.optimizer,
+  };
+  const name = preset?.name ?? 'model';
+  const runDir = o.out ? resolve(env.cwd, o.out) : join(env.cwd, 'runs', `${name}-${timestamp()}`);
+  if (existsSync(checkpointDir(runDir))) throw new CliError(`${runDir} already holds a run; continue it with --resume ${runDir} or choose another --out`);
+  const layers = preset?.layers ?? topology!.layers;
+  const inputShape = topology?.inputShape ?? [...IMAGE_INPUT_SHAPE];
+  const model = buildModel(layers, inputShape, settings.seed, name);
+  const description = preset ? `${preset.name}: ${preset.description}` : `${modelArg} (${layers.length} layers)`;
+  return { runDir, model, description, settings, ...loadData(settings) };
+}
+
+/** Flags that would contradict the checkpoint's settings. */
+const FIXED_ON_RESUME = ['dataset', 'batchSize', 'lr', 'optimizer', 'seed', 'out', 'limit', 'validationSplit'];
+
+async function resumeJob(o: TrainOptions, command: Command, env: CliEnv): Promise<Omit<TrainingJob, 'backend'>> {
+  const given = FIXED_ON_RESUME.filter((k) => command.getOptionValueSource(k) === 'cli');
+  if (command.args.length > 0 || given.length > 0) {
+    throw new UsageError(`--resume takes the model and settings from the checkpoint; only --epochs, --backend and --json may be given, received ${[...command.args, ...given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)].join(', ')}.`);
+  }
+  const runDir = isAbsolute(o.resume!) ? o.resume! : resolve(env.cwd, o.resume!);
+  const ck = await loadCheckpoint(runDir);
+  const settings: RunSettings = { ...ck.state.settings, epochs: o.epochs ?? ck.state.settings.epochs };
+  if (ck.state.position.epoch >= settings.epochs) {
+    throw new CliError(`${runDir}: the run already finished its ${ck.state.position.epoch} epochs; pass --epochs above ${ck.state.position.epoch} to train further`);
+  }
+  const source = settings.source.kind === 'preset' ? settings.source.name : settings.source.path;
+  return {
+    runDir, model: ck.model, description: `${source} (resumed at epoch ${ck.state.position.epoch + 1}, batch ${ck.state.position.batch})`, settings,
+    resume: { position: ck.state.position, history: ck.state.history, optimizer: ck.optimizer },
+    ...loadData(settings),
+  };
+}
+
+function loadData(s: RunSettings): Pick<TrainingJob, 'train' | 'test'> {
+  const name = s.dataset as DatasetName;
+  const train = loadImageData(name, 'train', s.limit ?? undefined);
+  const test = loadImageData(name, 'test', s.limit ?? undefined);
+  return { train: [train.images, train.oneHot], test: [test.images, test.oneHot] };
+}
