@@ -5,6 +5,7 @@ import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerPredict } from './predict.js';
 import { registerSummary } from './summary.js';
+import { registerExperiment } from './experiment.js';
 
 /** Every command, in the order `batchwise --help` lists them. */
-export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerBackends, registerConformance];
+export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExperiment, registerBackends, registerConformance];

@@ -22,7 +22,7 @@ export function argMaxRow(values: Float32Array, row: number, width: number): num
 }
 
 /** Linear-interpolated percentile (numpy's default), p in [0, 100]; values are sorted in place. */
-export function percentile(sorted: Float32Array | number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
   const pos = ((n - 1) * p) / 100;

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import type { Output } from '../cli/output.js';
+import { parseInteger, parsePositiveInt } from '../cli/parse.js';
+import type { ReportSection } from '../report/html-report.js';
+import type { ActivationName, LayerSpec } from '../presets/spec.js';
+
+/*
+ * What every `batchwise experiment <name>` shares: the flags, the result
+ * shape (report sections, a conclusion written from the numbers, metrics for
+ * --json) and the small networks of the paper's MNIST experiment.
+ */
+
+export interface ExperimentOptions {
+  seed: number;
+  backend?: string;
+  out?: string;
+  json?: boolean;
+  steps?: number;
+  epochs?: number;
+  limit?: number;
+  evalEvery?: number;
+}
+
+export interface ExperimentResult {
+  title: string;
+  summary: string;
+  meta: [string, string][];
+  sections: ReportSection[];
+  conclusion: string[];
+  metrics: Record<string, unknown>;
+}
+
+export interface Experiment {
+  name: string;
+  description: string;
+  /** Adds the size flags this experiment takes. */
+  configure(cmd: Command): void;
+  run(options: ExperimentOptions, out: Output): Promise<ExperimentResult>;
+}
+
+export function addStepFlags(cmd: Command, steps: number, evalEvery: number, limit?: number): void {
+  cmd.option('--steps <n>', 'training steps (mini-batches) per network', parsePositiveInt, steps);
+  cmd.option('--eval-every <n>', 'evaluate every <n> steps', parsePositiveInt, evalEvery);
+  cmd.option('--limit <n>', `at most <n> training and <n> test examples${limit ? ` (default ${limit})` : ''}`, parsePositiveInt, limit);
+}
+
+export function addEpochFlags(cmd: Command, epochs: number, limit: number, limitHelp: string): void {
+  cmd.option('--epochs <n>', 'epochs per network', parsePositiveInt, epochs);
+  cmd.option('--limit <n>', limitHelp, parsePositiveInt, limit);
+}
+
+export const SEED_FLAG = { flags: '--seed <n>', help: 'seed of weights, shuffling and dropout', parse: parseInteger, default: 1 } as const;
+
+/**
+ * The paper's MNIST network (Ioffe & Szegedy 2015, section 4.1): 3 fully
+ * connected hidden layers of 100 units with sigmoid, softmax output. With BN,
+ * each hidden layer is dense (no bias) -> BN -> activation, BN normalizing
+ * x = Wu before the nonlinearity as in section 3.2.
+ */
+export function paperMlp(bn: boolean, activation: ActivationName = 'sigmoid', units = 100, hidden = 3): LayerSpec[] {
+  const layers: LayerSpec[] = [{ type: 'flatten' }];
+  for (let i = 0; i < hidden; i++) {
+    if (bn) layers.push({ type: 'dense', units, useBias: false }, { type: 'batchNormalization' }, { type: 'activation', activation });
+    else layers.push({ type: 'dense', units, activation });
+  }
+  layers.push({ type: 'dense', units: 10, activation: 'softmax' });
+  return layers;
+}
+
+export function pct(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? 'n/a' : `${(v * 100).toFixed(1)}%`;
+}
