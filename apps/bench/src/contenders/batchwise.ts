@@ -50,6 +50,22 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
   return { backend, ...(controls ? { native: controls } : {}) };
 }
 
+/** Settle time after a thread-count change, untimed; see switchThreads. */
+const THREAD_SWITCH_SETTLE_MS = 20;
+
+/**
+ * Changes the native pool size only when it differs, then waits untimed for
+ * the new workers to start: the pool (packages/backend-native thread-pool.cc)
+ * can lose a wakeup when a job is posted before a freshly started worker has
+ * read the job generation, which hangs the process. Reported to the native
+ * backend; the pause makes that window practically unreachable here.
+ */
+async function switchThreads(native: NativeControls, threads: number): Promise<void> {
+  if (native.getNumThreads() === threads) return;
+  native.setNumThreads(threads);
+  await new Promise((resolve) => setTimeout(resolve, THREAD_SWITCH_SETTLE_MS));
+}
+
 function describeInfo(backend: Backend): string {
   const info = backend.info();
   return `simd ${info.simd}, ${info.threads} thread(s)`;
@@ -67,7 +83,7 @@ export function batchwiseContender(
   const status = backend
     ? { available: true, detail: describeInfo(backend) }
     : { available: false, reason: loaded.reason ?? 'not loaded' };
-  const setThreads = useThreadControl && native ? () => native.setNumThreads(threads) : undefined;
+  const setThreads = useThreadControl && native ? () => switchThreads(native, threads) : undefined;
   return {
     id,
     label,
@@ -77,7 +93,7 @@ export function batchwiseContender(
     status,
     async prepare(kernel: KernelCase): Promise<Preparation> {
       if (!backend) return { unavailable: status.reason ?? 'not loaded' };
-      setThreads?.();
+      await setThreads?.();
       try {
         const run = batchwiseRunner(backend, kernel.id);
         run(); // fails fast on a kernel the backend does not have yet
