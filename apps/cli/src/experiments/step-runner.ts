@@ -80,7 +80,10 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
     }
   }
   const last = curve[curve.length - 1];
-  if (divergedAt === null) out.status(`${o.label}: ${o.steps} steps, accuracy ${(last.evalAccuracy * 100).toFixed(1)}%`);
+  if (divergedAt === null) {
+    const score = Number.isFinite(last.evalAccuracy) ? `accuracy ${(last.evalAccuracy * 100).toFixed(1)}%` : `loss ${last.evalLoss.toPrecision(4)}`;
+    out.status(`${o.label}: ${o.steps} steps, ${score}`);
+  }
   return { curve, divergedAt, steps: divergedAt ?? o.steps, seconds: (performance.now() - t0) / 1000 };
 }
 
