@@ -13,8 +13,9 @@ import { winogradConv, winogradConvBackpropFilter } from './winograd.js';
  * Rows are the output positions of the whole batch, processed in chunks so
  * the column buffer stays near L2-sized instead of growing with the batch.
  * A 1x1, stride-1, unpadded conv needs no im2col: x already is col. A 3x3
- * conv with unit stride and dilation runs as Winograd F(2x2, 3x3) instead
- * (winograd.ts) in all three kernels.
+ * conv with unit stride and dilation and at least WINOGRAD_MIN_CHANNELS in
+ * and out runs as Winograd F(2x2, 3x3) instead (winograd.ts), in all three
+ * kernels.
  */
 
 /** Elements of one column-buffer chunk (1 MiB of float32); 1<<16 to 1<<20 measured alike, this bounds memory. */
