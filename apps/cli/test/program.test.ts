@@ -48,3 +48,33 @@ describe('batchwise backends', () => {
     expect(r.stdout).toContain('active:');
   });
 });
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['train', '--epochs', '2.5']],
+    [['train', '--dataset', 'cifar']],
+    [['train', '--optimizer', 'rmsprop']],
+    [['train', 'resnet']],
+    [['train', '--validation-split', '1']],
+    [['predict', 'somewhere']],
+    [['experiment', 'nonsense']],
+    [['experiment', 'speed', '--steps', '0']],
+    [['evaluate']],
+  ])('%j', async (args) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error|Usage/);
+  });
+});
+
+describe('--help on every command', () => {
+  it.each([
+    'train', 'evaluate', 'predict', 'summary', 'backends', 'conformance', 'experiment',
+    'experiment speed', 'experiment learning-rate', 'experiment covariate-shift', 'experiment input-scaling',
+    'experiment regularization', 'experiment placement',
+  ])('%s --help', async (command) => {
+    const r = await run([...command.split(' '), '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: batchwise ${command}`);
+  });
+});

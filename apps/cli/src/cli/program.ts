@@ -15,6 +15,9 @@ export interface CliEnv {
   cwd: string;
 }
 
+/** What an action returns: nothing for success, or the exit code it wants (1 failed check, 130 interrupted). */
+export type ActionResult = number | void;
+
 export type Registrar = (program: Command, env: CliEnv) => void;
 
 /** Options most commands share. */
@@ -41,20 +44,24 @@ export function addLimitOption(cmd: Command, what = 'examples per split'): Comma
  * Wraps an action so a UsageError it throws becomes a commander usage error
  * of that command: message, then the usage, exit code 2.
  */
-export function action<O>(env: CliEnv, run: (options: O, out: Output, cmd: Command, args: string[]) => Promise<void>) {
+export function action<O>(env: CliEnv, run: (options: O, out: Output, cmd: Command, args: string[]) => Promise<ActionResult>) {
   return async (...received: unknown[]): Promise<void> => {
     const cmd = received[received.length - 1] as Command;
     const options = received[received.length - 2] as O & CommonOptions;
     const args = received.slice(0, -2) as string[];
     const out = createOutput(Boolean(options.json), env.streams);
     try {
-      await run(options, out, cmd, args);
+      const code = await run(options, out, cmd, args);
+      if (typeof code === 'number') exitCodes.set(env, code);
     } catch (e) {
       if (e instanceof UsageError) cmd.error(`error: ${e.message}`, { exitCode: EXIT_USAGE, code: 'batchwise.usage' });
       throw e;
     }
   };
 }
+
+// The exit code an action asked for, per run (never process.exitCode: tests run many command lines in one process).
+const exitCodes = new WeakMap<CliEnv, number>();
 
 export function buildProgram(env: CliEnv, registrars: readonly Registrar[]): Command {
   const program = new Command('batchwise');
@@ -75,10 +82,11 @@ export async function runCli(
   registrars: readonly Registrar[],
   env: CliEnv = { streams: processStreams, cwd: process.cwd() },
 ): Promise<number> {
-  const program = buildProgram(env, registrars);
+  const runEnv: CliEnv = { ...env };
+  const program = buildProgram(runEnv, registrars);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return exitCodes.get(runEnv) ?? EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; anything else commander rejects is a usage error.

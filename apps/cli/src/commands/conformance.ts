@@ -2,7 +2,7 @@ import { findBackend } from '@batchwise/core';
 import { runConformance, type ConformanceReport } from '@batchwise/conformance';
 import type { Command } from 'commander';
 import { listAllBackends, loadBackends } from '../cli/backend-setup.js';
-import { CliError, UsageError } from '../cli/errors.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from '../cli/errors.js';
 import { formatTable } from '../cli/output.js';
 import { action, addJsonOption, type CliEnv } from '../cli/program.js';
 
@@ -55,7 +55,7 @@ export function registerConformance(program: Command, env: CliEnv): void {
         throw new UsageError(`--kernel matched no case, received ${options.kernel.map((k) => `'${k}'`).join(', ')}.`);
       }
       out.result(result, () => renderMatrix(result));
-      if (!result.pass) process.exitCode = 1;
+      return result.pass ? EXIT_OK : EXIT_FAILURE;
     }),
   );
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { selectBackend } from '../cli/backend-setup.js';
-import { CliError, UsageError } from '../cli/errors.js';
+import { CliError, EXIT_FAILURE, UsageError } from '../cli/errors.js';
 import { parseInteger, parsePositiveInt, parsePositiveNumber } from '../cli/parse.js';
 import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
 import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
@@ -78,11 +78,8 @@ export function registerTrain(program: Command, env: CliEnv): void {
           result.checkpoint ? `checkpoint: ${result.checkpoint}` : null,
         ].filter((l) => l !== null).join('\n'),
       );
-      if (result.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
-      if (result.status === 'diverged') {
-        if (!out.json) out.warn(result.message);
-        process.exitCode = 1;
-      }
+      if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+      if (result.status === 'diverged') return EXIT_FAILURE;
     }),
   );
 }
