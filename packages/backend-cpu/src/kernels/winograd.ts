@@ -33,12 +33,19 @@ export interface WinogradShape {
 /** Transformed-tile elements per chunk (V plus M stay within a few MiB). */
 const CHUNK_ELEMENTS = 1 << 18;
 
+/**
+ * Fewest tiles per chunk, whatever the channel count: the GEMMs repack U_xi
+ * for every chunk, which a chunk of 128 rows amortizes.
+ */
+const MIN_CHUNK_TILES = 128;
+
 /** Tiles of 2x2 outputs and how many go in one chunk. */
 function tiling(s: WinogradShape): { tilesH: number; tilesW: number; tiles: number; chunk: number } {
   const tilesH = Math.ceil(s.outHeight / 2);
   const tilesW = Math.ceil(s.outWidth / 2);
   const tiles = s.batch * tilesH * tilesW;
-  const chunk = Math.max(1, Math.min(tiles, Math.floor(CHUNK_ELEMENTS / (16 * Math.max(s.inChannels, s.outChannels)))));
+  const byMemory = Math.floor(CHUNK_ELEMENTS / (16 * Math.max(s.inChannels, s.outChannels)));
+  const chunk = Math.min(tiles, Math.max(MIN_CHUNK_TILES, byMemory));
   return { tilesH, tilesW, tiles, chunk };
 }
 
