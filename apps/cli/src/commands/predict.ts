@@ -53,7 +53,7 @@ export function registerPredict(program: Command, env: CliEnv): void {
     .description('predict classes with a saved model for a PNG digit image, a CSV file or a dataset split')
     .argument('<model>', 'run directory or model.json')
     .option('--image <file.png>', 'a PNG of one digit or item (grey, RGB or RGBA; converted to 28x28 in [0, 1], MNIST-style)')
-    .option('--csv <file>', 'a CSV file with a header; each row is one example (784 pixel columns for image models; values above 1 are read as 0..255)')
+    .option('--csv <file>', 'a CSV file with a header; each row is one example (784 pixel columns for image models, where values above 1 are read as 0..255)')
     .option('--target <column>', 'with --csv: the column holding the true class, to report accuracy')
     .addOption(new Option('--split <split>', 'predict a dataset split').choices(['train', 'test']))
     .addOption(new Option('--dataset <name>', 'dataset for --split and for class names (default: the run\'s)').choices(DATASET_NAMES))
@@ -79,9 +79,10 @@ export function registerPredict(program: Command, env: CliEnv): void {
         notes = [`${o.image}: ${digit.sourceWidth}x${digit.sourceHeight}; ${digit.steps.join('; ')}`];
       } else if (o.csv) {
         const rows = readCsvRows(o.csv, o.target);
-        x = toModelInput(model.inputs[0].shape.slice(1) as (number | null)[], rows.features, o.csv);
+        const inputShape = model.inputs[0].shape.slice(1) as (number | null)[];
+        x = toModelInput(inputShape, rows.features, o.csv);
         actual = rows.target;
-        if (rows.features.data.some((v) => v > 1)) notes.push(`${o.csv}: values above 1 found, pixels divided by 255`);
+        if (x.data !== rows.features.data) notes.push(`${o.csv}: pixel values above 1 found, divided by 255`);
       } else {
         const data = loadImageData(dataset, o.split!, o.limit ?? 10);
         x = data.images;
@@ -100,12 +101,17 @@ export function registerPredict(program: Command, env: CliEnv): void {
   );
 }
 
-/** CSV rows to the model's input shape (784 columns -> [28, 28, 1]), scaling 0..255 pixels to [0, 1]. */
+/**
+ * CSV rows to the model's input shape (784 columns -> [28, 28, 1]). For image
+ * models (rank-3 inputs) 0..255 pixels are scaled to [0, 1]; tabular inputs
+ * are passed as they are.
+ */
 function toModelInput(inputShape: (number | null)[], features: Tensor, label: string): Tensor {
   const per = inputShape.reduce<number>((a, d) => a * (d ?? 1), 1);
   const width = features.shape[1];
   if (width !== per) throw new CliError(`${label}: the model takes ${per} values per example, the CSV has ${width} columns`);
-  const scaled = features.data.some((v) => v > 1) ? features.data.map((v) => v / 255) : features.data;
+  const image = inputShape.length === 3;
+  const scaled = image && features.data.some((v) => v > 1) ? features.data.map((v) => v / 255) : features.data;
   return new Tensor(scaled, [features.shape[0], ...(inputShape as number[])]);
 }
 
