@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { parseInteger, parsePositiveInt } from '../cli/parse.js';
 import type { ReportSection } from '../report/html-report.js';
@@ -26,6 +27,8 @@ export interface ExperimentResult {
   summary: string;
   meta: [string, string][];
   sections: ReportSection[];
+  /** The plot that answers the question (also inside `sections`), written alone as <name>.svg for linking. */
+  mainPlot: string;
   conclusion: string[];
   metrics: Record<string, unknown>;
 }
@@ -47,6 +50,13 @@ export function addStepFlags(cmd: Command, steps: number, evalEvery: number, lim
 export function addEpochFlags(cmd: Command, epochs: number, limit: number, limitHelp: string): void {
   cmd.option('--epochs <n>', 'epochs per network', parsePositiveInt, epochs);
   cmd.option('--limit <n>', limitHelp, parsePositiveInt, limit);
+}
+
+/** Cross-flag checks commander cannot do alone (a usage error, exit 2). */
+export function checkStepFlags(o: ExperimentOptions): void {
+  if (o.steps !== undefined && o.evalEvery !== undefined && o.evalEvery > o.steps) {
+    throw new UsageError(`--eval-every must be at most --steps (${o.steps}), received ${o.evalEvery}.`);
+  }
 }
 
 export const SEED_FLAG = { flags: '--seed <n>', help: 'seed of weights, shuffling and dropout', parse: parseInteger, default: 1 } as const;

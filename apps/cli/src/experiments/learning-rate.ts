@@ -7,7 +7,7 @@ import { loadImageData } from '../data/image-data.js';
 import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
 import type { ActivationName } from '../presets/spec.js';
 import { linePlot } from '../report/svg-plot.js';
-import { addStepFlags, paperMlp, pct, type Experiment } from './common.js';
+import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment } from './common.js';
 import { finalAccuracy, runSteps, type StepRun } from './step-runner.js';
 
 /*
@@ -17,7 +17,7 @@ import { finalAccuracy, runSteps, type StepRun } from './step-runner.js';
  * each run into trains / stalls / diverges.
  */
 
-export const LR_DEFAULTS = { steps: 500, evalEvery: 100, batchSize: 60, rates: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30], activation: 'relu' } as const;
+export const LR_DEFAULTS = { steps: 3000, evalEvery: 500, batchSize: 60, rates: [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30], activation: 'relu' } as const;
 /** Below this final test accuracy a run counts as stalled (chance is 10%). */
 export const STALL_ACCURACY = 0.3;
 
@@ -38,6 +38,7 @@ export const learningRateExperiment: Experiment = {
   },
   async run(o, out) {
     const { rates, activation } = o as unknown as { rates: number[]; activation: ActivationName };
+    checkStepFlags(o);
     if (rates.length < 2) throw new UsageError(`--rates needs at least two values, received ${rates.length}.`);
     const backend = await selectBackend(o.backend);
     const trainData = loadImageData('mnist', 'train', o.limit);
@@ -70,6 +71,7 @@ export const learningRateExperiment: Experiment = {
     else conclusion.push('No learning rate in this sweep trains with BN but fails without it: this run does not show the claimed robustness (try higher --rates or more --steps).');
     if (onlyPlain.length > 0) conclusion.push(`Against the claim, at ${onlyPlain.join(', ')} the plain network trains and the BN network does not.`);
     const series = [false, true].map((bn) => ({ name: bn ? 'with BN' : 'without BN', points: of(bn).map((r) => [r.rate, r.outcome === 'diverges' ? Number.NaN : r.accuracy] as [number, number]) }));
+    const mainPlot = linePlot(series, { title: `Test accuracy after ${o.steps} steps`, xLabel: 'learning rate (log scale)', yLabel: 'accuracy', logX: true, yRange: [0, 1], markers: true });
     return {
       title: 'Experiment: does Batch Norm allow higher learning rates?',
       summary: `MNIST, 3 hidden layers of 100 ${activation} units, batch ${LR_DEFAULTS.batchSize}, plain SGD for ${o.steps} steps at each learning rate, with and without Batch Normalization.`,
@@ -77,7 +79,7 @@ export const learningRateExperiment: Experiment = {
       sections: [{
         heading: 'Final test accuracy against learning rate',
         paragraphs: ['Diverged runs (the loss became NaN or infinite) leave a gap in their line and are counted in the legend.'],
-        plots: [linePlot(series, { title: `Test accuracy after ${o.steps} steps`, xLabel: 'learning rate (log scale)', yLabel: 'accuracy', logX: true, yRange: [0, 1], markers: true })],
+        plots: [mainPlot],
         tables: [{
           header: ['learning rate', 'without BN', 'with BN'],
           rows: rates.map((rate) => [String(rate), ...[false, true].map((bn) => {
@@ -86,6 +88,7 @@ export const learningRateExperiment: Experiment = {
           })]),
         }],
       }],
+      mainPlot,
       conclusion,
       metrics: { activation, rates, runs: results.map((r) => ({ rate: r.rate, bn: r.bn, outcome: r.outcome, accuracy: r.accuracy, divergedAt: r.run.divergedAt, curve: r.run.curve })) },
     };

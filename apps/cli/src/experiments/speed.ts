@@ -4,7 +4,7 @@ import { parsePositiveNumber } from '../cli/parse.js';
 import { loadImageData } from '../data/image-data.js';
 import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
 import { linePlot } from '../report/svg-plot.js';
-import { addStepFlags, paperMlp, pct, type Experiment } from './common.js';
+import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment } from './common.js';
 import { finalAccuracy, runSteps, stepsToReach, type StepRun } from './step-runner.js';
 
 /*
@@ -12,11 +12,12 @@ import { finalAccuracy, runSteps, stepsToReach, type StepRun } from './step-runn
  * 3): Batch Norm speeds up training. Setup as the paper: MNIST, 3 hidden
  * layers of 100 sigmoid units, mini-batches of 60, the same network with and
  * without BN, test accuracy against training steps. The paper trains 50,000
- * steps; the default here is shorter, and SGD's learning rate is the same
- * for both networks.
+ * steps, and so does the default here (--steps for less); SGD's learning
+ * rate is the same for both networks. The paper gives none: 0.5 is where
+ * the plain network trains well, so the comparison does not favour BN.
  */
 
-export const SPEED_DEFAULTS = { steps: 3000, evalEvery: 100, batchSize: 60, learningRate: 0.5 } as const;
+export const SPEED_DEFAULTS = { steps: 50_000, evalEvery: 500, batchSize: 60, learningRate: 0.5 } as const;
 const TARGETS = [0.9, 0.95] as const;
 
 export const speedExperiment: Experiment = {
@@ -27,6 +28,7 @@ export const speedExperiment: Experiment = {
     cmd.option('--lr <rate>', 'SGD learning rate for both networks', parsePositiveNumber, SPEED_DEFAULTS.learningRate);
   },
   async run(o, out) {
+    checkStepFlags(o);
     const backend = await selectBackend(o.backend);
     const trainData = loadImageData('mnist', 'train', o.limit);
     const testData = loadImageData('mnist', 'test', o.limit);
@@ -61,6 +63,9 @@ export const speedExperiment: Experiment = {
     if (o.steps! < 50_000) conclusion.push(`The paper trains for 50,000 steps; this run used ${o.steps}, so only the early part of figure 1a is reproduced.`);
     const series = (['plain', 'bn'] as const).map((v) => ({ name: v === 'bn' ? 'with BN' : 'without BN', points: runs[v].curve.map((c) => [c.step, c.evalAccuracy] as [number, number]) }));
     const lossSeries = (['plain', 'bn'] as const).map((v) => ({ name: v === 'bn' ? 'with BN' : 'without BN', points: runs[v].curve.filter((c) => c.step > 0).map((c) => [c.step, c.trainLoss] as [number, number]) }));
+    // Zoom on where the curves end, as the paper's figure 1a does; earlier points are clipped to the frame.
+    const floor = Math.max(0, Math.floor((Math.min(finalAccuracy(p), finalAccuracy(b)) - 0.1) * 10) / 10);
+    const mainPlot = linePlot(series, { title: 'Test accuracy', xLabel: 'training step', yLabel: `accuracy (from ${pct(floor)})`, yRange: [Number.isFinite(floor) ? floor : 0, 1] });
     return {
       title: 'Experiment: does Batch Norm speed up training?',
       summary: 'MNIST, 3 fully connected hidden layers of 100 sigmoid units, batch 60, plain SGD: the same network with and without Batch Normalization (Ioffe & Szegedy 2015, figure 1a).',
@@ -68,7 +73,7 @@ export const speedExperiment: Experiment = {
       sections: [{
         heading: 'Test accuracy against training steps',
         plots: [
-          linePlot(series, { title: 'Test accuracy', xLabel: 'training step', yLabel: 'accuracy', yRange: [0, 1] }),
+          mainPlot,
           linePlot(lossSeries, { title: 'Training loss', xLabel: 'training step', yLabel: 'cross-entropy' }),
         ],
         tables: [{
@@ -76,6 +81,7 @@ export const speedExperiment: Experiment = {
           rows: (['plain', 'bn'] as const).map((v) => [v === 'bn' ? 'with BN' : 'without BN', pct(finalAccuracy(runs[v])), ...reach(runs[v]).map((s) => (s === null ? 'not reached' : String(s))), runs[v].seconds.toFixed(1)]),
         }],
       }],
+      mainPlot,
       conclusion,
       metrics: { learningRate: lr, runs: { plain: { ...p, stepsTo: Object.fromEntries(TARGETS.map((t, i) => [t, reach(p)[i]])) }, bn: { ...b, stepsTo: Object.fromEntries(TARGETS.map((t, i) => [t, reach(b)[i]])) } } },
     };

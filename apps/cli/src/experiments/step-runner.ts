@@ -2,6 +2,7 @@ import type { Tensor } from '@batchwise/core';
 import type { LayersModel } from '@batchwise/layers';
 import type { Output } from '../cli/output.js';
 import { batchCount, epochOrder, gatherRows } from '../training/batches.js';
+import { startProgress } from './progress.js';
 
 /*
  * Trains a compiled model for a number of optimizer steps (cycling through
@@ -39,6 +40,9 @@ export interface StepRunOptions {
   label: string;
 }
 
+/** Runs shorter than this finish in seconds and draw no progress. */
+export const PROGRESS_MIN_STEPS = 1000;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: StepRunOptions, out: Output): Promise<StepRun> {
@@ -52,6 +56,7 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
     o.onEval?.(step);
   };
   const t0 = performance.now();
+  const progress = o.steps >= PROGRESS_MIN_STEPS ? startProgress(out, o.label, o.steps) : null;
   evaluate(0, Number.NaN);
   let order = epochOrder(n, o.seed, 0);
   let lossSum = 0;
@@ -74,11 +79,13 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
     lossCount++;
     if (step % o.evalEvery === 0 || step === o.steps) {
       evaluate(step, lossSum / lossCount);
+      progress?.advance(step - (curve[curve.length - 2]?.step ?? 0));
       lossSum = 0;
       lossCount = 0;
       await yieldToEventLoop();
     }
   }
+  progress?.stop();
   const last = curve[curve.length - 1];
   if (divergedAt === null) {
     const score = Number.isFinite(last.evalAccuracy) ? `accuracy ${(last.evalAccuracy * 100).toFixed(1)}%` : `loss ${last.evalLoss.toPrecision(4)}`;
