@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { action, addBackendOption, addJsonOption, type CliEnv } from '../cli/program.js';
 import { SEED_FLAG, type ExperimentOptions } from '../experiments/common.js';
 import { EXPERIMENTS } from '../experiments/index.js';
-import { writeJsonAtomic } from '../report/atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '../report/atomic-write.js';
 import { writeReport } from '../report/html-report.js';
 
 /** `batchwise experiment <name>`: the article's claims, measured, each with an HTML report and a written conclusion. */
@@ -26,9 +26,11 @@ export function registerExperiment(program: Command, env: CliEnv): void {
         const report = await writeReport(join(dir, 'report.html'), {
           title: r.title, summary: r.summary, meta: [...r.meta, ['duration', `${seconds.toFixed(1)} s`]], sections: r.sections, conclusion: r.conclusion,
         });
-        const result = { experiment: exp.name, report, seconds, conclusion: r.conclusion, metrics: r.metrics };
+        const plot = join(dir, `${exp.name}.svg`);
+        await writeFileAtomic(plot, `${r.mainPlot}\n`);
+        const result = { experiment: exp.name, report, plot, seconds, conclusion: r.conclusion, metrics: r.metrics };
         await writeJsonAtomic(join(dir, 'metrics.json'), result);
-        out.result(result, () => [...r.conclusion, '', `report: ${report}`].join('\n'));
+        out.result(result, () => [...r.conclusion, '', `report: ${report}`, `plot:   ${plot}`].join('\n'));
       }),
     );
   }
