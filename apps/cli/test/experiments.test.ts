@@ -65,9 +65,9 @@ const TINY: [string, string[], (m: Metrics) => number[]][] = [
   ['learning-rate', ['--steps', '10', '--eval-every', '5', '--limit', '200', '--rates', '0.01,0.1'], (m) =>
     (m.runs as { accuracy: number }[]).map((r) => r.accuracy)],
   ['covariate-shift', ['--steps', '20', '--eval-every', '5', '--limit', '300', '--unit', '7'], (m) => {
-    const layer = m.layer as { median: { plain: number; bn: number }; relativeMedianDrift: { plain: number[]; bn: number[] } };
+    const layer = m.layer as { median: { plain: number; bn: number }; relativeMedianShift: { plain: number[]; bn: number[] } };
     const tracks = m.tracks as Record<'plain' | 'bn', { p: number[] }[]>;
-    expect(layer.relativeMedianDrift.bn).toHaveLength(100);
+    expect(layer.relativeMedianShift.bn).toHaveLength(100);
     return [layer.median.plain, layer.median.bn, ...Object.values(tracks).flatMap((t) => t.flatMap((x) => x.p))];
   }],
   ['input-scaling', ['--epochs', '2', '--limit', '100'], (m) => {

@@ -69,19 +69,34 @@ function unitInputs(model: LayersModel, probe: Tensor): Float64Array[] {
 
 interface Track { step: number; p: number[] }
 
-/** Median drift in units of the mean 15-85 spread (see `relative` below), for one unit's track. */
-function relativeMedianDrift(track: Track[]): number {
-  const meanSpread = track.slice(1).reduce((a, x) => a + (x.p[2] - x.p[0]), 0) / Math.max(1, track.length - 1);
-  return drift(track)[1] / meanSpread;
+/** Mean 15-85 width from the first training evaluation on: the unit of every shift below. */
+function meanWidth(track: Track[]): number {
+  return track.slice(1).reduce((a, x) => a + (x.p[2] - x.p[0]), 0) / Math.max(1, track.length - 1);
+}
+
+/**
+ * Net shift of each percentile, |end - first training evaluation|: the
+ * systematic drift figure 1b shows. Step 0 is left out (a random network is
+ * not a distribution the layer above ever trains on).
+ */
+function netShift(track: Track[]): number[] {
+  const first = track[Math.min(1, track.length - 1)];
+  const last = track[track.length - 1];
+  return PERCENTILES.map((_, i) => Math.abs(last.p[i] - first.p[i]));
+}
+
+/** Sum of |change| between evaluations: drift plus evaluation-to-evaluation jitter. */
+function pathLength(track: Track[]): number[] {
+  return PERCENTILES.map((_, i) => track.slice(2).reduce((s, t, k) => s + Math.abs(t.p[i] - track[k + 1].p[i]), 0));
+}
+
+/** Net shift of the median in 15-85 widths, for one unit's track. */
+function relativeMedianShift(track: Track[]): number {
+  return netShift(track)[1] / meanWidth(track);
 }
 
 function median(values: number[]): number {
   return percentile(sortedCopy(values), 50);
-}
-
-/** Sum of |change| of each percentile between evaluations, from the first training evaluation on. */
-function drift(track: Track[]): number[] {
-  return PERCENTILES.map((_, i) => track.slice(2).reduce((s, t, k) => s + Math.abs(t.p[i] - track[k + 1].p[i]), 0));
 }
 
 export const covariateShiftExperiment: Experiment = {
@@ -121,23 +136,30 @@ export const covariateShiftExperiment: Experiment = {
       }, out);
       accuracy[variant] = finalAccuracy(run);
     }
-    const d = { plain: drift(tracks.plain), bn: drift(tracks.bn) };
-    const spread = (t: Track[]) => t[t.length - 1].p[2] - t[t.length - 1].p[0];
-    // Movement in units of the distribution's own width, so a net whose inputs are simply larger is not penalized.
-    const meanSpread = (t: Track[]) => t.slice(1).reduce((a, x) => a + (x.p[2] - x.p[0]), 0) / Math.max(1, t.length - 1);
-    const relative = { plain: d.plain[1] / meanSpread(tracks.plain), bn: d.bn[1] / meanSpread(tracks.bn) };
-    const perUnit = { plain: allTracks.plain.map(relativeMedianDrift), bn: allTracks.bn.map(relativeMedianDrift) };
+    const v2 = ['plain', 'bn'] as const;
+    const shift = { plain: netShift(tracks.plain), bn: netShift(tracks.bn) };
+    const path = { plain: pathLength(tracks.plain), bn: pathLength(tracks.bn) };
+    const width = (t: Track[], i: number) => t[i].p[2] - t[i].p[0];
+    const widths = Object.fromEntries(v2.map((v) => [v, { first: width(tracks[v], Math.min(1, tracks[v].length - 1)), last: width(tracks[v], tracks[v].length - 1) }])) as Record<'plain' | 'bn', { first: number; last: number }>;
+    // Shifts in units of the distribution's own width, so a network whose inputs are simply larger is not penalized.
+    const relative = { plain: shift.plain[1] / meanWidth(tracks.plain), bn: shift.bn[1] / meanWidth(tracks.bn) };
+    const relativePath = { plain: path.plain[1] / meanWidth(tracks.plain), bn: path.bn[1] / meanWidth(tracks.bn) };
+    const perUnit = { plain: allTracks.plain.map(relativeMedianShift), bn: allTracks.bn.map(relativeMedianShift) };
     const layerMedian = { plain: median(perUnit.plain), bn: median(perUnit.bn) };
     const bnBelowPlainMedian = perUnit.bn.filter((v) => v < layerMedian.plain).length / Math.max(1, perUnit.bn.length);
+    const from = tracks.plain[Math.min(1, tracks.plain.length - 1)].step;
+    const f = (v: number) => formatNumber(v, 3);
     const conclusion = [
-      `Total movement of the 15th/50th/85th percentiles over training: without BN ${d.plain.map((v) => formatNumber(v, 3)).join(' / ')}, with BN ${d.bn.map((v) => formatNumber(v, 3)).join(' / ')}.`,
-      `The median moved ${formatNumber(d.plain[1], 3)} without BN and ${formatNumber(d.bn[1], 3)} with BN; the final 15-85 spread is ${formatNumber(spread(tracks.plain), 3)} without and ${formatNumber(spread(tracks.bn), 3)} with BN.`,
-      `Relative to the mean 15-85 spread, the median moved ${formatNumber(relative.plain, 3)} spreads without BN and ${formatNumber(relative.bn, 3)} with BN.`,
+      `Net shift of unit ${unit}'s 15th/50th/85th input percentiles from step ${from} to step ${o.steps}: without BN ${shift.plain.map(f).join(' / ')}, with BN ${shift.bn.map(f).join(' / ')}. ` +
+        `In units of the distribution's own 15-85 width, the median shifted ${f(relative.plain)} without BN and ${f(relative.bn)} with BN.`,
       relative.bn < relative.plain
-        ? 'The unit\'s input distribution is more stable with BN, as the paper\'s figure 1 shows.'
-        : 'Here the unit\'s input does not move less with BN, against the paper\'s figure 1: normalization fixes the batch mean and variance, but the learned gamma and beta still move the distribution (try more --steps, or another --unit).',
-      `Over all ${perUnit.bn.length} units of the layer, the median of this relative drift is ${formatNumber(layerMedian.plain, 3)} without BN and ${formatNumber(layerMedian.bn, 3)} with BN; ${pct(bnBelowPlainMedian)} of the BN units move less than the typical plain unit. ` +
-        (layerMedian.bn < layerMedian.plain ? 'So the layer as a whole agrees with the watched unit: less shift with BN.' : 'So over the whole layer BN does NOT reduce this shift, against the claim.'),
+        ? 'For this unit the input distribution stays more stable with BN, as the paper\'s figure 1b/c shows.'
+        : 'For this unit the input does not shift less with BN, against the paper\'s figure 1b/c.',
+      `Over all ${perUnit.bn.length} units of the layer, the median relative shift is ${f(layerMedian.plain)} without BN and ${f(layerMedian.bn)} with BN; ${pct(bnBelowPlainMedian)} of the BN units shift less than the typical plain unit. ` +
+        (layerMedian.bn < layerMedian.plain ? 'So the layer as a whole agrees with the claim: less internal covariate shift with BN.' : 'So over the whole layer BN does NOT reduce this shift, against the claim.'),
+      `The 15-85 width went from ${f(widths.plain.first)} to ${f(widths.plain.last)} without BN and from ${f(widths.bn.first)} to ${f(widths.bn.last)} with BN: BN fixes the batch mean and variance of the normalized value, but its learned gamma and beta still change the sigmoid's input, so BN does not freeze the distribution, it only removes the drift the layers below would cause.`,
+      `Path length of the median (every change between evaluations added up, so it also counts jitter): ${f(relativePath.plain)} widths without BN, ${f(relativePath.bn)} with BN.` +
+        (relativePath.bn > relativePath.plain && relative.bn < relative.plain ? ' With BN the input jitters more from one evaluation to the next but does not drift: a measure that adds up every change would wrongly call that more shift.' : ''),
       `Final test accuracy: ${pct(accuracy.bn)} with BN, ${pct(accuracy.plain)} without.`,
       'Later work (Santurkar et al. 2018, "How does batch normalization help optimization?") argues the gain comes from a smoother loss landscape rather than from less covariate shift; this measurement shows the shift, not the cause.',
     ];
@@ -158,11 +180,11 @@ export const covariateShiftExperiment: Experiment = {
       summary: `MNIST, 3 hidden layers of 100 sigmoid units, batch ${SHIFT_DEFAULTS.batchSize}, SGD lr ${lr}: the distribution of one last-layer unit's input over ${probe.shape[0]} test images during training (Ioffe & Szegedy 2015, figure 1b,c).`,
       meta: [['backend', backend.name], ['seed', String(o.seed)], ['steps', String(o.steps)], ['unit', String(unit)], ['probe images', String(probe.shape[0])]],
       sections: [{ heading: 'Percentiles of the unit input over training', plots: [mainPlot, plot('plain'), plot('bn')],
-        tables: [{ header: ['network', 'drift p15', 'drift p50', 'drift p85', 'final spread', 'test accuracy'],
-          rows: (['plain', 'bn'] as const).map((v) => [v === 'bn' ? 'with BN' : 'without BN', ...d[v].map((x) => formatNumber(x, 3)), formatNumber(spread(tracks[v]), 3), pct(accuracy[v])]) }] }],
+        tables: [{ header: ['network', 'shift p15', 'shift p50', 'shift p85', 'median shift / width', 'layer median of that', '15-85 width first → last', 'test accuracy'],
+          rows: v2.map((v) => [v === 'bn' ? 'with BN' : 'without BN', ...shift[v].map(f), f(relative[v]), f(layerMedian[v]), `${f(widths[v].first)} → ${f(widths[v].last)}`, pct(accuracy[v])]) }] }],
       conclusion,
       mainPlot,
-      metrics: { unit, learningRate: lr, percentiles: PERCENTILES, tracks, drift: d, relativeMedianDrift: relative, layer: { relativeMedianDrift: perUnit, median: layerMedian, bnBelowPlainMedian }, accuracy },
+      metrics: { unit, learningRate: lr, percentiles: PERCENTILES, tracks, netShift: shift, pathLength: path, widths, relativeMedianShift: relative, relativeMedianPath: relativePath, layer: { relativeMedianShift: perUnit, median: layerMedian, bnBelowPlainMedian }, accuracy },
     };
   },
 };
