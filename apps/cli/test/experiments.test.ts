@@ -26,6 +26,7 @@ const BAD_FLAGS: [string, string[], RegExp][] = [
   ['covariate-shift', ['--unit', '-1'], /must be a non-negative integer/],
   ['input-scaling', ['--lr', '-1'], /must be a positive number, received '-1'/],
   ['regularization', ['--epochs', 'x'], /must be a positive integer, received 'x'/],
+  ['regularization', ['--seeds', '0'], /--seeds <n>' argument '0' is invalid/],
   ['placement', ['--limit', '0'], /must be a positive integer, received '0'/],
   ['placement', ['--seed', '1.5'], /must be an integer, received '1.5'/],
   ['placement', ['--backend', 'gpu'], /--backend must be one of/],
@@ -76,7 +77,7 @@ const TINY: [string, string[], (m: Metrics) => number[]][] = [
     // Raw inputs may diverge (that is the claim); the scaled ones must not.
     return [m.baselineRmse as number, runs['min-max'].finalRmse, runs.standardized.finalRmse];
   }],
-  ['regularization', ['--epochs', '2', '--limit', '200'], (m) => Object.values(m.gaps as Record<string, number>)],
+  ['regularization', ['--epochs', '1', '--limit', '200', '--seeds', '2'], (m) => Object.values(m.gaps as Record<string, number>)],
   ['placement', ['--steps', '4', '--eval-every', '2', '--limit', '200'], (m) =>
     Object.values(m.runs as Record<string, { curve: { evalAccuracy: number }[] }>).flatMap((r) => r.curve.map((c) => c.evalAccuracy))],
 ];

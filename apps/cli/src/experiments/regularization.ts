@@ -5,6 +5,7 @@ import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
 import type { LayerSpec } from '../presets/spec.js';
 import { linePlot } from '../report/svg-plot.js';
 import { batchCount } from '../training/batches.js';
+import { parsePositiveInt } from '../cli/parse.js';
 import { addEpochFlags, pct, type Experiment } from './common.js';
 import { runSteps } from './step-runner.js';
 
@@ -18,7 +19,7 @@ import { runSteps } from './step-runner.js';
  * the whole training set, like test accuracy.
  */
 
-export const REG_DEFAULTS = { epochs: 40, limit: 2000, batchSize: 64, learningRate: 1e-3, dropout: 0.5, units: 256 } as const;
+export const REG_DEFAULTS = { epochs: 40, limit: 2000, batchSize: 64, learningRate: 1e-3, dropout: 0.5, units: 256, seeds: 3 } as const;
 const VARIANTS = ['plain', 'BN', 'dropout', 'BN + dropout'] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -42,52 +43,70 @@ export const regularizationExperiment: Experiment = {
   description: 'train/test accuracy gap with BN, with dropout and with both (small Fashion-MNIST training set)',
   configure(cmd) {
     addEpochFlags(cmd, REG_DEFAULTS.epochs, REG_DEFAULTS.limit, `training examples (default ${REG_DEFAULTS.limit}; also caps the test set)`);
+    cmd.option('--seeds <n>', 'repeat every network with seeds seed, seed+1, ... and average', parsePositiveInt, REG_DEFAULTS.seeds);
   },
   async run(o, out) {
+    const nSeeds = (o as unknown as { seeds: number }).seeds;
     const backend = await selectBackend(o.backend);
     const trainData = loadImageData('fashion-mnist', 'train', o.limit);
     const testData = loadImageData('fashion-mnist', 'test', Math.max(o.limit!, 1000));
     const perEpoch = batchCount(trainData.labels.length, REG_DEFAULTS.batchSize);
-    const curves = {} as Record<Variant, Point[]>;
-    for (const variant of VARIANTS) {
-      const model = buildModel(mlp(variant), IMAGE_INPUT_SHAPE, o.seed, `reg-${variant.replace(/\W+/g, '-')}`);
-      model.compile({ optimizer: train.adam(REG_DEFAULTS.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      const points: Point[] = [];
-      const run = await runSteps(model, trainData.images, trainData.oneHot, {
-        steps: o.epochs! * perEpoch, batchSize: REG_DEFAULTS.batchSize, evalEvery: perEpoch, seed: o.seed,
-        evalData: [testData.images, testData.oneHot], label: variant,
-        onEval: (step) => {
-          const [, acc] = model.evaluate(trainData.images, trainData.oneHot, { batchSize: 500 }) as number[];
-          points.push({ epoch: step / perEpoch, train: acc, test: Number.NaN });
-        },
-      }, out);
-      run.curve.forEach((c, i) => (points[i].test = c.evalAccuracy));
-      curves[variant] = points;
+    const bySeed = VARIANTS.map(() => [] as Point[][]);
+    for (let k = 0; k < nSeeds; k++) {
+      const seed = o.seed + k;
+      for (const [vi, variant] of VARIANTS.entries()) {
+        const model = buildModel(mlp(variant), IMAGE_INPUT_SHAPE, seed, `reg-${variant.replace(/\W+/g, '-')}`);
+        model.compile({ optimizer: train.adam(REG_DEFAULTS.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+        const points: Point[] = [];
+        const run = await runSteps(model, trainData.images, trainData.oneHot, {
+          steps: o.epochs! * perEpoch, batchSize: REG_DEFAULTS.batchSize, evalEvery: perEpoch, seed,
+          evalData: [testData.images, testData.oneHot], label: `${variant}, seed ${seed}`,
+          onEval: (step) => {
+            const [, acc] = model.evaluate(trainData.images, trainData.oneHot, { batchSize: 500 }) as number[];
+            points.push({ epoch: step / perEpoch, train: acc, test: Number.NaN });
+          },
+        }, out);
+        run.curve.forEach((c, i) => (points[i].test = c.evalAccuracy));
+        bySeed[vi].push(points);
+      }
     }
+    // Curves averaged over seeds, point by point (every seed evaluates at the same epochs).
+    const curves = Object.fromEntries(VARIANTS.map((v, vi) => [v, bySeed[vi][0].map((p, i) => ({
+      epoch: p.epoch,
+      train: meanOf(bySeed[vi].map((c) => c[i].train)),
+      test: meanOf(bySeed[vi].map((c) => c[i].test)),
+    }))])) as Record<Variant, Point[]>;
+    const finalGaps = (v: Variant) => bySeed[VARIANTS.indexOf(v)].map((c) => c[c.length - 1].train - c[c.length - 1].test);
     const last = (v: Variant) => curves[v][curves[v].length - 1];
     const gap = (v: Variant) => last(v).train - last(v).test;
-    const byGap = [...VARIANTS].sort((a, b) => gap(a) - gap(b));
-    const conclusion = [
-      `Final train/test accuracy and gap: ${VARIANTS.map((v) => `${v} ${pct(last(v).train)}/${pct(last(v).test)} (gap ${pct(gap(v))})`).join('; ')}.`,
-      `Smallest gap: ${byGap[0]}; largest: ${byGap[byGap.length - 1]}. Best test accuracy: ${[...VARIANTS].sort((a, b) => last(b).test - last(a).test)[0]}.`,
-    ];
-    conclusion.push(gap('BN') < gap('plain')
-      ? `BN alone narrows the gap by ${pct(gap('plain') - gap('BN'))}: a regularizing effect, as claimed.`
-      : `BN alone does not narrow the gap here (${pct(gap('BN'))} vs ${pct(gap('plain'))} without): against the claim that BN regularizes, at least on this small set.`);
-    conclusion.push(gap('dropout') < gap('BN')
-      ? 'Dropout narrows it more than BN does, in line with the article: BN\'s noise is small and not enough on its own.'
-      : 'Here BN narrows the gap at least as much as dropout, which the article does not lead one to expect.');
-    conclusion.push(gap('BN + dropout') <= Math.min(gap('BN'), gap('dropout'))
-      ? 'Using both gives the smallest gap of the three regularized networks.'
-      : 'Using both does not give the smallest gap: the two effects do not simply add up here.');
-    // Binomial standard error of one test accuracy: gap differences within ~2 of these are noise of a single seed.
+    const gapStd = (v: Variant) => stdOf(finalGaps(v));
+    // Binomial standard error of one test accuracy; with several seeds their spread is measured as well.
     const se = Math.sqrt((last('plain').test * (1 - last('plain').test)) / testData.labels.length);
-    conclusion.push(`One seed, ${testData.labels.length} test images: each test accuracy has a standard error of about ${pct(se)}, so gap differences below about ${pct(2 * se)} are within noise.`);
+    const noise = (a: Variant, b: Variant) => 2 * Math.max(Math.SQRT2 * se / Math.sqrt(nSeeds), Math.sqrt((gapStd(a) ** 2 + gapStd(b) ** 2) / nSeeds));
+    const compare = (a: Variant, b: Variant) => (Math.abs(gap(a) - gap(b)) < noise(a, b) ? 0 : gap(a) < gap(b) ? -1 : 1);
+    const byGap = [...VARIANTS].sort((a, b) => gap(a) - gap(b));
+    const seedsText = nSeeds === 1 ? 'one seed' : `the mean of ${nSeeds} seeds`;
+    const conclusion = [
+      `Final train/test accuracy and gap (${seedsText}): ${VARIANTS.map((v) => `${v} ${pct(last(v).train)}/${pct(last(v).test)} (gap ${pct(gap(v))}${nSeeds > 1 ? ` ± ${pct(gapStd(v))}` : ''})`).join('; ')}.`,
+      `Smallest gap: ${byGap[0]}; largest: ${byGap[byGap.length - 1]}. Best test accuracy: ${[...VARIANTS].sort((a, b) => last(b).test - last(a).test)[0]}. A difference between two gaps counts only beyond ${pct(noise('plain', 'BN'))} (twice its standard error from the test-set size${nSeeds > 1 ? ' and the seed-to-seed spread' : ''}).`,
+    ];
+    const bnVsPlain = compare('BN', 'plain');
+    conclusion.push(bnVsPlain < 0
+      ? `BN alone narrows the gap by ${pct(gap('plain') - gap('BN'))}: a regularizing effect, as claimed.`
+      : bnVsPlain === 0
+        ? `BN alone leaves the gap where it was (${pct(gap('BN'))} vs ${pct(gap('plain'))} without, within noise): no measurable regularization, which disagrees with the claim at least on this small set. The article does say the effect is small.`
+        : `BN alone WIDENS the gap (${pct(gap('BN'))} vs ${pct(gap('plain'))} without, beyond noise): against the claim that BN regularizes, at least on this small set.`);
+    conclusion.push(compare('dropout', 'BN') < 0
+      ? 'Dropout narrows it more than BN does, in line with the article: BN\'s noise is small and not enough on its own.'
+      : 'Here dropout does not narrow the gap more than BN, which the article does not lead one to expect.');
+    conclusion.push(compare('BN + dropout', 'dropout') < 0
+      ? 'BN and dropout together give a smaller gap than dropout alone: the two add up, as the article suggests.'
+      : `BN and dropout together do not beat dropout alone (gap ${pct(gap('BN + dropout'))} vs ${pct(gap('dropout'))}): here BN adds no regularization on top of dropout.`);
     const mainPlot = linePlot(VARIANTS.map((v) => ({ name: v, points: curves[v].slice(1).map((p) => [p.epoch, p.train - p.test] as [number, number]) })), { title: 'Generalization gap', xLabel: 'epoch', yLabel: 'train acc - test acc', markers: true });
     return {
       title: 'Experiment: does Batch Norm regularize?',
-      summary: `MLP 784-${REG_DEFAULTS.units}-${REG_DEFAULTS.units}-10 (ReLU), Adam lr ${REG_DEFAULTS.learningRate}, batch ${REG_DEFAULTS.batchSize}, on ${trainData.labels.length} Fashion-MNIST training images: plain, with BN, with dropout ${REG_DEFAULTS.dropout}, and with both.`,
-      meta: [['backend', backend.name], ['seed', String(o.seed)], ['epochs', String(o.epochs)], ['train / test examples', `${trainData.labels.length} / ${testData.labels.length}`]],
+      summary: `MLP 784-${REG_DEFAULTS.units}-${REG_DEFAULTS.units}-10 (ReLU), Adam lr ${REG_DEFAULTS.learningRate}, batch ${REG_DEFAULTS.batchSize}, on ${trainData.labels.length} Fashion-MNIST training images: plain, with BN, with dropout ${REG_DEFAULTS.dropout}, and with both; ${seedsText}. Train accuracy is measured in inference mode on the whole training set.`,
+      meta: [['backend', backend.name], ['seeds', Array.from({ length: nSeeds }, (_, k) => o.seed + k).join(', ')], ['epochs', String(o.epochs)], ['train / test examples', `${trainData.labels.length} / ${testData.labels.length}`]],
       sections: [
         {
           heading: 'Train - test accuracy gap per epoch',
@@ -98,12 +117,22 @@ export const regularizationExperiment: Experiment = {
               { name: `${v} test`, colorIndex: i, dashed: true, points: curves[v].map((p) => [p.epoch, p.test] as [number, number]) },
             ]), { title: 'Accuracy (solid train, dashed test)', xLabel: 'epoch', yLabel: 'accuracy', height: 420 }),
           ],
-          tables: [{ header: ['network', 'train accuracy', 'test accuracy', 'gap'], rows: VARIANTS.map((v) => [v, pct(last(v).train), pct(last(v).test), pct(gap(v))]) }],
+          tables: [{ header: ['network', 'train accuracy', 'test accuracy', 'gap', 'gap std over seeds'], rows: VARIANTS.map((v) => [v, pct(last(v).train), pct(last(v).test), pct(gap(v)), nSeeds > 1 ? pct(gapStd(v)) : '-']) }],
         },
       ],
       mainPlot,
       conclusion,
-      metrics: { curves, gaps: Object.fromEntries(VARIANTS.map((v) => [v, gap(v)])) },
+      metrics: { seeds: nSeeds, curves, gaps: Object.fromEntries(VARIANTS.map((v) => [v, gap(v)])), gapsBySeed: Object.fromEntries(VARIANTS.map((v) => [v, finalGaps(v)])), testStandardError: se },
     };
   },
 };
+
+function meanOf(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Population standard deviation (0 for one value). */
+function stdOf(values: readonly number[]): number {
+  const m = meanOf(values);
+  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
+}
