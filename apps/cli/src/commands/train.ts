@@ -20,6 +20,7 @@ interface TrainOptions {
   epochs?: number;
   batchSize?: number;
   lr?: number;
+  lrDecay?: number;
   optimizer?: OptimizerName;
   backend?: string;
   seed: number;
@@ -41,6 +42,12 @@ function parseFraction(value: string): number {
   return n;
 }
 
+function parseDecay(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError(`must be in (0, 1], received '${value}'.`);
+  return n;
+}
+
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
@@ -55,6 +62,7 @@ export function registerTrain(program: Command, env: CliEnv): void {
     .option('--epochs <n>', 'epochs (default: the preset\'s)', parsePositiveInt)
     .option('--batch-size <n>', 'examples per batch (default: the preset\'s)', parsePositiveInt)
     .option('--lr <rate>', 'learning rate (default: the preset\'s)', parsePositiveNumber)
+    .option('--lr-decay <factor>', 'multiply the learning rate by this after every epoch, in (0, 1] (default: the preset\'s)', parseDecay)
     .addOption(new Option('--optimizer <name>', "optimizer (default: the preset's)").choices(OPTIMIZER_NAMES))
     .option('--seed <n>', 'seed of initial weights, shuffling and dropout', parseInteger, TRAIN_DEFAULTS.seed)
     .option('--out <dir>', 'run directory (default: runs/<model>-<timestamp>)')
@@ -67,7 +75,8 @@ export function registerTrain(program: Command, env: CliEnv): void {
       const backend = await selectBackend(options.backend);
       const job = options.resume ? await resumeJob(options, command, env) : await freshJob(args[0] ?? DEFAULT_PRESET.name, options, env);
       const s = job.settings;
-      out.status(`training ${job.description} on ${s.dataset} for ${s.epochs} epochs (batch ${s.batchSize}, ${s.optimizer} lr ${s.learningRate}) with the ${backend.name} backend`);
+      const decay = (s.lrDecay ?? 1) !== 1 ? ` x ${s.lrDecay}/epoch` : '';
+      out.status(`training ${job.description} on ${s.dataset} for ${s.epochs} epochs (batch ${s.batchSize}, ${s.optimizer} lr ${s.learningRate}${decay}) with the ${backend.name} backend`);
       out.status(`run directory: ${job.runDir}`);
       const result = await runTraining({ ...job, backend: backend.name }, out);
       out.result(result, () =>
@@ -99,6 +108,7 @@ async function freshJob(modelArg: string, o: TrainOptions, env: CliEnv): Promise
     epochs: o.epochs ?? defaults.epochs,
     batchSize: o.batchSize ?? defaults.batchSize,
     learningRate: o.lr ?? defaults.learningRate,
+    lrDecay: o.lrDecay ?? defaults.lrDecay,
     optimizer: o.optimizer ?? defaults.optimizer,
   };
   const name = preset?.name ?? 'model';
@@ -112,7 +122,7 @@ async function freshJob(modelArg: string, o: TrainOptions, env: CliEnv): Promise
 }
 
 /** Flags that would contradict the checkpoint's settings. */
-const FIXED_ON_RESUME = ['dataset', 'batchSize', 'lr', 'optimizer', 'seed', 'out', 'limit', 'validationSplit'];
+const FIXED_ON_RESUME = ['dataset', 'batchSize', 'lr', 'lrDecay', 'optimizer', 'seed', 'out', 'limit', 'validationSplit'];
 
 async function resumeJob(o: TrainOptions, command: Command, env: CliEnv): Promise<Omit<TrainingJob, 'backend'>> {
   const given = FIXED_ON_RESUME.filter((k) => command.getOptionValueSource(k) === 'cli');

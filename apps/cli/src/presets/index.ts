@@ -17,7 +17,7 @@ export const MLP: Preset = {
     { type: 'dense', units: 128, activation: 'relu' },
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
-  defaults: { epochs: 5, batchSize: 64, learningRate: 1e-3, optimizer: 'adam' },
+  defaults: { epochs: 5, batchSize: 64, learningRate: 1e-3, lrDecay: 1, optimizer: 'adam' },
 };
 
 /**
@@ -38,7 +38,7 @@ export const MLP_BN: Preset = {
     { type: 'activation', activation: 'relu' },
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
-  defaults: { epochs: 5, batchSize: 64, learningRate: 3e-3, optimizer: 'adam' },
+  defaults: { epochs: 5, batchSize: 64, learningRate: 3e-3, lrDecay: 0.7, optimizer: 'adam' },
 };
 
 /** A small CNN without normalization: two conv blocks with max-pooling, then a dense head. */
@@ -55,7 +55,7 @@ export const CNN: Preset = {
     { type: 'dropout', rate: 0.3 },
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
-  defaults: { epochs: 3, batchSize: 64, learningRate: 1e-3, optimizer: 'adam' },
+  defaults: { epochs: 4, batchSize: 64, learningRate: 1e-3, lrDecay: 0.7, optimizer: 'adam' },
 };
 
 /**
@@ -83,7 +83,7 @@ export const CNN_BN: Preset = {
     { type: 'dropout', rate: 0.3 },
     { type: 'dense', units: 10, activation: 'softmax' },
   ],
-  defaults: { epochs: 3, batchSize: 64, learningRate: 3e-3, optimizer: 'adam' },
+  defaults: { epochs: 4, batchSize: 64, learningRate: 3e-3, lrDecay: 0.5, optimizer: 'adam' },
 };
 
 export const PRESETS: readonly Preset[] = [MLP, MLP_BN, CNN, CNN_BN];

@@ -23,6 +23,8 @@ export interface TrainDefaults {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** The learning rate is multiplied by this after every epoch (1: constant). */
+  lrDecay: number;
   optimizer: OptimizerName;
 }
 

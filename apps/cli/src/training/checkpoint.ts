@@ -29,6 +29,8 @@ export interface RunSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Per-epoch learning-rate multiplier (absent in older checkpoints: 1). */
+  lrDecay?: number;
   optimizer: OptimizerState['name'];
 }
 

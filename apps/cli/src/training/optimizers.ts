@@ -31,7 +31,8 @@ export class CheckpointableOptimizer implements Optimizer {
 
   constructor(
     readonly kind: OptimizerName,
-    readonly learningRate: number,
+    /** Mutable so a schedule can lower it between epochs (see run-training.ts). */
+    public learningRate: number,
   ) {
     this.className = kind === 'adam' ? 'Adam' : 'SGD';
   }

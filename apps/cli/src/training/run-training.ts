@@ -50,10 +50,16 @@ function finiteWeights(model: LayersModel): boolean {
   return model.weights.every((w) => w.value.data.every((v) => Number.isFinite(v)));
 }
 
+/** Step decay: the rate of epoch `epoch` (0-based) is learningRate * lrDecay^epoch, so a resumed run recomputes it. */
+export function epochLearningRate(s: RunSettings, epoch: number): number {
+  return s.learningRate * (s.lrDecay ?? 1) ** epoch;
+}
+
 export async function runTraining(job: TrainingJob, out: Output): Promise<TrainingResult> {
   const s = job.settings;
   const optimizer = new CheckpointableOptimizer(s.optimizer, s.learningRate);
   if (job.resume) optimizer.setState(job.resume.optimizer);
+  optimizer.learningRate = epochLearningRate(s, job.resume?.position.epoch ?? 0);
   job.model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const { train, validation } = holdOut(job.train[0], job.train[1], s.validationSplit);
   const history: EpochRecord[] = [...(job.resume?.history ?? [])];
@@ -75,6 +81,7 @@ export async function runTraining(job: TrainingJob, out: Output): Promise<Traini
         history.push(record);
         const val = record.valAccuracy === undefined ? '' : `, val loss ${record.valLoss!.toFixed(4)}, val acc ${formatPercent(record.valAccuracy)}`;
         out.status(`epoch ${record.epoch}/${s.epochs}: loss ${record.loss.toFixed(4)}, acc ${formatPercent(record.accuracy)}${val} (${record.seconds.toFixed(1)} s, ${Math.round(record.imagesPerSecond)} img/s)`);
+        optimizer.learningRate = epochLearningRate(s, next.epoch);
         if (finiteWeights(job.model)) await save('epoch-end', next);
       },
     }));
@@ -85,7 +92,7 @@ export async function runTraining(job: TrainingJob, out: Output): Promise<Traini
   const meta: [string, string][] = [
     ['model', s.source.kind === 'preset' ? `preset ${s.source.name}` : s.source.path],
     ['dataset', `${s.dataset} (${train[0].shape[0]} train, ${validation?.[0].shape[0] ?? 0} validation, ${job.test[0].shape[0]} test)`],
-    ['optimizer', `${s.optimizer}, learning rate ${s.learningRate}, batch ${s.batchSize}`],
+    ['optimizer', `${s.optimizer}, learning rate ${s.learningRate}${(s.lrDecay ?? 1) !== 1 ? ` x ${s.lrDecay} per epoch` : ''}, batch ${s.batchSize}`],
     ['epochs', String(s.epochs)],
     ['seed', String(s.seed)],
     ['backend', job.backend],
