@@ -94,4 +94,27 @@ describe('loadLayersModel', () => {
     const x = randn([2, 3], 1);
     expect(Array.from((back.predict(x) as Tensor).data)).toEqual(Array.from((m.predict(x) as Tensor).data));
   });
+
+  it('reads a Keras 3 functional topology (batch_shape, dict inbound_nodes, Functional)', async () => {
+    const ref = (name: string) => ({ args: [{ class_name: '__keras_tensor__', config: { shape: [null, 3], dtype: 'float32', keras_history: [name, 0, 0] } }], kwargs: {} });
+    const m = await loadLayersModel({
+      modelTopology: {
+        class_name: 'Functional',
+        config: {
+          name: 'k3',
+          layers: [
+            { class_name: 'InputLayer', name: 'input_layer', config: { batch_shape: [null, 3], dtype: 'float32', name: 'input_layer' }, inbound_nodes: [] },
+            { class_name: 'Dense', name: 'dense', config: { name: 'dense', units: 2, activation: 'relu', use_bias: true, kernel_initializer: { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, dtype: { class_name: 'DTypePolicy', config: { name: 'float32' } } }, inbound_nodes: [ref('input_layer')] },
+            { class_name: 'BatchNormalization', name: 'batch_normalization', config: { name: 'batch_normalization', axis: [-1], momentum: 0.99, epsilon: 0.001, center: true, scale: true, synchronized: false }, inbound_nodes: [ref('dense')] },
+          ],
+          input_layers: [['input_layer', 0, 0]],
+          output_layers: [['batch_normalization', 0, 0]],
+        },
+      },
+      weightSpecs: [],
+      weightData: new ArrayBuffer(0),
+    }, { strict: false }).catch((e: Error) => e);
+    // No weights in the file: the error lists every model weight as missing, with shapes.
+    expect((m as Error).message).toMatch(/missing from the file: dense\/kernel \[3,2\], dense\/bias \[2\], batch_normalization\/gamma \[2\]/);
+  });
 });

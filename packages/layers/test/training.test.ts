@@ -163,4 +163,41 @@ describe('fit, evaluate, predict', () => {
     expect(r).toHaveLength(2);
     expect([0, 0.5, 1]).toContain(r[1]);
   });
+
+  it('Adam follows the Keras 3 formula exactly (float64 reference)', async () => {
+    const d = layers.dense({ units: 1, inputShape: [2], useBias: false, kernelInitializer: 'zeros', name: 'adam_d' });
+    const m = sequential({ layers: [d] });
+    m.compile({ optimizer: train.adam(0.1, 0.9, 0.999, 1e-7), loss: 'meanSquaredError' });
+    const x = tensor([[1, 2], [3, -1]]);
+    const y = tensor([[1], [0]]);
+    let w = [0, 0];
+    const mom = [0, 0];
+    const vel = [0, 0];
+    for (let t = 1; t <= 3; t++) {
+      const p = [w[0] + 2 * w[1], 3 * w[0] - w[1]];
+      const g = [((p[0] - 1) * 1 + (p[1] - 0) * 3), ((p[0] - 1) * 2 + (p[1] - 0) * -1)]; // 2/N * sum(err * x), N = 2
+      const alpha = (0.1 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      w = w.map((wi, i) => {
+        mom[i] = 0.9 * mom[i] + 0.1 * g[i];
+        vel[i] = 0.999 * vel[i] + 0.001 * g[i] * g[i];
+        return wi - (alpha * mom[i]) / (Math.sqrt(vel[i]) + 1e-7);
+      });
+      await m.trainOnBatch(x, y);
+      d.kernel.value.data.forEach((v, i) => expect(Math.abs(v - w[i])).toBeLessThan(1e-6));
+    }
+  });
+
+  it('a frozen Dense keeps its weights while later layers train; trainable counts follow', async () => {
+    const frozen = layers.dense({ units: 3, inputShape: [2], trainable: false, name: 'fz_d' });
+    const m = sequential({ layers: [frozen, layers.dense({ units: 1, name: 'fz_out' })] });
+    m.compile({ optimizer: train.sgd(0.1), loss: 'meanSquaredError' });
+    const before = Array.from(frozen.kernel.value.data);
+    const out = m.layers[1] as unknown as { kernel: { value: Tensor } };
+    const outBefore = Array.from(out.kernel.value.data);
+    await m.fit(randn([16, 2], 9), randn([16, 1], 10), { epochs: 2, batchSize: 4, verbose: 0 });
+    expect(Array.from(frozen.kernel.value.data)).toEqual(before);
+    expect(Array.from(out.kernel.value.data)).not.toEqual(outBefore);
+    expect(m.trainableWeights.map((w) => w.fullName)).toEqual(['fz_out/kernel', 'fz_out/bias']);
+    expect(m.summary(undefined, undefined, () => {})).toMatch(/Total params: 13\nTrainable params: 4\nNon-trainable params: 9/);
+  });
 });
