@@ -76,6 +76,7 @@ export async function fitLoop(model: TrainingModel, fn: string, hooks: FitHooks,
   const terminateOnNaN = args.terminateOnNaN ?? FIT_DEFAULTS.terminateOnNaN;
   assertBoolean(fn, 'terminateOnNaN', terminateOnNaN);
   const verbose = args.verbose ?? FIT_DEFAULTS.verbose;
+  if (verbose !== 0 && verbose !== 1) throw new InvalidArgumentError(`${fn}: verbose must be 0 or 1, received ${String(verbose)}.`);
   const print = args.printFn ?? ((line: string) => console.log(line));
   const { train, val } = splitData(hooks, fn, args);
   const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
