@@ -123,6 +123,22 @@ for (const [name, make] of [['Dense-BN', denseBn], ['Conv2D-BN-MaxPool', convBnP
       expect(gd).toBeLessThan(1e-4);
     });
 
+    it('computeGradients equals tf.variableGrads of the tfjs training-mode loss', () => {
+      const p = make();
+      syncWeights(p);
+      p.ours.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+      const ours = p.ours.computeGradients(p.x, p.y).grads;
+      const vars = p.theirs.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+      const { grads } = tf.variableGrads(() => {
+        const pred = p.theirs.apply(toTf(p.x), { training: true }) as tf.Tensor;
+        return tf.mean(tfl.metrics.categoricalCrossentropy(toTf(p.y), pred)) as tf.Scalar;
+      }, vars);
+      let gd = 0;
+      vars.forEach((v, i) => (gd = Math.max(gd, maxAbsDiff(ours[i].data, grads[v.name].dataSync()))));
+      report(`${name} gradients (tf.variableGrads) max |diff|`, gd);
+      expect(gd).toBeLessThan(TOL);
+    });
+
     it('several training steps give the same moving statistics', async () => {
       const p = make();
       syncWeights(p);
