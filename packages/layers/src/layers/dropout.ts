@@ -25,6 +25,10 @@ export class Dropout extends Layer {
       throw new InvalidArgumentError(`${this.label}: seed must be an integer, received ${String(args.seed)}.`);
     }
     this.seed = args.seed ?? null;
+    const noiseShape = (args as { noiseShape?: unknown }).noiseShape;
+    if (noiseShape !== undefined && noiseShape !== null) {
+      throw new InvalidArgumentError(`${this.label}: noiseShape must be null (one mask value per element), received ${JSON.stringify(noiseShape)}.`);
+    }
   }
 
   computeOutputShape(inputShapes: SymbolicShape[]): SymbolicShape {

@@ -1,6 +1,7 @@
 import type { Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
+import { checkOneOf } from '../engine/layer-args.js';
 
 /** [batch, d1, d2, ...] -> [batch, d1*d2*...]; a reshape, so no data moves (row-major). */
 export class Flatten extends Layer {
@@ -8,6 +9,8 @@ export class Flatten extends Layer {
 
   constructor(args: LayerArgs = {}) {
     super('Flatten', args, ['dataFormat']);
+    const dataFormat = (args as { dataFormat?: unknown }).dataFormat;
+    if (dataFormat !== undefined) checkOneOf(this.label, 'dataFormat', dataFormat, ['channelsLast']);
   }
 
   computeOutputShape(inputShapes: SymbolicShape[]): SymbolicShape {

@@ -35,6 +35,10 @@ export class Normalization extends Layer {
     if (args.axis !== undefined && args.axis !== -1) {
       throw new InvalidArgumentError(`${this.label}: axis must be -1 (features on the last axis), received ${String(args.axis)}.`);
     }
+    const invert = (args as { invert?: unknown }).invert;
+    if (invert !== undefined && invert !== false) {
+      throw new InvalidArgumentError(`${this.label}: invert must be false (not supported), received ${String(invert)}.`);
+    }
     if ((args.mean === undefined) !== (args.variance === undefined)) {
       throw new InvalidArgumentError(`${this.label}: mean and variance must be given together, received only ${args.mean === undefined ? 'variance' : 'mean'}.`);
     }
