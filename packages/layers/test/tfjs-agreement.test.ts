@@ -66,18 +66,17 @@ function convBnPool(): Pair {
   return { ours, theirs, x: randn([6, 8, 8, 2], 12), y: labels(6, 3) };
 }
 
-/** tfjs weights (with non-trivial moving statistics) copied into ours, in the shared getWeights order. */
+/** Our seeded weights (moving statistics made non-trivial) copied into tfjs, in the shared getWeights order: runs repeat exactly. */
 function syncWeights(p: Pair): void {
-  const ws = p.theirs.getWeights().map((w, i) => {
-    const name = p.theirs.weights[i].originalName;
-    if (name.endsWith('moving_mean')) return tf.randomNormal(w.shape, 0, 0.5, 'float32', i);
-    if (name.endsWith('moving_variance')) return tf.randomUniform(w.shape, 0.5, 2, 'float32', i);
-    return w;
-  });
-  p.theirs.setWeights(ws);
-  p.ours.setWeights(ws.map(fromTf));
   const names = p.theirs.weights.map((w) => w.originalName.split('/')[1]);
   expect(p.ours.weights.map((w) => w.name)).toEqual(names);
+  const ws = p.ours.getWeights().map((w, i) => {
+    if (names[i] === 'moving_mean') return randn(w.shape, 100 + i, 0, 0.5);
+    if (names[i] === 'moving_variance') return new Tensor(randn(w.shape, 100 + i).data.map((v) => 1 + 0.4 * Math.tanh(v)), w.shape);
+    return w;
+  });
+  p.ours.setWeights(ws);
+  p.theirs.setWeights(ws.map(toTf));
 }
 
 function weightDiff(p: Pair): number {
