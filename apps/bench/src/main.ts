@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from './cli-args.js';
 import { kernelsCommand, KERNELS_FLAGS } from './commands/kernels.js';
+import { modelsCommand, MODELS_FLAGS } from './commands/models.js';
 import { isaChild } from './kernels/isa-levels.js';
 
 /*
@@ -18,13 +19,18 @@ commands:
                               batchNormTrainingBackward,batchNormInference,maxPool,maxPoolBackward
             --quick           fewer runs (still the median of 5)
             --no-peak         skip the FMA/triad probe      --no-isa   skip the per-ISA child runs
-            --no-write        print only; do not write results/kernels-<date>.json/.md`;
+            --no-write        print only; do not write results/kernels-<date>.json/.md
+  models    CNN and MLP with batch norm: trainOnBatch and predict, images/s, batchwise vs tfjs-layers
+            --slow            include tfjs-cpu CNN training (~40 s per step)
+            --no-write        print only`;
 
 async function main(argv: readonly string[]): Promise<void> {
   const command = argv[0] ?? 'help';
   switch (command) {
     case 'kernels':
       return kernelsCommand(parseArgs(argv, KERNELS_FLAGS));
+    case 'models':
+      return modelsCommand(parseArgs(argv, MODELS_FLAGS));
     case 'isa-child':
       return isaChild();
     case 'help':
@@ -32,7 +38,7 @@ async function main(argv: readonly string[]): Promise<void> {
       console.log(USAGE);
       return;
     default:
-      throw new Error(`bench: command must be one of kernels, help, received '${command}'.\n${USAGE}`);
+      throw new Error(`bench: command must be one of kernels, models, help, received '${command}'.\n${USAGE}`);
   }
 }
 

@@ -47,6 +47,11 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
   const controls = ['setNumThreads', 'getNumThreads', 'getIsa'].every((k) => typeof mod[k] === 'function')
     ? (mod as unknown as NativeControls)
     : undefined;
+  if (controls) {
+    // Starts the pool and gives its workers time to park before the first job (see switchThreads).
+    controls.getNumThreads();
+    await settle();
+  }
   return { backend, ...(controls ? { native: controls } : {}) };
 }
 
@@ -63,7 +68,11 @@ const THREAD_SWITCH_SETTLE_MS = 20;
 async function switchThreads(native: NativeControls, threads: number): Promise<void> {
   if (native.getNumThreads() === threads) return;
   native.setNumThreads(threads);
-  await new Promise((resolve) => setTimeout(resolve, THREAD_SWITCH_SETTLE_MS));
+  await settle();
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, THREAD_SWITCH_SETTLE_MS));
 }
 
 function describeInfo(backend: Backend): string {

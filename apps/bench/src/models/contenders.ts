@@ -1,0 +1,92 @@
+import { Random, makeTensor, setBackend } from '@batchwise/core';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { randomData } from '../kernels/cases.js';
+import type { Preparation } from '../types.js';
+import { buildModel, CLASSES, inputShape, type LayersApi, type ModelCase } from './definitions.js';
+
+/*
+ * Contenders of the model benchmark: @batchwise/layers on the native and cpu
+ * backends, tfjs-layers on tfjs-wasm and tfjs-cpu. Each gets its own model,
+ * built while its backend is active, and switches to that backend (untimed)
+ * before every run.
+ */
+
+export interface ModelContender {
+  id: string;
+  label: string;
+  maxRuns: number;
+  prepare(c: ModelCase): Promise<Preparation>;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** Inputs and one-hot labels from fixed seeds. */
+function batchData(c: ModelCase): { x: Float32Array; xShape: number[]; y: Float32Array } {
+  const xShape = [c.batch, ...inputShape(c.model)];
+  const rng = new Random(21);
+  const y = new Float32Array(c.batch * CLASSES);
+  for (let i = 0; i < c.batch; i++) y[i * CLASSES + rng.int(CLASSES)] = 1;
+  return { x: randomData(xShape, 20), xShape, y };
+}
+
+/** Runs the first call inside prepare so a model that cannot run is reported, not timed. */
+async function checked(run: () => unknown, before: () => Promise<void> | void): Promise<Preparation> {
+  try {
+    await before();
+    await run();
+    return { before, run };
+  } catch (e) {
+    return { unavailable: firstLine(e) };
+  }
+}
+
+export function batchwiseModelContender(backendName: string, api: LayersApi | undefined, reason: string | undefined): ModelContender {
+  return {
+    id: `batchwise-${backendName}`,
+    label: `batchwise ${backendName}`,
+    maxRuns: Number.POSITIVE_INFINITY,
+    async prepare(c) {
+      if (!api) return { unavailable: reason ?? '@batchwise/layers did not load' };
+      const before = () => void setBackend(backendName);
+      try {
+        before();
+      } catch (e) {
+        return { unavailable: firstLine(e) };
+      }
+      const model = buildModel(api, c.model);
+      const d = batchData(c);
+      const x = makeTensor(d.x, d.xShape);
+      const y = makeTensor(d.y, [c.batch, CLASSES]);
+      const run = c.mode === 'train' ? () => model.trainOnBatch(x, y) : () => model.predict(x, { batchSize: c.batch });
+      return checked(run, before);
+    },
+  };
+}
+
+/** tfjs-cpu trains the CNN at about 1.5 images/s (~40 s per step): only with --slow. */
+export function tfjsModelContender(backendName: 'cpu' | 'wasm', slow: boolean): ModelContender {
+  const api = tfl as unknown as LayersApi;
+  return {
+    id: `tfjs-${backendName}`,
+    label: `tfjs-${backendName}`,
+    maxRuns: backendName === 'cpu' ? 5 : Number.POSITIVE_INFINITY,
+    async prepare(c) {
+      if (backendName === 'cpu' && c.id === 'cnnTrain' && !slow) return { unavailable: 'skipped: ~40 s per step; run with --slow' };
+      const before = async () => void (await tf.setBackend(backendName));
+      await before();
+      const model = buildModel(api, c.model);
+      const d = batchData(c);
+      const x = tf.tensor(d.x, d.xShape);
+      const y = tf.tensor2d(d.y, [c.batch, CLASSES]);
+      const run =
+        c.mode === 'train'
+          ? () => model.trainOnBatch(x, y)
+          : () => tf.tidy(() => void model.predict(x, { batchSize: c.batch }));
+      const prepared = await checked(run, before);
+      return 'unavailable' in prepared ? prepared : { ...prepared, dispose: () => tf.dispose([x, y]) };
+    },
+  };
+}
