@@ -15,6 +15,8 @@ export interface MachineInfo {
   isa: string[];
   node: string;
   platform: string;
+  /** 1-minute load average when the run started: above ~0.5 per hardware thread, other work competed. */
+  loadAverage: number;
 }
 
 function cpuFlags(): Set<string> {
@@ -40,6 +42,7 @@ export function machineInfo(): MachineInfo {
     isa,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: os.loadavg()[0],
   };
 }
 

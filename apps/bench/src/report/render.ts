@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { MachineInfo } from '../machine/info.js';
 import type { Peak } from '../machine/peak.js';
 import { formatNumber, formatPercent, formatRatio, formatTable } from '../table.js';
@@ -27,6 +28,7 @@ export function summarizeContender(c: Contender): ContenderSummary {
 export function renderMachine(info: MachineInfo, versions: Record<string, string>, peak: Peak | undefined, peakError?: string): string {
   const lines = [
     `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads; ISA ${info.isa.join(', ') || 'unknown'}), ${info.platform}, Node ${info.node}`,
+    `Load average (1 min) at start: ${info.loadAverage.toFixed(2)}, at end: ${os.loadavg()[0].toFixed(2)} (other processes share the ${info.hardwareThreads} hardware threads when this nears or exceeds it)`,
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
   if (peak) {
