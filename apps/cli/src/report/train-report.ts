@@ -26,6 +26,9 @@ function curves(history: readonly EpochRecord[], train: keyof EpochRecord, val: 
   return series;
 }
 
+/** A validation accuracy within this of the best counts as the same level (one test image in 500). */
+const PLATEAU = 0.002;
+
 export function conclusionFor(input: TrainReportInput): string[] {
   const h = input.history;
   const out: string[] = [];
@@ -39,9 +42,14 @@ export function conclusionFor(input: TrainReportInput): string[] {
   if (last.valAccuracy !== undefined) {
     const best = h.reduce((b, r) => ((r.valAccuracy ?? -1) > (b.valAccuracy ?? -1) ? r : b), h[0]);
     const gap = last.accuracy - last.valAccuracy;
+    const plateau = best.epoch !== last.epoch && best.valAccuracy! - last.valAccuracy <= PLATEAU;
     out.push(
       `Validation accuracy peaked at ${formatPercent(best.valAccuracy!)} in epoch ${best.epoch}` +
-        (best.epoch === last.epoch ? ', the last one: more epochs may still help.' : `; it was ${formatPercent(last.valAccuracy)} at the end, so later epochs did not improve it.`),
+        (best.epoch === last.epoch
+          ? ', the last one: more epochs may still help.'
+          : plateau
+            ? ` and stayed there (${formatPercent(last.valAccuracy)} at the end): training has levelled off.`
+            : `; it was ${formatPercent(last.valAccuracy)} at the end, so later epochs did not improve it.`),
     );
     out.push(
       gap > 0.03
