@@ -78,7 +78,7 @@ const TINY: [string, string[], (m: Metrics) => number[]][] = [
     return [m.baselineRmse as number, runs['min-max'].finalRmse, runs.standardized.finalRmse];
   }],
   ['regularization', ['--epochs', '1', '--limit', '200', '--seeds', '2'], (m) => Object.values(m.gaps as Record<string, number>)],
-  ['placement', ['--steps', '4', '--eval-every', '2', '--limit', '200'], (m) =>
+  ['placement', ['--steps', '4', '--eval-every', '2', '--limit', '200', '--seeds', '2'], (m) =>
     Object.values(m.runs as Record<string, { curve: { evalAccuracy: number }[] }>).flatMap((r) => r.curve.map((c) => c.evalAccuracy))],
 ];
 

@@ -8,6 +8,7 @@ import { batchCount } from '../training/batches.js';
 import { parsePositiveInt } from '../cli/parse.js';
 import { addEpochFlags, pct, type Experiment } from './common.js';
 import { runSteps } from './step-runner.js';
+import { accuracyStandardError, meanOf, stdOf, TAIL } from './summary-stats.js';
 
 /*
  * Claim (paper section 3.4; the article's section 3.3): BN regularizes,
@@ -82,7 +83,7 @@ export const regularizationExperiment: Experiment = {
     const gap = (v: Variant) => last(v).train - last(v).test;
     const gapStd = (v: Variant) => stdOf(finalGaps(v));
     // Binomial standard error of one test accuracy; with several seeds their spread is measured as well.
-    const se = Math.sqrt((last('plain').test * (1 - last('plain').test)) / testData.labels.length);
+    const se = accuracyStandardError(last('plain').test, testData.labels.length);
     const noise = (a: Variant, b: Variant) => 2 * Math.max(Math.SQRT2 * se / Math.sqrt(nSeeds), Math.sqrt((gapStd(a) ** 2 + gapStd(b) ** 2) / nSeeds));
     const compare = (a: Variant, b: Variant) => (Math.abs(gap(a) - gap(b)) < noise(a, b) ? 0 : gap(a) < gap(b) ? -1 : 1);
     const byGap = [...VARIANTS].sort((a, b) => gap(a) - gap(b));
@@ -128,24 +129,8 @@ export const regularizationExperiment: Experiment = {
   },
 };
 
-/**
- * The end of a run: the mean of its last TAIL epochs. With BN the
- * inference-mode accuracy jitters from epoch to epoch (the moving statistics
- * lag the weights), so a single last epoch can be several points off.
- */
-const TAIL = 5;
-
+/** The end of a run: the mean of its last TAIL epochs (see summary-stats.ts for why). */
 function tailMean(points: readonly Point[]): Point {
   const tail = points.slice(1).slice(-TAIL);
   return { epoch: points[points.length - 1].epoch, train: meanOf(tail.map((p) => p.train)), test: meanOf(tail.map((p) => p.test)) };
-}
-
-function meanOf(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-/** Population standard deviation (0 for one value). */
-function stdOf(values: readonly number[]): number {
-  const m = meanOf(values);
-  return Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / values.length);
 }

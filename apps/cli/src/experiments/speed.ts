@@ -6,6 +6,7 @@ import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
 import { linePlot } from '../report/svg-plot.js';
 import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment } from './common.js';
 import { finalAccuracy, runSteps, stepsToReach, type StepRun } from './step-runner.js';
+import { accuracyStandardError, endAccuracy, TAIL } from './summary-stats.js';
 
 /*
  * Claim (Ioffe & Szegedy 2015, section 4.1, figure 1a; the article's section
@@ -19,14 +20,6 @@ import { finalAccuracy, runSteps, stepsToReach, type StepRun } from './step-runn
 
 export const SPEED_DEFAULTS = { steps: 50_000, evalEvery: 500, batchSize: 60, learningRate: 0.5 } as const;
 const TARGETS = [0.9, 0.95] as const;
-/** The end accuracy averages this many evaluations: BN's test accuracy jitters with its moving statistics. */
-const TAIL = 5;
-
-function endAccuracy(run: StepRun): number {
-  const points = run.curve.filter((c) => c.step > 0 && Number.isFinite(c.evalAccuracy)).slice(-TAIL);
-  return points.length === 0 ? Number.NaN : points.reduce((a, c) => a + c.evalAccuracy, 0) / points.length;
-}
-
 export const speedExperiment: Experiment = {
   name: 'speed',
   description: 'test accuracy vs training steps with and without BN (paper: MNIST, 3x100 sigmoid, batch 60)',
@@ -54,7 +47,7 @@ export const speedExperiment: Experiment = {
     const nTest = testData.labels.length;
     const [fp, fb] = [endAccuracy(p), endAccuracy(b)];
     // Binomial standard error of one evaluation: differences below two of these are noise.
-    const se = Math.sqrt((fp * (1 - fp)) / nTest);
+    const se = accuracyStandardError(fp, nTest);
     const conclusion: string[] = [];
     conclusion.push(`At the end (mean of the last ${Math.min(TAIL, p.curve.length - 1)} evaluations) the network with BN has ${pct(fb)} test accuracy, the one without ${pct(fp)}; one evaluation on ${nTest} images has a standard error of about ${pct(se)}.`);
     TARGETS.forEach((t, i) => {
