@@ -16,13 +16,19 @@ namespace {
 
 int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, channels)); }
 
-// y = x * scale + shift per channel, in parallel over row ranges.
-void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* scale, const float* shift, float* y) {
+// y = (x - center) * scale + shift per channel, in parallel over row ranges.
+// Subtracting the mean first keeps data offset far from zero exact (x - mean
+// is exact for nearby floats); folding it into shift (x*scale + (beta -
+// mean*scale)) would cancel away the low digits of an offset of 1e4.
+// The center comes as a float pair (hi + lo = the float64 mean) so that
+// (x - hi) - lo keeps the mean's low bits without float64 arithmetic per element.
+void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* center, const float* center_lo,
+                const float* scale, const float* shift, float* y) {
   ParallelRanges(rows, RowsPerChunk(channels), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * channels;
       float* yr = y + r * channels;
-      for (int64_t c = 0; c < channels; ++c) yr[c] = xr[c] * scale[c] + shift[c];
+      for (int64_t c = 0; c < channels; ++c) yr[c] = ((xr[c] - center[c]) - center_lo[c]) * scale[c] + shift[c];
     }
   });
 }
@@ -54,7 +60,7 @@ void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const flo
       }
     }
   });
-  std::vector<float> scale(channels), shift(channels);
+  std::vector<float> scale(channels), mean_lo(channels);
   for (int64_t c = 0; c < channels; ++c) {
     double n = 0.0, mu = 0.0, m2 = 0.0;
     for (int64_t q = 0; q < chunks; ++q) {
@@ -68,24 +74,23 @@ void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const flo
     const double var = m2 / n;  // biased, as Keras and TF.js
     const double is = 1.0 / std::sqrt(var + epsilon);
     mean[c] = static_cast<float>(mu);
+    mean_lo[c] = static_cast<float>(mu - static_cast<double>(mean[c]));
     variance[c] = static_cast<float>(var);
     inv_std[c] = static_cast<float>(is);
     const double s = static_cast<double>(gamma[c]) * is;
     scale[c] = static_cast<float>(s);
-    shift[c] = static_cast<float>(static_cast<double>(beta[c]) - mu * s);
   }
-  ScaleShift(rows, channels, x, scale.data(), shift.data(), y);
+  ScaleShift(rows, channels, x, mean, mean_lo.data(), scale.data(), beta, y);
 }
 
 void BatchNormInference(int64_t rows, int64_t channels, const float* x, const float* mean, const float* variance,
                         const float* gamma, const float* beta, double epsilon, float* y) {
-  std::vector<float> scale(channels), shift(channels);
+  // Folded per channel once: scale = gamma / sqrt(var + eps), then one fused pass.
+  std::vector<float> scale(channels), zero(channels, 0.0f);
   for (int64_t c = 0; c < channels; ++c) {
-    const double s = static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon);
-    scale[c] = static_cast<float>(s);
-    shift[c] = static_cast<float>(static_cast<double>(beta[c]) - static_cast<double>(mean[c]) * s);
+    scale[c] = static_cast<float>(static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon));
   }
-  ScaleShift(rows, channels, x, scale.data(), shift.data(), y);
+  ScaleShift(rows, channels, x, mean, zero.data(), scale.data(), beta, y);
 }
 
 void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const float* x, const float* gamma,

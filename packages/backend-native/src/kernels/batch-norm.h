@@ -10,7 +10,7 @@ namespace bw {
 void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const float* gamma, const float* beta,
                        double epsilon, float* y, float* mean, float* variance, float* inv_std);
 
-// y = x * scale + shift with scale = gamma/sqrt(var+eps) and shift = beta - mean*scale folded per channel.
+// y = (x - mean) * scale + beta with scale = gamma/sqrt(var+eps) folded per channel.
 void BatchNormInference(int64_t rows, int64_t channels, const float* x, const float* mean, const float* variance,
                         const float* gamma, const float* beta, double epsilon, float* y);
 

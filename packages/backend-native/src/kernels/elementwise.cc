@@ -63,8 +63,11 @@ void Binary(BinaryKind kind, int64_t n, const float* a, const float* b, float* o
 void ActivationBackward(GradKind kind, int64_t n, const float* dy, const float* y, float* dx) {
   switch (kind) {
     case GradKind::kRelu: return Map(n, [&](int64_t i) { dx[i] = y[i] > 0.0f ? dy[i] : 0.0f; });
-    case GradKind::kSigmoid: return Map(n, [&](int64_t i) { dx[i] = dy[i] * y[i] * (1.0f - y[i]); });
-    case GradKind::kTanh: return Map(n, [&](int64_t i) { dx[i] = dy[i] * (1.0f - y[i] * y[i]); });
+    // float64 inside: 1 - y*y cancels badly in float when y is close to 1.
+    case GradKind::kSigmoid:
+      return Map(n, [&](int64_t i) { dx[i] = static_cast<float>(static_cast<double>(dy[i]) * y[i] * (1.0 - y[i])); });
+    case GradKind::kTanh:
+      return Map(n, [&](int64_t i) { dx[i] = static_cast<float>(dy[i] * (1.0 - static_cast<double>(y[i]) * y[i])); });
   }
 }
 

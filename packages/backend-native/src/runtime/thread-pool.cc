@@ -35,8 +35,15 @@ ThreadPool& ThreadPool::Instance() {
 ThreadPool::ThreadPool(int n) { StartWorkers(n); }
 
 void ThreadPool::StartWorkers(int n) {
-  stop_ = false;
-  for (int i = 1; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = false;
+    generation = generation_;
+  }
+  // Each worker starts from the generation current now: reading it from the
+  // new thread instead could miss a job posted before the thread ran.
+  for (int i = 1; i < n; ++i) workers_.emplace_back([this, generation] { WorkerLoop(generation); });
 }
 
 void ThreadPool::StopWorkers() {
@@ -72,13 +79,8 @@ void ThreadPool::Drain() {
   }
 }
 
-void ThreadPool::WorkerLoop() {
+void ThreadPool::WorkerLoop(uint64_t seen) {
   in_pool_task = true;
-  uint64_t seen = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    seen = generation_;
-  }
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -35,7 +35,7 @@ class ThreadPool {
   explicit ThreadPool(int n);
   void StartWorkers(int n);
   void StopWorkers();
-  void WorkerLoop();
+  void WorkerLoop(uint64_t seen);
   void Drain();
 
   std::vector<std::thread> workers_;
