@@ -57,6 +57,10 @@ describe('batchwise train', () => {
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('BatchNormalization');
     expect(s.stdout).toContain('Total params');
+    const sj = JSON.parse((await run(['summary', 'cnn-bn', '--json'])).stdout) as { layers: { outputShape: (number | null)[] }[]; totalParams: number };
+    expect(sj.layers[3].outputShape).toEqual([null, 14, 14, 16]);
+    expect(sj.layers[sj.layers.length - 1].outputShape).toEqual([null, 10]);
+    expect(sj.totalParams).toBeGreaterThan(0);
   });
 
   it('resumes a finished run only with more epochs', async () => {

@@ -27,9 +27,12 @@ export function registerSummary(program: Command, env: CliEnv): void {
       } finally {
         setWarningHandler(previous);
       }
-      const layers = model.layers.map((l) => ({
-        name: l.name, className: l.className, params: l.countParams(), trainableParams: l.trainableWeights.reduce((n, w) => n + w.value.size, 0),
-      }));
+      // Output shapes by chaining computeOutputShape through the stack (the models the CLI builds and saves are Sequential).
+      let shape = model.inputs[0].shape;
+      const layers = model.layers.map((l) => {
+        shape = l.computeOutputShape([shape]);
+        return { name: l.name, className: l.className, outputShape: shape, params: l.countParams(), trainableParams: l.trainableWeights.reduce((n, w) => n + w.value.size, 0) };
+      });
       const totalParams = layers.reduce((n, l) => n + l.params, 0);
       const trainableParams = layers.reduce((n, l) => n + l.trainableParams, 0);
       out.result({ model: args[0], name: model.name, layers, totalParams, trainableParams, warnings, text }, () => text);
