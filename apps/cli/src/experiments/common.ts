@@ -44,7 +44,8 @@ export interface Experiment {
 export function addStepFlags(cmd: Command, steps: number, evalEvery: number, limit?: number): void {
   cmd.option('--steps <n>', 'training steps (mini-batches) per network', parsePositiveInt, steps);
   cmd.option('--eval-every <n>', 'evaluate every <n> steps', parsePositiveInt, evalEvery);
-  cmd.option('--limit <n>', `at most <n> training and <n> test examples${limit ? ` (default ${limit})` : ''}`, parsePositiveInt, limit);
+  // commander appends "(default: N)" itself when there is a default.
+  cmd.option('--limit <n>', 'at most <n> training and <n> test examples', parsePositiveInt, limit);
 }
 
 export function addEpochFlags(cmd: Command, epochs: number, limit: number, limitHelp: string): void {

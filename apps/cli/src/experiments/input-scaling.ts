@@ -46,7 +46,7 @@ export const inputScalingExperiment: Experiment = {
   name: 'input-scaling',
   description: 'car-rental price regression on raw, min-max scaled and standardized inputs, and raw inputs into a BN layer (the article, section 2)',
   configure(cmd) {
-    addEpochFlags(cmd, SCALING_DEFAULTS.epochs, SCALING_DEFAULTS.cars, `number of generated cars (default ${SCALING_DEFAULTS.cars})`);
+    addEpochFlags(cmd, SCALING_DEFAULTS.epochs, SCALING_DEFAULTS.cars, 'number of generated cars');
     cmd.option('--lr <rate>', 'SGD learning rate for all three', parsePositiveNumber, SCALING_DEFAULTS.learningRate);
   },
   async run(o, out) {

@@ -43,7 +43,7 @@ export const regularizationExperiment: Experiment = {
   name: 'regularization',
   description: 'train/test accuracy gap with BN, with dropout and with both (small Fashion-MNIST training set)',
   configure(cmd) {
-    addEpochFlags(cmd, REG_DEFAULTS.epochs, REG_DEFAULTS.limit, `training examples (default ${REG_DEFAULTS.limit}); the test set has 5x as many, at most 10,000`);
+    addEpochFlags(cmd, REG_DEFAULTS.epochs, REG_DEFAULTS.limit, 'training examples; the test set has 5x as many, at most 10,000');
     cmd.option('--seeds <n>', 'repeat every network with seeds seed, seed+1, ... and average', parsePositiveInt, REG_DEFAULTS.seeds);
   },
   async run(o, out) {
