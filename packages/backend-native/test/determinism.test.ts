@@ -1,0 +1,77 @@
+import type { Conv2DOptions, Tensor } from '@batchwise/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getNumThreads, setNumThreads } from '../src/index.js';
+import { bitsEqual, native, randn } from './helpers.js';
+
+/*
+ * Chunk sizes depend on the problem only and partial results are combined in
+ * chunk order, so every thread count must give the same bits. 3 threads on
+ * this 2-core machine also exercises an oversubscribed pool.
+ */
+const THREAD_COUNTS = [1, 2, 3];
+const original = getNumThreads();
+afterAll(() => setNumThreads(original));
+
+function acrossThreads(run: () => Tensor[]): Tensor[][] {
+  return THREAD_COUNTS.map((n) => {
+    setNumThreads(n);
+    return run();
+  });
+}
+
+function expectIdentical(results: Tensor[][], label: string): void {
+  for (let t = 1; t < results.length; t++) {
+    results[0].forEach((r, i) => {
+      expect(bitsEqual(results[t][i].data, r.data), `${label} output ${i}: ${THREAD_COUNTS[t]} vs 1 threads`).toBe(true);
+    });
+  }
+}
+
+describe('bit-identical results for 1, 2 and 3 threads', () => {
+  it('matMul (many tasks, edge tiles)', () => {
+    const a = randn([300, 517], 1), b = randn([517, 301], 2);
+    expectIdentical(acrossThreads(() => [native.matMul(a, b), native.matMul(b, a, { transposeA: true, transposeB: true })]), 'matMul');
+  });
+  it('conv2d forward and both gradients', () => {
+    const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const x = randn([16, 14, 14, 8], 3), f = randn([3, 3, 8, 16], 4), dy = randn([16, 14, 14, 16], 5);
+    expectIdentical(
+      acrossThreads(() => [
+        native.conv2d(x, f, o),
+        native.conv2dBackpropInput(dy, f, x.shape, o),
+        // 3136 output pixels per filter element: the reduction is split into k chunks.
+        native.conv2dBackpropFilter(x, dy, f.shape, o),
+      ]),
+      'conv2d',
+    );
+  });
+  it('batch norm training and backward (many row chunks)', () => {
+    const x = randn([64, 14, 14, 16], 6, 3, 100), gamma = randn([16], 7), beta = randn([16], 8), dy = randn(x.shape, 9);
+    expectIdentical(
+      acrossThreads(() => {
+        const r = native.batchNormTraining(x, gamma, beta, { epsilon: 1e-3 });
+        const g = native.batchNormBackward(dy, { x, gamma, mean: r.mean, invStd: r.invStd });
+        return [r.y, r.mean, r.variance, r.invStd, g.dx, g.dgamma, g.dbeta];
+      }),
+      'batchNorm',
+    );
+  });
+  it('reductions, biasGrad and softmax', () => {
+    const x = randn([200, 50, 30], 10);
+    expectIdentical(
+      acrossThreads(() => [
+        native.sum(x),
+        native.mean(x, { axes: [0, 1] }),
+        native.max(x, { axes: [1] }),
+        native.sum(x, { axes: [0, 2] }),
+        native.biasGrad(x),
+        native.softmax(x),
+      ]),
+      'reductions',
+    );
+  });
+  it('dropout masks do not depend on the thread count', () => {
+    const x = randn([100_001], 11);
+    expectIdentical(acrossThreads(() => [native.dropout(x, { rate: 0.4, seed: 5 }).mask]), 'dropout');
+  });
+});

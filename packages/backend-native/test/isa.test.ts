@@ -1,0 +1,45 @@
+import { conv2dOutputShape, Tensor } from '@batchwise/core';
+import { describe, expect, it } from 'vitest';
+import { getIsa } from '../src/index.js';
+import { runFixture } from './child.js';
+import { filled } from './fixtures/entry-specs.mjs';
+import { cpu, expectClose } from './helpers.js';
+
+const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
+const best = getIsa();
+const rank = (isa: string) => LEVELS.indexOf(isa as (typeof LEVELS)[number]);
+
+function reference() {
+  const t = (n: number, seed: number, shape: number[]) => new Tensor(filled(n, seed), shape);
+  const o = { strides: [2, 2] as const, padding: 'same' as const, dilations: [1, 1] as const };
+  const x = t(810, 3, [2, 9, 9, 5]), f = t(855, 4, [3, 3, 5, 19]);
+  expect(conv2dOutputShape(x.shape, f.shape, o)).toEqual([2, 5, 5, 19]);
+  const bn = cpu.batchNormTraining(t(300, 5, [100, 3]), t(3, 6, [3]), t(3, 7, [3]), { epsilon: 1e-3 });
+  return {
+    mm: cpu.matMul(t(37 * 53, 1, [37, 53]), t(53 * 41, 2, [53, 41])).data,
+    conv: cpu.conv2d(x, f, o).data,
+    bn: bn.y.data,
+    mean: bn.mean.data,
+    variance: bn.variance.data,
+  };
+}
+
+describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
+  const expected = reference();
+  for (const level of LEVELS) {
+    it(`${level}: runs the level it may (never above the CPU's) and matches cpu`, () => {
+      const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level });
+      expect(run.status, run.stderr).toBe(0);
+      const got = JSON.parse(run.stdout);
+      expect(got.isa).toBe(rank(level) <= rank(best) ? level : best);
+      expect(got.gemm.startsWith(got.isa)).toBe(true);
+      for (const key of ['mm', 'conv', 'bn', 'mean', 'variance'] as const) {
+        expectClose(got[key], expected[key], `${level} ${key}`, 1e-4, 1e-5);
+      }
+    });
+  }
+  it('an unknown BATCHWISE_ISA is reported, not silently ignored', () => {
+    const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: 'sse9' });
+    expect(JSON.parse(run.stdout).isaError).toBe("BATCHWISE_ISA must be one of 'scalar', 'avx2', 'avx512', received 'sse9'.");
+  });
+});
