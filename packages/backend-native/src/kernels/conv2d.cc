@@ -81,14 +81,28 @@ class PatchColumns final : public APacker {
         off_w[r] = ((i / g.in_c) % g.k_w) * g.dil_w;
         off_h[r] = (i / (g.in_c * g.k_w)) * g.dil_h;
       }
+      // Usually a sliver is consecutive channels of one (kh, kw): then each
+      // pixel contributes one contiguous run of x, copied without per-element checks.
+      bool one_tap = chan[h - 1] - chan[0] == h - 1;
+      for (int64_t r = 1; r < h && one_tap; ++r) one_tap = off_h[r] == off_h[0] && off_w[r] == off_w[0];
       int64_t ow = k0 % g.out_w, oh = (k0 / g.out_w) % g.out_h, n = k0 / (g.out_w * g.out_h);
       for (int64_t k = 0; k < kc; ++k) {
         const int64_t base_h = oh * g.stride_h - g.pad_top, base_w = ow * g.stride_w - g.pad_left;
         const float* image = x_ + n * g.in_h * g.in_w * g.in_c;
         float* dk = d + k * mr;
-        for (int64_t r = 0; r < h; ++r) {
-          const int64_t ih = base_h + off_h[r], iw = base_w + off_w[r];
-          dk[r] = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) ? image[(ih * g.in_w + iw) * g.in_c + chan[r]] : 0.0f;
+        if (one_tap) {
+          const int64_t ih = base_h + off_h[0], iw = base_w + off_w[0];
+          if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
+            const float* src = image + (ih * g.in_w + iw) * g.in_c + chan[0];
+            for (int64_t r = 0; r < h; ++r) dk[r] = src[r];
+          } else {
+            for (int64_t r = 0; r < h; ++r) dk[r] = 0.0f;
+          }
+        } else {
+          for (int64_t r = 0; r < h; ++r) {
+            const int64_t ih = base_h + off_h[r], iw = base_w + off_w[r];
+            dk[r] = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) ? image[(ih * g.in_w + iw) * g.in_c + chan[r]] : 0.0f;
+          }
         }
         for (int64_t r = h; r < mr; ++r) dk[r] = 0.0f;
         if (++ow == g.out_w) {
@@ -209,9 +223,11 @@ void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, flo
     Gemm(p);
     return;
   }
-  // Whole images per chunk, about 16 MiB of patch gradients at most.
+  // Whole images per chunk, about 1 MiB of patch gradients, so that col2im
+  // reads them back from L2 instead of memory (measured on [32,28,28,32] 3x3
+  // -> 64, one busy core: 112 GFLOP/s, against 79 with 16 MiB chunks).
   const int64_t per_image = pixels * kk;
-  const int64_t images = std::max<int64_t>(1, std::min<int64_t>(g.batch, (int64_t{1} << 22) / std::max<int64_t>(1, per_image)));
+  const int64_t images = std::max<int64_t>(1, std::min<int64_t>(g.batch, (int64_t{1} << 18) / std::max<int64_t>(1, per_image)));
   std::vector<float> dcol(static_cast<size_t>(images * per_image));
   for (int64_t n0 = 0; n0 < g.batch; n0 += images) {
     const int64_t count = std::min(images, g.batch - n0);
