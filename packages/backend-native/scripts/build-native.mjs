@@ -26,6 +26,8 @@ function reasonFrom(text) {
 
 function fail(reason) {
   mkdirSync(out, { recursive: true });
+  // A stale addon from an earlier build must not load as if this one had worked.
+  rmSync(join(out, asan ? 'Debug' : 'Release', 'batchwise_native.node'), { force: true });
   writeFileSync(failedFile, `native build failed: ${reason}\n`);
   console.error(`[backend-native] native build failed: ${reason}`);
   console.error('[backend-native] continuing without the addon; the cpu backend will be used.');
