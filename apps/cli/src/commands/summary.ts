@@ -1,12 +1,13 @@
 import { setWarningHandler, type LayersModel } from '@batchwise/layers';
 import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
 import { selectBackend } from '../cli/backend-setup.js';
 import { UsageError } from '../cli/errors.js';
 import { action, addJsonOption, type CliEnv } from '../cli/program.js';
 import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
 import { readTopologyFile } from '../presets/from-topology.js';
 import { findPreset, PRESET_NAMES } from '../presets/index.js';
-import { loadSavedModel } from '../training/model-source.js';
+import { loadSavedModel, modelJsonPath } from '../training/model-source.js';
 
 /** `batchwise summary <preset|model>`: the Keras-style layer table of a preset, a topology or a saved model. */
 export function registerSummary(program: Command, env: CliEnv): void {
@@ -44,14 +45,12 @@ async function resolveModel(arg: string): Promise<LayersModel> {
   const preset = findPreset(arg);
   if (preset) return buildModel(preset.layers, IMAGE_INPUT_SHAPE, 1, preset.name);
   if (arg.endsWith('.json') || arg.includes('/') || arg.startsWith('.')) {
-    // A saved model has weights; a bare topology (no weightsManifest) is built fresh.
-    try {
-      return await loadSavedModel(arg);
-    } catch (e) {
-      const topology = await readTopologyFile(arg).catch(() => null);
-      if (!topology) throw e;
-      return buildModel(topology.layers, topology.inputShape ?? IMAGE_INPUT_SHAPE, 1);
-    }
+    // A saved model lists its weights; a bare topology (no weightsManifest) is built fresh.
+    const file = modelJsonPath(arg);
+    const hasWeights = existsSync(file) && /"weightsManifest"\s*:/.test(readFileSync(file, 'utf8'));
+    if (hasWeights || !existsSync(file)) return loadSavedModel(arg);
+    const topology = await readTopologyFile(file);
+    return buildModel(topology.layers, topology.inputShape ?? IMAGE_INPUT_SHAPE, 1);
   }
   throw new UsageError(`model must be a preset (${PRESET_NAMES.join(', ')}), a run directory or a model.json path, received '${arg}'.`);
 }

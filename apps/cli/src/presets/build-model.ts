@@ -31,7 +31,11 @@ function toLayer(spec: LayerSpec, index: number, seed: number, inputShape: numbe
         kernelInitializer: initializers.heNormal({ seed: layerSeed(seed, index, 1) }),
       });
     case 'batchNormalization':
-      return layers.batchNormalization({ ...first, name });
+      return layers.batchNormalization({
+        ...first, name,
+        ...(spec.momentum !== undefined ? { momentum: spec.momentum } : {}),
+        ...(spec.epsilon !== undefined ? { epsilon: spec.epsilon } : {}),
+      });
     case 'activation':
       return layers.activation({ ...first, name, activation: spec.activation });
     case 'dropout':

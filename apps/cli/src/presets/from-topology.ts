@@ -31,6 +31,18 @@ export interface TopologySpec {
   inputShape: number[] | null;
 }
 
+/** Options this reader cannot honour must be at their neutral value, or the model would silently differ from the file. */
+function requireUnit(where: string, c: Config, key: string): void {
+  const v = pick(c, key);
+  const values = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+  if (values.some((x) => x !== 1)) throw new CliError(`${where}: ${key} must be 1 (the only value read here), received ${JSON.stringify(v)}`);
+}
+
+function optionalNumber(c: Config, key: string): number | undefined {
+  const v = pick(c, key);
+  return typeof v === 'number' ? v : undefined;
+}
+
 function layerSpec(where: string, className: string, c: Config): LayerSpec | null {
   const name = typeof c.name === 'string' ? c.name : undefined;
   const activation = (pick(c, 'activation') ?? 'linear') as string;
@@ -42,19 +54,27 @@ function layerSpec(where: string, className: string, c: Config): LayerSpec | nul
     case 'Dense':
       return { type: 'dense', name, units: Number(pick(c, 'units')), activation: act, useBias: pick(c, 'use_bias') !== false };
     case 'Conv2D':
+      requireUnit(where, c, 'strides');
+      requireUnit(where, c, 'dilation_rate');
       return {
         type: 'conv2d', name, filters: Number(pick(c, 'filters')), kernelSize: firstInt(pick(c, 'kernel_size')) ?? Number.NaN,
         padding: pick(c, 'padding') === 'same' ? 'same' : 'valid', activation: act, useBias: pick(c, 'use_bias') !== false,
       };
     case 'BatchNormalization':
-      return { type: 'batchNormalization', name };
+      return { type: 'batchNormalization', name, momentum: optionalNumber(c, 'momentum'), epsilon: optionalNumber(c, 'epsilon') };
     case 'Activation':
       return { type: 'activation', name, activation: act };
     case 'Dropout':
       return { type: 'dropout', name, rate: Number(pick(c, 'rate')) };
     case 'MaxPooling2D':
-    case 'MaxPool2D':
-      return { type: 'maxPooling2d', name, poolSize: firstInt(pick(c, 'pool_size')) ?? 2 };
+    case 'MaxPool2D': {
+      const poolSize = firstInt(pick(c, 'pool_size')) ?? 2;
+      const strides = pick(c, 'strides');
+      if (strides !== undefined && strides !== null && firstInt(strides) !== poolSize) {
+        throw new CliError(`${where}: strides must equal pool_size (the only case read here), received ${JSON.stringify(strides)}`);
+      }
+      return { type: 'maxPooling2d', name, poolSize };
+    }
     case 'Flatten':
       return { type: 'flatten', name };
     default:

@@ -10,7 +10,7 @@ export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
 export type LayerSpec =
   | { type: 'dense'; units: number; activation?: ActivationName; useBias?: boolean; name?: string }
   | { type: 'conv2d'; filters: number; kernelSize: number; padding?: 'same' | 'valid'; activation?: ActivationName; useBias?: boolean; name?: string }
-  | { type: 'batchNormalization'; name?: string }
+  | { type: 'batchNormalization'; momentum?: number; epsilon?: number; name?: string }
   | { type: 'activation'; activation: ActivationName; name?: string }
   | { type: 'dropout'; rate: number; name?: string }
   | { type: 'maxPooling2d'; poolSize: number; name?: string }
