@@ -22,18 +22,21 @@ export interface BackendListing extends BackendStatus {
 const importFailures = new Map<string, { module: string; reason: string }>();
 let loaded: Promise<void> | null = null;
 
-/** Imports every backend package once; a package that throws is recorded, not fatal. */
-export function loadBackends(): Promise<void> {
-  loaded ??= (async () => {
-    for (const { name, module } of BACKEND_PACKAGES) {
-      try {
-        // Imported for its side effect only (it calls registerBackend), so the specifier can be a variable.
-        await import(module);
-      } catch (e) {
-        importFailures.set(name, { module, reason: `cannot load ${module}: ${oneLine(e).replace(/ imported from .*$/, '')}` });
-      }
+/** Imports backend packages; one that throws is recorded with its reason, never fatal. */
+export async function importBackendPackages(packages: readonly { name: string; module: string }[]): Promise<void> {
+  for (const { name, module } of packages) {
+    try {
+      // Imported for its side effect only (it calls registerBackend), so the specifier can be a variable.
+      await import(module);
+    } catch (e) {
+      importFailures.set(name, { module, reason: `cannot load ${module}: ${oneLine(e).replace(/ imported from .*$/, '')}` });
     }
-  })();
+  }
+}
+
+/** Imports every backend package once. */
+export function loadBackends(): Promise<void> {
+  loaded ??= importBackendPackages(BACKEND_PACKAGES);
   return loaded;
 }
 
