@@ -97,7 +97,7 @@ describe('batchwise experiment numbers', () => {
     const numbers = keyNumbers(j.metrics);
     expect(numbers.length).toBeGreaterThan(0);
     for (const v of numbers) expect(Number.isFinite(v)).toBe(true);
-    expect(j.conclusion.join(' ')).toMatch(/agree|against|not|no meaningful|as claimed|in line/i);
+    expect(j.conclusion.join(' ')).toMatch(/agree|against|not|no meaningful|no measurable|as claimed|in line/i);
     expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(j);
   });
 });
