@@ -49,11 +49,18 @@ export interface NativeAddon {
   adamUpdate(param: F32, grad: F32, m: F32, v: F32, learningRate: number, beta1: number, beta2: number, epsilon: number, step: number): void;
 }
 
+/** The long kernels also have a `<name>Async` entry: same arguments, checked at once, run on a worker. */
+export type AsyncEntry = 'matMul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'batchNormTraining' | 'batchNormBackward';
+type AsyncEntries = {
+  [K in AsyncEntry as `${K}Async`]: (...args: Parameters<NativeAddon[K]>) => Promise<void>;
+};
+
 /** Unary (x, y), activation-gradient (dy, y, dx) and binary (a, b, out) entries share signatures. */
 export type UnaryEntry = 'relu' | 'sigmoid' | 'tanh' | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square';
 export type GradEntry = 'reluBackward' | 'sigmoidBackward' | 'tanhBackward';
 export type BinaryEntry = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum';
 export type FullAddon = NativeAddon &
+  AsyncEntries &
   Record<UnaryEntry, (x: F32, y: F32) => void> &
   Record<GradEntry, (dy: F32, y: F32, dx: F32) => void> &
   Record<BinaryEntry, (a: F32, b: F32, out: F32) => void>;

@@ -3,6 +3,7 @@ import { createNativeBackend, NATIVE_BACKEND_NAME } from './native-backend.js';
 
 export { createNativeBackend, getIsa, getNumThreads, NATIVE_BACKEND_NAME, setNumThreads } from './native-backend.js';
 export type { NativeBackendOptions } from './native-backend.js';
+export { createNativeAsyncKernels, type NativeAsyncKernels } from './backend/async.js';
 
 /** Registry priority: above cpu (0), so the native backend is the default when it loads. */
 export const NATIVE_PRIORITY = 10;

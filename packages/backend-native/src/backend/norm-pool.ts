@@ -3,14 +3,13 @@ import {
   poolGeometry,
   sizeOf,
   type Backend,
-  type BatchNormBackwardParams,
   type BatchNormInferenceParams,
-  type BatchNormTrainingOptions,
   type MaxPoolOptions,
   type Shape,
   type Tensor,
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
+import { planBatchNormBackward, planBatchNormTraining, runPlan } from './plans.js';
 import { geometryArgs, validated } from './validated.js';
 
 type NormPoolKernels = Pick<
@@ -20,33 +19,13 @@ type NormPoolKernels = Pick<
 
 export function normPoolKernels(addon: FullAddon): NormPoolKernels {
   return {
-    batchNormTraining: validated('batchNormTraining', (x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormTrainingOptions) => {
-      const c = x.shape[x.rank - 1];
-      const y = new Float32Array(x.size);
-      const mean = new Float32Array(c);
-      const variance = new Float32Array(c);
-      const invStd = new Float32Array(c);
-      addon.batchNormTraining(x.data, x.shape, gamma.data, beta.data, o.epsilon, y, mean, variance, invStd);
-      return {
-        y: makeTensor(y, x.shape),
-        mean: makeTensor(mean, [c]),
-        variance: makeTensor(variance, [c]),
-        invStd: makeTensor(invStd, [c]),
-      };
-    }),
+    batchNormTraining: validated('batchNormTraining', (x, gamma, beta, o) => runPlan(addon, planBatchNormTraining(x, gamma, beta, o))),
     batchNormInference: validated('batchNormInference', (x: Tensor, p: BatchNormInferenceParams) => {
       const y = new Float32Array(x.size);
       addon.batchNormInference(x.data, x.shape, p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon, y);
       return makeTensor(y, x.shape);
     }),
-    batchNormBackward: validated('batchNormBackward', (dy: Tensor, p: BatchNormBackwardParams) => {
-      const c = dy.shape[dy.rank - 1];
-      const dx = new Float32Array(dy.size);
-      const dgamma = new Float32Array(c);
-      const dbeta = new Float32Array(c);
-      addon.batchNormBackward(dy.data, dy.shape, p.x.data, p.gamma.data, p.mean.data, p.invStd.data, dx, dgamma, dbeta);
-      return { dx: makeTensor(dx, dy.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
-    }),
+    batchNormBackward: validated('batchNormBackward', (dy, p) => runPlan(addon, planBatchNormBackward(dy, p))),
     maxPool: validated('maxPool', (x: Tensor, o: MaxPoolOptions) => {
       const g = poolGeometry(x.shape, o);
       const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];

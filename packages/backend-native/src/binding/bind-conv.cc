@@ -19,7 +19,7 @@ void RequireDy(const Args& args, const Dims& dy, const ConvGeom& g) {
   if (dy != want) args.Fail(true, "dy must have shape " + FormatDims(want) + ", received " + FormatDims(dy) + ".");
 }
 
-void Conv2d(const Napi::CallbackInfo& info, const char* fn) {
+Work Conv2d(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 9);
   const F32 x = args.Float32(0, "x");
   const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
@@ -33,10 +33,10 @@ void Conv2d(const Napi::CallbackInfo& info, const char* fn) {
   RequireCount(args, y, {g.batch, g.out_h, g.out_w, g.out_c}, "output shape");
   RequireDisjoint(args, y, x);
   RequireDisjoint(args, y, f);
-  Conv2dForward(g, x.data, f.data, y.data);
+  return [=] { Conv2dForward(g, x.data, f.data, y.data); };
 }
 
-void BackpropInput(const Napi::CallbackInfo& info, const char* fn) {
+Work BackpropInput(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 10);
   const F32 dy = args.Float32(0, "dy");
   const Dims dys = args.Shape(1, "dyShape", 4, 4, 1);
@@ -52,10 +52,10 @@ void BackpropInput(const Napi::CallbackInfo& info, const char* fn) {
   RequireCount(args, dx, in, "inputShape");
   RequireDisjoint(args, dx, dy);
   RequireDisjoint(args, dx, f);
-  Conv2dBackpropInput(g, dy.data, f.data, dx.data);
+  return [=] { Conv2dBackpropInput(g, dy.data, f.data, dx.data); };
 }
 
-void BackpropFilter(const Napi::CallbackInfo& info, const char* fn) {
+Work BackpropFilter(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 10);
   const F32 x = args.Float32(0, "x");
   const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
@@ -71,15 +71,15 @@ void BackpropFilter(const Napi::CallbackInfo& info, const char* fn) {
   RequireCount(args, df, fs, "filterShape");
   RequireDisjoint(args, df, x);
   RequireDisjoint(args, df, dy);
-  Conv2dBackpropFilter(g, x.data, dy.data, df.data);
+  return [=] { Conv2dBackpropFilter(g, x.data, dy.data, df.data); };
 }
 
 }  // namespace
 
 void RegisterConv(Napi::Env env, Napi::Object exports) {
-  Export(env, exports, "conv2d", Conv2d);
-  Export(env, exports, "conv2dBackpropInput", BackpropInput);
-  Export(env, exports, "conv2dBackpropFilter", BackpropFilter);
+  ExportSyncAndAsync(env, exports, "conv2d", Conv2d);
+  ExportSyncAndAsync(env, exports, "conv2dBackpropInput", BackpropInput);
+  ExportSyncAndAsync(env, exports, "conv2dBackpropFilter", BackpropFilter);
 }
 
 }  // namespace bw

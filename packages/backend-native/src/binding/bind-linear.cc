@@ -2,6 +2,8 @@
 #include <napi.h>
 
 #include <new>
+#include <string>
+#include <vector>
 
 #include "binding/entry.h"
 #include "kernels/gemm.h"
@@ -10,7 +12,7 @@
 namespace bw {
 namespace {
 
-void MatMul(const Napi::CallbackInfo& info, const char* fn) {
+Work PrepareMatMul(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 7);
   const F32 a = args.Float32(0, "a");
   const Dims as = args.Shape(1, "aShape", 2, 2, 0);
@@ -29,19 +31,22 @@ void MatMul(const Napi::CallbackInfo& info, const char* fn) {
   RequireCount(args, out, {m, n}, "output shape");
   RequireDisjoint(args, out, a);
   RequireDisjoint(args, out, b);
-  // a is stored [m,k] (or [k,m] when transposed), b [k,n] (or [n,k]).
-  StridedA packer(a.data, ta ? 1 : as[1], ta ? as[1] : 1);
-  GemmProblem p;
-  p.m = m;
-  p.n = n;
-  p.k = k;
-  p.a = &packer;
-  p.b = b.data;
-  p.b_row_stride = tb ? 1 : bs[1];
-  p.b_col_stride = tb ? bs[1] : 1;
-  p.c = out.data;
-  p.ldc = n;
-  Gemm(p);
+  const int64_t a1 = as[1], b1 = bs[1];
+  return [=] {
+    // a is stored [m,k] (or [k,m] when transposed), b [k,n] (or [n,k]).
+    StridedA packer(a.data, ta ? 1 : a1, ta ? a1 : 1);
+    GemmProblem p;
+    p.m = m;
+    p.n = n;
+    p.k = k;
+    p.a = &packer;
+    p.b = b.data;
+    p.b_row_stride = tb ? 1 : b1;
+    p.b_col_stride = tb ? b1 : 1;
+    p.c = out.data;
+    p.ldc = n;
+    Gemm(p);
+  };
 }
 
 void TransposeEntry(const Napi::CallbackInfo& info, const char* fn) {
@@ -87,6 +92,61 @@ void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn) {
                         name));
 }
 
+namespace {
+
+class KernelWorker final : public Napi::AsyncWorker {
+ public:
+  KernelWorker(Napi::Env env, const char* name, Work work, const Napi::CallbackInfo& info)
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)), name_(name) {
+    // Keep every array (and its buffer) alive until the kernel is done.
+    for (size_t i = 0; i < info.Length(); ++i) {
+      if (info[i].IsObject()) refs_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+    }
+  }
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      work_();
+    } catch (const std::bad_alloc&) {
+      SetError(name_ + ": out of memory.");
+    } catch (const std::exception& e) {
+      SetError(name_ + ": " + e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Work work_;
+  std::string name_;
+  std::vector<Napi::ObjectReference> refs_;
+};
+
+}  // namespace
+
+void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, PrepareFn prepare) {
+  Export(env, exports, name, [prepare](const Napi::CallbackInfo& info, const char* fn) { prepare(info, fn)(); });
+  // The async entry's name lives as long as the module: one leaked string per entry.
+  const char* async_name = (new std::string(std::string(name) + "Async"))->c_str();
+  exports.Set(async_name, Napi::Function::New(
+                              env,
+                              [name, prepare](const Napi::CallbackInfo& info) -> Napi::Value {
+                                Work work;
+                                try {
+                                  work = prepare(info, name);
+                                } catch (const ArgError& e) {
+                                  if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
+                                  throw Napi::TypeError::New(info.Env(), e.what());
+                                }
+                                auto* worker = new KernelWorker(info.Env(), name, std::move(work), info);
+                                Napi::Promise promise = worker->Promise();
+                                worker->Queue();
+                                return promise;
+                              },
+                              async_name));
+}
+
 ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
                      size_t padding_index, size_t dilations_index, size_t geometry_index) {
   const auto strides = args.PositivePair(strides_index, "strides");
@@ -122,7 +182,7 @@ ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k
 }
 
 void RegisterLinear(Napi::Env env, Napi::Object exports) {
-  Export(env, exports, "matMul", MatMul);
+  ExportSyncAndAsync(env, exports, "matMul", PrepareMatMul);
   Export(env, exports, "transpose", TransposeEntry);
 }
 

@@ -23,10 +23,11 @@ void RequireAllDisjoint(const Args& args, const std::vector<F32>& outputs, const
   }
 }
 
-void Training(const Napi::CallbackInfo& info, const char* fn) {
+Work Training(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 9);
   const F32 x = args.Float32(0, "x");
-  const auto [rows, c] = RowsChannels(args, x, args.Shape(1, "xShape", 2, 16, 1), "xShape");
+  const auto rc = RowsChannels(args, x, args.Shape(1, "xShape", 2, 16, 1), "xShape");
+  const int64_t rows = rc.first, c = rc.second;
   const F32 gamma = args.Float32(2, "gamma"), beta = args.Float32(3, "beta");
   const double eps = args.NumberIn(4, "epsilon", 0.0, std::numeric_limits<double>::max(), true, false);
   const F32 y = args.Float32(5, "y"), mean = args.Float32(6, "mean"), var = args.Float32(7, "variance"),
@@ -34,7 +35,7 @@ void Training(const Napi::CallbackInfo& info, const char* fn) {
   for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, c);
   RequireLength(args, y, x.length);
   RequireAllDisjoint(args, {y, mean, var, inv}, {x, gamma, beta});
-  BatchNormTraining(rows, c, x.data, gamma.data, beta.data, eps, y.data, mean.data, var.data, inv.data);
+  return [=] { BatchNormTraining(rows, c, x.data, gamma.data, beta.data, eps, y.data, mean.data, var.data, inv.data); };
 }
 
 void Inference(const Napi::CallbackInfo& info, const char* fn) {
@@ -51,10 +52,11 @@ void Inference(const Napi::CallbackInfo& info, const char* fn) {
   BatchNormInference(rows, c, x.data, mean.data, var.data, gamma.data, beta.data, eps, y.data);
 }
 
-void Backward(const Napi::CallbackInfo& info, const char* fn) {
+Work Backward(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 9);
   const F32 dy = args.Float32(0, "dy");
-  const auto [rows, c] = RowsChannels(args, dy, args.Shape(1, "dyShape", 2, 16, 1), "dyShape");
+  const auto rc = RowsChannels(args, dy, args.Shape(1, "dyShape", 2, 16, 1), "dyShape");
+  const int64_t rows = rc.first, c = rc.second;
   const F32 x = args.Float32(2, "x"), gamma = args.Float32(3, "gamma"), mean = args.Float32(4, "mean"),
             inv = args.Float32(5, "invStd");
   const F32 dx = args.Float32(6, "dx"), dgamma = args.Float32(7, "dgamma"), dbeta = args.Float32(8, "dbeta");
@@ -62,7 +64,9 @@ void Backward(const Napi::CallbackInfo& info, const char* fn) {
   RequireSameLength(args, dy, dx);
   for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, c);
   RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv});
-  BatchNormBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, dx.data, dgamma.data, dbeta.data);
+  return [=] {
+    BatchNormBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, dx.data, dgamma.data, dbeta.data);
+  };
 }
 
 void Pool(const Napi::CallbackInfo& info, const char* fn) {
@@ -123,9 +127,9 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
 }  // namespace
 
 void RegisterNormPool(Napi::Env env, Napi::Object exports) {
-  Export(env, exports, "batchNormTraining", Training);
+  ExportSyncAndAsync(env, exports, "batchNormTraining", Training);
   Export(env, exports, "batchNormInference", Inference);
-  Export(env, exports, "batchNormBackward", Backward);
+  ExportSyncAndAsync(env, exports, "batchNormBackward", Backward);
   Export(env, exports, "maxPool", Pool);
   Export(env, exports, "maxPoolBackward", PoolBackward);
 }

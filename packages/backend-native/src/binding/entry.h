@@ -16,6 +16,17 @@ namespace bw {
 using EntryFn = std::function<void(const Napi::CallbackInfo&, const char*)>;
 void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn);
 
+// A checked call, ready to run: touches no JS value, only the raw memory the
+// checks validated, so it can run on a worker thread.
+using Work = std::function<void()>;
+using PrepareFn = Work (*)(const Napi::CallbackInfo&, const char*);
+
+// Exports `name` (runs at once) and `<name>Async`: the same checks on the
+// calling thread, then the kernel on a libuv worker (Napi::AsyncWorker), with
+// a Promise that settles when it is done. Every object argument is held by a
+// reference until then; callers must not mutate or transfer the arrays meanwhile.
+void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, PrepareFn prepare);
+
 // Checks shapes and options of a conv/pool call, recomputes the geometry as
 // core's conv2dGeometry does and requires the one passed at geometry_index to match.
 ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
