@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { action, addBackendOption, addJsonOption, type CliEnv } from '../cli/program.js';
 import { SEED_FLAG, type ExperimentOptions } from '../experiments/common.js';
@@ -15,7 +15,7 @@ export function registerExperiment(program: Command, env: CliEnv): void {
     const cmd = group.command(exp.name).description(exp.description);
     exp.configure(cmd);
     cmd.option(SEED_FLAG.flags, SEED_FLAG.help, SEED_FLAG.parse, SEED_FLAG.default);
-    cmd.option('--out <dir>', `directory for report.html and metrics.json (default: runs/experiment-${exp.name}-<timestamp>)`);
+    cmd.option('--out <dir>', `directory for report.html, ${exp.name}.svg and metrics.json (default: runs/experiment-${exp.name}-<timestamp>)`);
     addBackendOption(cmd);
     addJsonOption(cmd).action(
       action(env, async (o: ExperimentOptions, out) => {
@@ -29,7 +29,8 @@ export function registerExperiment(program: Command, env: CliEnv): void {
         const plot = join(dir, `${exp.name}.svg`);
         await writeFileAtomic(plot, `${r.mainPlot}\n`);
         const result = { experiment: exp.name, report, plot, seconds, conclusion: r.conclusion, metrics: r.metrics };
-        await writeJsonAtomic(join(dir, 'metrics.json'), result);
+        // The file beside the report names its siblings relatively, so a report folder can be moved or committed.
+        await writeJsonAtomic(join(dir, 'metrics.json'), { ...result, report: basename(report), plot: basename(plot) });
         out.result(result, () => [...r.conclusion, '', `report: ${report}`, `plot:   ${plot}`].join('\n'));
       }),
     );
