@@ -10,10 +10,14 @@
 #include <vector>
 
 #include "kernels/gemm.h"
+#include "kernels/pack.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
 namespace {
+
+// Largest MR of the microkernels (AVX-512: 12) fits; PatchColumns keeps per-row state for as many.
+constexpr int kMaxMr = 32;
 
 bool IsPointwise(const ConvGeom& g) {
   return g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
@@ -27,34 +31,38 @@ class PatchRows final : public APacker {
 
   void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override {
     const ConvGeom& g = g_;
+    // Rows outside the image (or past mc) read from a zero run instead of branching per element.
+    thread_local std::vector<float> zeros;
+    if (static_cast<int64_t>(zeros.size()) < g.in_c) zeros.assign(static_cast<size_t>(g.in_c), 0.0f);
+    const float* src[kMaxMr];
+    int64_t base_h[kMaxMr], base_w[kMaxMr];
+    const float* image[kMaxMr];
     for (int64_t is = 0; is < mc; is += mr) {
       const int64_t h = std::min<int64_t>(mr, mc - is);
       float* d = dst + is * kc;
-      for (int64_t r = 0; r < h; ++r) {
-        const int64_t i = i0 + is + r;
+      for (int64_t r = 0; r < mr; ++r) {
+        const int64_t i = i0 + is + std::min<int64_t>(r, h - 1);
         const int64_t ow = i % g.out_w, oh = (i / g.out_w) % g.out_h, n = i / (g.out_w * g.out_h);
-        const int64_t base_h = oh * g.stride_h - g.pad_top, base_w = ow * g.stride_w - g.pad_left;
-        const float* image = x_ + n * g.in_h * g.in_w * g.in_c;
-        int64_t c = k0 % g.in_c, kw = (k0 / g.in_c) % g.k_w, kh = k0 / (g.in_c * g.k_w);
-        for (int64_t k = 0; k < kc;) {
-          const int64_t run = std::min(g.in_c - c, kc - k);
-          const int64_t ih = base_h + kh * g.dil_h, iw = base_w + kw * g.dil_w;
-          if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
-            const float* src = image + (ih * g.in_w + iw) * g.in_c + c;
-            for (int64_t q = 0; q < run; ++q) d[(k + q) * mr + r] = src[q];
-          } else {
-            for (int64_t q = 0; q < run; ++q) d[(k + q) * mr + r] = 0.0f;
-          }
-          k += run;
-          c = 0;
-          if (++kw == g.k_w) {
-            kw = 0;
-            ++kh;
-          }
-        }
+        base_h[r] = oh * g.stride_h - g.pad_top;
+        base_w[r] = ow * g.stride_w - g.pad_left;
+        image[r] = x_ + n * g.in_h * g.in_w * g.in_c;
       }
-      for (int64_t r = h; r < mr; ++r) {
-        for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = 0.0f;
+      int64_t c = k0 % g.in_c, kw = (k0 / g.in_c) % g.k_w, kh = k0 / (g.in_c * g.k_w);
+      for (int64_t k = 0; k < kc;) {
+        const int64_t run = std::min(g.in_c - c, kc - k);
+        // One tap (kh, kw) and a run of channels: each row reads one contiguous run of x.
+        for (int64_t r = 0; r < mr; ++r) {
+          const int64_t ih = base_h[r] + kh * g.dil_h, iw = base_w[r] + kw * g.dil_w;
+          const bool inside = r < h && ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w;
+          src[r] = inside ? image[r] + (ih * g.in_w + iw) * g.in_c + c : zeros.data();
+        }
+        PackRows(src, run, mr, d + k * mr);
+        k += run;
+        c = 0;
+        if (++kw == g.k_w) {
+          kw = 0;
+          ++kh;
+        }
       }
     }
   }
@@ -71,7 +79,7 @@ class PatchColumns final : public APacker {
 
   void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override {
     const ConvGeom& g = g_;
-    int64_t off_h[32], off_w[32], chan[32];
+    int64_t off_h[kMaxMr], off_w[kMaxMr], chan[kMaxMr];
     for (int64_t is = 0; is < mc; is += mr) {
       const int64_t h = std::min<int64_t>(mr, mc - is);
       float* d = dst + is * kc;

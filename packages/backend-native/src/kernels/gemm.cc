@@ -6,6 +6,7 @@
 #include <new>
 #include <vector>
 
+#include "kernels/pack.h"
 #include "runtime/cpu-features.h"
 #include "runtime/scratch.h"
 #include "runtime/thread-pool.h"
@@ -106,15 +107,17 @@ void StridedA::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, floa
     const int64_t h = std::min<int64_t>(mr, mc - is);
     float* d = dst + is * kc;
     if (cs_ == 1) {
-      for (int64_t r = 0; r < h; ++r) {
-        const float* src = a_ + (i0 + is + r) * rs_ + k0;
-        for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = src[k];
-      }
-    } else {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* src = a_ + (i0 + is) * rs_ + (k0 + k) * cs_;
-        for (int64_t r = 0; r < h; ++r) d[k * mr + r] = src[r * rs_];
-      }
+      // Rows past mc are packed from a zero row so the transposing copy sees full slivers.
+      thread_local std::vector<float> zeros;
+      if (static_cast<int64_t>(zeros.size()) < kc) zeros.assign(static_cast<size_t>(kc), 0.0f);
+      const float* rows[32];
+      for (int64_t r = 0; r < mr; ++r) rows[r] = r < h ? a_ + (i0 + is + r) * rs_ + k0 : zeros.data();
+      PackRows(rows, kc, mr, d);
+      continue;
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* src = a_ + (i0 + is) * rs_ + (k0 + k) * cs_;
+      for (int64_t r = 0; r < h; ++r) d[k * mr + r] = src[r * rs_];
     }
     for (int64_t r = h; r < mr; ++r) {
       for (int64_t k = 0; k < kc; ++k) d[k * mr + r] = 0.0f;
