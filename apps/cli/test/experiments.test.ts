@@ -98,6 +98,11 @@ describe('batchwise experiment numbers', () => {
     expect(numbers.length).toBeGreaterThan(0);
     for (const v of numbers) expect(Number.isFinite(v)).toBe(true);
     expect(j.conclusion.join(' ')).toMatch(/agree|against|not|no meaningful|no measurable|as claimed|in line/i);
-    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual(j);
+    // metrics.json names its report and plot relative to its own folder; the rest equals --json.
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'))).toEqual({
+      ...j,
+      report: 'report.html',
+      plot: `${name}.svg`,
+    });
   });
 });
