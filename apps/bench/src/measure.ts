@@ -1,6 +1,7 @@
 import { summarize } from './stats.js';
 import type { Prepared } from './types.js';
 import type { Sample } from './stats.js';
+import { firstLine } from './errors.js';
 
 /*
  * Interleaved timing. Every contender is warmed up, then the runs go in
@@ -56,7 +57,7 @@ export async function measureInterleaved(entries: readonly Entry[], options: Mea
     try {
       return await timeOnce(e.prepared);
     } catch (err) {
-      failed.set(e.id, (err instanceof Error ? err.message : String(err)).split('\n')[0]);
+      failed.set(e.id, firstLine(err));
       return undefined;
     }
   };

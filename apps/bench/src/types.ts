@@ -35,6 +35,8 @@ export interface Prepared {
   dispose?: () => void;
   /** Shown with the result, e.g. that a peer composes the kernel from basic operators. */
   note?: string;
+  /** Multiplies the measured times: the call does 1/scale of the work (see the note). */
+  scale?: number;
 }
 
 /** Either a prepared call or the one-line reason this contender cannot run the kernel. */

@@ -9,6 +9,7 @@ import { MODEL_CASES, type LayersApi } from '../models/definitions.js';
 import { writeResults } from '../results.js';
 import { speedup, type Sample } from '../stats.js';
 import { formatNumber, formatRatio, formatTable } from '../table.js';
+import { firstLine } from '../errors.js';
 
 /*
  * `bench models`: whole training steps and predictions in images per second,
@@ -27,7 +28,7 @@ async function loadLayers(): Promise<{ api?: LayersApi; reason?: string }> {
     const mod = (await import(specifier)) as LayersApi;
     return { api: mod };
   } catch (e) {
-    return { reason: `cannot import @batchwise/layers: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+    return { reason: `cannot import @batchwise/layers: ${firstLine(e)}` };
   }
 }
 

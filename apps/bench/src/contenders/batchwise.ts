@@ -1,6 +1,7 @@
 import type { Backend } from '@batchwise/core';
 import type { Contender, KernelCase, Preparation } from '../types.js';
 import { batchwiseRunner } from './batchwise-runners.js';
+import { firstLine } from '../errors.js';
 
 /*
  * batchwise's own backends as contenders. They are loaded by dynamic import
@@ -20,10 +21,6 @@ export interface LoadedBackend {
   native?: NativeControls;
   version?: string;
   reason?: string;
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
 /** Imports a backend package and calls its factory; failures become a reason, never a throw. */
@@ -75,9 +72,9 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, THREAD_SWITCH_SETTLE_MS));
 }
 
-function describeInfo(backend: Backend): string {
+function describeInfo(backend: Backend, threads: number | undefined): string {
   const info = backend.info();
-  return `simd ${info.simd}, ${info.threads} thread(s)`;
+  return `simd ${info.simd}, ${threads === undefined ? `${info.threads} thread(s)` : `${threads} thread(s) via setNumThreads`}`;
 }
 
 /** A contender running `backend`'s kernels; `threads` set through the native controls before every run. */
@@ -90,7 +87,7 @@ export function batchwiseContender(
 ): Contender {
   const { backend, native } = loaded;
   const status = backend
-    ? { available: true, detail: describeInfo(backend) }
+    ? { available: true, detail: describeInfo(backend, useThreadControl && native ? threads : undefined) }
     : { available: false, reason: loaded.reason ?? 'not loaded' };
   const setThreads = useThreadControl && native ? () => switchThreads(native, threads) : undefined;
   return {

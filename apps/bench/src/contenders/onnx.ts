@@ -4,6 +4,7 @@ import { kernelInputs } from '../kernels/inputs.js';
 import { encodeModel, type OnnxGraph } from '../onnx/model.js';
 import { onnxGraph } from '../onnx/graphs.js';
 import type { Contender, ContenderStatus, KernelCase, KernelId, Preparation } from '../types.js';
+import { firstLine } from '../errors.js';
 
 /*
  * onnxruntime-node (CPU execution provider) on single-operator models built
@@ -12,10 +13,6 @@ import type { Contender, ContenderStatus, KernelCase, KernelId, Preparation } fr
  * would steal the core from whoever runs next (and the kernels here run for
  * milliseconds, where spinning buys ORT nothing measurable).
  */
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
 
 /** Input data by graph input name, converted to the layout the graph declares. */
 function feedData(id: KernelId): Record<string, Float32Array> {

@@ -25,7 +25,7 @@ function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D
  * Builds one kernel call; its input tensors live on the backend active now
  * (the caller switches backend first). Returns the call and a disposer.
  */
-export function tfjsRunner(id: KernelId): { run: Kernel; dispose: () => void } {
+export function tfjsRunner(id: KernelId, batchDivisor = 1): { run: Kernel; dispose: () => void } {
   const d = kernelInputs();
   const keep: tf.Tensor[] = [];
   const t4 = (data: Float32Array, shape: readonly number[]) => {
@@ -62,8 +62,13 @@ export function tfjsRunner(id: KernelId): { run: Kernel; dispose: () => void } {
       break;
     }
     case 'conv2dBackpropFilter': {
-      const x = t4(d.convX, CONV_X_SHAPE);
-      const dy = t4(d.convDy, CONV_Y_SHAPE);
+      // batchDivisor > 1 times the leading part of the batch (the caller scales the time back up).
+      const part = (data: Float32Array, shape: readonly number[]) => {
+        const sub = [shape[0] / batchDivisor, ...shape.slice(1)];
+        return t4(data.subarray(0, sub.reduce((a, b) => a * b, 1)), sub);
+      };
+      const x = part(d.convX, CONV_X_SHAPE);
+      const dy = part(d.convDy, CONV_Y_SHAPE);
       const attrs = { ...CONV_ATTRS, filterShape: [...CONV_FILTER_SHAPE] };
       run = tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap));
       break;

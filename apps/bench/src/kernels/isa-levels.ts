@@ -9,6 +9,7 @@ import type { KernelId } from '../types.js';
 import { kernelCase } from './cases.js';
 import { runKernel } from './run-kernels.js';
 import { rate } from '../report/derive.js';
+import { firstLine } from '../errors.js';
 
 /*
  * The native backend per SIMD level. The level is chosen once when the addon
@@ -60,7 +61,7 @@ export async function measureIsaLevels(levels: readonly string[]): Promise<IsaRe
       const last = stdout.trim().split('\n').at(-1) ?? '{}';
       out.push({ ...(JSON.parse(last) as IsaResult), requested: level });
     } catch (e) {
-      out.push({ requested: level, error: (e instanceof Error ? e.message : String(e)).split('\n')[0], medianMs: {} });
+      out.push({ requested: level, error: firstLine(e), medianMs: {} });
     }
   }
   return out;

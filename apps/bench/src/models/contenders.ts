@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { randomData } from '../kernels/cases.js';
 import type { Preparation } from '../types.js';
 import { buildModel, CLASSES, inputShape, type LayersApi, type ModelCase } from './definitions.js';
+import { firstLine } from '../errors.js';
 
 /*
  * Contenders of the model benchmark: @batchwise/layers on the native and cpu
@@ -17,10 +18,6 @@ export interface ModelContender {
   label: string;
   maxRuns: number;
   prepare(c: ModelCase): Promise<Preparation>;
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
 /** Inputs and one-hot labels from fixed seeds. */
