@@ -93,3 +93,19 @@ describe('scaleSample', () => {
     expect(s).toMatchObject({ runs: 5, medianMs: 48, minMs: 16, maxMs: 80, relativeSpread: 2 / 3 });
   });
 });
+
+describe('renderNoise', () => {
+  it('names the median and the worst spread', async () => {
+    const { renderNoise } = await import('../src/report/render.js');
+    const r: KernelResult = {
+      kernel: kernelCase('conv2d'),
+      measurements: [
+        { contender: 'a', sample: summarize([10, 10, 10, 10, 10]) },
+        { contender: 'b', sample: summarize([8, 9, 10, 11, 12]) },
+        { contender: 'c', unavailable: 'no' },
+      ],
+    };
+    const line = renderNoise([r], [{ id: 'b', label: 'tfjs-cpu', threads: 1, available: true }]);
+    expect(line).toBe('Noise (interquartile range / median of each timing): median 20%, worst 20% (tfjs-cpu conv2d), over 2 timings.');
+  });
+});

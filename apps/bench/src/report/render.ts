@@ -118,6 +118,23 @@ export function renderNotes(results: readonly KernelResult[], contenders: readon
   return lines.join('\n');
 }
 
+/** One line on run-to-run noise: the interquartile range over the median of every timing. */
+export function renderNoise(results: readonly KernelResult[], contenders: readonly ContenderSummary[]): string {
+  const spreads: { value: number; where: string }[] = [];
+  for (const r of results) {
+    for (const m of r.measurements) {
+      if (!('sample' in m)) continue;
+      const label = contenders.find((c) => c.id === m.contender)?.label ?? m.contender;
+      spreads.push({ value: m.sample.relativeSpread, where: `${label} ${r.kernel.label}` });
+    }
+  }
+  if (spreads.length === 0) return 'Noise: no timings.';
+  spreads.sort((a, b) => a.value - b.value);
+  const mid = spreads[Math.floor(spreads.length / 2)];
+  const worst = spreads[spreads.length - 1];
+  return `Noise (interquartile range / median of each timing): median ${formatPercent(mid.value)}, worst ${formatPercent(worst.value)} (${worst.where}), over ${spreads.length} timings.`;
+}
+
 export interface Report {
   text: string;
   derived: Derived[];
@@ -141,6 +158,8 @@ export function renderReport(
     '### Median time in ms (rate: GFLOP/s or GB/s)',
     '',
     renderTimes(results, contenders),
+    '',
+    renderNoise(results, contenders),
     '',
     '### Ratios: native is N times faster (native 2 threads unless the column says 1t), and share of the measured peak',
     '',
