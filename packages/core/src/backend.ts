@@ -84,6 +84,7 @@ export interface MaxPoolResult {
 export interface DropoutOptions {
   /** Fraction of units dropped, in [0, 1). */
   rate: number;
+  /** An integer; unit i is dropped when dropoutUniform(dropoutKey(seed), i) < rate (dropout-mask.ts), on every backend. */
   seed: number;
 }
 

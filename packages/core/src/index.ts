@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './shape.js';
 export * from './random.js';
+export * from './dropout-mask.js';
 export * from './tensor.js';
 export * from './assert.js';
 export * from './backend.js';

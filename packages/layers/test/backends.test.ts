@@ -8,8 +8,7 @@ import { randn } from './helpers.js';
  * losses. Layers only call core's validated ops, so any difference comes
  * from the kernels' float32 summation order: ~1e-6 relative per step,
  * compounding over 12 steps; 1e-4 relative leaves room for SIMD reassociation.
- * Dropout is left out: the Backend contract fixes the seed but not the random
- * stream, so cpu and native draw different masks from the same seed.
+ * Dropout is in: core's dropout-mask contract gives every backend the same mask.
  */
 const RTOL = 1e-4;
 
@@ -38,6 +37,7 @@ async function run(backend: string): Promise<number[]> {
       layers.dense({ units: 8, name: 'pd1' }),
       layers.batchNormalization({ name: 'pbn2' }),
       layers.activation({ activation: 'relu', name: 'pact' }),
+      layers.dropout({ rate: 0.25, seed: 11, name: 'pdrop' }),
       layers.dense({ units: 2, activation: 'softmax', name: 'pd2' }),
     ],
   });

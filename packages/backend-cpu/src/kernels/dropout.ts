@@ -1,17 +1,17 @@
-import { makeTensor, Random, type DropoutOptions, type DropoutResult, type Tensor } from '@batchwise/core';
+import { dropoutKey, dropoutUniform, makeTensor, type DropoutOptions, type DropoutResult, type Tensor } from '@batchwise/core';
 
 /*
  * Inverted dropout (Srivastava et al. 2014, as Keras): kept units are scaled
  * by 1/(1-rate) at training time so inference is the identity. Unit i is
- * dropped when the i-th draw of core's seeded Random (uniform in [0, 1)) is
- * below rate, so one seed gives one mask on every run.
+ * dropped when core's counter-based dropoutUniform(key, i) is below rate: the
+ * mask is part of the Backend contract, so every backend gives the same one.
  */
 
-/** Fills mask with 0 or 1/(1-rate) from the seeded stream. */
+/** Fills mask with 0 or 1/(1-rate) as core's dropout-mask contract says. */
 export function dropoutMaskImpl(rate: number, seed: number, mask: Float32Array): void {
-  const rng = new Random(seed);
+  const key = dropoutKey(seed);
   const keep = 1 / (1 - rate);
-  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < rate ? 0 : keep;
+  for (let i = 0; i < mask.length; i++) mask[i] = dropoutUniform(key, i) < rate ? 0 : keep;
 }
 
 /** out[i] = a[i] * mask[i]: applying the mask forward and backward alike. */

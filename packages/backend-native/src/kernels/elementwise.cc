@@ -20,13 +20,23 @@ void Map(int64_t n, F f) {
   });
 }
 
-// splitmix64 (Steele et al. 2014) of (seed, index): a counter-based stream, so
-// each element's draw is independent of which thread computes it.
-inline uint64_t Mix(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
+// The dropout mask contract of @batchwise/core (dropout-mask.ts): a
+// counter-based murmur3-finalizer hash of (seed, index) in 32-bit arithmetic,
+// so each unit's draw is independent of the thread computing it and equal to
+// what every other backend draws.
+inline uint32_t Fmix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85ebca6bU;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35U;
+  h ^= h >> 16;
+  return h;
+}
+
+inline uint32_t DropoutKey(int64_t seed) {
+  const uint32_t low = static_cast<uint32_t>(static_cast<uint64_t>(seed));
+  const uint32_t high = static_cast<uint32_t>(static_cast<uint64_t>(seed >> 32));
+  return Fmix32(low ^ Fmix32(high + 0x9e3779b9U));
 }
 
 }  // namespace
@@ -111,10 +121,11 @@ void BiasGrad(int64_t rows, int64_t channels, const float* dy, float* out) {
 
 void Dropout(int64_t n, const float* x, double rate, int64_t seed, float* y, float* mask) {
   const float keep_scale = static_cast<float>(1.0 / (1.0 - rate));
-  const uint64_t key = Mix(static_cast<uint64_t>(seed));
+  const uint32_t key = DropoutKey(seed);
   Map(n, [&](int64_t i) {
-    // 24 random bits give a uniform u in [0, 1) on the float grid; keep when u >= rate.
-    const double u = static_cast<double>(Mix(key ^ static_cast<uint64_t>(i)) >> 40) * (1.0 / 16777216.0);
+    // 24 random bits give a uniform u in [0, 1) on a 2^-24 grid; keep when u >= rate.
+    const uint32_t h = Fmix32((static_cast<uint32_t>(i) * 0x9e3779b1U) ^ key);
+    const double u = static_cast<double>(h >> 8) * (1.0 / 16777216.0);
     const float m = u >= rate ? keep_scale : 0.0f;
     mask[i] = m;
     y[i] = x[i] * m;

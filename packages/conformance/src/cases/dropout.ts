@@ -1,15 +1,15 @@
 import { Random, type Backend, type DropoutResult } from '@batchwise/core';
 import { normal, uniform } from '../inputs.js';
-import { fromTensor, refDropoutApply } from '../references/index.js';
+import { fromTensor, refDropoutApply, refDropoutKeep } from '../references/index.js';
 import { ELEMENTWISE } from '../tolerance.js';
 import { caseLabel, comparisonCase } from './comparison.js';
 import type { CaseOutcome, ConformanceCase } from './types.js';
 
 /*
- * Dropout draws its mask from the backend's own generator, so there is no
- * reference mask to compare with. The cases check what inverted dropout must
- * satisfy: mask values in {0, 1/(1-rate)}, y = x * mask, the dropped fraction
- * near `rate`, and the same seed giving the same mask.
+ * The mask is part of the Backend contract (core's dropout-mask.ts), so every
+ * unit is checked against the reference mask, and what inverted dropout must
+ * satisfy besides: mask values in {0, 1/(1-rate)}, y = x * mask, the dropped
+ * fraction near `rate`, and the same seed giving the same mask.
  */
 
 interface DropoutCase {
@@ -24,6 +24,8 @@ export const DROPOUT_CASES: DropoutCase[] = [
   { name: 'rate 0.5 [100,100]', seed: 902, shape: [100, 100], rate: 0.5 },
   { name: 'rate 0.1 rank 4 [4,10,10,25]', seed: 903, shape: [4, 10, 10, 25], rate: 0.1 },
   { name: 'rate 0.9 [100,100]', seed: 904, shape: [100, 100], rate: 0.9 },
+  { name: 'negative seed, rate 0.3', seed: -77, shape: [33, 7], rate: 0.3 },
+  { name: 'seed above 2^32, rate 0.5', seed: 2 ** 40 + 5, shape: [50, 20], rate: 0.5 },
 ];
 
 /** Binomial standard deviations allowed for the dropped fraction: 6 sigma fails a correct backend about once in 5e8 runs. */
@@ -45,12 +47,16 @@ function checkDropout(backend: Backend, c: DropoutCase): CaseOutcome {
   if (!x.data.every((v, i) => Object.is(v, xCopy[i]))) return fail(`${backend.name} mutated its input 'x'`);
   if (r.y.size !== x.size || r.mask.size !== x.size) return fail(`y and mask must have ${x.size} elements, received ${r.y.size} and ${r.mask.size}`);
   const keep = Math.fround(1 / (1 - c.rate));
+  const expectedKeep = refDropoutKeep(c.seed, x.size, c.rate);
   let dropped = 0;
   let maxError = 0;
   for (let i = 0; i < x.size; i++) {
     const m = r.mask.data[i];
     if (m !== 0 && Math.abs(m - keep) > ELEMENTWISE.rtol * keep) {
       return fail(`mask index ${i}: expected 0 or ${keep}, received ${m}`);
+    }
+    if ((m !== 0 ? 1 : 0) !== expectedKeep[i]) {
+      return fail(`mask index ${i}: the dropout-mask contract ${expectedKeep[i] ? 'keeps' : 'drops'} this unit, received mask ${m}`);
     }
     if (m === 0) dropped++;
     const err = Math.abs(r.y.data[i] - Math.fround(x.data[i] * m));

@@ -8,3 +8,4 @@ export * from './elementwise.js';
 export * from './reduce.js';
 export * from './losses.js';
 export * from './optimizers.js';
+export * from './dropout-mask.js';

@@ -1,4 +1,4 @@
-import { Random, Tensor, type Backend, type BackendInfo } from '@batchwise/core';
+import { Tensor, type Backend, type BackendInfo } from '@batchwise/core';
 import * as R from '../references/index.js';
 
 /*
@@ -47,9 +47,9 @@ export function createReferenceBackend(name = 'reference'): Backend {
     softmax: (x) => f32(R.refSoftmax(f64(x))),
     softmaxBackward: (dy, y) => f32(R.refSoftmaxBackward(f64(dy), f64(y))),
     dropout: (x, o) => {
-      const rng = new Random(o.seed);
+      const keepUnit = R.refDropoutKeep(o.seed, x.size, o.rate);
       const keep = 1 / (1 - o.rate);
-      const mask = new Tensor(Float32Array.from(x.data, () => (rng.next() < o.rate ? 0 : keep)), x.shape);
+      const mask = new Tensor(Float32Array.from(keepUnit, (k) => (k ? keep : 0)), x.shape);
       return { y: f32(R.refDropoutApply(f64(x), f64(mask))), mask };
     },
     dropoutBackward: (dy, mask) => f32(R.refDropoutApply(f64(dy), f64(mask))),
