@@ -7,6 +7,7 @@ import { runKernel } from '../kernels/run-kernels.js';
 import { machineInfo, packageVersion } from '../machine/info.js';
 import { bestPeak, compilePeakProbe, type Peak, type PeakProbe } from '../machine/peak.js';
 import { MEASURE_DEFAULTS, type MeasureOptions } from '../measure.js';
+import { CONTENDER_IDS } from '../report/derive.js';
 import { renderReport, summarizeContender } from '../report/render.js';
 import { writeResults } from '../results.js';
 import { formatNumber } from '../table.js';
@@ -24,6 +25,14 @@ export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', '
 const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10 };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const CONTENDER_ID_LIST: readonly string[] = Object.values(CONTENDER_IDS);
+
+/** A typo in a list flag is an error, not a silently empty run. */
+function checkIds(flag: string, given: readonly string[] | undefined, known: readonly string[]): void {
+  const unknown = given?.filter((id) => !known.includes(id)) ?? [];
+  if (unknown.length > 0) throw new Error(`bench kernels: ${flag} must list ids from ${known.join(', ')}, received '${unknown.join(', ')}'.`);
+}
 
 function versions(): Record<string, string> {
   return {
@@ -48,6 +57,8 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
   const info = machineInfo();
   const only = listFlag(args.flags, 'only');
   const kernelIds = listFlag(args.flags, 'kernels');
+  checkIds('--kernels', kernelIds, KERNEL_CASES.map((k) => k.id));
+  checkIds('--only', only, CONTENDER_ID_LIST);
   const kernels = kernelIds ? KERNEL_CASES.filter((k) => kernelIds.includes(k.id)) : KERNEL_CASES;
   const options = args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS;
 
