@@ -45,7 +45,7 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
     ? (mod as unknown as NativeControls)
     : undefined;
   if (controls) {
-    // Starts the pool and gives its workers time to park before the first job (see switchThreads).
+    // Starts the pool and lets its workers start before the first timed job (see switchThreads).
     controls.getNumThreads();
     await settle();
   }
@@ -56,11 +56,11 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
 const THREAD_SWITCH_SETTLE_MS = 20;
 
 /**
- * Changes the native pool size only when it differs, then waits untimed for
- * the new workers to start: the pool (packages/backend-native thread-pool.cc)
- * can lose a wakeup when a job is posted before a freshly started worker has
- * read the job generation, which hangs the process. Reported to the native
- * backend; the pause makes that window practically unreachable here.
+ * Changes the native pool size only when it differs, then waits (untimed) so
+ * the new workers are running before the next timed call and thread creation
+ * is not counted. Early native builds also had a pool-start race (a job
+ * posted before a new worker read the job generation hung the process, fixed
+ * in 62cb9ba); the pause kept those builds usable too.
  */
 async function switchThreads(native: NativeControls, threads: number): Promise<void> {
   if (native.getNumThreads() === threads) return;
