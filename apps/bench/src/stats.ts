@@ -11,6 +11,8 @@ export interface Sample {
   maxMs: number;
   /** Interquartile range over the median: the run-to-run noise. */
   relativeSpread: number;
+  /** Every timed run, in run order, for re-analysis from the JSON. */
+  timesMs: number[];
 }
 
 /** The q-quantile (0..1) of sorted values, interpolating linearly between neighbours. */
@@ -37,6 +39,7 @@ export function summarize(timesMs: readonly number[]): Sample {
     minMs: sorted[0],
     maxMs: sorted[sorted.length - 1],
     relativeSpread: med > 0 ? (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / med : 0,
+    timesMs: [...timesMs],
   };
 }
 

@@ -90,7 +90,7 @@ describe('scaleSample', () => {
   it('scales the times of a call that did a fraction of the work, leaving the spread', async () => {
     const { scaleSample } = await import('../src/kernels/run-kernels.js');
     const s = scaleSample(summarize([1, 2, 3, 4, 5]), 16);
-    expect(s).toMatchObject({ runs: 5, medianMs: 48, minMs: 16, maxMs: 80, relativeSpread: 2 / 3 });
+    expect(s).toMatchObject({ runs: 5, medianMs: 48, minMs: 16, maxMs: 80, relativeSpread: 2 / 3, timesMs: [16, 32, 48, 64, 80] });
   });
 });
 

@@ -17,7 +17,7 @@ describe('median and quantiles', () => {
 
   it('summarizes runs with min, max and interquartile spread over the median', () => {
     const s = summarize([12, 10, 11, 30, 9]);
-    expect(s).toEqual({ runs: 5, medianMs: 11, minMs: 9, maxMs: 30, relativeSpread: (12 - 10) / 11 });
+    expect(s).toEqual({ runs: 5, medianMs: 11, minMs: 9, maxMs: 30, relativeSpread: (12 - 10) / 11, timesMs: [12, 10, 11, 30, 9] });
   });
 });
 

@@ -11,7 +11,13 @@ import type { Contender, KernelCase, KernelResult, Measurement } from '../types.
 /** Times of a call doing 1/scale of the work, scaled to the full work. */
 export function scaleSample(sample: Sample, scale: number): Sample {
   if (scale === 1) return sample;
-  return { ...sample, medianMs: sample.medianMs * scale, minMs: sample.minMs * scale, maxMs: sample.maxMs * scale };
+  return {
+    ...sample,
+    medianMs: sample.medianMs * scale,
+    minMs: sample.minMs * scale,
+    maxMs: sample.maxMs * scale,
+    timesMs: sample.timesMs.map((t) => t * scale),
+  };
 }
 
 export async function runKernel(kernel: KernelCase, contenders: readonly Contender[], options: MeasureOptions = MEASURE_DEFAULTS): Promise<KernelResult> {
