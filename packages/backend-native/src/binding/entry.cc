@@ -1,0 +1,122 @@
+// Export (the exception boundary), the async variants and the shared window check.
+#include <napi.h>
+
+#include <new>
+#include <string>
+#include <vector>
+
+#include "binding/entry.h"
+
+namespace bw {
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn) {
+  exports.Set(name, Napi::Function::New(
+                        env,
+                        [name, fn](const Napi::CallbackInfo& info) -> Napi::Value {
+                          try {
+                            fn(info, name);
+                          } catch (const ArgError& e) {
+                            if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
+                            throw Napi::TypeError::New(info.Env(), e.what());
+                          } catch (const Napi::Error&) {
+                            throw;
+                          } catch (const std::bad_alloc&) {
+                            throw Napi::Error::New(info.Env(), std::string(name) + ": out of memory.");
+                          } catch (const std::exception& e) {
+                            throw Napi::Error::New(info.Env(), std::string(name) + ": " + e.what());
+                          }
+                          return info.Env().Undefined();
+                        },
+                        name));
+}
+
+namespace {
+
+class KernelWorker final : public Napi::AsyncWorker {
+ public:
+  KernelWorker(Napi::Env env, const char* name, Work work, const Napi::CallbackInfo& info)
+      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)), name_(name) {
+    // Keep every array (and its buffer) alive until the kernel is done.
+    for (size_t i = 0; i < info.Length(); ++i) {
+      if (info[i].IsObject()) refs_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+    }
+  }
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+  void Execute() override {
+    try {
+      work_();
+    } catch (const std::bad_alloc&) {
+      SetError(name_ + ": out of memory.");
+    } catch (const std::exception& e) {
+      SetError(name_ + ": " + e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Work work_;
+  std::string name_;
+  std::vector<Napi::ObjectReference> refs_;
+};
+
+}  // namespace
+
+void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, PrepareFn prepare) {
+  Export(env, exports, name, [prepare](const Napi::CallbackInfo& info, const char* fn) { prepare(info, fn)(); });
+  // The async entry's name lives as long as the module: one leaked string per entry.
+  const char* async_name = (new std::string(std::string(name) + "Async"))->c_str();
+  exports.Set(async_name, Napi::Function::New(
+                              env,
+                              [name, prepare](const Napi::CallbackInfo& info) -> Napi::Value {
+                                Work work;
+                                try {
+                                  work = prepare(info, name);
+                                } catch (const ArgError& e) {
+                                  if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
+                                  throw Napi::TypeError::New(info.Env(), e.what());
+                                }
+                                auto* worker = new KernelWorker(info.Env(), name, std::move(work), info);
+                                Napi::Promise promise = worker->Promise();
+                                worker->Queue();
+                                return promise;
+                              },
+                              async_name));
+}
+
+ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
+                     size_t padding_index, size_t dilations_index, size_t geometry_index) {
+  const auto strides = args.PositivePair(strides_index, "strides");
+  const bool same = args.OneOf(padding_index, "padding", {"same", "valid"}) == "same";
+  const auto dil = dilations_index == static_cast<size_t>(-1) ? std::pair<int64_t, int64_t>{1, 1}
+                                                               : args.PositivePair(dilations_index, "dilations");
+  const Dims passed = args.Shape(geometry_index, "geometry", 17, 17, 0);
+  ConvGeom g{};
+  g.batch = input[0];
+  g.in_h = input[1];
+  g.in_w = input[2];
+  g.in_c = input[3];
+  g.out_c = out_c;
+  g.k_h = k_h;
+  g.k_w = k_w;
+  g.stride_h = strides.first;
+  g.stride_w = strides.second;
+  g.dil_h = dil.first;
+  g.dil_w = dil.second;
+  const bool fits = WindowAxis(g.in_h, k_h, g.stride_h, g.dil_h, same, &g.out_h, &g.pad_top, &g.pad_bottom) &&
+                    WindowAxis(g.in_w, k_w, g.stride_w, g.dil_w, same, &g.out_w, &g.pad_left, &g.pad_right);
+  if (!fits) {
+    args.Fail(true, "window [" + std::to_string(k_h) + "," + std::to_string(k_w) + "] does not fit input " +
+                        FormatDims(input) + ".");
+  }
+  const Dims mine = {g.batch, g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, g.k_h, g.k_w,
+                     g.stride_h, g.stride_w, g.dil_h, g.dil_w, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right};
+  if (mine != passed) {
+    args.Fail(true, "geometry must be " + FormatDims(mine) + " for these shapes and options, received " +
+                        FormatDims(passed) + ".");
+  }
+  return g;
+}
+
+}  // namespace bw
