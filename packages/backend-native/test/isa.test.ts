@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { conv2dOutputShape, Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { getIsa } from '../src/index.js';
@@ -38,6 +39,11 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       }
     });
   }
+  it('BATCHWISE_NUM_THREADS sizes the pool; an invalid value falls back to the core count', () => {
+    expect(JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: '3' }).stdout).threads).toBe(3);
+    const fallback = JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: 'lots' }).stdout).threads;
+    expect(fallback).toBe(availableParallelism());
+  });
   it('an unknown BATCHWISE_ISA is reported, not silently ignored', () => {
     const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: 'sse9' });
     expect(JSON.parse(run.stdout).isaError).toBe("BATCHWISE_ISA must be one of 'scalar', 'avx2', 'avx512', received 'sse9'.");
