@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { loadBatchwiseBackend } from '../contenders/batchwise.js';
 import { CPU_PACKAGE, NATIVE_PACKAGE } from '../contenders/all.js';
 import { tfjsContender } from '../contenders/tfjs.js';
@@ -34,6 +35,7 @@ async function loadLayers(): Promise<{ api?: LayersApi; reason?: string }> {
 
 export async function modelsCommand(args: ParsedArgs): Promise<void> {
   const started = new Date();
+  const info = machineInfo();
   // Importing the backend packages registers them with core's registry, which the layers use.
   const native = await loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
   const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
@@ -85,9 +87,9 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
       return cell && 'unavailable' in cell ? [`- ${k.label} ${c.label}: n/a: ${cell.unavailable}`] : [];
     }),
   );
-  const info = machineInfo();
   const text = [
     `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads), Node ${info.node}; batchwise native uses all threads, the others one.`,
+    `Load average (1 min) at start: ${info.loadAverage.toFixed(2)}, at end: ${os.loadavg()[0].toFixed(2)}`,
     `Versions: @batchwise/layers ${packageVersion('@batchwise/layers')}, @tensorflow/tfjs-layers ${packageVersion('@tensorflow/tfjs-layers')}`,
     '',
     '### Models: median ms per call (images/s)',
