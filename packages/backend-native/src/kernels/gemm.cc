@@ -23,6 +23,8 @@ constexpr int64_t kTaskCols = 256;
 constexpr int kMaxTile = 12 * 32;
 // Below this many multiply-adds the pool's wake-up costs more than it saves.
 constexpr int64_t kInlineFlops = int64_t{1} << 17;
+// Fewest tasks worth aiming for before blocks are made smaller (2 cores x 4).
+constexpr int64_t kMinTasks = 8;
 
 constexpr int kScalarMr = 4;
 constexpr int kScalarNr = 8;
@@ -147,8 +149,23 @@ void Gemm(const GemmProblem& p) {
     return;
   }
   const GemmKernel& kern = ActiveGemmKernel();
-  const int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
-  const int64_t m_blocks = (p.m + kMc - 1) / kMc;
+  // Smaller blocks when a problem would give few tasks (a 60x100 MLP layer is
+  // one 144x256 block), so several threads can share it. The block shape comes
+  // from the problem size only; and without a k-split every C element is the
+  // same sequence of FMAs whatever the partition, so the bits never change.
+  int64_t mc = kMc;
+  int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
+  auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb); };
+  while (blocks() < kMinTasks && p.m * p.n * p.k >= kInlineFlops && (mc > kern.mr || nb > kern.nr)) {
+    if (nb > kern.nr && (p.n + nb - 1) / nb <= (p.m + mc - 1) / mc) {
+      nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
+    } else if (mc > kern.mr) {
+      mc = std::max<int64_t>(kern.mr, (mc / 2 + kern.mr - 1) / kern.mr * kern.mr);
+    } else {
+      nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
+    }
+  }
+  const int64_t m_blocks = (p.m + mc - 1) / mc;
   const int64_t n_blocks = (p.n + nb - 1) / nb;
   const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
   const int64_t chunk = split ? p.k_chunk : p.k;
@@ -158,15 +175,15 @@ void Gemm(const GemmProblem& p) {
   auto task = [&](int64_t t) {
     const int64_t kc_id = t / (m_blocks * n_blocks);
     const int64_t rest = t % (m_blocks * n_blocks);
-    const int64_t i0 = (rest / n_blocks) * kMc;
+    const int64_t i0 = (rest / n_blocks) * mc;
     const int64_t j0 = (rest % n_blocks) * nb;
     const int64_t kb = kc_id * chunk;
     const int64_t ke = std::min(p.k, kb + chunk);
     if (split) {
-      Block(p, kern, i0, std::min(kMc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
+      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
             partial.data() + kc_id * p.m * p.n, p.n, false);
     } else {
-      Block(p, kern, i0, std::min(kMc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate);
+      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate);
     }
   };
   if (p.m * p.n * p.k < kInlineFlops) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -24,7 +25,7 @@ class ThreadPool {
 
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
 
-  // Resizes the pool (n >= 1). Must not be called while a Run is in progress.
+  // Resizes the pool (n >= 1). Waits for a running job first.
   void SetThreads(int n);
 
   // Calls fn(t) for every t in [0, tasks) and returns when all are done. The
@@ -32,24 +33,31 @@ class ThreadPool {
   void Run(int64_t tasks, const std::function<void(int64_t)>& fn);
 
  private:
+  // One Run: workers that wake late find its tasks all claimed and go back to
+  // waiting, so a descheduled worker never holds the caller up.
+  struct Job {
+    const std::function<void(int64_t)>* fn = nullptr;
+    int64_t tasks = 0;
+    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> done{0};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+  };
+
   explicit ThreadPool(int n);
   void StartWorkers(int n);
   void StopWorkers();
   void WorkerLoop(uint64_t seen);
-  void Drain();
+  void Work(Job& job);
 
   std::vector<std::thread> workers_;
-  std::mutex run_mutex_;  // serialises Run calls
-  std::mutex mutex_;
+  std::mutex run_mutex_;  // serialises Run calls (and SetThreads)
+  std::mutex mutex_;      // guards job_, stop_ and the generation bump
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};  // bumped for each job
   bool stop_ = false;
-  const std::function<void(int64_t)>* job_ = nullptr;
-  int64_t tasks_ = 0;
-  std::atomic<int64_t> claim_{0};  // next task to hand out
-  int busy_workers_ = 0;
-  std::exception_ptr error_;
+  std::shared_ptr<Job> job_;
 };
 
 // Splits [0, n) into pieces of `grain` (the last one shorter) and runs
