@@ -10,6 +10,7 @@ import { MEASURE_DEFAULTS, type MeasureOptions } from '../measure.js';
 import { CONTENDER_IDS } from '../report/derive.js';
 import { renderReport, summarizeContender } from '../report/render.js';
 import { writeResults } from '../results.js';
+import { firstLine } from '../errors.js';
 import { formatNumber } from '../table.js';
 import type { KernelResult } from '../types.js';
 
@@ -44,12 +45,21 @@ function versions(): Record<string, string> {
   };
 }
 
-async function probePeak(probe: PeakProbe | undefined, peaks: Peak[]): Promise<void> {
-  if (!probe) return;
+/** Runs the probe once; a failure (e.g. a CPU without AVX2 and FMA) is returned as the reason, never thrown. */
+async function probePeak(probe: PeakProbe | undefined, peaks: Peak[]): Promise<string | undefined> {
+  if (!probe) return undefined;
   log('measuring the machine peak (FMA and triad)...');
-  const p = await probe.measure();
+  let p: Peak;
+  try {
+    p = await probe.measure();
+  } catch (e) {
+    const reason = `the peak probe failed: ${firstLine(e)}`;
+    log(reason);
+    return reason;
+  }
   peaks.push(p);
   log(`  FMA ${formatNumber(p.fma.one)} / ${formatNumber(p.fma.all)} GFLOP/s, triad DRAM ${formatNumber(p.dram.all)} GB/s, cache ${formatNumber(p.cache.all)} GB/s`);
+  return undefined;
 }
 
 export async function kernelsCommand(args: ParsedArgs): Promise<void> {
@@ -73,7 +83,7 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
       log(peakError);
     }
   } else peakError = 'skipped (--no-peak)';
-  await probePeak(probe, peaks);
+  peakError ??= await probePeak(probe, peaks);
 
   const { contenders, native } = await loadContenders(only);
   for (const c of contenders) log(`${c.label}: ${c.status.available ? c.status.detail : `unavailable: ${c.status.reason}`}`);
@@ -90,7 +100,7 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
     log('native per ISA level (child processes)...');
     isa = await measureIsaLevels(isaLevels(info.isa));
   }
-  await probePeak(probe, peaks);
+  peakError ??= await probePeak(probe, peaks);
   await probe?.dispose();
 
   const peak = peaks.length > 0 ? bestPeak(peaks) : undefined;
