@@ -1,5 +1,6 @@
 #include "binding/args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -32,12 +33,23 @@ std::string Describe(const Napi::Value& v) {
 }
 
 constexpr int64_t kMaxDim = (int64_t{1} << 31) - 1;
+constexpr uint32_t kMaxArrayRead = 32;
 
 }  // namespace
 
 Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_(info), fn_(fn) {
   if (info.Length() != count) {
     Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
+  }
+  elements_.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (!info[i].IsArray()) continue;
+    Napi::Array arr = info[i].As<Napi::Array>();
+    // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
+    const uint32_t n = std::min<uint32_t>(arr.Length(), kMaxArrayRead);
+    elements_[i].reserve(n);
+    for (uint32_t k = 0; k < n; ++k) elements_[i].push_back(arr.Get(k));
+    if (arr.Length() > n) elements_[i].push_back(info.Env().Undefined());
   }
 }
 
@@ -81,15 +93,15 @@ I32 Args::Int32(size_t i, const char* name) const {
 Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
   const Napi::Value v = info_[i];
   if (!v.IsArray()) Fail(false, std::string(name) + " must be an array of integers, received " + Describe(v) + ".");
-  Napi::Array arr = v.As<Napi::Array>();
-  const uint32_t n = arr.Length();
+  const std::vector<Napi::Value>& elements = elements_[i];
+  const size_t n = elements.size();
   if (n < min_rank || n > max_rank) {
     Fail(true, std::string(name) + " must have rank in [" + std::to_string(min_rank) + ", " + std::to_string(max_rank) +
-                   "], received rank " + std::to_string(n) + ".");
+                   "], received rank " + (n > kMaxArrayRead ? std::string("> ") + std::to_string(kMaxArrayRead) : std::to_string(n)) + ".");
   }
   Dims dims(n);
-  for (uint32_t k = 0; k < n; ++k) {
-    const Napi::Value e = arr.Get(k);
+  for (size_t k = 0; k < n; ++k) {
+    const Napi::Value e = elements[k];
     const double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : std::nan("");
     if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min_dim) || d > static_cast<double>(kMaxDim)) {
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +

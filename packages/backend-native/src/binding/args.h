@@ -62,6 +62,11 @@ class Args {
  private:
   const Napi::CallbackInfo& info_;
   const char* fn_;
+  // Elements of every array argument, read once up front. Reading an element
+  // can run JS (a getter), which could detach or resize a typed array; doing
+  // all such reads before any typed-array pointer is taken means a pointer,
+  // once checked, stays valid.
+  std::vector<std::vector<Napi::Value>> elements_;
 };
 
 // Product of dims with overflow detection (throws a RangeError naming fn and name).
