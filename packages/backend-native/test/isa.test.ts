@@ -39,6 +39,12 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       }
     });
   }
+  it('batch norm gives the same bits at every level (vectorised across channels, no FMA contraction)', () => {
+    const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
+    for (const run of runs.slice(1)) {
+      for (const key of ['bn', 'mean', 'variance'] as const) expect(run[key]).toEqual(runs[0][key]);
+    }
+  });
   it('BATCHWISE_NUM_THREADS sizes the pool; an invalid value falls back to the core count', () => {
     expect(JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: '3' }).stdout).threads).toBe(3);
     const fallback = JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: 'lots' }).stdout).threads;

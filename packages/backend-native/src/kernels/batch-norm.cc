@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/batch-norm-rows.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -24,12 +25,9 @@ int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std
 // (x - hi) - lo keeps the mean's low bits without float64 arithmetic per element.
 void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* center, const float* center_lo,
                 const float* scale, const float* shift, float* y) {
+  const BatchNormRows& k = ActiveBatchNormRows();
   ParallelRanges(rows, RowsPerChunk(channels), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* xr = x + r * channels;
-      float* yr = y + r * channels;
-      for (int64_t c = 0; c < channels; ++c) yr[c] = ((xr[c] - center[c]) - center_lo[c]) * scale[c] + shift[c];
-    }
+    k.scale_shift(x + r0 * channels, r1 - r0, channels, center, center_lo, scale, shift, y + r0 * channels);
   });
 }
 
@@ -41,25 +39,13 @@ void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const flo
   const int64_t chunks = (rows + per - 1) / per;
   // Per chunk: mean then M2 (sum of squared deviations from the chunk mean).
   std::vector<double> stats(static_cast<size_t>(chunks * channels * 2));
+  const BatchNormRows& k = ActiveBatchNormRows();
   ThreadPool::Instance().Run(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* mu = stats.data() + q * channels * 2;
-    double* m2 = mu + channels;
-    for (int64_t c = 0; c < channels; ++c) mu[c] = m2[c] = 0.0;
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* xr = x + r * channels;
-      for (int64_t c = 0; c < channels; ++c) mu[c] += xr[c];
-    }
-    const double inv = 1.0 / static_cast<double>(r1 - r0);
-    for (int64_t c = 0; c < channels; ++c) mu[c] *= inv;
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* xr = x + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        const double d = xr[c] - mu[c];
-        m2[c] += d * d;
-      }
-    }
+    k.stats(x + r0 * channels, r1 - r0, channels, mu, mu + channels);
   });
+
   std::vector<float> scale(channels), mean_lo(channels);
   for (int64_t c = 0; c < channels; ++c) {
     double n = 0.0, mu = 0.0, m2 = 0.0;
@@ -99,20 +85,14 @@ void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const fl
   const int64_t chunks = (rows + per - 1) / per;
   // Pass 1, per chunk: sum dy and sum dy * (x - mean).
   std::vector<double> sums(static_cast<size_t>(chunks * channels * 2));
+  const BatchNormRows& k = ActiveBatchNormRows();
   ThreadPool::Instance().Run(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* sdy = sums.data() + q * channels * 2;
-    double* sdx = sdy + channels;
-    for (int64_t c = 0; c < channels; ++c) sdy[c] = sdx[c] = 0.0;
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* g = dy + r * channels;
-      const float* xr = x + r * channels;
-      for (int64_t c = 0; c < channels; ++c) {
-        sdy[c] += g[c];
-        sdx[c] += static_cast<double>(g[c]) * (static_cast<double>(xr[c]) - mean[c]);
-      }
-    }
+    for (int64_t c = 0; c < channels * 2; ++c) sdy[c] = 0.0;
+    k.backward_sums(dy + r0 * channels, x + r0 * channels, r1 - r0, channels, mean, sdy, sdy + channels);
   });
+
   // dx = gamma*invStd/N * (N*dy - dbeta - xhat*dgamma), expanded into per-channel
   // coefficients: dx = k1*dy + k2*(x - mean) + k3.
   std::vector<float> k1(channels), k2(channels), k3(channels);
@@ -132,13 +112,10 @@ void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const fl
     k3[c] = static_cast<float>(-g * is * sdy / n);
   }
   ParallelRanges(rows, per, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      const float* g = dy + r * channels;
-      const float* xr = x + r * channels;
-      float* d = dx + r * channels;
-      for (int64_t c = 0; c < channels; ++c) d[c] = k1[c] * g[c] + k2[c] * (xr[c] - mean[c]) + k3[c];
-    }
+    k.backward_dx(dy + r0 * channels, x + r0 * channels, r1 - r0, channels, mean, k1.data(), k2.data(), k3.data(),
+                  dx + r0 * channels);
   });
+
 }
 
 }  // namespace bw
