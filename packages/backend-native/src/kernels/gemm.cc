@@ -153,9 +153,13 @@ void Gemm(const GemmProblem& p) {
   // one 144x256 block), so several threads can share it. The block shape comes
   // from the problem size only; and without a k-split every C element is the
   // same sequence of FMAs whatever the partition, so the bits never change.
+  const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
+  const int64_t chunk = split ? p.k_chunk : p.k;
+  const int64_t k_chunks = (p.k + chunk - 1) / chunk;
   int64_t mc = kMc;
   int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
-  auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb); };
+  // k chunks are tasks too: the filter gradient has few blocks but many chunks.
+  auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb) * k_chunks; };
   while (blocks() < kMinTasks && p.m * p.n * p.k >= kInlineFlops && (mc > kern.mr || nb > kern.nr)) {
     if (nb > kern.nr && (p.n + nb - 1) / nb <= (p.m + mc - 1) / mc) {
       nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
@@ -167,9 +171,6 @@ void Gemm(const GemmProblem& p) {
   }
   const int64_t m_blocks = (p.m + mc - 1) / mc;
   const int64_t n_blocks = (p.n + nb - 1) / nb;
-  const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
-  const int64_t chunk = split ? p.k_chunk : p.k;
-  const int64_t k_chunks = (p.k + chunk - 1) / chunk;
   std::vector<float> partial(split ? static_cast<size_t>(k_chunks * p.m * p.n) : 0);
   const int64_t tasks = m_blocks * n_blocks * k_chunks;
   auto task = [&](int64_t t) {
