@@ -34,7 +34,7 @@ class PatchRows final : public APacker {
     const ConvGeom& g = g_;
     // Rows outside the image (or past mc) read from a zero run instead of branching per element.
     thread_local std::vector<float> zeros;
-    if (static_cast<int64_t>(zeros.size()) < g.in_c) zeros.assign(static_cast<size_t>(g.in_c), 0.0f);
+    if (static_cast<int64_t>(zeros.size()) < g.k_w * g.in_c) zeros.assign(static_cast<size_t>(g.k_w * g.in_c), 0.0f);
     const float* src[kMaxMr];
     int64_t base_h[kMaxMr], base_w[kMaxMr];
     const float* image[kMaxMr];
@@ -50,6 +50,34 @@ class PatchRows final : public APacker {
       }
       int64_t c = k0 % g.in_c, kw = (k0 / g.in_c) % g.k_w, kh = k0 / (g.in_c * g.k_w);
       for (int64_t k = 0; k < kc;) {
+        // With unit dilation along w, the rest of a window row (taps kw..KW-1,
+        // all channels) is one contiguous run of x. When every row of the
+        // sliver has that stretch inside the image (or is a padding row
+        // altogether), copy it in one go: for few channels (a 5x5 conv on a
+        // grey image has runs of 1) per-tap runs cost more than the GEMM.
+        const int64_t span = std::min((g.k_w - kw) * g.in_c - c, kc - k);
+        bool whole = g.dil_w == 1 && span > g.in_c - c;
+        for (int64_t r = 0; r < mr && whole; ++r) {
+          const int64_t ih = base_h[r] + kh * g.dil_h, iw = base_w[r] + kw;
+          const bool row_inside = r < h && ih >= 0 && ih < g.in_h;
+          const int64_t last = iw + (c + span - 1) / g.in_c;
+          if (row_inside && (iw < 0 || last >= g.in_w)) whole = false;
+          src[r] = row_inside ? image[r] + (ih * g.in_w + iw) * g.in_c + c : zeros.data();
+        }
+        if (whole) {
+          PackRows(src, span, mr, d + k * mr);
+          k += span;
+          const int64_t j = kw * g.in_c + c + span;  // position within the window row
+          if (j == g.k_w * g.in_c) {
+            kw = 0;
+            c = 0;
+            ++kh;
+          } else {
+            kw = j / g.in_c;
+            c = j % g.in_c;
+          }
+          continue;
+        }
         const int64_t run = std::min(g.in_c - c, kc - k);
         // One tap (kh, kw) and a run of channels: each row reads one contiguous run of x.
         for (int64_t r = 0; r < mr; ++r) {
