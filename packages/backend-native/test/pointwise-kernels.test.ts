@@ -1,4 +1,4 @@
-import { tensor, type Backend, type Tensor } from '@batchwise/core';
+import { dropoutKey, dropoutUniform, tensor, type Backend, type Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { cpu, expectClose, expectTensorClose, native, randn } from './helpers.js';
 
@@ -111,6 +111,17 @@ describe('dropout', () => {
     expect(Math.abs(kept - 7000)).toBeLessThan(280);
     const c = native.dropout(x, { rate: 0.3, seed: 43 });
     expect(Array.from(c.mask.data)).not.toEqual(Array.from(a.mask.data));
+  });
+  it('follows core\'s mask contract (unit i dropped when dropoutUniform(key, i) < rate)', () => {
+    for (const [seed, rate] of [[42, 0.3], [-7, 0.5], [2 ** 40 + 3, 0.9], [0, 1 / 3]] as const) {
+      const { mask } = native.dropout(x, { rate, seed });
+      const key = dropoutKey(seed);
+      const keep = Math.fround(1 / (1 - rate));
+      for (let i = 0; i < x.size; i++) {
+        const expected = dropoutUniform(key, i) < rate ? 0 : keep;
+        if (mask.data[i] !== expected) expect.fail(`seed ${seed} rate ${rate}: unit ${i} mask ${mask.data[i]}, expected ${expected}`);
+      }
+    }
   });
   it('rate 0 keeps everything; backward multiplies by the mask', () => {
     expect(Array.from(native.dropout(x, { rate: 0, seed: 1 }).mask.data).every((m) => m === 1)).toBe(true);

@@ -73,6 +73,24 @@ void ReduceLeading(ReduceKind kind, int64_t rows, int64_t cols, const float* x, 
   }
 }
 
+// x as [outer, inner], reducing the contiguous inner axis: one tight loop per output.
+void ReduceTrailing(ReduceKind kind, int64_t outer, int64_t inner, const float* x, float* out) {
+  ParallelRanges(outer, std::max<int64_t>(1, kGrain / inner), [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; ++o) {
+      const float* xr = x + o * inner;
+      if (kind == ReduceKind::kMax) {
+        float best = xr[0];
+        for (int64_t j = 1; j < inner; ++j) best = MaxOf(best, xr[j]);
+        out[o] = best;
+      } else {
+        double acc = 0.0;
+        for (int64_t j = 0; j < inner; ++j) acc += xr[j];
+        out[o] = Finish(kind, acc, inner);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void Reduce(ReduceKind kind, const std::vector<int64_t>& dims, const std::vector<bool>& reduced, const float* x,
@@ -101,6 +119,7 @@ void Reduce(ReduceKind kind, const std::vector<int64_t>& dims, const std::vector
   }
   if (kept.empty()) return ReduceAll(kind, total, x, out);
   if (axes.size() == 2 && axes[0].second) return ReduceLeading(kind, axes[0].first, axes[1].first, x, out);
+  if (axes.size() == 2 && axes[1].second) return ReduceTrailing(kind, axes[0].first, axes[1].first, x, out);
   int64_t outputs = 1, count = 1;
   for (const Group& g : kept) outputs *= g.size;
   for (const Group& g : red) count *= g.size;
