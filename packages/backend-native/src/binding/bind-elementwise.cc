@@ -103,6 +103,16 @@ void DropoutEntry(const Napi::CallbackInfo& info, const char* fn) {
   Dropout(x.length, x.data, rate, seed, y.data, mask.data);
 }
 
+void DropoutBackwardEntry(const Napi::CallbackInfo& info, const char* fn) {
+  Args args(info, fn, 3);
+  const F32 dy = args.Float32(0, "dy"), mask = args.Float32(1, "mask"), dx = args.Float32(2, "dx");
+  RequireSameLength(args, dy, mask);
+  RequireSameLength(args, dy, dx);
+  RequireDisjoint(args, dx, dy);
+  RequireDisjoint(args, dx, mask);
+  Binary(BinaryKind::kMul, dy.length, dy.data, mask.data, dx.data);  // dx = dy * mask
+}
+
 void SoftmaxEntry(const Napi::CallbackInfo& info, const char* fn) {
   Args args(info, fn, 3);
   const F32 x = args.Float32(0, "x");
@@ -152,8 +162,7 @@ void RegisterElementwise(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "biasAdd", BiasAddEntry);
   Export(env, exports, "biasGrad", BiasGradEntry);
   Export(env, exports, "dropout", DropoutEntry);
-  Export(env, exports, "dropoutBackward",
-         [](const Napi::CallbackInfo& info, const char* fn) { RunBinary(info, fn, BinaryKind::kMul); });
+  Export(env, exports, "dropoutBackward", DropoutBackwardEntry);
   Export(env, exports, "softmax", SoftmaxEntry);
   Export(env, exports, "softmaxBackward", SoftmaxBackwardEntry);
 }
