@@ -103,6 +103,9 @@ describe('maxPool against backend-cpu', () => {
     [[2, 7, 9, 4], [3, 3], [2, 2], 'same'],
     [[1, 5, 5, 2], [3, 3], [1, 1], 'same'],
     [[1, 6, 5, 1], [2, 3], [3, 1], 'valid'],
+    // Channel counts that fill SIMD vectors and leave a tail (8- and 16-wide).
+    [[2, 6, 6, 19], [2, 2], [2, 2], 'valid'],
+    [[3, 5, 7, 37], [3, 3], [2, 2], 'same'],
   ];
   for (const [xs, poolSize, strides, padding] of cases) {
     it(`${JSON.stringify(xs)} pool ${poolSize} stride ${strides} ${padding}`, () => {

@@ -3,7 +3,7 @@ import { conv2dOutputShape, Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { getIsa } from '../src/index.js';
 import { runFixture } from './child.js';
-import { filled } from './fixtures/entry-specs.mjs';
+import { filled, poolInput } from './fixtures/entry-specs.mjs';
 import { cpu, expectClose } from './helpers.js';
 
 const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
@@ -22,6 +22,7 @@ function reference() {
     bn: bn.y.data,
     mean: bn.mean.data,
     variance: bn.variance.data,
+    pool: cpu.maxPool(new Tensor(poolInput(), [2, 7, 9, 19]), { poolSize: [3, 3], strides: [2, 2], padding: 'same' }),
   };
 }
 
@@ -37,6 +38,9 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       for (const key of ['mm', 'conv', 'bn', 'mean', 'variance'] as const) {
         expectClose(got[key], expected[key], `${level} ${key}`, 1e-4, 1e-5);
       }
+      // maxPool is exact at every level: same values, NaNs and first-maximum indices as cpu.
+      expect(got.pool.y).toEqual([...expected.pool.y.data]);
+      expect(got.pool.argmax).toEqual([...expected.pool.argmax]);
     });
   }
   it('batch norm gives the same bits at every level (vectorised across channels, no FMA contraction)', () => {
@@ -44,6 +48,11 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
     for (const run of runs.slice(1)) {
       for (const key of ['bn', 'mean', 'variance'] as const) expect(run[key]).toEqual(runs[0][key]);
     }
+  });
+  it('maxPool propagates NaN and picks the same argmax at every level', () => {
+    const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
+    expect(runs[0].poolNaN.y).toContain('NaN');
+    for (const run of runs.slice(1)) expect(run.poolNaN).toEqual(runs[0].poolNaN);
   });
   it('BATCHWISE_NUM_THREADS sizes the pool; an invalid value falls back to the core count', () => {
     expect(JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: '3' }).stdout).threads).toBe(3);

@@ -121,7 +121,7 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
   if (argmax.length > 0 && dx.length > 0 && a0 < d0 + dx.length * 4 && d0 < a0 + argmax.length * 4) {
     args.Fail(false, "argmax must not share memory with dx.");
   }
-  MaxPoolBackward(dy.length, dy.data, argmax.data, dx.length, dx.data);
+  MaxPoolBackward(dys[0], dy.length, dy.data, argmax.data, dx.length, dx.data);
 }
 
 }  // namespace

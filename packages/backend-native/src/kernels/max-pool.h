@@ -11,6 +11,7 @@ namespace bw {
 void MaxPool(const ConvGeom& g, const float* x, float* y, int32_t* argmax);
 
 // dx = 0, then dx[argmax[i]] += dy[i] in order of i (so ties between windows add up deterministically).
-void MaxPoolBackward(int64_t count, const float* dy, const int32_t* argmax, int64_t dx_length, float* dx);
+// dy and dx hold `batch` images each; images run in parallel when every index stays in its image.
+void MaxPoolBackward(int64_t batch, int64_t count, const float* dy, const int32_t* argmax, int64_t dx_length, float* dx);
 
 }  // namespace bw

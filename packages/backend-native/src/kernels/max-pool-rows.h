@@ -1,0 +1,23 @@
+// The per-output-row loop of maxPool, compiled per ISA (max-pool.cc holds the
+// scalar one, max-pool_avx2.cc and max-pool_avx512.cc the SIMD ones, each with
+// its own flags). Plain functions and intrinsics only, no templates or std::
+// helpers in the SIMD files: an inline function instantiated with -mavx512f
+// could be picked by the linker for the scalar path too.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/conv2d.h"
+
+namespace bw {
+
+// Writes y and argmax for output row `row` (= n * out_h + oh), every column and channel.
+// Every variant makes the same choice per element: the window's first real element,
+// replaced only by a strictly larger value or by a NaN when the best is not NaN.
+using MaxPoolRowFn = void (*)(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+
+void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+
+}  // namespace bw
