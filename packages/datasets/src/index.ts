@@ -16,4 +16,3 @@ export { tokenizeCsv, type CsvRecord } from './csv-tokenize.js';
 export type { TabularDataset } from './tabular.js';
 export { carRental, carRentalPrice, CAR_RENTAL_DEFAULTS, CAR_AGE_MAX_YEARS, CAR_KM_MAX, type CarRentalOptions } from './car-rental.js';
 export { batches, takeRows, shuffledIndices, type BatchOptions } from './batches.js';
-export { columnStats, standardize, minMaxScale, type ColumnStats } from './normalize.js';

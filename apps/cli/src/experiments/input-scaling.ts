@@ -1,6 +1,6 @@
 import { Tensor } from '@batchwise/core';
-import { carRental, columnStats, minMaxScale, standardize } from '@batchwise/datasets';
-import { train } from '@batchwise/layers';
+import { carRental } from '@batchwise/datasets';
+import { minMaxScaler, standardScaler, train } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { parsePositiveNumber } from '../cli/parse.js';
 import { buildModel } from '../presets/build-model.js';
@@ -36,9 +36,9 @@ const REGRESSOR: LayerSpec[] = [
 
 function scaled(variant: Variant, trainX: Tensor, testX: Tensor): [Tensor, Tensor] {
   if (variant === 'raw' || variant === 'raw + BN layer') return [trainX, testX];
-  const stats = columnStats(trainX);
-  const f = variant === 'min-max' ? minMaxScale : standardize;
-  return [f(trainX, stats), f(testX, stats)];
+  // Fitted on the training rows only, then applied to both.
+  const scaler = (variant === 'min-max' ? minMaxScaler() : standardScaler()).fit(trainX);
+  return [scaler.transform(trainX), scaler.transform(testX)];
 }
 
 
@@ -57,10 +57,10 @@ export const inputScalingExperiment: Experiment = {
     const nTrain = n - Math.max(1, Math.round(n * SCALING_DEFAULTS.testFraction));
     const trainX = sliceRows(data.features, 0, nTrain);
     const testX = sliceRows(data.features, nTrain, n);
-    const yStats = columnStats(sliceRows(data.target, 0, nTrain));
-    const priceStd = yStats.std[0];
-    const trainY = standardize(sliceRows(data.target, 0, nTrain), yStats);
-    const testY = standardize(sliceRows(data.target, nTrain, n), yStats);
+    const priceScaler = standardScaler().fit(sliceRows(data.target, 0, nTrain));
+    const priceStd = Math.sqrt(priceScaler.variance![0]);
+    const trainY = priceScaler.transform(sliceRows(data.target, 0, nTrain));
+    const testY = priceScaler.transform(sliceRows(data.target, nTrain, n));
     const perEpoch = batchCount(nTrain, SCALING_DEFAULTS.batchSize);
     // MSE on the standardized price back to an RMSE in euros.
     const rmse = (mse: number) => Math.sqrt(mse) * priceStd;
