@@ -3,7 +3,7 @@ import { conv2dOutputShape, Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { getIsa } from '../src/index.js';
 import { runFixture } from './child.js';
-import { filled, poolInput } from './fixtures/entry-specs.mjs';
+import { filled, jsonFloats, mathInput, poolInput } from './fixtures/entry-specs.mjs';
 import { cpu, expectClose } from './helpers.js';
 
 const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
@@ -47,6 +47,25 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
     const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
     for (const run of runs.slice(1)) {
       for (const key of ['bn', 'mean', 'variance', 'bnWide'] as const) expect(run[key]).toEqual(runs[0][key]);
+    }
+  });
+  it('exp, sigmoid and tanh stay within the elementwise tolerance (rtol 1e-6, atol 1e-7) at every level', () => {
+    const x = mathInput();
+    const refs = { exp: Math.exp, sigmoid: (v: number) => 1 / (1 + Math.exp(-v)), tanh: Math.tanh };
+    for (const level of LEVELS) {
+      const got = JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout);
+      for (const [name, ref] of Object.entries(refs)) {
+        const expected = jsonFloats(Float32Array.from(x, ref));
+        const received = got.math[name] as (number | string)[];
+        received.forEach((r, i) => {
+          const e = expected[i];
+          if (typeof e === 'string' || typeof r === 'string') {
+            expect(r, `${level} ${name}(${x[i]})`).toBe(e);
+          } else {
+            expect(Math.abs(r - e), `${level} ${name}(${x[i]})`).toBeLessThanOrEqual(1e-7 + 1e-6 * Math.abs(e));
+          }
+        });
+      }
     }
   });
   it('maxPool propagates NaN and picks the same argmax at every level', () => {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/vec-math.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -19,6 +20,11 @@ void Map(int64_t n, F f) {
   ParallelRanges(n, kGrain, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) f(i);
   });
+}
+
+// An array function (vec-math.h) over task-sized pieces.
+void MapArray(int64_t n, const float* x, float* y, void (*fn)(int64_t, const float*, float*)) {
+  ParallelRanges(n, kGrain, [&](int64_t i0, int64_t i1) { fn(i1 - i0, x + i0, y + i0); });
 }
 
 // The dropout mask contract of @batchwise/core (dropout-mask.ts): a
@@ -46,11 +52,11 @@ void Unary(UnaryKind kind, int64_t n, const float* x, float* y) {
   switch (kind) {
     // NaN stays NaN through relu, as in TensorFlow.
     case UnaryKind::kRelu: return Map(n, [&](int64_t i) { y[i] = x[i] > 0.0f ? x[i] : (std::isnan(x[i]) ? x[i] : 0.0f); });
-    case UnaryKind::kSigmoid: return Map(n, [&](int64_t i) { y[i] = 1.0f / (1.0f + std::exp(-x[i])); });
-    case UnaryKind::kTanh: return Map(n, [&](int64_t i) { y[i] = std::tanh(x[i]); });
+    case UnaryKind::kSigmoid: return MapArray(n, x, y, ActiveVecMath().sigmoid);
+    case UnaryKind::kTanh: return MapArray(n, x, y, ActiveVecMath().tanh);
     case UnaryKind::kNeg: return Map(n, [&](int64_t i) { y[i] = -x[i]; });
     case UnaryKind::kAbs: return Map(n, [&](int64_t i) { y[i] = std::fabs(x[i]); });
-    case UnaryKind::kExp: return Map(n, [&](int64_t i) { y[i] = std::exp(x[i]); });
+    case UnaryKind::kExp: return MapArray(n, x, y, ActiveVecMath().exp);
     case UnaryKind::kLog: return Map(n, [&](int64_t i) { y[i] = std::log(x[i]); });
     case UnaryKind::kSqrt: return Map(n, [&](int64_t i) { y[i] = std::sqrt(x[i]); });
     case UnaryKind::kSquare: return Map(n, [&](int64_t i) { y[i] = x[i] * x[i]; });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/vec-math.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -21,16 +22,23 @@ float RowMax(const float* x, int64_t cols) {
 }  // namespace
 
 void Softmax(int64_t rows, int64_t cols, const float* x, float* y) {
+  const VecMath& math = ActiveVecMath();
   ParallelRanges(rows, RowGrain(cols), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
       const float m = RowMax(xr, cols);
-      double sum = 0.0;
-      for (int64_t c = 0; c < cols; ++c) {
-        yr[c] = std::exp(xr[c] - m);
-        sum += yr[c];
+      for (int64_t c = 0; c < cols; ++c) yr[c] = xr[c] - m;
+      math.exp(cols, yr, yr);
+      // Four float64 partial sums, combined in a fixed order: the exps can be
+      // summed in parallel instead of one add waiting on the last.
+      double part[4] = {0.0, 0.0, 0.0, 0.0};
+      int64_t c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        for (int k = 0; k < 4; ++k) part[k] += yr[c + k];
       }
+      for (; c < cols; ++c) part[0] += yr[c];
+      const double sum = (part[0] + part[1]) + (part[2] + part[3]);
       const float inv = static_cast<float>(1.0 / sum);
       for (int64_t c = 0; c < cols; ++c) yr[c] *= inv;
     }
