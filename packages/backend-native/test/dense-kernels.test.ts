@@ -1,5 +1,6 @@
 import { tensor, type Conv2DOptions, type Padding, type Shape } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
+import { loadRawAddon } from './fixtures/entry-specs.mjs';
 import { cpu, expectClose, expectTensorClose, native, randn } from './helpers.js';
 
 describe('matMul and transpose against backend-cpu', () => {
@@ -118,6 +119,17 @@ describe('maxPool against backend-cpu', () => {
       expectTensorClose(native.maxPoolBackward(dy, n.argmax, xs), cpu.maxPoolBackward(dy, r.argmax, xs), 'maxPool dx');
     });
   }
+  it('maxPoolBackward: an index outside its image is summed in order; a bad index is refused', () => {
+    // Backward runs images in parallel only when every index stays in its image.
+    const addon = loadRawAddon();
+    const dy = new Float32Array([1, 2, 3, 4]), argmax = new Int32Array([0, 7, 7, 7]), dx = new Float32Array(8);
+    addon.maxPoolBackward(dy, [2, 1, 2, 1], argmax, [2, 2, 2, 1], dx);
+    expect(Array.from(dx)).toEqual([1, 0, 0, 0, 0, 0, 0, 9]);
+    for (const bad of [-1, 8]) {
+      const a = new Int32Array([0, 1, bad, 7]);
+      expect(() => addon.maxPoolBackward(dy, [2, 1, 2, 1], a, [2, 2, 2, 1], dx)).toThrow(`argmax[2] must be in [0, 8), received ${bad}.`);
+    }
+  });
   it('ties go to the first element and padding never wins', () => {
     const x = tensor(new Float32Array([-5, -5, -5, -5]), [1, 2, 2, 1]);
     const { y, argmax } = native.maxPool(x, { poolSize: [3, 3], strides: [1, 1], padding: 'same' });

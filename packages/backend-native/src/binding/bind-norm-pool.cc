@@ -1,6 +1,7 @@
 // Batch normalisation (training, inference, backward) and max pooling.
 #include <napi.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "binding/entry.h"
@@ -110,7 +111,12 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
     args.Fail(true, "argmax must have one index per dy element (" + std::to_string(dy.length) + "), received " +
                         std::to_string(argmax.length) + ".");
   }
-  for (int64_t i = 0; i < argmax.length; ++i) {
+  // A branch-free scan first (vectorised); the loop that names the first bad index runs only on failure.
+  // As uint32 a negative index is >= 2^31, so one compare against min(dx.length, 2^31) catches both ends.
+  const uint32_t limit = static_cast<uint32_t>(std::min<int64_t>(dx.length, int64_t{1} << 31));
+  uint32_t bad = 0;
+  for (int64_t i = 0; i < argmax.length; ++i) bad |= static_cast<uint32_t>(static_cast<uint32_t>(argmax.data[i]) >= limit);
+  for (int64_t i = 0; bad != 0 && i < argmax.length; ++i) {
     if (argmax.data[i] < 0 || argmax.data[i] >= dx.length) {
       args.Fail(true, "argmax[" + std::to_string(i) + "] must be in [0, " + std::to_string(dx.length) + "), received " +
                           std::to_string(argmax.data[i]) + ".");

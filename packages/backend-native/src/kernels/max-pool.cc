@@ -72,9 +72,12 @@ void MaxPoolBackward(int64_t batch, int64_t count, const float* dy, const int32_
     ThreadPool::Instance().Run(batch, [&](int64_t b) {
       const int64_t lo = b * per_x, hi = lo + per_x;
       const int32_t* a = argmax + b * per_y;
-      bool ok = true;
-      for (int64_t i = 0; i < per_y; ++i) ok &= a[i] >= lo && a[i] < hi;
-      if (!ok) {
+      // One unsigned compare per index (negative ones wrap to large), OR-reduced
+      // without a branch so that the compiler vectorises it.
+      const uint32_t lo32 = static_cast<uint32_t>(lo), span = static_cast<uint32_t>(hi - lo);
+      uint32_t bad = 0;
+      for (int64_t i = 0; i < per_y; ++i) bad |= static_cast<uint32_t>(static_cast<uint32_t>(a[i]) - lo32 >= span);
+      if (bad != 0) {
         local.store(false, std::memory_order_relaxed);
         return;
       }
