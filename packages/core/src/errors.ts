@@ -12,7 +12,7 @@ export class ShapeError extends InvalidArgumentError {
 export class NotImplementedError extends Error {
   override name = 'NotImplementedError';
   constructor(backend: string, kernel: string) {
-    super(`${backend}: kernel '${kernel}' is not implemented by this backend.`);
+    super(`${backend}: kernel '${kernel}' has no implementation in this backend yet.`);
   }
 }
 
