@@ -1,3 +1,4 @@
+import type { Conv2DGeometry } from '@batchwise/core';
 import { createGemmWorkspace, gemm } from './matmul.js';
 import { inputTile, outputGradTile, outputTile, winogradFilterGradTransform } from './winograd-transforms.js';
 
@@ -16,19 +17,11 @@ import { inputTile, outputGradTile, outputTile, winogradFilterGradTransform } fr
  * with dM = A dY A^T, then dW = G^T dU G (transforms in winograd-transforms.ts).
  */
 
-/** One Winograd convolution: NHWC input [batch, inH, inW, inC] to output [batch, outH, outW, outC]. */
-export interface WinogradShape {
-  batch: number;
-  inHeight: number;
-  inWidth: number;
-  inChannels: number;
-  outHeight: number;
-  outWidth: number;
-  outChannels: number;
-  /** Input row and column of output (0, 0)'s window origin, negated: the leading padding. */
-  padTop: number;
-  padLeft: number;
-}
+/** One Winograd convolution: NHWC input [batch, inH, inW, inC] to output [batch, outH, outW, outC], stride 1, 3x3. */
+export type WinogradShape = Pick<
+  Conv2DGeometry,
+  'batch' | 'inHeight' | 'inWidth' | 'inChannels' | 'outHeight' | 'outWidth' | 'outChannels' | 'padTop' | 'padLeft'
+>;
 
 /** Transformed-tile elements per chunk (V plus M stay within a few MiB). */
 const CHUNK_ELEMENTS = 1 << 18;
