@@ -21,7 +21,10 @@ const env = {
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
   BATCHWISE_NATIVE_ADDON: addon,
 };
+// The whole conformance suite (tools/, built by the workspace build) runs on the sanitized addon too.
+const conformance = join(root, '..', '..', 'tools', 'dist', 'conformance-matrix.js');
 const runs = [
+  [conformance],
   ['sanitizer-child.mjs'],
   ['fuzz-child.mjs', '3', '77'],
   ['memory-child.mjs', '50'],
@@ -31,7 +34,8 @@ let failed = 0;
 for (const [script, ...rest] of runs) {
   const extraEnv = typeof rest.at(-1) === 'object' ? rest.pop() : {};
   const flags = script === 'memory-child.mjs' ? ['--expose-gc'] : [];
-  const r = spawnSync(process.execPath, [...flags, join(root, 'test', 'fixtures', script), ...rest], {
+  const path = script === conformance ? conformance : join(root, 'test', 'fixtures', script);
+  const r = spawnSync(process.execPath, [...flags, path, ...rest], {
     encoding: 'utf8',
     env: { ...env, ...extraEnv },
   });
