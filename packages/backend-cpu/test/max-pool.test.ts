@@ -38,6 +38,15 @@ function reference(shape: number[], x: Float32Array, o: MaxPoolOptions) {
 const pool = (k: number, s: number, padding: 'same' | 'valid'): MaxPoolOptions => ({ poolSize: [k, k], strides: [s, s], padding });
 
 describe('maxPool', () => {
+  it('propagates NaN: a NaN anywhere in the window wins, the first one stays', () => {
+    // One image 2x2, one channel; windows 2x2 cover it all.
+    const later = maxPool(tensor([1, 5, Number.NaN, 2], [1, 2, 2, 1]), pool(2, 2, 'valid'));
+    expect(Number.isNaN(later.y.data[0])).toBe(true);
+    expect(later.argmax[0]).toBe(2);
+    const twice = maxPool(tensor([Number.NaN, 5, Number.NaN, 2], [1, 2, 2, 1]), pool(2, 2, 'valid'));
+    expect(twice.argmax[0]).toBe(0);
+  });
+
   const cases: [string, number[], MaxPoolOptions, number, number][] = [
     ['2x2 stride 2 valid', [2, 6, 6, 3], pool(2, 2, 'valid'), -1, 1],
     ['odd size, 3x3 stride 2 same', [2, 7, 5, 2], pool(3, 2, 'same'), -1, 1],

@@ -7,6 +7,8 @@ import { makeTensor, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResu
  * large negative constant, so a window of values below that constant (or of
  * -Infinity) still reports a real element. Ties keep the first element in
  * row-major window order (strict >), which is also the smallest flat index.
+ * A NaN wins over every number and the first NaN stays, so NaN propagates as
+ * in TensorFlow (and as the native backend does).
  */
 
 /** y and argmax (flat index into x) for NHWC x; channels run innermost for contiguous access. */
@@ -33,7 +35,8 @@ export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array,
             const at = image + (iy * W + ix) * C;
             for (let c = 0; c < C; c++) {
               const v = x[at + c];
-              if (v > y[o + c]) {
+              const best = y[o + c];
+              if (v > best || (v !== v && best === best)) {
                 y[o + c] = v;
                 argmax[o + c] = at + c;
               }
