@@ -19,6 +19,7 @@ export interface NativeAddon {
   getIsa(): string;
   getIsaError(): string;
   getGemmKernel(): string;
+  getAllocator(): string;
   getCpuFeatures(): { avx2: boolean; avx512: boolean };
 
   matMul(a: F32, aShape: Dims, b: F32, bShape: Dims, transposeA: boolean, transposeB: boolean, out: F32): void;

@@ -3,6 +3,7 @@
 
 #include "binding/entry.h"
 #include "kernels/gemm.h"
+#include "runtime/allocator.h"
 #include "runtime/cpu-features.h"
 #include "runtime/thread-pool.h"
 
@@ -16,6 +17,7 @@ void SetNumThreads(const Napi::CallbackInfo& info, const char* fn) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TuneAllocator();
   Export(env, exports, "setNumThreads", SetNumThreads);
   exports.Set("getNumThreads", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::Number::New(info.Env(), ThreadPool::Instance().threads());
@@ -25,6 +27,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
               }));
   exports.Set("getIsaError", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::String::New(info.Env(), IsaSelectionError());
+              }));
+  exports.Set("getAllocator", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
+                return Napi::String::New(info.Env(), TuneAllocator());
               }));
   exports.Set("getGemmKernel", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
                 return Napi::String::New(info.Env(), ActiveGemmKernel().name);

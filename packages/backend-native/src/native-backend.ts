@@ -32,6 +32,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
       threads: addon.getNumThreads(),
       simd: addon.getIsa(),
       gemm: addon.getGemmKernel(),
+      allocator: addon.getAllocator(),
     }),
     ...linearKernels(addon),
     ...convKernels(addon),
