@@ -9,6 +9,15 @@ import { firstLine } from './errors.js';
  * an order rotated per round. Machine noise (other processes, frequency
  * changes) then hits all contenders alike instead of whoever ran during it,
  * which is what makes ratios from one run meaningful.
+ *
+ * Lead-in: interleaving means every call starts after other engines ran for
+ * milliseconds, so a multithreaded engine's idle workers have gone to sleep.
+ * On this kind of VM (KVM, 2 vCPUs) that costs far more than a wake-up: a
+ * 2-thread conv2d called once every 20 ms took 3-5.5 ms against 2.7 ms back to
+ * back (the second vCPU often ran at half speed, as if sharing a core), while
+ * 1 thread was unaffected. Training calls kernels back to back, so before each
+ * timed call a short contender runs untimed for about `leadInMs` first; every
+ * contender gets the same treatment.
  */
 
 export interface MeasureOptions {
@@ -20,10 +29,12 @@ export interface MeasureOptions {
   targetMs: number;
   /** Hard cap on timed runs for fast kernels. */
   maxRuns: number;
+  /** Untimed back-to-back calls for about this long before each timed call of a contender faster than it. */
+  leadInMs: number;
 }
 
 /** Defaults of `measureInterleaved`. */
-export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 60 };
+export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 60, leadInMs: 25 };
 
 export interface Entry {
   id: string;
@@ -32,8 +43,10 @@ export interface Entry {
   maxRuns: number;
 }
 
-async function timeOnce(p: Prepared): Promise<number> {
+async function timeOnce(p: Prepared, leadInMs: number): Promise<number> {
   if (p.before) await p.before();
+  const leadInEnd = performance.now() + leadInMs;
+  while (leadInMs > 0 && performance.now() < leadInEnd) await p.run();
   const start = performance.now();
   await p.run();
   return performance.now() - start;
@@ -53,9 +66,13 @@ export type Outcome = Sample | { error: string };
  */
 export async function measureInterleaved(entries: readonly Entry[], options: MeasureOptions = MEASURE_DEFAULTS): Promise<Map<string, Outcome>> {
   const failed = new Map<string, string>();
+  const estimates = new Map<string, number>();
   const attempt = async (e: Entry): Promise<number | undefined> => {
+    // Warm-up calls (no estimate yet) and contenders slower than the lead-in run without one.
+    const estimate = estimates.get(e.id);
+    const leadIn = estimate !== undefined && estimate < options.leadInMs ? options.leadInMs : 0;
     try {
-      return await timeOnce(e.prepared);
+      return await timeOnce(e.prepared, leadIn);
     } catch (err) {
       failed.set(e.id, firstLine(err));
       return undefined;
@@ -66,7 +83,10 @@ export async function measureInterleaved(entries: readonly Entry[], options: Mea
     let last: number | undefined = 0;
     const warmups = e.maxRuns <= options.minRuns ? 1 : options.warmup;
     for (let i = 0; i < warmups && last !== undefined; i++) last = await attempt(e);
-    if (last !== undefined) planned.set(e.id, plannedRuns(last, e.maxRuns, options));
+    if (last !== undefined) {
+      planned.set(e.id, plannedRuns(last, e.maxRuns, options));
+      estimates.set(e.id, last);
+    }
   }
   const times = new Map<string, number[]>(entries.map((e) => [e.id, []]));
   const rounds = Math.max(0, ...planned.values());

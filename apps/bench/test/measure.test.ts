@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureInterleaved, plannedRuns } from '../src/measure.js';
 
-const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8 };
+const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8, leadInMs: 0 };
 
 describe('plannedRuns', () => {
   it('never goes below the minimum nor above the caps', () => {
@@ -49,5 +49,21 @@ describe('measureInterleaved', () => {
     );
     expect(out.get('bad')).toEqual({ error: 'kernel exploded' });
     expect(out.get('ok')).toMatchObject({ runs: 5 });
+  });
+
+  it('runs a fast contender untimed for the lead-in before each timed call, a slow one never', async () => {
+    const calls: string[] = [];
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const fast = { id: 'fast', maxRuns: 5, prepared: { run: () => { calls.push('fast'); busy(1); } } };
+    const slow = { id: 'slow', maxRuns: 5, prepared: { run: () => { calls.push('slow'); busy(8); } } };
+    const out = await measureInterleaved([fast, slow], { ...options, leadInMs: 5 });
+    // One warm-up each, then 5 rounds: fast needs >= 5 lead-in calls of 1 ms per timed call, slow none.
+    expect(calls.filter((c) => c === 'slow')).toHaveLength(1 + 5);
+    expect(calls.filter((c) => c === 'fast').length).toBeGreaterThanOrEqual(1 + 5 * 6);
+    expect(out.get('fast')).toMatchObject({ runs: 5 });
+    expect(out.get('slow')).toMatchObject({ runs: 5 });
   });
 });
