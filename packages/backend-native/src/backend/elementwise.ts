@@ -1,5 +1,6 @@
 import { makeTensor, type Backend, type DropoutOptions, type Tensor } from '@batchwise/core';
 import type { BinaryEntry, FullAddon, GradEntry, UnaryEntry } from '../addon.js';
+import { outputF32 } from './output.js';
 import { validated } from './validated.js';
 
 const UNARY = ['relu', 'sigmoid', 'tanh', 'neg', 'abs', 'exp', 'log', 'sqrt', 'square'] as const satisfies readonly UnaryEntry[];
@@ -17,21 +18,21 @@ export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
   const kernels: Partial<ElementwiseKernels> = {};
   for (const name of UNARY) {
     kernels[name] = validated(name, (x: Tensor) => {
-      const y = new Float32Array(x.size);
+      const y = outputF32(x.size);
       addon[name](x.data, y);
       return makeTensor(y, x.shape);
     });
   }
   for (const name of GRADS) {
     kernels[name] = validated(name, (dy: Tensor, y: Tensor) => {
-      const dx = new Float32Array(dy.size);
+      const dx = outputF32(dy.size);
       addon[name](dy.data, y.data, dx);
       return makeTensor(dx, dy.shape);
     });
   }
   for (const name of BINARY) {
     kernels[name] = validated(name, (a: Tensor, b: Tensor) => {
-      const out = new Float32Array(a.size);
+      const out = outputF32(a.size);
       addon[name](a.data, b.data, out);
       return makeTensor(out, a.shape);
     });
@@ -44,7 +45,7 @@ export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
     biasAdd: validated('biasAdd', (x: Tensor, bias: Tensor) => unaryWith(x, (y) => addon.biasAdd(x.data, x.shape, bias.data, y))),
     biasGrad: validated('biasGrad', (dy: Tensor) => {
       const c = dy.shape[dy.rank - 1];
-      const out = new Float32Array(c);
+      const out = outputF32(c);
       addon.biasGrad(dy.data, dy.shape, out);
       return makeTensor(out, [c]);
     }),
@@ -53,8 +54,8 @@ export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
       unaryWith(dy, (dx) => addon.softmaxBackward(dy.data, y.data, dy.shape, dx)),
     ),
     dropout: validated('dropout', (x: Tensor, o: DropoutOptions) => {
-      const y = new Float32Array(x.size);
-      const mask = new Float32Array(x.size);
+      const y = outputF32(x.size);
+      const mask = outputF32(x.size);
       addon.dropout(x.data, o.rate, o.seed, y, mask);
       return { y: makeTensor(y, x.shape), mask: makeTensor(mask, x.shape) };
     }),
@@ -66,7 +67,7 @@ export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
 
 /** A fresh output of x's shape, filled by `run`. */
 function unaryWith(x: Tensor, run: (out: Float32Array) => void): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputF32(x.size);
   run(out);
   return makeTensor(out, x.shape);
 }

@@ -9,6 +9,7 @@ import {
   type Tensor,
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
+import { outputF32, outputI32 } from './output.js';
 import { planBatchNormBackward, planBatchNormTraining, runPlan } from './plans.js';
 import { geometryArgs, validated } from './validated.js';
 
@@ -21,7 +22,7 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
   return {
     batchNormTraining: validated('batchNormTraining', (x, gamma, beta, o) => runPlan(addon, planBatchNormTraining(x, gamma, beta, o))),
     batchNormInference: validated('batchNormInference', (x: Tensor, p: BatchNormInferenceParams) => {
-      const y = new Float32Array(x.size);
+      const y = outputF32(x.size);
       addon.batchNormInference(x.data, x.shape, p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon, y);
       return makeTensor(y, x.shape);
     }),
@@ -29,13 +30,13 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
     maxPool: validated('maxPool', (x: Tensor, o: MaxPoolOptions) => {
       const g = poolGeometry(x.shape, o);
       const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
-      const y = new Float32Array(sizeOf(shape));
-      const argmax = new Int32Array(y.length);
+      const y = outputF32(sizeOf(shape));
+      const argmax = outputI32(y.length);
       addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, argmax);
       return { y: makeTensor(y, shape), argmax };
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
-      const dx = new Float32Array(sizeOf(inputShape));
+      const dx = outputF32(sizeOf(inputShape));
       addon.maxPoolBackward(dy.data, dy.shape, argmax, inputShape, dx);
       return makeTensor(dx, inputShape);
     }),

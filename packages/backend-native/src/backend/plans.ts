@@ -12,6 +12,7 @@ import {
   type Tensor,
 } from '@batchwise/core';
 import type { AsyncEntry, FullAddon, NativeAddon } from '../addon.js';
+import { outputF32 } from './output.js';
 import { geometryArgs } from './validated.js';
 
 /*
@@ -30,7 +31,7 @@ export function planMatMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): P
   const tb = options.transposeB ?? false;
   const m = ta ? a.shape[1] : a.shape[0];
   const n = tb ? b.shape[0] : b.shape[1];
-  const out = new Float32Array(m * n);
+  const out = outputF32(m * n);
   return { entry: 'matMul', args: [a.data, a.shape, b.data, b.shape, ta, tb, out], result: makeTensor(out, [m, n]) };
 }
 
@@ -38,14 +39,14 @@ export function planMatMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): P
 export function planConv2d(x: Tensor, filter: Tensor, o: Conv2DOptions): Plan<'conv2d', Tensor> {
   const g = conv2dGeometry(x.shape, filter.shape, o);
   const shape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-  const y = new Float32Array(sizeOf(shape));
+  const y = outputF32(sizeOf(shape));
   const args = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels), y] as const;
   return { entry: 'conv2d', args: [...args], result: makeTensor(y, shape) };
 }
 
 export function planConv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, o: Conv2DOptions): Plan<'conv2dBackpropInput', Tensor> {
   const g = conv2dGeometry(inputShape, filter.shape, o);
-  const dx = new Float32Array(sizeOf(inputShape));
+  const dx = outputF32(sizeOf(inputShape));
   return {
     entry: 'conv2dBackpropInput',
     args: [dy.data, dy.shape, filter.data, filter.shape, inputShape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels), dx],
@@ -55,7 +56,7 @@ export function planConv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: 
 
 export function planConv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, o: Conv2DOptions): Plan<'conv2dBackpropFilter', Tensor> {
   const g = conv2dGeometry(x.shape, filterShape, o);
-  const df = new Float32Array(sizeOf(filterShape));
+  const df = outputF32(sizeOf(filterShape));
   return {
     entry: 'conv2dBackpropFilter',
     args: [x.data, x.shape, dy.data, dy.shape, filterShape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels), df],
@@ -70,10 +71,10 @@ export function planBatchNormTraining(
   o: BatchNormTrainingOptions,
 ): Plan<'batchNormTraining', BatchNormTrainingResult> {
   const c = x.shape[x.rank - 1];
-  const y = new Float32Array(x.size);
-  const mean = new Float32Array(c);
-  const variance = new Float32Array(c);
-  const invStd = new Float32Array(c);
+  const y = outputF32(x.size);
+  const mean = outputF32(c);
+  const variance = outputF32(c);
+  const invStd = outputF32(c);
   return {
     entry: 'batchNormTraining',
     args: [x.data, x.shape, gamma.data, beta.data, o.epsilon, y, mean, variance, invStd],
@@ -83,9 +84,9 @@ export function planBatchNormTraining(
 
 export function planBatchNormBackward(dy: Tensor, p: BatchNormBackwardParams): Plan<'batchNormBackward', BatchNormGradients> {
   const c = dy.shape[dy.rank - 1];
-  const dx = new Float32Array(dy.size);
-  const dgamma = new Float32Array(c);
-  const dbeta = new Float32Array(c);
+  const dx = outputF32(dy.size);
+  const dgamma = outputF32(c);
+  const dbeta = outputF32(c);
   return {
     entry: 'batchNormBackward',
     args: [dy.data, dy.shape, p.x.data, p.gamma.data, p.mean.data, p.invStd.data, dx, dgamma, dbeta],

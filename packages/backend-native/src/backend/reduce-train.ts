@@ -9,6 +9,7 @@ import {
   type Tensor,
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
+import { outputF32 } from './output.js';
 import { validated } from './validated.js';
 
 type ReduceTrainKernels = Pick<Backend, 'sum' | 'mean' | 'max' | 'argMax' | 'softmaxCrossEntropy' | 'sgdUpdate' | 'adamUpdate'>;
@@ -17,7 +18,7 @@ function reducer(addon: FullAddon, name: 'sum' | 'mean' | 'max') {
   return validated(name, (x: Tensor, options: ReduceOptions = {}) => {
     const axes = (options.axes ?? x.shape.map((_, i) => i)).map((a) => normalizeAxis(a, x.rank));
     const shape = x.shape.flatMap((d, i) => (axes.includes(i) ? (options.keepDims ? [1] : []) : [d]));
-    const out = new Float32Array(sizeOf(shape));
+    const out = outputF32(sizeOf(shape));
     addon[name](x.data, x.shape, axes, out);
     return makeTensor(out, shape);
   });
@@ -30,14 +31,14 @@ export function reduceTrainKernels(addon: FullAddon): ReduceTrainKernels {
     max: reducer(addon, 'max'),
     argMax: validated('argMax', (x: Tensor) => {
       const shape = x.shape.slice(0, -1);
-      const out = new Float32Array(sizeOf(shape));
+      const out = outputF32(sizeOf(shape));
       addon.argMax(x.data, x.shape, out);
       return makeTensor(out, shape);
     }),
     softmaxCrossEntropy: validated('softmaxCrossEntropy', (logits: Tensor, labels: Tensor) => {
       const shape = logits.shape.slice(0, -1);
-      const loss = new Float32Array(sizeOf(shape));
-      const dlogits = new Float32Array(logits.size);
+      const loss = outputF32(sizeOf(shape));
+      const dlogits = outputF32(logits.size);
       addon.softmaxCrossEntropy(logits.data, labels.data, logits.shape, loss, dlogits);
       return { loss: makeTensor(loss, shape), dlogits: makeTensor(dlogits, logits.shape) };
     }),
