@@ -38,6 +38,11 @@ export const CONV_CASES: ConvGeometryCase[] = [
   { name: 'kernel as large as the input, valid', seed: 115, input: [2, 5, 5, 3], filter: [5, 5, 3, 4], padding: 'valid' },
   { name: 'kernel larger than the input, same', seed: 116, input: [1, 3, 3, 2], filter: [5, 5, 2, 2], padding: 'same' },
   { name: 'large 8x28x28x16 -> 32', seed: 117, input: [8, 28, 28, 16], filter: [3, 3, 16, 32], padding: 'same' },
+  // 16+ input channels, where a backend may read patches in place (native's indirect path):
+  // output pixels and channels that fill no register tile evenly, padding on every side.
+  { name: 'wide, odd 11x9 stride 2 same, 20 -> 40', seed: 118, input: [1, 11, 9, 20], filter: [3, 3, 20, 40], strides: [2, 2], padding: 'same' },
+  { name: 'wide, dilation 2 valid, 24 -> 33', seed: 119, input: [2, 10, 9, 24], filter: [3, 3, 24, 33], padding: 'valid', dilations: [2, 2] },
+  { name: 'wide, 5x5 same on 6x6, 16 -> 70', seed: 120, input: [1, 6, 6, 16], filter: [5, 5, 16, 70], padding: 'same' },
 ];
 
 export function convOptions(c: ConvGeometryCase): Conv2DOptions {
