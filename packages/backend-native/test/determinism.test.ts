@@ -45,6 +45,11 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
       'conv2d',
     );
   });
+  it('conv2d forward with 16+ channels (patches read in place), odd pixel and channel counts', () => {
+    const o: Conv2DOptions = { strides: [2, 2], padding: 'same', dilations: [1, 1] };
+    const x = randn([5, 23, 21, 24], 10), f = randn([3, 3, 24, 40], 11);
+    expectIdentical(acrossThreads(() => [native.conv2d(x, f, o)]), 'conv2d indirect');
+  });
   it('batch norm training and backward (many row chunks)', () => {
     const x = randn([64, 14, 14, 16], 6, 3, 100), gamma = randn([16], 7), beta = randn([16], 8), dy = randn(x.shape, 9);
     expectIdentical(

@@ -20,7 +20,6 @@ namespace {
 constexpr int64_t kKc = 256;
 constexpr int64_t kMc = 144;  // a multiple of every MR (4, 6, 12)
 constexpr int64_t kTaskCols = 256;
-constexpr int kMaxTile = 12 * 32;
 // Below this many multiply-adds the pool's wake-up costs more than it saves.
 constexpr int64_t kInlineFlops = int64_t{1} << 17;
 // Fewest tasks worth aiming for before blocks are made smaller (2 cores x 4).
@@ -72,7 +71,7 @@ void Block(const GemmProblem& p, const GemmKernel& kern, int64_t i0, int64_t mc,
   const int64_t npad = (width + nr - 1) / nr * nr;
   float* abuf = ScratchA(mpad * kKc);
   float* bbuf = ScratchB(npad * kKc);
-  float tile[kMaxTile];
+  float tile[kGemmMaxTile];
   for (int64_t pc = kb; pc < ke; pc += kKc) {
     const int64_t kc = std::min(kKc, ke - pc);
     p.a->Pack(i0, mc, pc, kc, mr, abuf);

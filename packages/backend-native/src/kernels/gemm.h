@@ -52,12 +52,24 @@ void Gemm(const GemmProblem& p);
 // Microkernel: C[0..MR) x [0..NR) (row stride ldc) (+)= sum over kc of packed a x packed b.
 using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate);
 
+// Indirect microkernel (convolutions): C[0..MR) x [0..NR) = sum over taps t and
+// channels q of rows[t * MR + r][q] * b[(t * channels + q) * NR + j]. Each row
+// pointer addresses `channels` contiguous floats (one tap of one output pixel)
+// or a zero run, so image patches are read in place, never packed.
+using IndirectMicroKernel = void (*)(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c,
+                                     int64_t ldc);
+
 struct GemmKernel {
   int mr;
   int nr;
   MicroKernel micro;
   const char* name;
+  // Null where the ISA has none; convolutions then pack patches for `micro`.
+  IndirectMicroKernel indirect = nullptr;
 };
+
+// Largest MR x NR tile of any microkernel (AVX-512: 12 x 32), for edge tiles computed aside.
+constexpr int kGemmMaxTile = 12 * 32;
 
 GemmKernel GemmKernelScalar();
 GemmKernel GemmKernelAvx2();

@@ -39,8 +39,38 @@ void MicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t l
   }
 }
 
+// The same tile fed through row pointers: per tap, twelve pointers into x
+// (or a zero run) are broadcast from in place. One call covers the whole
+// reduction, so C is written once, never read.
+void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
+  __m512 acc[kMr][2];
+  for (int r = 0; r < kMr; ++r) {
+    acc[r][0] = _mm512_setzero_ps();
+    acc[r][1] = _mm512_setzero_ps();
+  }
+  for (int64_t t = 0; t < taps; ++t, rows += kMr) {
+    const float* p[kMr];
+    for (int r = 0; r < kMr; ++r) p[r] = rows[r];
+    for (int64_t q = 0; q < channels; ++q) {
+      const __m512 b0 = _mm512_loadu_ps(b);
+      const __m512 b1 = _mm512_loadu_ps(b + 16);
+#pragma GCC unroll 12
+      for (int r = 0; r < kMr; ++r) {
+        const __m512 av = _mm512_set1_ps(p[r][q]);
+        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+      }
+      b += kNr;
+    }
+  }
+  for (int r = 0; r < kMr; ++r) {
+    _mm512_storeu_ps(c + r * ldc, acc[r][0]);
+    _mm512_storeu_ps(c + r * ldc + 16, acc[r][1]);
+  }
+}
+
 }  // namespace
 
-GemmKernel GemmKernelAvx512() { return {kMr, kNr, MicroAvx512, "avx512-12x32"}; }
+GemmKernel GemmKernelAvx512() { return {kMr, kNr, MicroAvx512, "avx512-12x32", IndirectAvx512}; }
 
 }  // namespace bw
