@@ -23,6 +23,7 @@ function reference() {
     mean: bn.mean.data,
     variance: bn.variance.data,
     pool: cpu.maxPool(new Tensor(poolInput(), [2, 7, 9, 19]), { poolSize: [3, 3], strides: [2, 2], padding: 'same' }),
+    pool2x2: cpu.maxPool(new Tensor(poolInput().slice(0, 4 * 18 * 32), [1, 4, 18, 32]), { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }),
   };
 }
 
@@ -41,6 +42,8 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       // maxPool is exact at every level: same values, NaNs and first-maximum indices as cpu.
       expect(got.pool.y).toEqual([...expected.pool.y.data]);
       expect(got.pool.argmax).toEqual([...expected.pool.argmax]);
+      expect(got.pool2x2.y).toEqual([...expected.pool2x2.y.data]);
+      expect(got.pool2x2.argmax).toEqual([...expected.pool2x2.argmax]);
     });
   }
   it('batch norm gives the same bits at every level (vectorised across channels, no FMA contraction)', () => {
@@ -71,7 +74,11 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
   it('maxPool propagates NaN and picks the same argmax at every level', () => {
     const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
     expect(runs[0].poolNaN.y).toContain('NaN');
-    for (const run of runs.slice(1)) expect(run.poolNaN).toEqual(runs[0].poolNaN);
+    expect(runs[0].pool2x2NaN.y).toContain('NaN');
+    for (const run of runs.slice(1)) {
+      expect(run.poolNaN).toEqual(runs[0].poolNaN);
+      expect(run.pool2x2NaN).toEqual(runs[0].pool2x2NaN);
+    }
   });
   it('BATCHWISE_NUM_THREADS sizes the pool; an invalid value falls back to the core count', () => {
     expect(JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: '3' }).stdout).threads).toBe(3);

@@ -8,6 +8,15 @@ namespace bw {
 
 constexpr int64_t kAhead = 2;
 
+// One window element at offset `at` against the running best (the rule of max-pool-rows.h).
+static inline void Step(const float* x, int64_t at, __m256i iota, __m256* best, __m256i* idx) {
+  const __m256 v = _mm256_loadu_ps(x + at);
+  const __m256 take = _mm256_and_ps(_mm256_cmp_ps(*best, *best, _CMP_ORD_Q), _mm256_cmp_ps(v, *best, _CMP_NLE_UQ));
+  *best = _mm256_blendv_ps(*best, v, take);
+  const __m256i here = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(at)), iota);
+  *idx = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*idx), _mm256_castsi256_ps(here), take));
+}
+
 void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row) {
   const int64_t C = g.in_c, C8 = C - C % 8;
   const int64_t total = g.batch * g.in_h * g.in_w * C;
@@ -28,6 +37,21 @@ void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax
           for (int64_t c = 0; c < C; c += 16) _mm_prefetch(reinterpret_cast<const char*>(x + at + c), _MM_HINT_T0);
         }
       }
+    }
+    if (h1 - h0 == 2 && w1 - w0 == 2 && C8 == C) {
+      // The common 2x2 window, whole: three fixed steps from the first element.
+      const int64_t right = C, down = g.in_w * C;
+      for (int64_t c = 0; c < C; c += 8) {
+        const int64_t at = first + c;
+        __m256 best = _mm256_loadu_ps(x + at);
+        __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int32_t>(at)), iota);
+        Step(x, at + right, iota, &best, &idx);
+        Step(x, at + down, iota, &best, &idx);
+        Step(x, at + down + right, iota, &best, &idx);
+        _mm256_storeu_ps(y + out + c, best);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(argmax + out + c), idx);
+      }
+      continue;
     }
     for (int64_t c = 0; c < C8; c += 8) {
       __m256 best = _mm256_loadu_ps(x + first + c);

@@ -8,6 +8,15 @@ namespace bw {
 
 constexpr int64_t kAhead = 2;
 
+// One window element at offset `at` against the running best (the rule of
+// max-pool-rows.h: a larger value or a NaN replaces a number, nothing replaces a NaN).
+static inline void Step(const float* x, int64_t at, __m512i iota, __m512* best, __m512i* idx) {
+  const __m512 v = _mm512_loadu_ps(x + at);
+  const __mmask16 take = _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(*best, *best, _CMP_ORD_Q), v, *best, _CMP_NLE_UQ);
+  *best = _mm512_mask_mov_ps(*best, take, v);
+  *idx = _mm512_mask_mov_epi32(*idx, take, _mm512_add_epi32(_mm512_set1_epi32(static_cast<int32_t>(at)), iota));
+}
+
 void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row) {
   const int64_t C = g.in_c;
   const int64_t total = g.batch * g.in_h * g.in_w * C;
@@ -31,6 +40,21 @@ void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argm
           for (int64_t c = 0; c < C; c += 16) _mm_prefetch(reinterpret_cast<const char*>(x + at + c), _MM_HINT_T0);
         }
       }
+    }
+    if (h1 - h0 == 2 && w1 - w0 == 2 && C % 16 == 0) {
+      // The common 2x2 window, whole: three fixed steps from the first element.
+      const int64_t right = C, down = g.in_w * C;
+      for (int64_t c = 0; c < C; c += 16) {
+        const int64_t at = first + c;
+        __m512 best = _mm512_loadu_ps(x + at);
+        __m512i idx = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int32_t>(at)), iota);
+        Step(x, at + right, iota, &best, &idx);
+        Step(x, at + down, iota, &best, &idx);
+        Step(x, at + down + right, iota, &best, &idx);
+        _mm512_storeu_ps(y + out + c, best);
+        _mm512_storeu_epi32(argmax + out + c, idx);
+      }
+      continue;
     }
     for (int64_t c = 0; c < C; c += 16) {
       const __mmask16 lanes = C - c >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (C - c)) - 1u);
