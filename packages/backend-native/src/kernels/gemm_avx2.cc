@@ -54,8 +54,47 @@ void MicroAvx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc
   }
 }
 
+// The same tile fed through row pointers (see IndirectMicroKernel in gemm.h):
+// per tap, six pointers into x (or a zero run) are broadcast from in place.
+void IndirectAvx2(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int64_t t = 0; t < taps; ++t, rows += kMr) {
+    const float *p0 = rows[0], *p1 = rows[1], *p2 = rows[2], *p3 = rows[3], *p4 = rows[4], *p5 = rows[5];
+    for (int64_t q = 0; q < channels; ++q) {
+      const __m256 b0 = _mm256_loadu_ps(b);
+      const __m256 b1 = _mm256_loadu_ps(b + 8);
+      __m256 av = _mm256_broadcast_ss(p0 + q);
+      c00 = _mm256_fmadd_ps(av, b0, c00);
+      c01 = _mm256_fmadd_ps(av, b1, c01);
+      av = _mm256_broadcast_ss(p1 + q);
+      c10 = _mm256_fmadd_ps(av, b0, c10);
+      c11 = _mm256_fmadd_ps(av, b1, c11);
+      av = _mm256_broadcast_ss(p2 + q);
+      c20 = _mm256_fmadd_ps(av, b0, c20);
+      c21 = _mm256_fmadd_ps(av, b1, c21);
+      av = _mm256_broadcast_ss(p3 + q);
+      c30 = _mm256_fmadd_ps(av, b0, c30);
+      c31 = _mm256_fmadd_ps(av, b1, c31);
+      av = _mm256_broadcast_ss(p4 + q);
+      c40 = _mm256_fmadd_ps(av, b0, c40);
+      c41 = _mm256_fmadd_ps(av, b1, c41);
+      av = _mm256_broadcast_ss(p5 + q);
+      c50 = _mm256_fmadd_ps(av, b0, c50);
+      c51 = _mm256_fmadd_ps(av, b1, c51);
+      b += kNr;
+    }
+  }
+  const __m256 out[kMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  for (int r = 0; r < kMr; ++r) {
+    _mm256_storeu_ps(c + r * ldc, out[r][0]);
+    _mm256_storeu_ps(c + r * ldc + 8, out[r][1]);
+  }
+}
+
 }  // namespace
 
-GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16"}; }
+GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16", IndirectAvx2}; }
 
 }  // namespace bw
