@@ -11,13 +11,14 @@
 
 namespace bw {
 
-// Writes y and argmax for output row `row` (= n * out_h + oh), every column and channel.
+// Writes y and argmax for output row `row` (= n * out_h + oh), every column and channel;
+// `prefetch` asks the SIMD variants to prefetch the windows of later rows.
 // Every variant makes the same choice per element: the window's first real element,
 // replaced only by a strictly larger value or by a NaN when the best is not NaN.
-using MaxPoolRowFn = void (*)(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+using MaxPoolRowFn = void (*)(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
 
-void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
-void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
-void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row);
+void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
+void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
+void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
 
 }  // namespace bw

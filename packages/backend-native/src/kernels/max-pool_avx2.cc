@@ -17,7 +17,7 @@ static inline void Step(const float* x, int64_t at, __m256i iota, __m256* best, 
   *idx = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*idx), _mm256_castsi256_ps(here), take));
 }
 
-void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row) {
+void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch) {
   const int64_t C = g.in_c, C8 = C - C % 8;
   const int64_t total = g.batch * g.in_h * g.in_w * C;
   const int64_t n = row / g.out_h, oh = row % g.out_h;
@@ -30,7 +30,7 @@ void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax
     const int64_t out = (row * g.out_w + ow) * C;
     const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C;
     // Prefetch this window's pixels kAhead output rows further down (see max-pool_avx512.cc).
-    for (int64_t ih = h0; ih < h1; ++ih) {
+    for (int64_t ih = h0; ih < h1 && prefetch; ++ih) {
       for (int64_t iw = w0; iw < w1; ++iw) {
         const int64_t at = ((n * g.in_h + ih + kAhead * g.stride_h) * g.in_w + iw) * C;
         if (at + C <= total) {

@@ -85,4 +85,40 @@ Isa ActiveIsa() { return Selected().isa; }
 
 const std::string& IsaSelectionError() { return Selected().error; }
 
+namespace {
+
+// Largest data/unified cache among the subleaves of a deterministic cache
+// parameters leaf (same layout on AMD's 0x8000001D and Intel's 4).
+long long LargestCache(unsigned leaf) {
+  long long best = 0;
+  for (unsigned i = 0; i < 16; ++i) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(leaf, i, &eax, &ebx, &ecx, &edx)) break;
+    const unsigned type = eax & 31u;
+    if (type == 0) break;
+    if (type == 2) continue;  // instruction cache
+    const long long ways = ((ebx >> 22) & 0x3ffu) + 1, parts = ((ebx >> 12) & 0x3ffu) + 1, line = (ebx & 0xfffu) + 1;
+    const long long size = ways * parts * line * (static_cast<long long>(ecx) + 1);
+    if (size > best) best = size;
+  }
+  return best;
+}
+
+}  // namespace
+
+long long LastLevelCacheBytes() {
+  static const long long bytes = [] {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0LL;
+    const unsigned max_leaf = eax;
+    const bool amd = ebx == 0x68747541u;  // "Auth" of "AuthenticAMD"
+    if (amd) {
+      if (!__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) || eax < 0x8000001Du) return 0LL;
+      return LargestCache(0x8000001Du);
+    }
+    return max_leaf >= 4 ? LargestCache(4) : 0LL;
+  }();
+  return bytes;
+}
+
 }  // namespace bw

@@ -17,6 +17,11 @@ CpuFeatures DetectCpu();
 
 const char* IsaName(Isa isa);
 
+// Size in bytes of the largest cache one core shares with its neighbours (the
+// L3 of one CCX on AMD), from CPUID's cache descriptors (leaf 0x8000001D on AMD,
+// leaf 4 on Intel); 0 when the processor does not describe it.
+long long LastLevelCacheBytes();
+
 // The level in use: the best detected one, lowered by BATCHWISE_ISA.
 Isa ActiveIsa();
 
