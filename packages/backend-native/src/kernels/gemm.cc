@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -63,19 +64,31 @@ void PackB(const GemmProblem& p, int64_t k0, int64_t kc, int64_t j0, int64_t wid
   }
 }
 
+// B packed once for the whole call: panel pc (kc rows) holds every column as
+// NR slivers, [sliver][k][nr], at packed + pc * npad_all.
+struct PackedB {
+  const float* data = nullptr;
+  int64_t npad_all = 0;
+};
+
 // One task: rows [i0, i0+mc) x columns [j0, j0+width) over k in [kb, ke).
 void Block(const GemmProblem& p, const GemmKernel& kern, int64_t i0, int64_t mc, int64_t j0, int64_t width,
-           int64_t kb, int64_t ke, float* c, int64_t ldc, bool accumulate) {
+           int64_t kb, int64_t ke, float* c, int64_t ldc, bool accumulate, const PackedB& packed) {
   const int mr = kern.mr, nr = kern.nr;
   const int64_t mpad = (mc + mr - 1) / mr * mr;
   const int64_t npad = (width + nr - 1) / nr * nr;
   float* abuf = ScratchA(mpad * kKc);
-  float* bbuf = ScratchB(npad * kKc);
+  float* own_b = packed.data == nullptr ? ScratchB(npad * kKc) : nullptr;
   float tile[kGemmMaxTile];
   for (int64_t pc = kb; pc < ke; pc += kKc) {
     const int64_t kc = std::min(kKc, ke - pc);
     p.a->Pack(i0, mc, pc, kc, mr, abuf);
-    PackB(p, pc, kc, j0, width, nr, bbuf);
+    const float* bbuf = own_b;
+    if (packed.data != nullptr) {
+      bbuf = packed.data + pc * packed.npad_all + j0 * kc;
+    } else {
+      PackB(p, pc, kc, j0, width, nr, own_b);
+    }
     const bool acc = accumulate || pc > kb;
     for (int64_t jr = 0; jr < width; jr += nr) {
       const int64_t w = std::min<int64_t>(nr, width - jr);
@@ -172,6 +185,29 @@ void Gemm(const GemmProblem& p) {
   const int64_t n_blocks = (p.n + nb - 1) / nb;
   std::vector<float> partial(split ? static_cast<size_t>(k_chunks * p.m * p.n) : 0);
   const int64_t tasks = m_blocks * n_blocks * k_chunks;
+  // With several row blocks, each task packing its own B repeated that work
+  // once per row block (8 times for a 1024^2 matMul: 33 MB of copies). Pack it
+  // once, in parallel, first. The panels are the same, so are the bits.
+  PackedB packed;
+  std::unique_ptr<float[]> packed_storage;
+  const bool big = p.m * p.n * p.k >= kInlineFlops;
+  if (!split && m_blocks > 1) {
+    packed.npad_all = (p.n + kern.nr - 1) / kern.nr * kern.nr;
+    packed_storage.reset(new float[static_cast<size_t>(packed.npad_all * p.k)]);
+    packed.data = packed_storage.get();
+    float* dst = packed_storage.get();
+    const int64_t panels = (p.k + kKc - 1) / kKc;
+    auto pack = [&](int64_t t) {
+      const int64_t pc = (t / n_blocks) * kKc, j0 = (t % n_blocks) * nb;
+      const int64_t kc = std::min(kKc, p.k - pc);
+      PackB(p, pc, kc, j0, std::min(nb, p.n - j0), kern.nr, dst + pc * packed.npad_all + j0 * kc);
+    };
+    if (big) {
+      ThreadPool::Instance().Run(panels * n_blocks, pack);
+    } else {
+      for (int64_t t = 0; t < panels * n_blocks; ++t) pack(t);
+    }
+  }
   auto task = [&](int64_t t) {
     const int64_t kc_id = t / (m_blocks * n_blocks);
     const int64_t rest = t % (m_blocks * n_blocks);
@@ -181,12 +217,12 @@ void Gemm(const GemmProblem& p) {
     const int64_t ke = std::min(p.k, kb + chunk);
     if (split) {
       Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
-            partial.data() + kc_id * p.m * p.n, p.n, false);
+            partial.data() + kc_id * p.m * p.n, p.n, false, packed);
     } else {
-      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate);
+      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate, packed);
     }
   };
-  if (p.m * p.n * p.k < kInlineFlops) {
+  if (!big) {
     for (int64_t t = 0; t < tasks; ++t) task(t);
   } else {
     ThreadPool::Instance().Run(tasks, task);
