@@ -29,3 +29,12 @@ export function listFlag(flags: ParsedArgs['flags'], name: string): string[] | u
   if (v === true) throw new Error(`bench: --${name} needs a value, e.g. --${name}=a,b.`);
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+/** A non-negative number flag (e.g. --lead-in=100), or undefined when absent. */
+export function numberFlag(flags: ParsedArgs['flags'], name: string): number | undefined {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const n = v === true ? Number.NaN : Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`bench: --${name} needs a number >= 0, e.g. --${name}=25, received '${v === true ? '' : v}'.`);
+  return n;
+}

@@ -1,6 +1,6 @@
 import { loadContenders } from '../contenders/all.js';
 import { onnxVersion } from '../contenders/onnx.js';
-import { listFlag, type ParsedArgs } from '../cli-args.js';
+import { listFlag, numberFlag, type ParsedArgs } from '../cli-args.js';
 import { ACT_SHAPE, KERNEL_CASES } from '../kernels/cases.js';
 import { isaLevels, measureIsaLevels, renderIsa, type IsaResult } from '../kernels/isa-levels.js';
 import { runKernel } from '../kernels/run-kernels.js';
@@ -20,7 +20,7 @@ import type { KernelResult } from '../types.js';
  * the two probes, so a busy moment does not lower the reference).
  */
 
-export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', 'no-write'] as const;
+export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', 'no-write', 'lead-in'] as const;
 
 /** Fewer runs for a quick look; the full run keeps the project minimum of 5 and adds more for fast kernels. */
 const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10, leadInMs: 25 };
@@ -70,7 +70,8 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
   checkIds('--kernels', kernelIds, KERNEL_CASES.map((k) => k.id));
   checkIds('--only', only, CONTENDER_ID_LIST);
   const kernels = kernelIds ? KERNEL_CASES.filter((k) => kernelIds.includes(k.id)) : KERNEL_CASES;
-  const options = args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS;
+  const leadIn = numberFlag(args.flags, 'lead-in');
+  const options = { ...(args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS), ...(leadIn !== undefined ? { leadInMs: leadIn } : {}) };
 
   let probe: PeakProbe | undefined;
   let peakError: string | undefined;
