@@ -57,12 +57,13 @@ describe('measureInterleaved', () => {
       const end = performance.now() + ms;
       while (performance.now() < end);
     };
-    const fast = { id: 'fast', maxRuns: 5, prepared: { run: () => { calls.push('fast'); busy(1); } } };
-    const slow = { id: 'slow', maxRuns: 5, prepared: { run: () => { calls.push('slow'); busy(8); } } };
-    const out = await measureInterleaved([fast, slow], { ...options, leadInMs: 5 });
-    // One warm-up each, then 5 rounds: fast needs >= 5 lead-in calls of 1 ms per timed call, slow none.
+    // fast: ~0.1 ms per call against a 20 ms lead-in; slow: 30 ms, longer than the lead-in.
+    const fast = { id: 'fast', maxRuns: 5, prepared: { run: () => { calls.push('fast'); busy(0.1); } } };
+    const slow = { id: 'slow', maxRuns: 5, prepared: { run: () => { calls.push('slow'); busy(30); } } };
+    const out = await measureInterleaved([fast, slow], { ...options, leadInMs: 20 });
+    // One warm-up each, then 5 rounds: slow is timed only, fast runs many lead-in calls per round.
     expect(calls.filter((c) => c === 'slow')).toHaveLength(1 + 5);
-    expect(calls.filter((c) => c === 'fast').length).toBeGreaterThanOrEqual(1 + 5 * 6);
+    expect(calls.filter((c) => c === 'fast').length).toBeGreaterThanOrEqual(1 + 5 * 10);
     expect(out.get('fast')).toMatchObject({ runs: 5 });
     expect(out.get('slow')).toMatchObject({ runs: 5 });
   });
