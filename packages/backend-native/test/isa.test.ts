@@ -49,7 +49,7 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
   it('batch norm gives the same bits at every level (vectorised across channels, no FMA contraction)', () => {
     const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
     for (const run of runs.slice(1)) {
-      for (const key of ['bn', 'mean', 'variance', 'bnWide'] as const) expect(run[key]).toEqual(runs[0][key]);
+      for (const key of ['bn', 'mean', 'variance', 'bnWide', 'bnTwenty'] as const) expect(run[key]).toEqual(runs[0][key]);
     }
   });
   it('exp, sigmoid and tanh stay within the elementwise tolerance (rtol 1e-6, atol 1e-7) at every level', () => {

@@ -2,4 +2,5 @@
 #include "kernels/batch-norm-rows.h"
 
 #define BW_ROWS_GETTER BatchNormRowsAvx512
+#define BW_SUM_BLOCK 32
 #include "kernels/batch-norm-rows.inc"
