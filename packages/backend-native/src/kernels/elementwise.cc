@@ -79,7 +79,15 @@ void Binary(BinaryKind kind, int64_t n, const float* a, const float* b, float* o
 
 void ActivationBackward(GradKind kind, int64_t n, const float* dy, const float* y, float* dx) {
   switch (kind) {
-    case GradKind::kRelu: return Map(n, [&](int64_t i) { dx[i] = y[i] > 0.0f ? dy[i] : 0.0f; });
+    // dy is loaded whatever the sign: a load only on the taken side cannot be
+    // if-converted, so GCC branched per element and mispredicted on half of
+    // them (0.89 ms for [64,28,28,16], 27 % of a cnn-bn training step; now a
+    // vector select). Same results.
+    case GradKind::kRelu:
+      return Map(n, [&](int64_t i) {
+        const float g = dy[i];
+        dx[i] = y[i] > 0.0f ? g : 0.0f;
+      });
     // float64 inside: 1 - y*y cancels badly in float when y is close to 1.
     case GradKind::kSigmoid:
       return Map(n, [&](int64_t i) { dx[i] = static_cast<float>(static_cast<double>(dy[i]) * y[i] * (1.0 - y[i])); });
