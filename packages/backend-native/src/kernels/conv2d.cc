@@ -204,9 +204,6 @@ void Col2Im(const ConvGeom& g, const float* dcol, int64_t n0, int64_t images, fl
   });
 }
 
-// Fewest input channels for the indirect path: each tap's pointers are loaded
-// once per `in_c` k steps, and below this the packed path's contiguous runs win.
-constexpr int64_t kIndirectMinChannels = 16;
 // Output pixels per task: a multiple of every MR, and small enough that a
 // problem of a few thousand pixels still gives both threads work.
 constexpr int64_t kIndirectRows = 144;
@@ -236,6 +233,12 @@ void Conv2dForwardIndirect(const ConvGeom& g, const GemmKernel& kern, const floa
     }
   }
   const std::vector<float> zeros(static_cast<size_t>(g.in_c), 0.0f);
+  // Offset of each tap from the window's corner, and the window's reach past it.
+  std::vector<int64_t> tap_offset(static_cast<size_t>(taps));
+  for (int64_t kh = 0; kh < g.k_h; ++kh) {
+    for (int64_t kw = 0; kw < g.k_w; ++kw) tap_offset[kh * g.k_w + kw] = (kh * g.dil_h * g.in_w + kw * g.dil_w) * g.in_c;
+  }
+  const int64_t span_h = (g.k_h - 1) * g.dil_h, span_w = (g.k_w - 1) * g.dil_w;
   const int64_t per_task = std::min<int64_t>(kIndirectRows, ((m + 7) / 8 + mr - 1) / mr * mr);
   const int64_t tasks = (m + per_task - 1) / per_task;
   ThreadPool::Instance().Run(tasks, [&](int64_t task) {
@@ -244,22 +247,39 @@ void Conv2dForwardIndirect(const ConvGeom& g, const GemmKernel& kern, const floa
     // Pointers of sliver s, tap t, row r at [(s * taps + t) * mr + r].
     thread_local std::vector<const float*> ptrs;
     ptrs.resize(static_cast<size_t>(slivers * taps * mr));
+    // The output pixel (n, oh, ow) advances by one per row: divided out once
+    // per task, not per row (with one input channel, per-row divisions cost
+    // more than the multiplies).
+    int64_t ow = i0 % g.out_w, oh = (i0 / g.out_w) % g.out_h, n = i0 / (g.out_w * g.out_h);
     for (int64_t s = 0; s < slivers; ++s) {
       for (int64_t r = 0; r < mr; ++r) {
-        const int64_t i = i0 + s * mr + r;
         const float** dst = ptrs.data() + s * taps * mr + r;
         if (s * mr + r >= rows) {
           for (int64_t t = 0; t < taps; ++t) dst[t * mr] = zeros.data();
           continue;
         }
-        const int64_t ow = i % g.out_w, oh = (i / g.out_w) % g.out_h, n = i / (g.out_w * g.out_h);
         const float* image = x + n * g.in_h * g.in_w * g.in_c;
-        for (int64_t kh = 0; kh < g.k_h; ++kh) {
-          const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dil_h;
-          for (int64_t kw = 0; kw < g.k_w; ++kw) {
-            const int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dil_w;
-            const bool inside = ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w;
-            dst[(kh * g.k_w + kw) * mr] = inside ? image + (ih * g.in_w + iw) * g.in_c : zeros.data();
+        const int64_t h0 = oh * g.stride_h - g.pad_top, w0 = ow * g.stride_w - g.pad_left;
+        if (h0 >= 0 && h0 + span_h < g.in_h && w0 >= 0 && w0 + span_w < g.in_w) {
+          // The whole window inside the image: every tap at its fixed offset.
+          const float* corner = image + (h0 * g.in_w + w0) * g.in_c;
+          for (int64_t t = 0; t < taps; ++t) dst[t * mr] = corner + tap_offset[t];
+        } else {
+          for (int64_t kh = 0; kh < g.k_h; ++kh) {
+            const int64_t ih = h0 + kh * g.dil_h;
+            const bool row_inside = ih >= 0 && ih < g.in_h;
+            for (int64_t kw = 0; kw < g.k_w; ++kw) {
+              const int64_t iw = w0 + kw * g.dil_w;
+              const bool inside = row_inside && iw >= 0 && iw < g.in_w;
+              dst[(kh * g.k_w + kw) * mr] = inside ? image + (ih * g.in_w + iw) * g.in_c : zeros.data();
+            }
+          }
+        }
+        if (++ow == g.out_w) {
+          ow = 0;
+          if (++oh == g.out_h) {
+            oh = 0;
+            ++n;
           }
         }
       }
@@ -303,7 +323,11 @@ bool WindowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, bo
 
 void Conv2dForward(const ConvGeom& g, const float* x, const float* f, float* y) {
   const GemmKernel& kern = ActiveGemmKernel();
-  if (kern.indirect != nullptr && g.in_c >= kIndirectMinChannels && !IsPointwise(g)) {
+  // Indirect wherever the ISA has the microkernel: it beat the packed path at
+  // every channel count measured (2 threads, 'same' 3x3 unless noted: 1 channel
+  // -> 16 0.81 -> 0.49 ms, 5x5 1 -> 32 1.39 -> 0.92, 3 -> 32 1.16 -> 0.69,
+  // 8 -> 32 0.58 -> 0.36, 12 -> 64 1.08 -> 0.86, 32 -> 64 2.82 -> 2.39 ms).
+  if (kern.indirect != nullptr && !IsPointwise(g)) {
     Conv2dForwardIndirect(g, kern, x, f, y);
     return;
   }
