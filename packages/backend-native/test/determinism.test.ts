@@ -50,6 +50,11 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
     const x = randn([5, 23, 21, 24], 10), f = randn([3, 3, 24, 40], 11);
     expectIdentical(acrossThreads(() => [native.conv2d(x, f, o)]), 'conv2d indirect');
   });
+  it('conv2d input gradient as a convolution (unit strides, 24 channels)', () => {
+    const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const f = randn([3, 3, 24, 40], 12), dy = randn([5, 13, 11, 40], 13);
+    expectIdentical(acrossThreads(() => [native.conv2dBackpropInput(dy, f, [5, 13, 11, 24], o)]), 'conv2dBackpropInput indirect');
+  });
   it('batch norm training and backward (many row chunks)', () => {
     const x = randn([64, 14, 14, 16], 6, 3, 100), gamma = randn([16], 7), beta = randn([16], 8), dy = randn(x.shape, 9);
     expectIdentical(
