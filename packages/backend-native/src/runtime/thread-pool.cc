@@ -55,36 +55,29 @@ ThreadPool& ThreadPool::Instance() {
   return *pool;
 }
 
-ThreadPool::ThreadPool(int n) { StartWorkers(n); }
+ThreadPool::ThreadPool(int n) {
+  StartWorkers(n);
+  active_.store(n < 1 ? 1 : n);
+}
 
 void ThreadPool::StartWorkers(int n) {
   uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = false;
     generation = generation_.load();
   }
   // Each worker starts from the generation current now: reading it from the
   // new thread instead could miss a job posted before the thread ran.
-  for (int i = 1; i < n; ++i) workers_.emplace_back([this, generation] { WorkerLoop(generation); });
-}
-
-void ThreadPool::StopWorkers() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+  for (int i = static_cast<int>(workers_.size()) + 1; i < n; ++i) {
+    workers_.emplace_back([this, generation, i] { WorkerLoop(generation, i); });
   }
-  work_cv_.notify_all();
-  for (auto& t : workers_) t.join();
-  workers_.clear();
 }
 
 void ThreadPool::SetThreads(int n) {
   std::lock_guard<std::mutex> run_lock(run_mutex_);
   if (n < 1) n = 1;
-  if (n == threads()) return;
-  StopWorkers();
   StartWorkers(n);
+  active_.store(n);
 }
 
 void ThreadPool::Work(Job& job) {
@@ -106,27 +99,29 @@ void ThreadPool::Work(Job& job) {
   }
 }
 
-void ThreadPool::WorkerLoop(uint64_t seen) {
+void ThreadPool::WorkerLoop(uint64_t seen, int index) {
   in_pool_task = true;
   for (;;) {
-    if (!SpinUntil([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
+    // Parked workers sleep at once; active ones poll first.
+    const bool parked = index >= active_.load(std::memory_order_relaxed);
+    if (parked || !SpinUntil([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
       std::unique_lock<std::mutex> lock(mutex_);
-      work_cv_.wait(lock, [&] { return stop_ || generation_.load() != seen; });
+      work_cv_.wait(lock, [&] { return generation_.load() != seen; });
     }
     std::shared_ptr<Job> job;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (stop_) return;
       seen = generation_.load();
       job = job_;
     }
-    if (job) Work(*job);
+    // A parked worker (beyond the current thread count) lets the job pass.
+    if (job && index < active_.load(std::memory_order_relaxed)) Work(*job);
   }
 }
 
 void ThreadPool::Run(int64_t tasks, const std::function<void(int64_t)>& fn) {
   if (tasks <= 0) return;
-  if (tasks == 1 || workers_.empty() || in_pool_task) {
+  if (tasks == 1 || active_.load(std::memory_order_relaxed) == 1 || in_pool_task) {
     for (int64_t t = 0; t < tasks; ++t) fn(t);
     return;
   }

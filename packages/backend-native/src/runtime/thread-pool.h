@@ -23,9 +23,13 @@ class ThreadPool {
   // The process-wide pool, sized by BATCHWISE_NUM_THREADS or the core count.
   static ThreadPool& Instance();
 
-  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  int threads() const { return active_.load(std::memory_order_relaxed); }
 
-  // Resizes the pool (n >= 1). Waits for a running job first.
+  // Uses n threads from now on (n >= 1), the caller included. Waits for a
+  // running job first. Workers are started when first needed and then kept:
+  // a smaller n parks the surplus instead of ending it, so alternating sizes
+  // (a benchmark's 1 and 2 threads) never recreates threads; a new thread had
+  // run on its creator's core for a while, halving 2-thread speed after each switch.
   void SetThreads(int n);
 
   // Calls fn(t) for every t in [0, tasks) and returns when all are done. The
@@ -45,18 +49,19 @@ class ThreadPool {
   };
 
   explicit ThreadPool(int n);
+  // Starts workers until there are n - 1.
   void StartWorkers(int n);
-  void StopWorkers();
-  void WorkerLoop(uint64_t seen);
+  // Worker `index` (1-based; the caller is 0) takes tasks only while index < threads().
+  void WorkerLoop(uint64_t seen, int index);
   void Work(Job& job);
 
   std::vector<std::thread> workers_;
+  std::atomic<int> active_{1};  // changed only under run_mutex_, so never during a job
   std::mutex run_mutex_;  // serialises Run calls (and SetThreads)
-  std::mutex mutex_;      // guards job_, stop_ and the generation bump
+  std::mutex mutex_;      // guards job_ and the generation bump
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   std::atomic<uint64_t> generation_{0};  // bumped for each job
-  bool stop_ = false;
   std::shared_ptr<Job> job_;
 };
 
