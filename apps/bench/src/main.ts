@@ -20,7 +20,7 @@ commands:
             --quick           fewer runs (still the median of 5)
             --no-peak         skip the FMA/triad probe      --no-isa   skip the per-ISA child runs
             --no-write        print only; do not write results/kernels-<date>.json/.md
-            --lead-in=<ms>    untimed back-to-back calls before each timed one (default 25; 0 = none)
+            --lead-in=<ms>    untimed back-to-back calls before each timed one (default 100; 0 = none)
   models    CNN and MLP with batch norm: trainOnBatch and predict, images/s, batchwise vs tfjs-layers
             --slow            include tfjs-cpu CNN training (~40 s per step)
             --no-write        print only`;

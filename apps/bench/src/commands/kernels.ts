@@ -23,7 +23,7 @@ import type { KernelResult } from '../types.js';
 export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', 'no-write', 'lead-in'] as const;
 
 /** Fewer runs for a quick look; the full run keeps the project minimum of 5 and adds more for fast kernels. */
-const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10, leadInMs: 25 };
+const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10, leadInMs: 100 };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
