@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { summarize } from './stats.js';
 import type { Prepared } from './types.js';
 import type { Sample } from './stats.js';
@@ -19,7 +21,10 @@ import { firstLine } from './errors.js';
  * timed call a short contender runs untimed for about `leadInMs` first; every
  * contender gets the same treatment. 25 ms was not always enough: with
  * onnxruntime interleaved, native 2-thread conv2dBackpropInput took 3.26 ms
- * after a 25 ms lead-in and 1.96 ms after 100 or 300 ms.
+ * after a 25 ms lead-in (12 calls) and 1.96 ms after 100 or 300 ms. Too many
+ * calls hurt in turn: a thousand sub-millisecond calls, each allocating
+ * megabytes, left the JS heap busy (native maxPool, 2 threads: 0.078 ms after
+ * 25 ms of lead-in, 0.125 after 100). So: at least 25 ms and 50 calls, at most 100 ms.
  */
 
 export interface MeasureOptions {
@@ -31,12 +36,17 @@ export interface MeasureOptions {
   targetMs: number;
   /** Hard cap on timed runs for fast kernels. */
   maxRuns: number;
-  /** Untimed back-to-back calls for about this long before each timed call of a contender faster than it. */
+  /**
+   * Before each timed call of a contender faster than `leadInMs`, untimed
+   * back-to-back calls: at least `leadInMinMs` and `leadInCalls` calls, at most `leadInMs`.
+   */
   leadInMs: number;
+  leadInMinMs: number;
+  leadInCalls: number;
 }
 
 /** Defaults of `measureInterleaved`. */
-export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 30, leadInMs: 100 };
+export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 30, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50 };
 
 export interface Entry {
   id: string;
@@ -45,10 +55,23 @@ export interface Entry {
   maxRuns: number;
 }
 
-async function timeOnce(p: Prepared, leadInMs: number): Promise<number> {
+// A full collection before each contender's turn, untimed: otherwise one
+// contender's garbage (tfjs-cpu and the cpu backend make plenty) is collected
+// by V8's background threads during the next one's timed call, on the core a
+// second worker thread needs (native maxPool on 2 threads in a full run: 0.13
+// ms without, 0.084-0.089 ms with).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+async function timeOnce(p: Prepared, leadIn: boolean, o: MeasureOptions): Promise<number> {
   if (p.before) await p.before();
-  const leadInEnd = performance.now() + leadInMs;
-  while (leadInMs > 0 && performance.now() < leadInEnd) await p.run();
+  collectGarbage();
+  const begin = performance.now();
+  for (let calls = 0; leadIn; calls++) {
+    const elapsed = performance.now() - begin;
+    if (elapsed >= o.leadInMs || (elapsed >= o.leadInMinMs && calls >= o.leadInCalls)) break;
+    await p.run();
+  }
   const start = performance.now();
   await p.run();
   return performance.now() - start;
@@ -72,9 +95,9 @@ export async function measureInterleaved(entries: readonly Entry[], options: Mea
   const attempt = async (e: Entry): Promise<number | undefined> => {
     // Warm-up calls (no estimate yet) and contenders slower than the lead-in run without one.
     const estimate = estimates.get(e.id);
-    const leadIn = estimate !== undefined && estimate < options.leadInMs ? options.leadInMs : 0;
+    const leadIn = options.leadInMs > 0 && estimate !== undefined && estimate < options.leadInMs;
     try {
-      return await timeOnce(e.prepared, leadIn);
+      return await timeOnce(e.prepared, leadIn, options);
     } catch (err) {
       failed.set(e.id, firstLine(err));
       return undefined;

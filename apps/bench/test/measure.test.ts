@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureInterleaved, plannedRuns } from '../src/measure.js';
 
-const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8, leadInMs: 0 };
+const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0 };
 
 describe('plannedRuns', () => {
   it('never goes below the minimum nor above the caps', () => {
@@ -60,11 +60,19 @@ describe('measureInterleaved', () => {
     // fast: ~0.1 ms per call against a 20 ms lead-in; slow: 30 ms, longer than the lead-in.
     const fast = { id: 'fast', maxRuns: 5, prepared: { run: () => { calls.push('fast'); busy(0.1); } } };
     const slow = { id: 'slow', maxRuns: 5, prepared: { run: () => { calls.push('slow'); busy(30); } } };
-    const out = await measureInterleaved([fast, slow], { ...options, leadInMs: 20 });
+    const out = await measureInterleaved([fast, slow], { ...options, leadInMs: 20, leadInMinMs: 20 });
     // One warm-up each, then 5 rounds: slow is timed only, fast runs many lead-in calls per round.
     expect(calls.filter((c) => c === 'slow')).toHaveLength(1 + 5);
     expect(calls.filter((c) => c === 'fast').length).toBeGreaterThanOrEqual(1 + 5 * 10);
     expect(out.get('fast')).toMatchObject({ runs: 5 });
     expect(out.get('slow')).toMatchObject({ runs: 5 });
+  });
+
+  it('runs at least leadInCalls lead-in calls, past the minimum time, within the maximum', async () => {
+    let calls = 0;
+    const fast = { id: 'fast', maxRuns: 5, prepared: { run: () => void calls++ } };
+    await measureInterleaved([fast], { ...options, leadInMs: 1000, leadInMinMs: 0, leadInCalls: 3 });
+    // One warm-up, then 5 rounds of 3 lead-in calls (the minimum time is 0) and 1 timed call.
+    expect(calls).toBe(1 + 5 * (3 + 1));
   });
 });

@@ -23,7 +23,7 @@ import type { KernelResult } from '../types.js';
 export const KERNELS_FLAGS = ['only', 'kernels', 'no-peak', 'no-isa', 'quick', 'no-write', 'lead-in'] as const;
 
 /** Fewer runs for a quick look; the full run keeps the project minimum of 5 and adds more for fast kernels. */
-const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10, leadInMs: 100 };
+const QUICK: MeasureOptions = { warmup: 1, minRuns: 5, targetMs: 100, maxRuns: 10, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50 };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -71,7 +71,7 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
   checkIds('--only', only, CONTENDER_ID_LIST);
   const kernels = kernelIds ? KERNEL_CASES.filter((k) => kernelIds.includes(k.id)) : KERNEL_CASES;
   const leadIn = numberFlag(args.flags, 'lead-in');
-  const options = { ...(args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS), ...(leadIn !== undefined ? { leadInMs: leadIn } : {}) };
+  const options = { ...(args.flags.has('quick') ? QUICK : MEASURE_DEFAULTS), ...(leadIn !== undefined ? { leadInMs: leadIn, leadInMinMs: Math.min(leadIn, 25) } : {}) };
 
   let probe: PeakProbe | undefined;
   let peakError: string | undefined;
