@@ -15,24 +15,26 @@ const UNINITIALIZED_FROM_BYTES = 4096;
 
 const poison = process.env['BATCHWISE_POISON_OUTPUTS'] === '1';
 
-function uninitializedBytes(bytes: number): ArrayBuffer {
-  const buf = Buffer.allocUnsafeSlow(bytes);
+/** `n` elements of `Kind`, uninitialised from UNINITIALIZED_FROM_BYTES on; `fill` when poisoning. */
+function output<T extends Float32Array | Int32Array>(
+  Kind: { new (n: number): T; new (buffer: ArrayBuffer, offset: number, n: number): T },
+  n: number,
+  fill: number,
+): T {
   // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer from offset 0.
-  return buf.buffer as ArrayBuffer;
+  const out = n * 4 < UNINITIALIZED_FROM_BYTES ? new Kind(n) : new Kind(Buffer.allocUnsafeSlow(n * 4).buffer as ArrayBuffer, 0, n);
+  if (poison) out.fill(fill);
+  return out;
 }
 
 /** A Float32Array of `n` elements for a kernel to overwrite completely. */
 export function outputF32(n: number): Float32Array {
-  const out = n * 4 < UNINITIALIZED_FROM_BYTES ? new Float32Array(n) : new Float32Array(uninitializedBytes(n * 4), 0, n);
-  if (poison) out.fill(Number.NaN);
-  return out;
+  return output(Float32Array, n, Number.NaN);
 }
 
 /** An Int32Array of `n` elements for a kernel to overwrite completely. */
 export function outputI32(n: number): Int32Array {
-  const out = n * 4 < UNINITIALIZED_FROM_BYTES ? new Int32Array(n) : new Int32Array(uninitializedBytes(n * 4), 0, n);
-  if (poison) out.fill(-1);
-  return out;
+  return output(Int32Array, n, -1);
 }
 
 /** Whether outputs are NaN-filled for testing (BATCHWISE_POISON_OUTPUTS=1). */

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <vector>
 
 #include "kernels/batch-norm-rows.h"
@@ -16,16 +15,6 @@
 
 namespace bw {
 namespace {
-
-// ParallelRanges, last range first: a pass that follows a reducing pass over
-// the same rows starts where that one ended, on rows still in cache.
-void ParallelRangesReversed(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
-  const int64_t pieces = (n + grain - 1) / grain;
-  ThreadPool::Instance().Run(pieces, [&](int64_t p) {
-    const int64_t begin = (pieces - 1 - p) * grain;
-    fn(begin, std::min(n, begin + grain));
-  });
-}
 
 int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, channels)); }
 
@@ -38,9 +27,13 @@ int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std
 void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* center, const float* center_lo,
                 const float* scale, const float* shift, float* y) {
   const BatchNormRows& k = ActiveBatchNormRows();
-  ParallelRangesReversed(rows, RowsPerChunk(channels), [&](int64_t r0, int64_t r1) {
-    k.scale_shift(x + r0 * channels, r1 - r0, channels, center, center_lo, scale, shift, y + r0 * channels);
-  });
+  // Last rows first: the statistics pass just read them (see ParallelRanges).
+  ParallelRanges(
+      rows, RowsPerChunk(channels),
+      [&](int64_t r0, int64_t r1) {
+        k.scale_shift(x + r0 * channels, r1 - r0, channels, center, center_lo, scale, shift, y + r0 * channels);
+      },
+      /*last_first=*/true);
 }
 
 }  // namespace
@@ -137,11 +130,14 @@ void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const fl
     k2[c] = static_cast<float>(-g * is * is * dg / n);
     k3[c] = static_cast<float>(-g * is * sdy / n);
   }
-  ParallelRangesReversed(rows, per, [&](int64_t r0, int64_t r1) {
-    k.backward_dx(dy + r0 * channels, x + r0 * channels, r1 - r0, channels, mean, k1.data(), k2.data(), k3.data(),
-                  dx + r0 * channels);
-  });
-
+  // Last rows first: the sums pass just read them.
+  ParallelRanges(
+      rows, per,
+      [&](int64_t r0, int64_t r1) {
+        k.backward_dx(dy + r0 * channels, x + r0 * channels, r1 - r0, channels, mean, k1.data(), k2.data(),
+                      k3.data(), dx + r0 * channels);
+      },
+      /*last_first=*/true);
 }
 
 }  // namespace bw

@@ -67,7 +67,10 @@ class ThreadPool {
 
 // Splits [0, n) into pieces of `grain` (the last one shorter) and runs
 // fn(begin, end) for each, in parallel. grain must come from the problem size.
-void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+// With last_first, ranges are handed out from the end: a pass that follows
+// another over the same data starts where that one ended, on data still in cache.
+void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn,
+                    bool last_first = false);
 
 // Threads to start with: BATCHWISE_NUM_THREADS when it is a positive integer, else the core count.
 int DefaultThreadCount();
