@@ -22,6 +22,9 @@ export function assertTensor(fn: string, name: string, v: unknown): asserts v is
   if (!(v instanceof Tensor)) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a Tensor, received ${describeValue(v)}.`);
   }
+  if (v.disposed) {
+    throw new InvalidArgumentError(`${fn}: ${name} (shape ${formatShape(v.shape)}) was disposed: its memory went back to the pool (dispose or the end of a tidy).`);
+  }
 }
 
 export function assertRank(fn: string, name: string, t: Tensor, ranks: number | readonly number[]): void {

@@ -3,6 +3,7 @@ export * from './shape.js';
 export * from './random.js';
 export * from './dropout-mask.js';
 export * from './tensor.js';
+export * from './memory.js';
 export * from './assert.js';
 export * from './backend.js';
 export * from './geometry.js';

@@ -35,6 +35,11 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** True once `dispose` or the end of a `tidy` released this tensor's memory (its data is then empty). */
+  get disposed(): boolean {
+    return this.data.length !== this.size;
+  }
+
   /** A tensor sharing this data under another shape of the same size; -1 infers one dimension. */
   reshape(shape: Shape): Tensor {
     const resolved = [...shape];

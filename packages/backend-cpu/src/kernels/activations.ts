@@ -1,4 +1,4 @@
-import { makeTensor, rowsByLastAxis, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, rowsByLastAxis, type Tensor } from '@batchwise/core';
 
 /*
  * Activations and their backward passes. Backward takes the forward output y
@@ -82,13 +82,13 @@ type UnaryImpl = (x: Float32Array, y: Float32Array) => void;
 type BackwardImpl = (dy: Float32Array, y: Float32Array, dx: Float32Array) => void;
 
 function unary(impl: UnaryImpl, x: Tensor): Tensor {
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   impl(x.data, y);
   return makeTensor(y, x.shape);
 }
 
 function backward(impl: BackwardImpl, dy: Tensor, y: Tensor): Tensor {
-  const dx = new Float32Array(dy.size);
+  const dx = outputFloat32(dy.size);
   impl(dy.data, y.data, dx);
   return makeTensor(dx, dy.shape);
 }
@@ -109,7 +109,7 @@ export const tanhBackward = (dy: Tensor, y: Tensor): Tensor => backward(tanhBack
 /** The `softmax` kernel, over the last axis. */
 export function softmax(x: Tensor): Tensor {
   const { rows, channels } = rowsByLastAxis(x.shape);
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   softmaxImpl(x.data, rows, channels, y);
   return makeTensor(y, x.shape);
 }
@@ -117,7 +117,7 @@ export function softmax(x: Tensor): Tensor {
 /** The `softmaxBackward` kernel, given the forward output y. */
 export function softmaxBackward(dy: Tensor, y: Tensor): Tensor {
   const { rows, channels } = rowsByLastAxis(dy.shape);
-  const dx = new Float32Array(dy.size);
+  const dx = outputFloat32(dy.size);
   softmaxBackwardImpl(dy.data, y.data, rows, channels, dx);
   return makeTensor(dx, dy.shape);
 }

@@ -1,5 +1,6 @@
 import {
   makeTensor,
+  outputFloat32,
   rowsByLastAxis,
   type BatchNormBackwardParams,
   type BatchNormGradients,
@@ -39,14 +40,14 @@ export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, option
   const mean = new Float64Array(channels);
   const variance = new Float64Array(channels);
   channelMoments(x.data, rows, channels, mean, variance);
-  const invStd = new Float32Array(channels);
+  const invStd = outputFloat32(channels);
   const scale = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
     const inv = 1 / Math.sqrt(variance[c] + options.epsilon);
     invStd[c] = inv;
     scale[c] = gamma.data[c] * inv;
   }
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   channelNormalize(x.data, rows, channels, mean, scale, beta.data, y);
   return {
     y: makeTensor(y, x.shape),
@@ -66,7 +67,7 @@ export function batchNormInference(x: Tensor, p: BatchNormInferenceParams): Tens
   const center = Float64Array.from(p.mean.data);
   const scale = new Float64Array(channels);
   for (let c = 0; c < channels; c++) scale[c] = p.gamma.data[c] / Math.sqrt(p.variance.data[c] + p.epsilon);
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   channelNormalize(x.data, rows, channels, center, scale, p.beta.data, y);
   return makeTensor(y, x.shape);
 }
@@ -83,7 +84,7 @@ export function batchNormBackward(dy: Tensor, p: BatchNormBackwardParams): Batch
   const sumDy = new Float64Array(channels);
   const sumDyCentered = new Float64Array(channels);
   channelSumAndCenteredDot(dy.data, p.x.data, rows, channels, mean, sumDy, sumDyCentered);
-  const dgamma = new Float32Array(channels);
+  const dgamma = outputFloat32(channels);
   // dx = a * dy + b * (x - mean) + shift per channel, expanding the formula above.
   const a = new Float64Array(channels);
   const b = new Float64Array(channels);
@@ -96,7 +97,7 @@ export function batchNormBackward(dy: Tensor, p: BatchNormBackwardParams): Batch
     b[c] = (-a[c] * inv * dg) / rows;
     shift[c] = (-a[c] * sumDy[c]) / rows;
   }
-  const dx = new Float32Array(dy.size);
+  const dx = outputFloat32(dy.size);
   channelCombine(dy.data, p.x.data, rows, channels, a, mean, b, shift, dx);
   return {
     dx: makeTensor(dx, dy.shape),

@@ -1,4 +1,4 @@
-import { makeTensor, rowsByLastAxis, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, rowsByLastAxis, type Tensor } from '@batchwise/core';
 import { channelSums } from './channel-loops.js';
 
 /* Bias on the last axis (features, or NHWC channels): x viewed as [rows, channels]. */
@@ -20,7 +20,7 @@ export function biasGradImpl(dy: Float32Array, rows: number, channels: number, d
 /** The `biasAdd` kernel. */
 export function biasAdd(x: Tensor, bias: Tensor): Tensor {
   const { rows, channels } = rowsByLastAxis(x.shape);
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   biasAddImpl(x.data, bias.data, rows, channels, y);
   return makeTensor(y, x.shape);
 }
@@ -28,7 +28,7 @@ export function biasAdd(x: Tensor, bias: Tensor): Tensor {
 /** The `biasGrad` kernel: dy summed over every axis but the last, shape [channels]. */
 export function biasGrad(dy: Tensor): Tensor {
   const { rows, channels } = rowsByLastAxis(dy.shape);
-  const db = new Float32Array(channels);
+  const db = outputFloat32(channels);
   biasGradImpl(dy.data, rows, channels, db);
   return makeTensor(db, [channels]);
 }

@@ -1,4 +1,4 @@
-import { conv2dGeometry, makeTensor, sizeOf, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor } from '@batchwise/core';
+import { conv2dGeometry, makeTensor, outputFloat32, sizeOf, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor } from '@batchwise/core';
 import { col2im, im2col } from './im2col.js';
 import { createGemmWorkspace, gemm, type GemmWorkspace } from './matmul.js';
 import { winogradFilterTransform } from './winograd-transforms.js';
@@ -139,7 +139,7 @@ export function conv2dBackpropFilterImpl(x: Float32Array, dy: Float32Array, g: C
 /** The `conv2d` kernel: NHWC x, HWIO filter, TF 'same'/'valid' padding, strides and dilations. */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions): Tensor {
   const g = conv2dGeometry(x.shape, filter.shape, options);
-  const y = new Float32Array(g.batch * g.outHeight * g.outWidth * g.outChannels);
+  const y = outputFloat32(g.batch * g.outHeight * g.outWidth * g.outChannels);
   conv2dImpl(x.data, filter.data, g, y);
   return makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
 }
@@ -147,7 +147,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions): Tenso
 /** The `conv2dBackpropInput` kernel: gradient of conv2d with respect to x, shape inputShape. */
 export function conv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shape, options: Conv2DOptions): Tensor {
   const g = conv2dGeometry(inputShape, filter.shape, options);
-  const dx = new Float32Array(sizeOf(inputShape));
+  const dx = outputFloat32(sizeOf(inputShape));
   conv2dBackpropInputImpl(dy.data, filter.data, g, dx);
   return makeTensor(dx, inputShape);
 }
@@ -155,7 +155,7 @@ export function conv2dBackpropInput(dy: Tensor, filter: Tensor, inputShape: Shap
 /** The `conv2dBackpropFilter` kernel: gradient of conv2d with respect to the filter, shape filterShape. */
 export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, options: Conv2DOptions): Tensor {
   const g = conv2dGeometry(x.shape, filterShape, options);
-  const dw = new Float32Array(sizeOf(filterShape));
+  const dw = outputFloat32(sizeOf(filterShape));
   conv2dBackpropFilterImpl(x.data, dy.data, g, dw);
   return makeTensor(dw, filterShape);
 }

@@ -1,4 +1,4 @@
-import { dropoutKey, dropoutUniform, makeTensor, type DropoutOptions, type DropoutResult, type Tensor } from '@batchwise/core';
+import { dropoutKey, dropoutUniform, makeTensor, outputFloat32, type DropoutOptions, type DropoutResult, type Tensor } from '@batchwise/core';
 
 /*
  * Inverted dropout (Srivastava et al. 2014, as Keras): kept units are scaled
@@ -21,16 +21,16 @@ export function applyMaskImpl(a: Float32Array, mask: Float32Array, out: Float32A
 
 /** The `dropout` kernel: y = x * mask, with the mask returned for backward. */
 export function dropout(x: Tensor, options: DropoutOptions): DropoutResult {
-  const mask = new Float32Array(x.size);
+  const mask = outputFloat32(x.size);
   dropoutMaskImpl(options.rate, options.seed, mask);
-  const y = new Float32Array(x.size);
+  const y = outputFloat32(x.size);
   applyMaskImpl(x.data, mask, y);
   return { y: makeTensor(y, x.shape), mask: makeTensor(mask, x.shape) };
 }
 
 /** The `dropoutBackward` kernel: dx = dy * mask. */
 export function dropoutBackward(dy: Tensor, mask: Tensor): Tensor {
-  const dx = new Float32Array(dy.size);
+  const dx = outputFloat32(dy.size);
   applyMaskImpl(dy.data, mask.data, dx);
   return makeTensor(dx, dy.shape);
 }

@@ -1,4 +1,4 @@
-import { makeTensor, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, type Tensor } from '@batchwise/core';
 
 /*
  * Elementwise ops on same-shape tensors. Each op has its own loop instead of
@@ -77,13 +77,13 @@ type BinaryImpl = (a: Float32Array, b: Float32Array, out: Float32Array) => void;
 type UnaryImpl = (x: Float32Array, out: Float32Array) => void;
 
 function binary(impl: BinaryImpl, a: Tensor, b: Tensor): Tensor {
-  const out = new Float32Array(a.size);
+  const out = outputFloat32(a.size);
   impl(a.data, b.data, out);
   return makeTensor(out, a.shape);
 }
 
 function unary(impl: UnaryImpl, x: Tensor): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputFloat32(x.size);
   impl(x.data, out);
   return makeTensor(out, x.shape);
 }
@@ -115,21 +115,21 @@ export const square = (x: Tensor): Tensor => unary(squareImpl, x);
 
 /** The `addScalar` kernel: x + s. */
 export function addScalar(x: Tensor, s: number): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputFloat32(x.size);
   addScalarImpl(x.data, s, out);
   return makeTensor(out, x.shape);
 }
 
 /** The `mulScalar` kernel: x * s. */
 export function mulScalar(x: Tensor, s: number): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputFloat32(x.size);
   mulScalarImpl(x.data, s, out);
   return makeTensor(out, x.shape);
 }
 
 /** The `clip` kernel: x bounded to [min, max]. */
 export function clip(x: Tensor, min: number, max: number): Tensor {
-  const out = new Float32Array(x.size);
+  const out = outputFloat32(x.size);
   clipImpl(x.data, min, max, out);
   return makeTensor(out, x.shape);
 }

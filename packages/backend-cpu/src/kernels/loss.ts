@@ -1,4 +1,4 @@
-import { makeTensor, rowsByLastAxis, type SoftmaxCrossEntropyResult, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, rowsByLastAxis, type SoftmaxCrossEntropyResult, type Tensor } from '@batchwise/core';
 
 /*
  * Softmax cross-entropy from logits, per row of the last axis:
@@ -41,8 +41,8 @@ export function softmaxCrossEntropyImpl(
 /** The `softmaxCrossEntropy` kernel: per-row loss (shape drops the last axis) and its gradient. */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult {
   const { rows, channels } = rowsByLastAxis(logits.shape);
-  const loss = new Float32Array(rows);
-  const dlogits = new Float32Array(logits.size);
+  const loss = outputFloat32(rows);
+  const dlogits = outputFloat32(logits.size);
   softmaxCrossEntropyImpl(logits.data, labels.data, rows, channels, loss, dlogits);
   return { loss: makeTensor(loss, logits.shape.slice(0, -1)), dlogits: makeTensor(dlogits, logits.shape) };
 }

@@ -1,4 +1,4 @@
-import { makeTensor, type MatMulOptions, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, type MatMulOptions, type Tensor } from '@batchwise/core';
 
 /*
  * Blocked GEMM on Float32Array, after Goto & van de Geijn, "Anatomy of
@@ -228,7 +228,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const m = transposeA ? a.shape[1] : a.shape[0];
   const k = transposeA ? a.shape[0] : a.shape[1];
   const n = transposeB ? b.shape[0] : b.shape[1];
-  const c = new Float32Array(m * n);
+  const c = outputFloat32(m * n);
   gemm({ m, n, k, a: a.data, transposeA, b: b.data, transposeB, c });
   return makeTensor(c, [m, n]);
 }

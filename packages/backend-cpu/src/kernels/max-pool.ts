@@ -1,4 +1,4 @@
-import { makeTensor, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResult, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
+import { makeTensor, outputFloat32, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResult, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
 
 /*
  * NHWC max pooling. Each window is clipped to the input, so 'same' padding
@@ -58,7 +58,7 @@ export function maxPoolBackwardImpl(dy: Float32Array, argmax: Int32Array, dx: Fl
 export function maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult {
   const g = poolGeometry(x.shape, options);
   const size = g.batch * g.outHeight * g.outWidth * g.inChannels;
-  const y = new Float32Array(size);
+  const y = outputFloat32(size);
   const argmax = new Int32Array(size);
   maxPoolImpl(x.data, g, y, argmax);
   return { y: makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]), argmax };
@@ -66,7 +66,7 @@ export function maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult {
 
 /** The `maxPoolBackward` kernel: routes each dy to the element that won its window. */
 export function maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor {
-  const dx = new Float32Array(sizeOf(inputShape));
+  const dx = outputFloat32(sizeOf(inputShape));
   maxPoolBackwardImpl(dy.data, argmax, dx);
   return makeTensor(dx, inputShape);
 }

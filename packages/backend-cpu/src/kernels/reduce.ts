@@ -1,4 +1,4 @@
-import { makeTensor, rowsByLastAxis, stridesOf, type ReduceOptions, type Shape, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, rowsByLastAxis, stridesOf, type ReduceOptions, type Shape, type Tensor } from '@batchwise/core';
 
 /*
  * Reductions over any set of axes. The input is walked once in memory order;
@@ -144,7 +144,7 @@ export const max = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWit
 /** The `argMax` kernel over the last axis; the output drops that axis. */
 export function argMax(x: Tensor): Tensor {
   const { rows, channels } = rowsByLastAxis(x.shape);
-  const out = new Float32Array(rows);
+  const out = outputFloat32(rows);
   argMaxImpl(x.data, rows, channels, out);
   return makeTensor(out, x.shape.slice(0, -1));
 }

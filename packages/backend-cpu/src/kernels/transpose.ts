@@ -1,4 +1,4 @@
-import { makeTensor, stridesOf, type Shape, type Tensor } from '@batchwise/core';
+import { makeTensor, outputFloat32, stridesOf, type Shape, type Tensor } from '@batchwise/core';
 
 /*
  * Transpose by a permutation. Input axes that stay adjacent and in order
@@ -84,7 +84,7 @@ export function transposeImpl(x: Float32Array, dims: number[], perm: number[], o
 /** The `transpose` kernel: out.shape[i] = x.shape[perm[i]]. */
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   const outShape = perm.map((p) => x.shape[p]);
-  const out = new Float32Array(x.size);
+  const out = outputFloat32(x.size);
   if (x.size > 0) {
     const plan = planTranspose(x.shape, perm);
     transposeImpl(x.data, plan.dims, plan.perm, out);

@@ -1,5 +1,9 @@
+import { POOLED_FROM_BYTES, outputBuffer } from '@batchwise/core';
+
 /*
- * Output arrays of the native kernels. Every native kernel writes every
+ * Output arrays of the native kernels. They come from core's pool
+ * (`outputBuffer`): a buffer released by `dispose` or `tidy` is reused,
+ * still warm in cache and already faulted in. Every native kernel writes every
  * element of its outputs, so large outputs skip the zero fill of
  * `new Float32Array(n)`: V8 gets that memory from calloc, which clears it
  * first, one more full pass over memory per output. Measured on a
@@ -10,8 +14,8 @@
  * that leaves an element unwritten fails there instead of returning stale memory.
  */
 
-/** Below this many bytes V8's own zeroed allocation is as cheap (small arrays live on its heap). */
-const UNINITIALIZED_FROM_BYTES = 4096;
+/** Below this many bytes V8's own zeroed allocation is as cheap (small arrays live on its heap; core does not pool them either). */
+const UNINITIALIZED_FROM_BYTES = POOLED_FROM_BYTES;
 
 const poison = process.env['BATCHWISE_POISON_OUTPUTS'] === '1';
 
@@ -21,8 +25,14 @@ function output<T extends Float32Array | Int32Array>(
   n: number,
   fill: number,
 ): T {
-  // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer from offset 0.
-  const out = n * 4 < UNINITIALIZED_FROM_BYTES ? new Kind(n) : new Kind(Buffer.allocUnsafeSlow(n * 4).buffer as ArrayBuffer, 0, n);
+  let out: T;
+  if (n * 4 < UNINITIALIZED_FROM_BYTES) {
+    out = new Kind(n);
+  } else {
+    // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer from offset 0.
+    const { buffer } = outputBuffer(n * 4, (bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
+    out = new Kind(buffer, 0, n);
+  }
   if (poison) out.fill(fill);
   return out;
 }

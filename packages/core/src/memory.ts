@@ -1,0 +1,214 @@
+import { InvalidArgumentError } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/*
+ * Kernel outputs that go back to a pool instead of waiting for the garbage
+ * collector. Tensors are plain typed arrays, so their memory is freed only
+ * when V8 collects them; a training step that allocates megabytes per layer
+ * then writes every output into memory it has not touched for a while (cold
+ * in cache, sometimes not yet faulted in), while last step's identical
+ * buffers sit dead. `tidy` and `dispose` hand such buffers back, and backends
+ * take their next outputs from here.
+ *
+ * Safety comes from detaching: a released buffer is transferred
+ * (`structuredClone` with `transfer`, no copy), so every view of the old
+ * ArrayBuffer, the released tensor's `data` included, now has length 0. A
+ * tensor used after its release fails validation with a clear error instead
+ * of reading memory that another tensor now owns.
+ *
+ * Only buffers a backend allocated through `outputBuffer` are ever recycled:
+ * user arrays, views into larger buffers and small arrays (below
+ * POOLED_FROM_BYTES, where V8's own allocation is as cheap) are left alone.
+ */
+
+/** Smaller buffers are not pooled or tracked. */
+export const POOLED_FROM_BYTES = 4096;
+
+const DEFAULT_LIMIT_BYTES = 512 * 1024 * 1024;
+
+/** Buffers batchwise allocated for kernel outputs: only these may be detached and reused. */
+const owned = new WeakSet<ArrayBuffer>();
+/** Released buffers by byte length, most recently released last (warmest in cache). */
+const free = new Map<number, ArrayBuffer[]>();
+/** Buffers allocated inside each open `tidy`, innermost last. */
+const scopes: Set<ArrayBuffer>[] = [];
+
+let pooledBytes = 0;
+let limitBytes = DEFAULT_LIMIT_BYTES;
+let reused = 0;
+let allocated = 0;
+
+export interface MemoryInfo {
+  /** Bytes held for reuse. */
+  pooledBytes: number;
+  /** Buffers held for reuse. */
+  pooledBuffers: number;
+  /** Most bytes the pool holds; beyond it released buffers go to the garbage collector. */
+  limitBytes: number;
+  /** Outputs served from the pool since load. */
+  reused: number;
+  /** Outputs newly allocated through the pool since load. */
+  allocated: number;
+  /** Open `tidy` scopes. */
+  scopes: number;
+}
+
+export function memory(): MemoryInfo {
+  let buffers = 0;
+  for (const list of free.values()) buffers += list.length;
+  return { pooledBytes, pooledBuffers: buffers, limitBytes, reused, allocated, scopes: scopes.length };
+}
+
+/** Caps the pool (0 turns reuse off; released buffers are still detached). */
+export function setMemoryPoolLimit(bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new InvalidArgumentError(`setMemoryPoolLimit: bytes must be a non-negative integer, received ${String(bytes)}.`);
+  }
+  limitBytes = bytes;
+  trimTo(limitBytes);
+}
+
+/** Empties the pool; its buffers go to the garbage collector. */
+export function clearMemoryPool(): void {
+  trimTo(0);
+}
+
+function trimTo(bytes: number): void {
+  // Drop the largest sizes first: they are the cheapest to allocate again per byte.
+  const sizes = [...free.keys()].sort((a, b) => b - a);
+  for (const size of sizes) {
+    const list = free.get(size) as ArrayBuffer[];
+    while (pooledBytes > bytes && list.length > 0) {
+      list.shift();
+      pooledBytes -= size;
+    }
+    if (list.length === 0) free.delete(size);
+    if (pooledBytes <= bytes) return;
+  }
+}
+
+/**
+ * An ArrayBuffer of `byteLength` bytes for a kernel output: a released one of
+ * that size when the pool has it (`recycled`: its contents are stale), else
+ * `create(byteLength)`. Inside `tidy` the buffer is tracked and released when
+ * the scope ends unless the scope returns it.
+ */
+export function outputBuffer(byteLength: number, create: (byteLength: number) => ArrayBuffer): { buffer: ArrayBuffer; recycled: boolean } {
+  if (byteLength < POOLED_FROM_BYTES) return { buffer: create(byteLength), recycled: false };
+  const list = free.get(byteLength);
+  let buffer = list?.pop();
+  const recycled = buffer !== undefined;
+  if (buffer !== undefined) {
+    pooledBytes -= byteLength;
+    reused++;
+  } else {
+    buffer = create(byteLength);
+    if (buffer.byteLength !== byteLength) throw new Error(`outputBuffer: create returned ${buffer.byteLength} bytes, expected ${byteLength}.`);
+    owned.add(buffer);
+    allocated++;
+  }
+  scopes[scopes.length - 1]?.add(buffer);
+  return { buffer, recycled };
+}
+
+/** A zero-filled Float32Array of `n` elements for a kernel output (the portable allocator). */
+export function outputFloat32(n: number): Float32Array {
+  const { buffer, recycled } = outputBuffer(n * 4, (bytes) => new ArrayBuffer(bytes));
+  const out = new Float32Array(buffer);
+  if (recycled) out.fill(0);
+  return out;
+}
+
+/** Detaches `buffer` and keeps its memory for reuse. False when batchwise does not own it. */
+function release(buffer: ArrayBuffer): boolean {
+  if (!owned.has(buffer) || buffer.byteLength === 0) return false;
+  const size = buffer.byteLength;
+  owned.delete(buffer);
+  for (const scope of scopes) scope.delete(buffer);
+  const moved = structuredClone(buffer, { transfer: [buffer] });
+  if (size > limitBytes) return true;
+  owned.add(moved);
+  const list = free.get(size) ?? [];
+  list.push(moved);
+  free.set(size, list);
+  pooledBytes += size;
+  if (pooledBytes > limitBytes) trimTo(limitBytes);
+  return true;
+}
+
+type Disposable = Tensor | ArrayBufferView | null | undefined | readonly Disposable[] | { readonly [key: string]: unknown };
+
+/**
+ * Releases the memory of tensors (and typed arrays, arrays of them, plain
+ * objects holding them, such as a kernel's result) that a backend allocated.
+ * Every view of that memory, reshaped tensors included, becomes empty; using
+ * one afterwards is an error. Memory batchwise did not allocate is left to
+ * the garbage collector.
+ */
+export function dispose(value: Disposable): void {
+  for (const buffer of buffersIn(value)) release(buffer);
+}
+
+/** Stops the innermost `tidy` from releasing these tensors' memory; returns the value. */
+export function keep<T extends Disposable>(value: T): T {
+  const scope = scopes[scopes.length - 1];
+  if (scope) for (const buffer of buffersIn(value)) scope.delete(buffer);
+  return value;
+}
+
+/**
+ * Runs `fn` and then releases every output buffer allocated during it, except
+ * the ones reachable from its result (tensors, typed arrays, and arrays, Maps
+ * and plain objects of them) or passed to `keep`; those move to the enclosing
+ * scope. If `fn` throws, everything it allocated is released. `fn` must be
+ * synchronous: a Promise could still be using the memory when the scope ends.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<ArrayBuffer>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    popAndRelease(scope, new Set());
+    throw e;
+  }
+  if (result instanceof Promise) {
+    popAndRelease(scope, new Set());
+    throw new InvalidArgumentError('tidy: fn returned a Promise; tidy needs a synchronous function (await inside it would outlive the scope).');
+  }
+  popAndRelease(scope, new Set(buffersIn(result)));
+  return result;
+}
+
+function popAndRelease(scope: Set<ArrayBuffer>, kept: Set<ArrayBuffer>): void {
+  scopes.pop();
+  const outer = scopes[scopes.length - 1];
+  for (const buffer of scope) {
+    if (kept.has(buffer)) outer?.add(buffer);
+    else release(buffer);
+  }
+}
+
+/** Every ArrayBuffer under `value`, walking arrays, Maps, Sets and plain objects once each. */
+function buffersIn(value: unknown): ArrayBuffer[] {
+  const found: ArrayBuffer[] = [];
+  const seen = new Set<object>();
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (v instanceof Tensor) {
+      found.push(v.data.buffer as ArrayBuffer);
+    } else if (ArrayBuffer.isView(v)) {
+      found.push(v.buffer as ArrayBuffer);
+    } else if (Array.isArray(v) || v instanceof Set) {
+      for (const item of v) visit(item);
+    } else if (v instanceof Map) {
+      for (const item of v.values()) visit(item);
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
+      for (const item of Object.values(v)) visit(item);
+    }
+  };
+  visit(value);
+  return found;
+}
