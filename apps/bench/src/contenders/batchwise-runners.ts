@@ -1,17 +1,25 @@
-import { makeTensor, type Backend, type Conv2DOptions } from '@batchwise/core';
+import { makeTensor, tidy, type Backend, type Conv2DOptions } from '@batchwise/core';
 import { ACT_SHAPE, BN_EPSILON, CONV_FILTER_SHAPE, CONV_X_SHAPE, CONV_Y_SHAPE, MATMUL, POOL, POOLED_SHAPE } from '../kernels/cases.js';
 import { kernelInputs } from '../kernels/inputs.js';
 import type { KernelId } from '../types.js';
 
 /*
  * Kernel calls on a batchwise Backend, straight to the kernels (no validation
- * layer): the same calls the layers make in a training step.
+ * layer): the same calls the layers make in a training step. Each call runs in
+ * a tidy, so its outputs go back to the pool and the next call reuses them, as
+ * in training (every step releases what it made); the tfjs runners likewise
+ * dispose each call's results with tf.tidy.
  */
 
 const CONV_OPTIONS: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
 
 /** A closure running one kernel on `backend`; its inputs are built once, outside the timing. */
-export function batchwiseRunner(backend: Backend, id: KernelId): () => unknown {
+export function batchwiseRunner(backend: Backend, id: KernelId): () => void {
+  const call = kernelCall(backend, id);
+  return () => tidy(() => void call());
+}
+
+function kernelCall(backend: Backend, id: KernelId): () => unknown {
   const d = kernelInputs();
   const c = ACT_SHAPE[3];
   const vec = (v: Float32Array) => makeTensor(v, [c]);

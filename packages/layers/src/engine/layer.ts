@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@batchwise/core';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape, keep } from '@batchwise/core';
 import { checkBoolean, checkKnownOptions, checkPositiveInt, checkShapeOption, layerLabel } from './layer-args.js';
 import { defaultLayerName } from './naming.js';
 import { SymbolicTensor, formatSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
@@ -183,7 +183,8 @@ export abstract class Layer {
 
   /** Adds a weight; called from build. */
   protected addWeight(name: string, value: Tensor, trainable: boolean): LayerVariable {
-    const v = new LayerVariable(this, name, value, trainable);
+    // A custom layer may build a weight from kernel outputs inside a tidy: weights outlive every scope.
+    const v = new LayerVariable(this, name, keep(value), trainable);
     this.weights.push(v);
     return v;
   }

@@ -1,4 +1,4 @@
-import { Tensor, sizeOf } from '@batchwise/core';
+import { Tensor, outputBuffer, sizeOf } from '@batchwise/core';
 
 /*
  * Data movement the Backend interface has no kernel for (batch slicing,
@@ -6,10 +6,15 @@ import { Tensor, sizeOf } from '@batchwise/core';
  * they are written once here on the typed arrays rather than per backend.
  */
 
+/** `n` floats from core's pool, for a copy that overwrites all of them (recycled memory is stale). */
+function copyTarget(n: number): Float32Array {
+  return new Float32Array(outputBuffer(n * 4, (bytes) => new ArrayBuffer(bytes)).buffer);
+}
+
 /** Rows `indices` of the first axis, in that order. */
 export function gatherRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const row = t.shape[0] === 0 ? 0 : t.size / t.shape[0];
-  const out = new Float32Array(indices.length * row);
+  const out = copyTarget(indices.length * row);
   for (let i = 0; i < indices.length; i++) out.set(t.data.subarray(indices[i] * row, (indices[i] + 1) * row), i * row);
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);
 }
@@ -17,7 +22,9 @@ export function gatherRows(t: Tensor, indices: ArrayLike<number>): Tensor {
 /** Rows [start, end) of the first axis (a copy). */
 export function sliceRows(t: Tensor, start: number, end: number): Tensor {
   const row = t.shape[0] === 0 ? 0 : t.size / t.shape[0];
-  return new Tensor(t.data.slice(start * row, end * row), [end - start, ...t.shape.slice(1)]);
+  const out = copyTarget((end - start) * row);
+  out.set(t.data.subarray(start * row, end * row));
+  return new Tensor(out, [end - start, ...t.shape.slice(1)]);
 }
 
 /** Stacks tensors of equal trailing shape along the first axis. */

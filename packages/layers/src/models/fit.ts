@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Random, assertBoolean, assertInRange, assertNonNegativeInt, assertPositiveInt, Tensor } from '@batchwise/core';
+import { InvalidArgumentError, Random, assertBoolean, assertInRange, assertNonNegativeInt, assertPositiveInt, Tensor, dispose } from '@batchwise/core';
 import { gatherRows, sliceRows } from '../engine/tensor-utils.js';
 import { warn } from '../engine/warnings.js';
 import type { Callback, Logs, TrainingModel } from '../training/callbacks.js';
@@ -98,7 +98,11 @@ export async function fitLoop(model: TrainingModel, fn: string, hooks: FitHooks,
       const idx = order.subarray(start, Math.min(n, start + batchSize));
       const batchLogs: Logs = { batch: b, size: idx.length };
       for (const cb of callbacks) await cb.onBatchBegin?.(b, batchLogs);
-      const r = hooks.step(train.xs.map((t) => gatherRows(t, idx)), gatherRows(train.y, idx));
+      const bx = train.xs.map((t) => gatherRows(t, idx));
+      const by = gatherRows(train.y, idx);
+      const r = hooks.step(bx, by);
+      // The batch copies go back to the pool: the next batch has the same size.
+      dispose([bx, by]);
       [r.loss, ...r.metrics].forEach((v, i) => {
         batchLogs[names[i]] = v;
         sums[i] += v * idx.length;

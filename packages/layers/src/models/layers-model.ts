@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor, assertBoolean, formatShape } from '@batchwise/core';
+import { InvalidArgumentError, Tensor, assertBoolean, dispose, formatShape, tidy } from '@batchwise/core';
 import { runForward } from '../engine/execute.js';
 import type { Layer, LayerVariable } from '../engine/layer.js';
 import { nextUid } from '../engine/naming.js';
@@ -138,10 +138,18 @@ export class LayersModel implements TrainingModel {
     const parts: Tensor[][] = graph.outputs.map(() => []);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const pass = runForward(graph, xs.map((t) => (start === 0 && end === n ? t : sliceRows(t, start, end))), false);
-      graph.outputs.forEach((o, i) => parts[i].push(pass.values.get(o.id) as Tensor));
+      const batch = tidy(() => {
+        const pass = runForward(graph, xs.map((t) => (start === 0 && end === n ? t : sliceRows(t, start, end))), false);
+        return graph.outputs.map((o) => pass.values.get(o.id) as Tensor);
+      });
+      batch.forEach((t, i) => parts[i].push(t));
     }
-    const outs = parts.map((p) => (p.length === 1 ? p[0] : concatRows(p)));
+    const outs = parts.map((p) => {
+      if (p.length === 1) return p[0];
+      const joined = concatRows(p);
+      dispose(p);
+      return joined;
+    });
     return outs.length === 1 ? outs[0] : outs;
   }
 
@@ -155,8 +163,11 @@ export class LayersModel implements TrainingModel {
     const sums = new Array<number>(1 + compiled.metricFns.length).fill(0);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const pass = runForward(this.graph, xs.map((t) => sliceRows(t, start, end)), false);
-      const r = lossOf(this.graph, compiled, pass, sliceRows(y, start, end));
+      const r = tidy(() => {
+        const pass = runForward(this.graph, xs.map((t) => sliceRows(t, start, end)), false);
+        const { loss, metrics } = lossOf(this.graph, compiled, pass, sliceRows(y, start, end));
+        return { loss, metrics };
+      });
       [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * (end - start)));
     }
     const means = sums.map((s) => s / n);

@@ -1,4 +1,4 @@
-import { ops, zeros, type Tensor } from '@batchwise/core';
+import { ops, tidy, zeros, type Tensor } from '@batchwise/core';
 import { runBackward, runForward, type BackwardSeed, type ForwardPass } from '../engine/execute.js';
 import type { Layer, LayerVariable } from '../engine/layer.js';
 import type { Graph } from '../engine/topology.js';
@@ -54,19 +54,26 @@ export function lossOf(graph: Graph, compiled: Compiled, pass: ForwardPass, y: T
 
 /** Loss and gradients of the trainable weights (training mode), without an update. */
 export function gradientsOf(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; grads: Tensor[] } {
-  const pass = runForward(graph, xs, true);
-  const { loss, seed } = lossOf(graph, compiled, pass, y);
-  const grads = runBackward(graph, pass, new Map([[graph.outputs[0].id, seed]]));
-  return { loss, grads: weights.map((w) => grads.get(w) ?? zeros(w.shape)) };
+  return tidy(() => {
+    const pass = runForward(graph, xs, true);
+    const { loss, seed } = lossOf(graph, compiled, pass, y);
+    const grads = runBackward(graph, pass, new Map([[graph.outputs[0].id, seed]]));
+    return { loss, grads: weights.map((w) => grads.get(w) ?? zeros(w.shape)) };
+  });
 }
 
 /**
  * One training step: forward in training mode, loss, backward in reverse
  * topological order, optimizer update. A non-finite loss skips the update and
  * restores the moving statistics the forward pass changed, so the model is
- * left as it was before the bad batch.
+ * left as it was before the bad batch. Every tensor the step makes is
+ * released at its end (tidy), so the next step's outputs reuse that memory.
  */
 export function trainStep(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; metrics: number[] } {
+  return tidy(() => trainStepIn(graph, compiled, weights, xs, y));
+}
+
+function trainStepIn(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; metrics: number[] } {
   const statistics = weights.filter((w) => !w.trainable || !w.layer.trainable).map((w) => [w, w.value.data.slice()] as const);
   const pass = runForward(graph, xs, true);
   const { loss, metrics, seed } = lossOf(graph, compiled, pass, y);
