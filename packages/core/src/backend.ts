@@ -154,6 +154,7 @@ export interface Backend {
 
   // Pooling (NHWC)
   maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult;
+  /** Throws `argmaxRangeError`'s error (same message) for an index outside x, before writing anything. */
   maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor;
 
   // Bias on the last axis

@@ -9,3 +9,4 @@ export * from './backend.js';
 export * from './geometry.js';
 export * from './registry.js';
 export * from './ops.js';
+export { argmaxRangeError } from './validate/pooling.js';

@@ -1,4 +1,4 @@
-import { makeTensor, outputFloat32, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResult, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
+import { argmaxRangeError, makeTensor, outputFloat32, poolGeometry, sizeOf, type MaxPoolOptions, type MaxPoolResult, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
 
 /*
  * NHWC max pooling. Each window is clipped to the input, so 'same' padding
@@ -48,10 +48,19 @@ export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array,
   }
 }
 
-/** dx[argmax[i]] += dy[i]; overlapping windows (stride < pool) add up. dx is overwritten. */
+/**
+ * dx[argmax[i]] += dy[i]; overlapping windows (stride < pool) add up. dx is
+ * overwritten. An index outside dx throws argmaxRangeError's error (dx is then
+ * partly written: callers pass their own fresh output).
+ */
 export function maxPoolBackwardImpl(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
   dx.fill(0);
-  for (let i = 0; i < dy.length; i++) dx[argmax[i]] += dy[i];
+  const n = dx.length;
+  for (let i = 0; i < dy.length; i++) {
+    const j = argmax[i];
+    if (!(j >= 0 && j < n)) throw argmaxRangeError(argmax, n) as Error;
+    dx[j] += dy[i];
+  }
 }
 
 /** The `maxPool` kernel: output and, per output element, the flat index into x of its maximum. */

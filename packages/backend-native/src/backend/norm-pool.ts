@@ -1,4 +1,5 @@
 import {
+  argmaxRangeError,
   makeTensor,
   poolGeometry,
   sizeOf,
@@ -37,7 +38,12 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
       const dx = outputF32(sizeOf(inputShape));
-      addon.maxPoolBackward(dy.data, dy.shape, argmax, inputShape, dx);
+      try {
+        // The addon scans argmax (vectorised) before writing; TypeScript scans it only to report a failure.
+        addon.maxPoolBackward(dy.data, dy.shape, argmax, inputShape, dx);
+      } catch (e) {
+        throw argmaxRangeError(argmax, dx.length) ?? e;
+      }
       return makeTensor(dx, inputShape);
     }),
   };

@@ -1,4 +1,4 @@
-import { Tensor, type Backend, type BackendInfo } from '@batchwise/core';
+import { Tensor, argmaxRangeError, sizeOf, type Backend, type BackendInfo } from '@batchwise/core';
 import * as R from '../references/index.js';
 
 /*
@@ -35,7 +35,11 @@ export function createReferenceBackend(name = 'reference'): Backend {
       const r = R.refMaxPool(f64(x), o);
       return { y: f32(r.y), argmax: r.argmax };
     },
-    maxPoolBackward: (dy, argmax, shape) => f32(R.refMaxPoolBackward(f64(dy), argmax, shape)),
+    maxPoolBackward: (dy, argmax, shape) => {
+      const bad = argmaxRangeError(argmax, sizeOf(shape));
+      if (bad) throw bad;
+      return f32(R.refMaxPoolBackward(f64(dy), argmax, shape));
+    },
     biasAdd: (x, bias) => f32(R.refBiasAdd(f64(x), f64(bias))),
     biasGrad: (dy) => f32(R.refBiasGrad(f64(dy))),
     relu: (x) => f32(R.refRelu(f64(x))),
