@@ -149,10 +149,9 @@ export function dispose(value: Disposable): void {
   for (const buffer of buffersIn(value)) release(buffer);
 }
 
-/** Stops the innermost `tidy` from releasing these tensors' memory; returns the value. */
+/** Stops every open `tidy` from releasing these tensors' memory (as tf.keep); returns the value. `dispose` still can. */
 export function keep<T extends Disposable>(value: T): T {
-  const scope = scopes[scopes.length - 1];
-  if (scope) for (const buffer of buffersIn(value)) scope.delete(buffer);
+  for (const buffer of buffersIn(value)) for (const scope of scopes) scope.delete(buffer);
   return value;
 }
 

@@ -127,6 +127,18 @@ describe('tidy', () => {
     expect(kept.disposed).toBe(false);
   });
 
+  it("keep inside a nested tidy protects an outer scope's tensor from every scope", () => {
+    let outer!: Tensor;
+    tidy(() => {
+      outer = output();
+      tidy(() => keep(outer));
+      return 0;
+    });
+    expect(outer.disposed).toBe(false);
+    dispose(outer);
+    expect(outer.disposed).toBe(true);
+  });
+
   it('releases everything fn allocated when it throws, and rethrows', () => {
     let a!: Tensor;
     expect(() =>
