@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Conv2DOptions } from '@batchwise/core';
+import { InvalidArgumentError, Tensor, dispose, memory, tidy, type Conv2DOptions } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { createNativeAsyncKernels } from '../src/index.js';
 import { bitsEqual, native, randn } from './helpers.js';
@@ -34,5 +34,40 @@ describe('async variants (Napi::AsyncWorker)', () => {
     const x = randn([1, 4, 4, 2], 8);
     await expect(asyncKernels.conv2d(x, randn([3, 3, 3, 1], 9), o)).rejects.toThrow(InvalidArgumentError);
     await expect(asyncKernels.matMul(randn([2, 3], 1), randn([4, 2], 2))).rejects.toThrow(/inner dimensions must match/);
+  });
+
+  it('keep their inputs and outputs out of the pool until the kernel is done', async () => {
+    const n = 384;
+    const a = native.relu(randn([n, n], 11)); // pool-owned inputs, as a training step makes them
+    const b = native.relu(randn([n, n], 12));
+    const expected = native.matMul(a, b);
+    let pending!: Promise<Tensor>;
+    // The tidy ends (and asks to release the output) while the worker still writes it.
+    tidy(() => {
+      pending = asyncKernels.matMul(a, b);
+      return 0;
+    });
+    dispose([a]); // an input released while the worker reads it
+    expect(a.disposed).toBe(false); // deferred, not detached under the worker
+    const ones = native.relu(new Tensor(new Float32Array(n * n).fill(1), [n, n])); // same size as the output
+    const pooledBefore = memory().pooledBuffers;
+    const result = await pending;
+    expect(ones.data.every((v) => v === 1)).toBe(true);
+    // Both deferred releases happened when the kernel finished: the output the tidy released and a.
+    expect(a.disposed).toBe(true);
+    expect(result.disposed).toBe(true);
+    expect(memory().pooledBuffers).toBe(pooledBefore + 2);
+    // Kept by the caller this time: the result is whole and right.
+    const again = await asyncKernels.matMul(b, b);
+    expect(bitsEqual(again.data, native.matMul(b, b).data)).toBe(true);
+    expect(expected.data.length).toBe(n * n);
+  });
+
+  it('are refused by tidy, which waits for the kernel before releasing its memory', async () => {
+    const a = randn([768, 768], 13);
+    expect(() => tidy(() => asyncKernels.matMul(a, a))).toThrow(/tidy: fn returned a Promise/);
+    const ones = native.relu(new Tensor(new Float32Array(768 * 768).fill(1), [768, 768]));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ones.data.every((v) => v === 1)).toBe(true);
   });
 });

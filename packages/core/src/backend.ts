@@ -154,7 +154,11 @@ export interface Backend {
 
   // Pooling (NHWC)
   maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult;
-  /** Throws `argmaxRangeError`'s error (same message) for an index outside x, before writing anything. */
+  /**
+   * Throws `argmaxRangeError`'s error (same class and message) for an index outside x, before
+   * returning (its own output is then discarded). Core's validation does not scan the indices:
+   * every backend must (the conformance suite checks it).
+   */
   maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor;
 
   // Bias on the last axis

@@ -32,6 +32,10 @@ const owned = new WeakSet<ArrayBuffer>();
 const free = new Map<number, ArrayBuffer[]>();
 /** Buffers allocated inside each open `tidy`, innermost last. */
 const scopes: Set<ArrayBuffer>[] = [];
+/** Buffers an asynchronous kernel is still reading or writing, with how many such calls. */
+const held = new Map<ArrayBuffer, number>();
+/** Held buffers whose release was asked for: released when the last hold ends. */
+const deferred = new Set<ArrayBuffer>();
 
 let pooledBytes = 0;
 let limitBytes = DEFAULT_LIMIT_BYTES;
@@ -119,12 +123,42 @@ export function outputFloat32(n: number): Float32Array {
   return out;
 }
 
+/**
+ * Marks the memory of `value` (tensors, typed arrays, arrays and objects of
+ * them) as in use by a computation that outlives this call, such as a kernel
+ * running on another thread; returns the function that ends the hold. A
+ * `dispose` or `tidy` that would release held memory waits until the last
+ * hold on it ends, so a worker never writes into memory handed to another tensor.
+ */
+export function hold(value: unknown): () => void {
+  const buffers = buffersIn(value).filter((b) => owned.has(b));
+  for (const b of buffers) held.set(b, (held.get(b) ?? 0) + 1);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    for (const b of buffers) {
+      const n = (held.get(b) ?? 1) - 1;
+      if (n > 0) {
+        held.set(b, n);
+        continue;
+      }
+      held.delete(b);
+      if (deferred.delete(b)) release(b);
+    }
+  };
+}
+
 /** Detaches `buffer` and keeps its memory for reuse. False when batchwise does not own it. */
 function release(buffer: ArrayBuffer): boolean {
   if (!owned.has(buffer) || buffer.byteLength === 0) return false;
+  for (const scope of scopes) scope.delete(buffer);
+  if (held.has(buffer)) {
+    deferred.add(buffer);
+    return true;
+  }
   const size = buffer.byteLength;
   owned.delete(buffer);
-  for (const scope of scopes) scope.delete(buffer);
   const moved = structuredClone(buffer, { transfer: [buffer] });
   if (size > limitBytes) return true;
   owned.add(moved);
@@ -172,12 +206,16 @@ export function tidy<T>(fn: () => T): T {
     popAndRelease(scope, new Set());
     throw e;
   }
-  if (result instanceof Promise) {
+  if (isThenable(result)) {
     popAndRelease(scope, new Set());
     throw new InvalidArgumentError('tidy: fn returned a Promise; tidy needs a synchronous function (await inside it would outlive the scope).');
   }
   popAndRelease(scope, new Set(buffersIn(result)));
   return result;
+}
+
+function isThenable(v: unknown): boolean {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function popAndRelease(scope: Set<ArrayBuffer>, kept: Set<ArrayBuffer>): void {

@@ -4,6 +4,7 @@ import {
   Tensor,
   clearMemoryPool,
   dispose,
+  hold,
   keep,
   makeTensor,
   memory,
@@ -167,5 +168,44 @@ describe('tidy', () => {
     const outside = output();
     tidy(() => 0);
     expect(outside.disposed).toBe(false);
+  });
+
+  it('refuses thenables too, not only Promises', () => {
+    expect(() => tidy(() => ({ then: () => undefined }))).toThrow(/tidy: fn returned a Promise/);
+  });
+});
+
+describe('hold', () => {
+  it('defers a release until the last hold ends', () => {
+    const a = output();
+    const end1 = hold([a]);
+    const end2 = hold({ x: a });
+    dispose(a);
+    expect(a.disposed).toBe(false);
+    end1();
+    expect(a.disposed).toBe(false);
+    end2();
+    end2(); // ending twice is harmless
+    expect(a.disposed).toBe(true);
+    expect(memory().pooledBuffers).toBe(1);
+  });
+
+  it("defers a tidy's release the same way", () => {
+    let end!: () => void;
+    const t = tidy(() => {
+      const inner = output();
+      end = hold(inner);
+      return { inner };
+    }).inner;
+    expect(t.disposed).toBe(false);
+    let scratch!: Tensor;
+    tidy(() => {
+      scratch = output();
+      end = hold(scratch);
+      return 0;
+    });
+    expect(scratch.disposed).toBe(false);
+    end();
+    expect(scratch.disposed).toBe(true);
   });
 });

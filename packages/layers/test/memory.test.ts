@@ -1,6 +1,6 @@
 import { Tensor, clearMemoryPool, listBackends, memory, setBackend, setMemoryPoolLimit } from '@batchwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { layers, sequential, train, type Sequential } from '../src/index.js';
+import { input, layers, model, sequential, train, type Sequential } from '../src/index.js';
 import { randn } from './helpers.js';
 
 /*
@@ -112,5 +112,20 @@ describe.each(backends)('memory reuse on %s', (backend) => {
     const batched = m.predict(x, { batchSize: 8 }) as Tensor;
     expect(one.disposed || batched.disposed).toBe(false);
     expect(batched.data).toEqual(one.data);
+  });
+
+  it('predicts in batches with outputs that share memory (the same tensor twice, a reshape of it)', () => {
+    setBackend(backend);
+    const x = input({ shape: [6], name: 'shin' });
+    const h = layers.dense({ units: 8, name: 'shd' }).apply(x);
+    const flat = layers.flatten({ name: 'shfl' }).apply(h);
+    const m = model({ inputs: x, outputs: [h, flat, h] });
+    const data = randn([70, 6], 4);
+    const whole = m.predict(data, { batchSize: 70 }) as Tensor[];
+    const batched = m.predict(data, { batchSize: 32 }) as Tensor[];
+    batched.forEach((t, i) => {
+      expect(t.disposed).toBe(false);
+      expect(t.data).toEqual(whole[i].data);
+    });
   });
 });

@@ -144,12 +144,11 @@ export class LayersModel implements TrainingModel {
       });
       batch.forEach((t, i) => parts[i].push(t));
     }
-    const outs = parts.map((p) => {
-      if (p.length === 1) return p[0];
-      const joined = concatRows(p);
-      dispose(p);
-      return joined;
-    });
+    const outs = parts.map((p) => (p.length === 1 ? p[0] : concatRows(p)));
+    // Batch parts go back to the pool once every output is joined; outputs can share memory
+    // (the same tensor twice, a reshape of another), so nothing an output still uses is released.
+    const used = new Set(outs.map((t) => t.data.buffer));
+    dispose(parts.flat().filter((t) => !used.has(t.data.buffer)));
     return outs.length === 1 ? outs[0] : outs;
   }
 
