@@ -1,6 +1,7 @@
 import { InvalidArgumentError, ShapeError, Tensor, formatShape, keep } from '@batchwise/core';
 import { checkBoolean, checkKnownOptions, checkPositiveInt, checkShapeOption, layerLabel } from './layer-args.js';
-import { defaultLayerName } from './naming.js';
+import { defaultLayerName, hashSeed } from './naming.js';
+import type { Initializer } from '../initializers.js';
 import { SymbolicTensor, formatSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
 /** Options every layer accepts (tfjs-layers names). */
@@ -30,6 +31,8 @@ export class LayerVariable {
     public value: Tensor,
     /** False for statistics (moving mean/variance) that no optimizer touches. */
     readonly trainable: boolean,
+    /** Draws the initial value again (LayersModel.initializeWeights); null for weights given as values. */
+    readonly initializer: Initializer | null = null,
   ) {}
 
   /** `<layer name>/<weight name>`, the name used in saved weight manifests. */
@@ -181,13 +184,31 @@ export abstract class Layer {
     );
   }
 
-  /** Adds a weight; called from build. */
-  protected addWeight(name: string, value: Tensor, trainable: boolean): LayerVariable {
+  /**
+   * Adds a weight; called from build. Given an initializer, the value is drawn from it with the
+   * seed hashed from `<layer name>/<weight name>`, and initializeWeights can draw it again.
+   */
+  protected addWeight(name: string, value: Tensor, trainable: boolean): LayerVariable;
+  protected addWeight(name: string, initializer: Initializer, shape: readonly number[], trainable: boolean): LayerVariable;
+  protected addWeight(name: string, init: Tensor | Initializer, shapeOrTrainable: readonly number[] | boolean, trainable?: boolean): LayerVariable {
+    const initializer = init instanceof Tensor ? null : init;
+    const value = initializer ? initializer.apply(shapeOrTrainable as readonly number[], hashSeed(`${this.name}/${name}`)) : (init as Tensor);
     // A custom layer may build a weight from kernel outputs inside a tidy: weights outlive every scope.
-    const v = new LayerVariable(this, name, keep(value), trainable);
+    const v = new LayerVariable(this, name, keep(value), initializer ? trainable! : (shapeOrTrainable as boolean), initializer);
     this.weights.push(v);
     return v;
   }
+
+  /** Counters this layer's randomness depends on (Dropout's call count), saved by checkpoints. Empty for most layers. */
+  getRandomState(): Record<string, number> {
+    return {};
+  }
+
+  /** Restores getRandomState() output. */
+  setRandomState(_state: Record<string, number>): void {}
+
+  /** Reseeds this layer's own randomness from a model-level seed (Dropout without a seed of its own). */
+  reseed(_seed: number): void {}
 
   /** Shape check used by computeOutputShape implementations. */
   protected shapeError(what: string, received: SymbolicShape): ShapeError {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, describeValue } from '@batchwise/core';
 import type { LayersModel } from '../models/layers-model.js';
 import { Sequential } from '../models/sequential.js';
-import { modelFromTopology } from './model-from-json.js';
+import { buildFromTopology } from './model-from-json.js';
 import { KERAS_VERSION, functionalToJson, sequentialToJson } from './serialization.js';
 import { assignByName, decodeWeights, encodeWeights, locateSpecs, type WeightGroup, type WeightSpec } from './weights.js';
 
@@ -85,7 +85,7 @@ export function modelFromArtifacts(fn: string, artifacts: ModelArtifacts, option
   if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined) {
     throw new InvalidArgumentError(`${fn}: artifacts must have a modelTopology, received ${describeValue(artifacts)}.`);
   }
-  const model = modelFromTopology(fn, artifacts.modelTopology);
+  const model = buildFromTopology(fn, artifacts.modelTopology);
   const specs = artifacts.weightSpecs ?? [];
   const data = concatBuffers(artifacts.weightData ?? new ArrayBuffer(0));
   const located = locateSpecs(groups ?? [{ paths: ['weightData'], weights: specs }]);

@@ -74,8 +74,25 @@ function functionalFromJson(fn: string, config: Json): LayersModel {
   return new LayersModel({ inputs: resolve(config.input_layers, 'input_layers'), outputs: resolve(config.output_layers, 'output_layers'), name: String(config.name) });
 }
 
+export interface ModelFromTopologyOptions {
+  /** Model-level seed of the fresh weights and of Dropout (LayersModel.initializeWeights). Default: seeds from layer names. */
+  seed?: number;
+}
+
+/**
+ * A model with fresh weights from a TensorFlow.js / Keras topology (the `modelTopology` of a
+ * model.json, or the whole model.json object): Sequential or functional, any layer options the
+ * layers support. No weights are read.
+ */
+export function modelFromTopology(topology: unknown, options: ModelFromTopologyOptions = {}): LayersModel {
+  const json = topology as Json;
+  const model = buildFromTopology('modelFromTopology', json !== null && typeof json === 'object' && 'modelTopology' in json ? json.modelTopology : topology);
+  if (options.seed !== undefined) model.initializeWeights(options.seed);
+  return model;
+}
+
 /** Rebuilds a model (fresh weights) from a tfjs/Keras modelTopology. */
-export function modelFromTopology(fn: string, topology: unknown): LayersModel {
+export function buildFromTopology(fn: string, topology: unknown): LayersModel {
   const t = (topology as Json)?.model_config ? ((topology as Json).model_config as Json) : (topology as Json);
   const cls = t?.class_name;
   if (cls === 'Sequential') return sequentialFromJson(fn, t.config as Json);

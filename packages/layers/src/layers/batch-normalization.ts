@@ -1,7 +1,6 @@
 import { InvalidArgumentError, ops, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import { checkBoolean, checkRange } from '../engine/layer-args.js';
-import { hashSeed } from '../engine/naming.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { warn } from '../engine/warnings.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
@@ -110,11 +109,10 @@ export class BatchNormalization extends Layer {
 
   protected override build([shape]: SymbolicShape[]): void {
     const c = [shape[this.resolveAxis(shape.length)] as number];
-    const seed = (w: string) => hashSeed(`${this.name}/${w}`);
-    if (this.scale) this.gamma = this.addWeight('gamma', this.initializers.gamma.apply(c, seed('gamma')), true);
-    if (this.center) this.beta = this.addWeight('beta', this.initializers.beta.apply(c, seed('beta')), true);
-    this.movingMean = this.addWeight('moving_mean', this.initializers.movingMean.apply(c, seed('moving_mean')), false);
-    this.movingVariance = this.addWeight('moving_variance', this.initializers.movingVariance.apply(c, seed('moving_variance')), false);
+    if (this.scale) this.gamma = this.addWeight('gamma', this.initializers.gamma, c, true);
+    if (this.center) this.beta = this.addWeight('beta', this.initializers.beta, c, true);
+    this.movingMean = this.addWeight('moving_mean', this.initializers.movingMean, c, false);
+    this.movingVariance = this.addWeight('moving_variance', this.initializers.movingVariance, c, false);
   }
 
   forward([x]: Tensor[], ctx: CallContext): ForwardResult {

@@ -1,7 +1,6 @@
 import { conv2dOutputShape, ops, type Conv2DOptions, type Padding, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import { checkBoolean, checkIntPair, checkOneOf, checkPositiveInt } from '../engine/layer-args.js';
-import { hashSeed } from '../engine/naming.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { activate, activateBackward, checkActivation, type ActivationName } from './activations.js';
@@ -88,8 +87,8 @@ export class Conv2D extends Layer {
 
   protected override build([shape]: SymbolicShape[]): void {
     const filterShape = [...this.kernelSize, shape[3] as number, this.filters];
-    this.kernel = this.addWeight('kernel', this.kernelInitializer.apply(filterShape, hashSeed(`${this.name}/kernel`)), true);
-    if (this.useBias) this.bias = this.addWeight('bias', this.biasInitializer.apply([this.filters], hashSeed(`${this.name}/bias`)), true);
+    this.kernel = this.addWeight('kernel', this.kernelInitializer, filterShape, true);
+    if (this.useBias) this.bias = this.addWeight('bias', this.biasInitializer, [this.filters], true);
   }
 
   forward([x]: Tensor[], _ctx: CallContext): ForwardResult {

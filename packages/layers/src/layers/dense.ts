@@ -1,7 +1,6 @@
 import { ops, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import { checkBoolean, checkPositiveInt } from '../engine/layer-args.js';
-import { hashSeed } from '../engine/naming.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { activate, activateBackward, checkActivation, type ActivationName } from './activations.js';
@@ -65,8 +64,8 @@ export class Dense extends Layer {
 
   protected override build([shape]: SymbolicShape[]): void {
     const inDim = shape[shape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', this.kernelInitializer.apply([inDim, this.units], hashSeed(`${this.name}/kernel`)), true);
-    if (this.useBias) this.bias = this.addWeight('bias', this.biasInitializer.apply([this.units], hashSeed(`${this.name}/bias`)), true);
+    this.kernel = this.addWeight('kernel', this.kernelInitializer, [inDim, this.units], true);
+    if (this.useBias) this.bias = this.addWeight('bias', this.biasInitializer, [this.units], true);
   }
 
   forward([x]: Tensor[], _ctx: CallContext): ForwardResult {

@@ -17,6 +17,8 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly seed: number | null;
   private dropoutCalls = 0;
+  /** The seed of call 0 when `seed` is null: from the layer name, or from a model-level seed (reseed). */
+  private derivedSeed: number;
 
   constructor(args: DropoutArgs) {
     super('Dropout', args, ['rate', 'seed', 'noiseShape']);
@@ -25,6 +27,7 @@ export class Dropout extends Layer {
       throw new InvalidArgumentError(`${this.label}: seed must be an integer, received ${String(args.seed)}.`);
     }
     this.seed = args.seed ?? null;
+    this.derivedSeed = hashSeed(this.name);
     const noiseShape = (args as { noiseShape?: unknown }).noiseShape;
     if (noiseShape !== undefined && noiseShape !== null) {
       throw new InvalidArgumentError(`${this.label}: noiseShape must be null (one mask value per element), received ${JSON.stringify(noiseShape)}.`);
@@ -38,7 +41,7 @@ export class Dropout extends Layer {
 
   forward([x]: Tensor[], ctx: CallContext): ForwardResult {
     if (!ctx.training || this.rate === 0) return { output: x, cache: null };
-    const base = this.seed ?? hashSeed(this.name);
+    const base = this.seed ?? this.derivedSeed;
     const r = ops.dropout(x, { rate: this.rate, seed: (base + this.dropoutCalls++) >>> 0 });
     return { output: r.y, cache: r.mask };
   }
@@ -47,6 +50,24 @@ export class Dropout extends Layer {
     if (!options.inputGrads) return { dInputs: [null], grads: [] };
     const mask = cache as Tensor | null;
     return { dInputs: [mask ? ops.dropoutBackward(dy, mask) : dy], grads: [] };
+  }
+
+  override getRandomState(): Record<string, number> {
+    return { calls: this.dropoutCalls, derivedSeed: this.derivedSeed };
+  }
+
+  override setRandomState(state: Record<string, number>): void {
+    const { calls, derivedSeed } = state;
+    if (!Number.isSafeInteger(calls) || calls < 0 || !Number.isInteger(derivedSeed) || derivedSeed < 0 || derivedSeed > 0xffffffff) {
+      throw new InvalidArgumentError(`${this.label} setRandomState: state must be { calls, derivedSeed } (non-negative integers, the seed below 2^32), received ${JSON.stringify(state)}.`);
+    }
+    this.dropoutCalls = calls;
+    this.derivedSeed = derivedSeed;
+  }
+
+  override reseed(seed: number): void {
+    this.derivedSeed = hashSeed(`${seed}:${this.name}`);
+    this.dropoutCalls = 0;
   }
 
   override getConfig(): Record<string, unknown> {

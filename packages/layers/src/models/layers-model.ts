@@ -1,7 +1,8 @@
 import { InvalidArgumentError, Tensor, assertBoolean, dispose, formatShape, tidy } from '@batchwise/core';
 import { runForward } from '../engine/execute.js';
 import type { Layer, LayerVariable } from '../engine/layer.js';
-import { nextUid } from '../engine/naming.js';
+import { hashSeed, nextUid } from '../engine/naming.js';
+import type { FitPosition } from './fit-position.js';
 import type { SymbolicTensor } from '../engine/symbolic-tensor.js';
 import { concatRows, sliceRows } from '../engine/tensor-utils.js';
 import { buildGraph, type Graph } from '../engine/topology.js';
@@ -40,6 +41,8 @@ export class LayersModel implements TrainingModel {
   compiled: Compiled | null = null;
   /** Set by callbacks to stop fit() after the current batch. */
   stopTraining = false;
+  /** During fit: the next batch to run (see FitPosition). Null outside fit. */
+  fitPosition: FitPosition | null = null;
 
   constructor(args: { inputs?: SymbolicTensor | SymbolicTensor[]; outputs?: SymbolicTensor | SymbolicTensor[]; name?: string }) {
     this.name = args.name ?? `model${nextUid('model')}`;
@@ -106,6 +109,41 @@ export class LayersModel implements TrainingModel {
       throw new InvalidArgumentError(`setWeights: weights must be a list of ${own.length} tensors (${own.map((w) => `${w.fullName} ${formatShape(w.shape)}`).join(', ')}), received ${Array.isArray(weights) ? weights.length : String(weights)}.`);
     }
     own.forEach((w, i) => w.assign(weights[i], 'setWeights'));
+  }
+
+  /** The compiled optimizer, or null before compile(). */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /**
+   * Draws every weight again from its initializer, each seeded from (seed, weight full name),
+   * and reseeds Dropout layers that have no seed of their own: a model-level seed decides the
+   * whole starting point. Initializers with a seed of their own keep it (Keras semantics).
+   */
+  initializeWeights(seed: number): void {
+    if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError(`${this.className} '${this.name}' initializeWeights: seed must be an integer, received ${String(seed)}.`);
+    for (const layer of this.layers) {
+      for (const w of layer.weights) {
+        if (w.initializer) w.assign(w.initializer.apply(w.shape, hashSeed(`${seed}:${w.fullName}`)), 'initializeWeights');
+      }
+      layer.reseed(seed);
+    }
+  }
+
+  /** Per layer, the counters its randomness depends on (Dropout call counts); checkpoints save it. */
+  getRandomState(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const layer of this.layers) {
+      const state = layer.getRandomState();
+      if (Object.keys(state).length > 0) out[layer.name] = state;
+    }
+    return out;
+  }
+
+  /** Restores getRandomState() output; every layer named must exist. */
+  setRandomState(state: Record<string, Record<string, number>>): void {
+    for (const [name, s] of Object.entries(state)) this.getLayer(name).setRandomState(s);
   }
 
   compile(args: ModelCompileArgs): void {

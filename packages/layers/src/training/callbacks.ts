@@ -1,4 +1,8 @@
 import { InvalidArgumentError, assertBoolean, assertFiniteNumber, assertNonNegativeInt, assertOneOf, type Tensor } from '@batchwise/core';
+import type { FitPosition } from '../models/fit-position.js';
+import type { Optimizer } from './optimizers.js';
+import type { EpochSchedule } from './schedules.js';
+import { Checkpoint, type CheckpointArgs } from './checkpoint-callback.js';
 
 /** Loss and metric values by name: `loss`, `acc`, `val_loss`, ... */
 export type Logs = Record<string, number>;
@@ -7,13 +11,32 @@ export type Logs = Record<string, number>;
 export interface TrainingModel {
   /** Set to true to stop after the current batch (Keras `model.stop_training`). */
   stopTraining: boolean;
+  /** During fit: where it is (the next batch; read-only for callbacks). Null outside fit. */
+  fitPosition: FitPosition | null;
+  /** The compiled optimizer (learning-rate schedules set its learningRate). */
+  readonly optimizer: Optimizer | null;
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;
 }
 
 /** tfjs/Keras callback hooks; any may return a promise, which fit awaits. */
+/** What fit tells callbacks before training (Keras `set_params`). */
+export interface FitParams {
+  epochs: number;
+  batchSize: number;
+  /** Training samples (after any validation split). */
+  samples: number;
+  /** Batches per epoch. */
+  batches: number;
+  seed: number;
+  shuffle: boolean;
+  /** 'loss' then the compiled metrics: the order of FitPosition.sums. */
+  metrics: string[];
+}
+
 export interface Callback {
   setModel?(model: TrainingModel): void;
+  setParams?(params: FitParams): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
@@ -108,6 +131,31 @@ export class EarlyStopping implements Callback {
   }
 }
 
+/** Sets the optimizer's learning rate at the start of every epoch (Keras LearningRateScheduler). */
+export class LearningRateScheduler implements Callback {
+  private model: TrainingModel | null = null;
+
+  constructor(readonly schedule: EpochSchedule) {
+    if (typeof schedule !== 'function') throw new InvalidArgumentError(`callbacks.learningRateScheduler: schedule must be a function (epoch, learningRate) => number, received ${String(schedule)}.`);
+  }
+
+  setModel(model: TrainingModel): void {
+    this.model = model;
+  }
+
+  onEpochBegin(epoch: number): void {
+    const optimizer = this.model?.optimizer;
+    if (!optimizer) throw new InvalidArgumentError('callbacks.learningRateScheduler: the model must be compiled with an optimizer.');
+    const rate = this.schedule(epoch, optimizer.learningRate);
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+      throw new InvalidArgumentError(`callbacks.learningRateScheduler: schedule(${epoch}) must return a finite number >= 0, received ${String(rate)}.`);
+    }
+    optimizer.learningRate = rate;
+  }
+}
+
 export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs): EarlyStopping => new EarlyStopping(args),
+  learningRateScheduler: (schedule: EpochSchedule): LearningRateScheduler => new LearningRateScheduler(schedule),
+  checkpoint: (args: CheckpointArgs): Checkpoint => new Checkpoint(args),
 };
