@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,13 @@ import { run, tempDir } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const { dir, cleanup } = tempDir();
+
+/** The newest checkpoint generation's state.json of a run. */
+function checkpointState(runDir: string): { position: { epoch: number; batch: number; step: number }; history: { epoch: number[] }; metadata: { dataset: string } } {
+  const root = join(runDir, 'checkpoint');
+  const newest = readdirSync(root).filter((n) => n.startsWith('gen-')).sort().at(-1)!;
+  return JSON.parse(readFileSync(join(root, newest, 'state.json'), 'utf8'));
+}
 afterAll(cleanup);
 
 interface TrainJson {
@@ -30,7 +37,8 @@ describe('batchwise train', () => {
     expect(j.history).toHaveLength(2);
     expect(j.test!.accuracy).toBeGreaterThan(0.2);
     expect(existsSync(join(out, 'model.json'))).toBe(true);
-    expect(existsSync(join(out, 'checkpoint', 'state.json'))).toBe(true);
+    expect(checkpointState(out).position).toMatchObject({ epoch: 2, batch: 0 });
+    expect(checkpointState(out).metadata.dataset).toBe('fashion-mnist');
     const html = readFileSync(j.report, 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('Conclusion');
@@ -80,8 +88,8 @@ describe('batchwise train', () => {
     const j = JSON.parse(r.stdout) as TrainJson;
     expect(j.status).toBe('diverged');
     expect(j.message).toMatch(/loss became (NaN|Infinity)/);
-    const state = JSON.parse(readFileSync(join(nanOut, 'checkpoint', 'state.json'), 'utf8')) as { reason: string };
-    expect(state.reason).toBe('start');
+    // Only the checkpoint taken before the first step: the diverged run never saved over it.
+    expect(checkpointState(nanOut).position).toMatchObject({ epoch: 0, batch: 0, step: 0 });
     expect(existsSync(join(nanOut, 'model.json'))).toBe(false);
     expect(readFileSync(j.report, 'utf8')).toContain('did not finish');
   });
@@ -123,10 +131,11 @@ describe('batchwise train', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(sent).toBe(true);
     expect(code).toBe(130);
-    const state = JSON.parse(readFileSync(join(sigOut, 'checkpoint', 'state.json'), 'utf8')) as { reason: string; position: { epoch: number }; history: unknown[] };
-    expect(state.reason).toBe('interrupted');
-    expect(state.history.length).toBeGreaterThanOrEqual(1);
-    expect(state.history.length).toBeLessThan(4);
+    const state = checkpointState(sigOut);
+    // Saved where it stopped: mid-epoch, after at least one finished epoch.
+    expect(state.position.batch).toBeGreaterThan(0);
+    expect(state.history.epoch.length).toBeGreaterThanOrEqual(1);
+    expect(state.history.epoch.length).toBeLessThan(4);
     const resumed = await run(['train', '--resume', sigOut, '--backend', 'cpu', '--json']);
     expect(resumed.code).toBe(0);
     const j = JSON.parse(resumed.stdout) as TrainJson;

@@ -14,7 +14,7 @@ export { FIT_DEFAULTS, THROUGHPUT_KEYS, type ModelFitArgs, type History } from '
 export { epochOrder, type FitPosition } from './models/fit-position.js';
 export { train, SGD, Adam, SGD_DEFAULTS, ADAM_DEFAULTS, optimizerFromConfig, type Optimizer, type SgdArgs, type AdamArgs, type NamedTensor } from './training/optimizers.js';
 export { schedules, exponentialDecay, type EpochSchedule, type ExponentialDecayArgs } from './training/schedules.js';
-export { Checkpoint, type CheckpointArgs } from './training/checkpoint-callback.js';
+export { Checkpoint, type CheckpointArgs, type SaveReason } from './training/checkpoint-callback.js';
 export * from './checkpoint/index.js';
 export { modelFromTopology, type ModelFromTopologyOptions } from './io/model-from-json.js';
 export { losses, LOSS_NAMES, EPSILON, type LossName } from './training/losses.js';

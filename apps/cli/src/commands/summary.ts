@@ -1,13 +1,11 @@
-import { setWarningHandler, type LayersModel } from '@batchwise/layers';
+import { setWarningHandler, type Layer, type LayersModel, type SymbolicShape, type SymbolicTensor } from '@batchwise/layers';
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { selectBackend } from '../cli/backend-setup.js';
 import { UsageError } from '../cli/errors.js';
 import { action, addJsonOption, type CliEnv } from '../cli/program.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import { readTopologyFile } from '../presets/from-topology.js';
-import { findPreset, PRESET_NAMES } from '../presets/index.js';
-import { loadSavedModel, modelJsonPath } from '../training/model-source.js';
+import { buildModel, findPreset, IMAGE_INPUT_SHAPE, PRESET_NAMES } from '../presets/index.js';
+import { loadSavedModel, modelFromFile, modelJsonPath } from '../training/model-source.js';
 
 /** `batchwise summary <preset|model>`: the Keras-style layer table of a preset, a topology or a saved model. */
 export function registerSummary(program: Command, env: CliEnv): void {
@@ -28,12 +26,18 @@ export function registerSummary(program: Command, env: CliEnv): void {
       } finally {
         setWarningHandler(previous);
       }
-      // Output shapes by chaining computeOutputShape through the stack (the models the CLI builds and saves are Sequential).
-      let shape = model.inputs[0].shape;
-      const layers = model.layers.map((l) => {
-        shape = l.computeOutputShape([shape]);
-        return { name: l.name, className: l.className, outputShape: shape, params: l.countParams(), trainableParams: l.trainableWeights.reduce((n, w) => n + w.value.size, 0) };
-      });
+      // Each layer's output shape, read off the model's graph from its outputs back (Sequential or functional).
+      const shapes = new Map<Layer, SymbolicShape>();
+      const visit = (t: SymbolicTensor): void => {
+        if (shapes.has(t.sourceLayer)) return;
+        shapes.set(t.sourceLayer, t.shape);
+        t.inputs.forEach(visit);
+      };
+      model.outputs.forEach(visit);
+      const layers = model.layers.map((l) => ({
+        name: l.name, className: l.className, outputShape: shapes.get(l) ?? null, params: l.countParams(),
+        trainableParams: l.trainableWeights.reduce((n, w) => n + w.value.size, 0),
+      }));
       const totalParams = layers.reduce((n, l) => n + l.params, 0);
       const trainableParams = layers.reduce((n, l) => n + l.trainableParams, 0);
       out.result({ model: args[0], name: model.name, layers, totalParams, trainableParams, warnings, text }, () => text);
@@ -43,14 +47,13 @@ export function registerSummary(program: Command, env: CliEnv): void {
 
 async function resolveModel(arg: string): Promise<LayersModel> {
   const preset = findPreset(arg);
-  if (preset) return buildModel(preset.layers, IMAGE_INPUT_SHAPE, 1, preset.name);
+  if (preset) return buildModel(preset.layers(), IMAGE_INPUT_SHAPE, 1, preset.name);
   if (arg.endsWith('.json') || arg.includes('/') || arg.startsWith('.')) {
     // A saved model lists its weights; a bare topology (no weightsManifest) is built fresh.
     const file = modelJsonPath(arg);
     const hasWeights = existsSync(file) && /"weightsManifest"\s*:/.test(readFileSync(file, 'utf8'));
     if (hasWeights || !existsSync(file)) return loadSavedModel(arg);
-    const topology = await readTopologyFile(file);
-    return buildModel(topology.layers, topology.inputShape ?? IMAGE_INPUT_SHAPE, 1);
+    return modelFromFile(file, 1);
   }
   throw new UsageError(`model must be a preset (${PRESET_NAMES.join(', ')}), a run directory or a model.json path, received '${arg}'.`);
 }

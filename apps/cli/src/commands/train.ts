@@ -1,19 +1,18 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { loadCheckpoint, type LayersModel } from '@batchwise/layers';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { selectBackend } from '../cli/backend-setup.js';
-import { CliError, EXIT_FAILURE, UsageError } from '../cli/errors.js';
+import { CliError, describeFileError, EXIT_FAILURE, oneLine, UsageError } from '../cli/errors.js';
 import { parseInteger, parsePositiveInt, parsePositiveNumber } from '../cli/parse.js';
 import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
 import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import { readTopologyFile } from '../presets/from-topology.js';
-import { DEFAULT_PRESET, findPreset, PRESET_NAMES } from '../presets/index.js';
-import { OPTIMIZER_NAMES, type OptimizerName } from '../presets/spec.js';
-import { checkpointDir, loadCheckpoint, type RunSettings } from '../training/checkpoint.js';
-import { runTraining, type TrainingJob } from '../training/run-training.js';
+import { buildModel, DEFAULT_PRESET, findPreset, IMAGE_INPUT_SHAPE, OPTIMIZER_NAMES, PRESET_NAMES, type OptimizerName } from '../presets/index.js';
+import { modelFromFile } from '../training/model-source.js';
+import { checkpointDir, runTraining, type TrainingJob } from '../training/run-training.js';
+import { parseRunSettings, type RunSettings } from '../training/run-settings.js';
 
-/** `batchwise train`: a preset or a model.json topology on (Fashion-)MNIST, with checkpoints and a report. */
+/** `batchwise train`: a preset or any TensorFlow.js model.json topology on (Fashion-)MNIST, with checkpoints and a report. */
 
 interface TrainOptions {
   dataset: DatasetName;
@@ -57,7 +56,7 @@ export function registerTrain(program: Command, env: CliEnv): void {
   const cmd = program
     .command('train')
     .description('train a preset (mlp, mlp-bn, cnn, cnn-bn) or a TensorFlow.js model.json topology; writes the model, checkpoints and report.html')
-    .argument('[model]', `preset name (${PRESET_NAMES.join(', ')}) or path to a Sequential model.json topology`, DEFAULT_PRESET.name)
+    .argument('[model]', `preset name (${PRESET_NAMES.join(', ')}) or path to a model.json topology (Sequential or functional)`, DEFAULT_PRESET.name)
     .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default(TRAIN_DEFAULTS.dataset))
     .option('--epochs <n>', 'epochs (default: the preset\'s)', parsePositiveInt)
     .option('--batch-size <n>', 'examples per batch (default: the preset\'s)', parsePositiveInt)
@@ -75,7 +74,7 @@ export function registerTrain(program: Command, env: CliEnv): void {
       const backend = await selectBackend(options.backend);
       const job = options.resume ? await resumeJob(options, command, env) : await freshJob(args[0] ?? DEFAULT_PRESET.name, options, env);
       const s = job.settings;
-      const decay = (s.lrDecay ?? 1) !== 1 ? ` x ${s.lrDecay}/epoch` : '';
+      const decay = s.lrDecay !== 1 ? ` x ${s.lrDecay}/epoch` : '';
       out.status(`training ${job.description} on ${s.dataset} for ${s.epochs} epochs (batch ${s.batchSize}, ${s.optimizer} lr ${s.learningRate}${decay}) with the ${backend.name} backend`);
       out.status(`run directory: ${job.runDir}`);
       const result = await runTraining({ ...job, backend: backend.name }, out);
@@ -97,7 +96,6 @@ async function freshJob(modelArg: string, o: TrainOptions, env: CliEnv): Promise
   const preset = findPreset(modelArg);
   const looksLikeFile = modelArg.endsWith('.json') || modelArg.includes('/');
   if (!preset && !looksLikeFile) throw new UsageError(`model must be a preset (${PRESET_NAMES.join(', ')}) or a model.json path, received '${modelArg}'.`);
-  const topology = preset ? null : await readTopologyFile(modelArg);
   const defaults = preset?.defaults ?? DEFAULT_PRESET.defaults;
   const settings: RunSettings = {
     source: preset ? { kind: 'preset', name: preset.name } : { kind: 'topology', path: resolve(env.cwd, modelArg) },
@@ -114,11 +112,11 @@ async function freshJob(modelArg: string, o: TrainOptions, env: CliEnv): Promise
   const name = preset?.name ?? 'model';
   const runDir = o.out ? resolve(env.cwd, o.out) : join(env.cwd, 'runs', `${name}-${timestamp()}`);
   if (existsSync(checkpointDir(runDir))) throw new CliError(`${runDir} already holds a run; continue it with --resume ${runDir} or choose another --out`);
-  const layers = preset?.layers ?? topology!.layers;
-  const inputShape = topology?.inputShape ?? [...IMAGE_INPUT_SHAPE];
-  const model = buildModel(layers, inputShape, settings.seed, name);
-  const description = preset ? `${preset.name}: ${preset.description}` : `${modelArg} (${layers.length} layers)`;
-  return { runDir, model, description, settings, ...loadData(settings) };
+  const model = preset
+    ? buildModel(preset.layers(), IMAGE_INPUT_SHAPE, settings.seed, preset.name)
+    : await modelFromFile(resolve(env.cwd, modelArg), settings.seed);
+  const description = preset ? `${preset.name}: ${preset.description}` : `${modelArg} (${model.layers.length} layers)`;
+  return { runDir, model, description, settings, ...loadData(settings, model) };
 }
 
 /** Flags that would contradict the checkpoint's settings. */
@@ -130,22 +128,38 @@ async function resumeJob(o: TrainOptions, command: Command, env: CliEnv): Promis
     throw new UsageError(`--resume takes the model and settings from the checkpoint; only --epochs, --backend and --json may be given, received ${[...command.args, ...given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)].join(', ')}.`);
   }
   const runDir = isAbsolute(o.resume!) ? o.resume! : resolve(env.cwd, o.resume!);
-  const ck = await loadCheckpoint(runDir);
-  const settings: RunSettings = { ...ck.state.settings, epochs: o.epochs ?? ck.state.settings.epochs };
-  if (ck.state.position.epoch >= settings.epochs) {
-    throw new CliError(`${runDir}: the run already finished its ${ck.state.position.epoch} epochs; pass --epochs above ${ck.state.position.epoch} to train further`);
+  if (!existsSync(runDir)) throw new CliError(describeFileError(runDir, Object.assign(new Error(), { code: 'ENOENT' })));
+  let ck;
+  try {
+    ck = await loadCheckpoint(checkpointDir(runDir));
+  } catch (e) {
+    throw new CliError(`${runDir}: ${oneLine(e).replace(/^loadCheckpoint: /, '')}`);
+  }
+  const saved = parseRunSettings(`${ck.dir}/state.json`, ck.metadata);
+  const settings: RunSettings = { ...saved, epochs: o.epochs ?? saved.epochs };
+  if (ck.position.epoch >= settings.epochs) {
+    throw new CliError(`${runDir}: the run already finished its ${ck.position.epoch} epochs; pass --epochs above ${ck.position.epoch} to train further`);
   }
   const source = settings.source.kind === 'preset' ? settings.source.name : settings.source.path;
+  const data = loadData(settings, ck.model);
+  const n = data.train[0].shape[0];
+  const samples = settings.validationSplit > 0 ? Math.floor(n * (1 - settings.validationSplit)) : n;
+  if (ck.fit.samples !== samples || ck.fit.batchSize !== settings.batchSize || ck.fit.seed !== settings.seed) {
+    throw new CliError(`${ck.dir}/state.json: fit settings (${ck.fit.samples} samples, batch ${ck.fit.batchSize}, seed ${ck.fit.seed}) must match the run's metadata (${samples} samples, batch ${settings.batchSize}, seed ${settings.seed})`);
+  }
   return {
-    runDir, model: ck.model, description: `${source} (resumed at epoch ${ck.state.position.epoch + 1}, batch ${ck.state.position.batch})`, settings,
-    resume: { position: ck.state.position, history: ck.state.history, optimizer: ck.optimizer },
-    ...loadData(settings),
+    runDir, model: ck.model, description: `${source} (resumed at epoch ${ck.position.epoch + 1}, batch ${ck.position.batch})`, settings,
+    resume: { position: ck.position, history: ck.history },
+    ...data,
   };
 }
 
-function loadData(s: RunSettings): Pick<TrainingJob, 'train' | 'test'> {
-  const name = s.dataset as DatasetName;
-  const train = loadImageData(name, 'train', s.limit ?? undefined);
-  const test = loadImageData(name, 'test', s.limit ?? undefined);
+function loadData(s: RunSettings, model: LayersModel): Pick<TrainingJob, 'train' | 'test'> {
+  const train = loadImageData(s.dataset, 'train', s.limit ?? undefined);
+  const test = loadImageData(s.dataset, 'test', s.limit ?? undefined);
+  const want = model.inputs[0].shape.slice(1);
+  if (want.length !== 3 || want.some((d, i) => d !== null && d !== IMAGE_INPUT_SHAPE[i])) {
+    throw new CliError(`the model takes inputs of shape [${want.join(',')}] per example; ${s.dataset} images are [28,28,1]`);
+  }
   return { train: [train.images, train.oneHot], test: [test.images, test.oneHot] };
 }

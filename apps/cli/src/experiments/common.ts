@@ -3,7 +3,9 @@ import { UsageError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { parseInteger, parsePositiveInt } from '../cli/parse.js';
 import type { ReportSection } from '../report/html-report.js';
-import type { ActivationName, LayerSpec } from '../presets/spec.js';
+import { layers, type Layer } from '@batchwise/layers';
+
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 
 /*
  * What every `batchwise experiment <name>` shares: the flags, the result
@@ -68,14 +70,14 @@ export const SEED_FLAG = { flags: '--seed <n>', help: 'seed of weights, shufflin
  * each hidden layer is dense (no bias) -> BN -> activation, BN normalizing
  * x = Wu before the nonlinearity as in section 3.2.
  */
-export function paperMlp(bn: boolean, activation: ActivationName = 'sigmoid', units = 100, hidden = 3): LayerSpec[] {
-  const layers: LayerSpec[] = [{ type: 'flatten' }];
+export function paperMlp(bn: boolean, activation: ActivationName = 'sigmoid', units = 100, hidden = 3): Layer[] {
+  const stack: Layer[] = [layers.flatten()];
   for (let i = 0; i < hidden; i++) {
-    if (bn) layers.push({ type: 'dense', units, useBias: false }, { type: 'batchNormalization' }, { type: 'activation', activation });
-    else layers.push({ type: 'dense', units, activation });
+    if (bn) stack.push(layers.dense({ units, useBias: false }), layers.batchNormalization(), layers.activation({ activation }));
+    else stack.push(layers.dense({ units, activation }));
   }
-  layers.push({ type: 'dense', units: 10, activation: 'softmax' });
-  return layers;
+  stack.push(layers.dense({ units: 10, activation: 'softmax' }));
+  return stack;
 }
 
 export function pct(v: number | null): string {

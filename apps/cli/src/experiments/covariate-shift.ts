@@ -1,10 +1,9 @@
 import { Tensor } from '@batchwise/core';
-import { train, type LayersModel } from '@batchwise/layers';
+import { layers as L, train, type Layer, type LayersModel } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { parseNonNegativeInt, parsePositiveNumber } from '../cli/parse.js';
 import { loadImageData } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import type { LayerSpec } from '../presets/spec.js';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/index.js';
 import { formatNumber } from '../report/html-escape.js';
 import { linePlot } from '../report/svg-plot.js';
 import { sliceRows } from '../training/batches.js';
@@ -27,15 +26,15 @@ const PERCENTILES = [15, 50, 85] as const;
 const HIDDEN_UNITS = 100;
 
 /** The paper MLP with the sigmoid as its own layer, so its input can be read. */
-function probeableMlp(bn: boolean): LayerSpec[] {
-  const layers: LayerSpec[] = [{ type: 'flatten' }];
+function probeableMlp(bn: boolean): Layer[] {
+  const stack: Layer[] = [L.flatten()];
   for (let i = 0; i < 3; i++) {
-    layers.push({ type: 'dense', units: HIDDEN_UNITS, useBias: !bn });
-    if (bn) layers.push({ type: 'batchNormalization' });
-    layers.push({ type: 'activation', activation: 'sigmoid' });
+    stack.push(L.dense({ units: HIDDEN_UNITS, useBias: !bn }));
+    if (bn) stack.push(L.batchNormalization());
+    stack.push(L.activation({ activation: 'sigmoid' }));
   }
-  layers.push({ type: 'dense', units: 10, activation: 'softmax' });
-  return layers;
+  stack.push(L.dense({ units: 10, activation: 'softmax' }));
+  return stack;
 }
 
 /**

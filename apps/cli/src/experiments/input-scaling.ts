@@ -1,10 +1,9 @@
 import { Tensor } from '@batchwise/core';
 import { carRental } from '@batchwise/datasets';
-import { minMaxScaler, standardScaler, train } from '@batchwise/layers';
+import { layers, minMaxScaler, standardScaler, train, type Layer } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { parsePositiveNumber } from '../cli/parse.js';
-import { buildModel } from '../presets/build-model.js';
-import type { LayerSpec } from '../presets/spec.js';
+import { buildModel } from '../presets/index.js';
 import { formatNumber } from '../report/html-escape.js';
 import { linePlot } from '../report/svg-plot.js';
 import { batchCount, sliceRows } from '../training/batches.js';
@@ -28,11 +27,7 @@ export const SCALING_DEFAULTS = { epochs: 100, cars: 1000, batchSize: 32, learni
 const VARIANTS = ['raw', 'min-max', 'standardized', 'raw + BN layer'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-const REGRESSOR: LayerSpec[] = [
-  { type: 'dense', units: 16, activation: 'relu' },
-  { type: 'dense', units: 16, activation: 'relu' },
-  { type: 'dense', units: 1 },
-];
+const regressor = (): Layer[] => [layers.dense({ units: 16, activation: 'relu' }), layers.dense({ units: 16, activation: 'relu' }), layers.dense({ units: 1 })];
 
 function scaled(variant: Variant, trainX: Tensor, testX: Tensor): [Tensor, Tensor] {
   if (variant === 'raw' || variant === 'raw + BN layer') return [trainX, testX];
@@ -67,8 +62,8 @@ export const inputScalingExperiment: Experiment = {
     const runs = {} as Record<Variant, StepRun>;
     for (const variant of VARIANTS) {
       const [x, tx] = scaled(variant, trainX, testX);
-      const layers: LayerSpec[] = variant === 'raw + BN layer' ? [{ type: 'batchNormalization' }, ...REGRESSOR] : REGRESSOR;
-      const model = buildModel(layers, [2], o.seed, `scaling-${variant.replace(/\W+/g, '-')}`);
+      const stack = variant === 'raw + BN layer' ? [layers.batchNormalization(), ...regressor()] : regressor();
+      const model = buildModel(stack, [2], o.seed, `scaling-${variant.replace(/\W+/g, '-')}`);
       model.compile({ optimizer: train.sgd(lr), loss: 'meanSquaredError' });
       runs[variant] = await runSteps(model, x, trainY, {
         steps: o.epochs! * perEpoch, batchSize: SCALING_DEFAULTS.batchSize, evalEvery: perEpoch, seed: o.seed,

@@ -4,10 +4,9 @@ import { UsageError } from '../cli/errors.js';
 import { selectBackend } from '../cli/backend-setup.js';
 import { parseNumberList } from '../cli/parse.js';
 import { loadImageData } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import type { ActivationName } from '../presets/spec.js';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/index.js';
 import { linePlot } from '../report/svg-plot.js';
-import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment } from './common.js';
+import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment , type ActivationName } from './common.js';
 import { finalAccuracy, runSteps, type StepRun } from './step-runner.js';
 
 /*

@@ -1,8 +1,8 @@
 import { train } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { loadImageData } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import type { LayerSpec } from '../presets/spec.js';
+import { layers, type Layer } from '@batchwise/layers';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/index.js';
 import { linePlot } from '../report/svg-plot.js';
 import { parsePositiveInt } from '../cli/parse.js';
 import { addStepFlags, checkStepFlags, pct, type Experiment } from './common.js';
@@ -24,21 +24,23 @@ const PLACES = ['before', 'after'] as const;
 type Net = 'MLP' | 'CNN';
 type Place = 'before' | 'after';
 
-function block(kind: Net, size: number, place: Place): LayerSpec[] {
-  const linear: LayerSpec = kind === 'CNN'
-    ? { type: 'conv2d', filters: size, kernelSize: 3, padding: 'same', useBias: place === 'after', activation: place === 'after' ? 'relu' : 'linear' }
-    : { type: 'dense', units: size, useBias: place === 'after', activation: place === 'after' ? 'relu' : 'linear' };
-  return place === 'before'
-    ? [linear, { type: 'batchNormalization' }, { type: 'activation', activation: 'relu' }]
-    : [linear, { type: 'batchNormalization' }];
+function block(kind: Net, size: number, place: Place): Layer[] {
+  const activation = place === 'after' ? 'relu' : 'linear';
+  const useBias = place === 'after';
+  // He initialisation for the ReLU convolutions, as the CLI's CNN presets.
+  const linear = kind === 'CNN'
+    ? layers.conv2d({ filters: size, kernelSize: 3, padding: 'same', useBias, activation, kernelInitializer: 'heNormal' })
+    : layers.dense({ units: size, useBias, activation });
+  return place === 'before' ? [linear, layers.batchNormalization(), layers.activation({ activation: 'relu' })] : [linear, layers.batchNormalization()];
 }
 
-function network(kind: Net, place: Place): LayerSpec[] {
-  if (kind === 'MLP') return [{ type: 'flatten' }, ...block('MLP', 256, place), ...block('MLP', 128, place), { type: 'dense', units: 10, activation: 'softmax' }];
+function network(kind: Net, place: Place): Layer[] {
+  const head = () => [layers.dense({ units: 10, activation: 'softmax' })];
+  if (kind === 'MLP') return [layers.flatten(), ...block('MLP', 256, place), ...block('MLP', 128, place), ...head()];
   return [
-    ...block('CNN', 16, place), { type: 'maxPooling2d', poolSize: 2 },
-    ...block('CNN', 32, place), { type: 'maxPooling2d', poolSize: 2 },
-    { type: 'flatten' }, ...block('MLP', 128, place), { type: 'dense', units: 10, activation: 'softmax' },
+    ...block('CNN', 16, place), layers.maxPooling2d({ poolSize: 2 }),
+    ...block('CNN', 32, place), layers.maxPooling2d({ poolSize: 2 }),
+    layers.flatten(), ...block('MLP', 128, place), ...head(),
   ];
 }
 

@@ -1,8 +1,7 @@
-import { train } from '@batchwise/layers';
+import { layers, train, type Layer } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { loadImageData } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
-import type { LayerSpec } from '../presets/spec.js';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/index.js';
 import { linePlot } from '../report/svg-plot.js';
 import { batchCount } from '../training/batches.js';
 import { parsePositiveInt } from '../cli/parse.js';
@@ -24,17 +23,17 @@ export const REG_DEFAULTS = { epochs: 40, limit: 2000, batchSize: 64, learningRa
 const VARIANTS = ['plain', 'BN', 'dropout', 'BN + dropout'] as const;
 type Variant = (typeof VARIANTS)[number];
 
-function mlp(variant: Variant): LayerSpec[] {
+function mlp(variant: Variant): Layer[] {
   const bn = variant.includes('BN');
   const dropout = variant.includes('dropout');
-  const layers: LayerSpec[] = [{ type: 'flatten' }];
+  const stack: Layer[] = [layers.flatten()];
   for (let i = 0; i < 2; i++) {
-    if (bn) layers.push({ type: 'dense', units: REG_DEFAULTS.units, useBias: false }, { type: 'batchNormalization' }, { type: 'activation', activation: 'relu' });
-    else layers.push({ type: 'dense', units: REG_DEFAULTS.units, activation: 'relu' });
-    if (dropout) layers.push({ type: 'dropout', rate: REG_DEFAULTS.dropout });
+    if (bn) stack.push(layers.dense({ units: REG_DEFAULTS.units, useBias: false }), layers.batchNormalization(), layers.activation({ activation: 'relu' }));
+    else stack.push(layers.dense({ units: REG_DEFAULTS.units, activation: 'relu' }));
+    if (dropout) stack.push(layers.dropout({ rate: REG_DEFAULTS.dropout }));
   }
-  layers.push({ type: 'dense', units: 10, activation: 'softmax' });
-  return layers;
+  stack.push(layers.dense({ units: 10, activation: 'softmax' }));
+  return stack;
 }
 
 interface Point { epoch: number; train: number; test: number }

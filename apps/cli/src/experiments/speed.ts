@@ -2,7 +2,7 @@ import { train } from '@batchwise/layers';
 import { selectBackend } from '../cli/backend-setup.js';
 import { parsePositiveNumber } from '../cli/parse.js';
 import { loadImageData } from '../data/image-data.js';
-import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/build-model.js';
+import { buildModel, IMAGE_INPUT_SHAPE } from '../presets/index.js';
 import { linePlot } from '../report/svg-plot.js';
 import { addStepFlags, checkStepFlags, paperMlp, pct, type Experiment } from './common.js';
 import { finalAccuracy, runSteps, stepsToReach, type StepRun } from './step-runner.js';

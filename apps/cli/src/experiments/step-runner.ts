@@ -1,14 +1,14 @@
 import type { Tensor } from '@batchwise/core';
-import type { LayersModel } from '@batchwise/layers';
+import type { Callback, LayersModel } from '@batchwise/layers';
 import type { Output } from '../cli/output.js';
-import { batchCount, epochOrder, gatherRows } from '../training/batches.js';
+import { batchCount } from '../training/batches.js';
 import { startProgress } from './progress.js';
 
 /*
- * Trains a compiled model for a number of optimizer steps (cycling through
- * shuffled epochs) and evaluates it every `evalEvery` steps, as the paper's
- * figures do (accuracy against training steps rather than epochs). Stops
- * early, and says so, when the loss stops being finite.
+ * Trains a compiled model with model.fit for a number of optimizer steps
+ * (cycling through shuffled epochs) and evaluates it every `evalEvery` steps,
+ * as the paper's figures do (accuracy against training steps rather than
+ * epochs). Stops early, and says so, when the loss stops being finite.
  */
 
 export interface CurvePoint {
@@ -43,11 +43,12 @@ export interface StepRunOptions {
 /** Runs shorter than this finish in seconds and draw no progress. */
 export const PROGRESS_MIN_STEPS = 1000;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
+/**
+ * model.fit for `steps` optimizer steps (the last epoch cut short), with a
+ * callback that evaluates every `evalEvery` steps and stops at the budget.
+ */
 export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: StepRunOptions, out: Output): Promise<StepRun> {
   const n = x.shape[0];
-  const perEpoch = batchCount(n, o.batchSize);
   const curve: CurvePoint[] = [];
   const evaluate = (step: number, trainLoss: number) => {
     const r = model.evaluate(o.evalData[0], o.evalData[1], { batchSize: 500 });
@@ -58,33 +59,32 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
   const t0 = performance.now();
   const progress = o.steps >= PROGRESS_MIN_STEPS ? startProgress(out, o.label, o.steps) : null;
   evaluate(0, Number.NaN);
-  let order = epochOrder(n, o.seed, 0);
   let lossSum = 0;
   let lossCount = 0;
   let divergedAt: number | null = null;
-  for (let step = 1; step <= o.steps; step++) {
-    const epoch = Math.floor((step - 1) / perEpoch);
-    const b = (step - 1) % perEpoch;
-    if (b === 0 && epoch > 0) order = epochOrder(n, o.seed, epoch);
-    const rows = order.subarray(b * o.batchSize, Math.min(n, (b + 1) * o.batchSize));
-    const r = await model.trainOnBatch(gatherRows(x, rows), gatherRows(y, rows));
-    const loss = Array.isArray(r) ? r[0] : r;
-    if (!Number.isFinite(loss)) {
-      divergedAt = step;
-      curve.push({ step, evalLoss: Number.NaN, evalAccuracy: Number.NaN, trainLoss: loss });
-      out.status(`${o.label}: loss became ${loss} at step ${step}; stopped`);
-      break;
-    }
-    lossSum += loss;
-    lossCount++;
-    if (step % o.evalEvery === 0 || step === o.steps) {
-      evaluate(step, lossSum / lossCount);
-      progress?.advance(step - (curve[curve.length - 2]?.step ?? 0));
-      lossSum = 0;
-      lossCount = 0;
-      await yieldToEventLoop();
-    }
-  }
+  const evaluator: Callback = {
+    onBatchEnd(_batch, logs) {
+      const step = model.fitPosition!.step;
+      if (!Number.isFinite(logs.loss)) {
+        // fit stops here (terminateOnNaN) without applying the batch.
+        divergedAt = step + 1;
+        curve.push({ step: step + 1, evalLoss: Number.NaN, evalAccuracy: Number.NaN, trainLoss: logs.loss });
+        out.status(`${o.label}: loss became ${logs.loss} at step ${step + 1}; stopped`);
+        return;
+      }
+      lossSum += logs.loss;
+      lossCount++;
+      if (step % o.evalEvery === 0 || step === o.steps) {
+        evaluate(step, lossSum / lossCount);
+        progress?.advance(step - (curve[curve.length - 2]?.step ?? 0));
+        lossSum = 0;
+        lossCount = 0;
+      }
+      if (step >= o.steps) model.stopTraining = true;
+    },
+  };
+  const epochs = Math.ceil(o.steps / batchCount(n, o.batchSize));
+  await model.fit(x, y, { epochs, batchSize: o.batchSize, seed: o.seed, verbose: 0, callbacks: [evaluator] });
   progress?.stop();
   const last = curve[curve.length - 1];
   if (divergedAt === null) {

@@ -1,4 +1,4 @@
-import type { EpochRecord } from '../training/train-loop.js';
+import type { EpochRecord } from '../training/epoch-records.js';
 import type { Report } from './html-report.js';
 import { formatNumber, formatPercent } from './html-escape.js';
 import { linePlot, type Series } from './svg-plot.js';

@@ -1,7 +1,11 @@
+import type { Callback, TrainingModel } from '@batchwise/layers';
+
 /*
- * Ctrl-C during training: the first SIGINT asks the loop to stop after the
- * current batch (it then saves a checkpoint); a second one exits at once with
- * 130 (128 + SIGINT), the shell convention, for a user who cannot wait.
+ * Ctrl-C during training: the first SIGINT asks fit to stop after the
+ * current batch (the checkpoint callback then saves where it stopped); a
+ * second one exits at once with 130 (128 + SIGINT), the shell convention,
+ * for a user who cannot wait. fit yields to the event loop between batches,
+ * so the signal is seen within one batch.
  */
 
 export interface StopSignal {
@@ -29,6 +33,17 @@ export function listenForInterrupt(onFirst: () => void = () => {}): StopSignal {
     },
     dispose() {
       process.off('SIGINT', handler);
+    },
+  };
+}
+
+/** A fit callback that stops training once the signal was given. */
+export function stopOnSignal(signal: StopSignal): Callback {
+  let model: TrainingModel | null = null;
+  return {
+    setModel: (m) => void (model = m),
+    onBatchEnd: () => {
+      if (signal.requested && model) model.stopTraining = true;
     },
   };
 }

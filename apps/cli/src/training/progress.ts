@@ -1,53 +1,55 @@
+import type { Callback, FitParams, Logs } from '@batchwise/layers';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Output } from '../cli/output.js';
 
 /*
- * One progress bar per epoch on stderr (loss, accuracy, images/s, ETA), drawn
- * by cli-progress only when stderr is a terminal. Every epoch also ends with
- * one plain status line, so logs and pipes get a readable record too.
+ * A fit callback drawing one progress bar per epoch on stderr (loss, accuracy,
+ * images/s, ETA) with cli-progress, only when stderr is a terminal. Each epoch
+ * also ends with one plain status line (from the run), so logs and pipes get
+ * a readable record too.
  */
 
-export interface BatchStats {
-  /** Running mean loss over the epoch so far. */
-  loss: number;
-  /** Running accuracy over the epoch so far. */
-  accuracy: number;
-  /** Examples processed in this epoch so far. */
-  seen: number;
-  /** Seconds since the epoch started. */
-  seconds: number;
-}
-
-export interface EpochProgress {
-  update(batch: number, stats: BatchStats): void;
-  stop(): void;
-}
-
-export function startEpochProgress(epoch: number, epochs: number, batches: number, out: Output): EpochProgress {
+export function progressBar(out: Output): Callback {
   const draw = !out.json && process.stderr.isTTY === true;
-  const bar = draw
-    ? new SingleBar(
+  let params: FitParams | null = null;
+  let bar: SingleBar | null = null;
+  let sums = { loss: 0, acc: 0, seen: 0, seconds: 0 };
+  return {
+    setParams: (p) => void (params = p),
+    onEpochBegin(epoch) {
+      if (!draw || !params) return;
+      sums = { loss: 0, acc: 0, seen: 0, seconds: 0 };
+      bar = new SingleBar(
         {
-          format: `epoch ${epoch}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s | ETA {eta_formatted}`,
+          format: `epoch ${epoch + 1}/${params.epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s | ETA {eta_formatted}`,
           stream: process.stderr,
           hideCursor: true,
           etaBuffer: 20,
           clearOnComplete: false,
         },
         Presets.shades_classic,
-      )
-    : null;
-  bar?.start(batches, 0, { loss: '-', acc: '-', ips: '-' });
-  return {
-    update(batch, stats) {
-      bar?.update(batch, {
-        loss: stats.loss.toFixed(4),
-        acc: stats.accuracy.toFixed(4),
-        ips: stats.seconds > 0 ? Math.round(stats.seen / stats.seconds).toString() : '-',
+      );
+      bar.start(params.batches, 0, { loss: '-', acc: '-', ips: '-' });
+    },
+    onBatchEnd(batch: number, logs: Logs) {
+      if (!bar) return;
+      sums.loss += logs.loss * logs.size;
+      sums.acc += (logs.accuracy ?? Number.NaN) * logs.size;
+      sums.seen += logs.size;
+      sums.seconds += logs.seconds;
+      bar.update(batch + 1, {
+        loss: (sums.loss / sums.seen).toFixed(4),
+        acc: (sums.acc / sums.seen).toFixed(4),
+        ips: sums.seconds > 0 ? Math.round(sums.seen / sums.seconds).toString() : '-',
       });
     },
-    stop() {
+    onEpochEnd() {
       bar?.stop();
+      bar = null;
+    },
+    onTrainEnd() {
+      bar?.stop();
+      bar = null;
     },
   };
 }

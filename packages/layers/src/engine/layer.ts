@@ -207,7 +207,7 @@ export abstract class Layer {
   /** Restores getRandomState() output. */
   setRandomState(_state: Record<string, number>): void {}
 
-  /** Reseeds this layer's own randomness from a model-level seed (Dropout without a seed of its own). */
+  /** Reseeds this layer's own randomness (Dropout without a seed of its own) from a seed its model derived. */
   reseed(_seed: number): void {}
 
   /** Shape check used by computeOutputShape implementations. */

@@ -66,7 +66,7 @@ export class Dropout extends Layer {
   }
 
   override reseed(seed: number): void {
-    this.derivedSeed = hashSeed(`${seed}:${this.name}`);
+    this.derivedSeed = seed >>> 0;
     this.dropoutCalls = 0;
   }
 

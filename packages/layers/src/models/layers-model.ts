@@ -117,18 +117,19 @@ export class LayersModel implements TrainingModel {
   }
 
   /**
-   * Draws every weight again from its initializer, each seeded from (seed, weight full name),
-   * and reseeds Dropout layers that have no seed of their own: a model-level seed decides the
-   * whole starting point. Initializers with a seed of their own keep it (Keras semantics).
+   * Draws every weight again from its initializer, each seeded from (seed, the layer's position
+   * in `layers`, the weight's name), and reseeds Dropout layers that have no seed of their own:
+   * a model-level seed decides the whole starting point, whatever the layers are called.
+   * Initializers with a seed of their own keep it (Keras semantics).
    */
   initializeWeights(seed: number): void {
     if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError(`${this.className} '${this.name}' initializeWeights: seed must be an integer, received ${String(seed)}.`);
-    for (const layer of this.layers) {
+    this.layers.forEach((layer, index) => {
       for (const w of layer.weights) {
-        if (w.initializer) w.assign(w.initializer.apply(w.shape, hashSeed(`${seed}:${w.fullName}`)), 'initializeWeights');
+        if (w.initializer) w.assign(w.initializer.apply(w.shape, hashSeed(`${seed}:${index}:${w.name}`)), 'initializeWeights');
       }
-      layer.reseed(seed);
-    }
+      layer.reseed(hashSeed(`${seed}:${index}`));
+    });
   }
 
   /** Per layer, the counters its randomness depends on (Dropout call counts); checkpoints save it. */

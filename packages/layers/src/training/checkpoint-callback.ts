@@ -3,6 +3,8 @@ import type { LayersModel } from '../models/layers-model.js';
 import type { CheckpointHistory } from '../checkpoint/checkpoint.js';
 import type { Callback, FitParams, Logs, TrainingModel } from './callbacks.js';
 
+export type SaveReason = 'begin' | 'epoch' | 'step' | 'stop';
+
 export interface CheckpointArgs {
   /** The checkpoint directory (generations are written inside it). */
   dir: string;
@@ -10,6 +12,8 @@ export interface CheckpointArgs {
   saveFreq?: 'epoch' | number;
   /** Also save when fit stops before an epoch ends (a callback set stopTraining: Ctrl-C, a time limit). Default true. */
   saveOnStop?: boolean;
+  /** Also save before the first step of a fresh run, so even a run that fails at once leaves its starting point. Default false. */
+  saveOnBegin?: boolean;
   /** Generations kept. Default 2. */
   keep?: number;
   /** History of the epochs before this fit (from loadCheckpoint), so a resumed run's checkpoints hold all of it. */
@@ -17,7 +21,7 @@ export interface CheckpointArgs {
   /** JSON the caller gets back from loadCheckpoint. */
   metadata?: unknown;
   /** Told the path of every checkpoint written. */
-  onSave?: (dir: string, reason: 'epoch' | 'step' | 'stop') => void | Promise<void>;
+  onSave?: (dir: string, reason: SaveReason) => void | Promise<void>;
 }
 
 /**
@@ -66,6 +70,10 @@ export class Checkpoint implements Callback {
     if (this.saveFreq !== 'epoch' && this.lastLossFinite && step > 0 && step % this.saveFreq === 0) return this.save('step');
   }
 
+  async onTrainBegin(): Promise<void> {
+    if (this.args.saveOnBegin && this.model?.fitPosition?.step === 0) await this.save('begin');
+  }
+
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const p = this.model?.fitPosition;
     if (!p || p.batch !== 0 || p.epoch !== epoch + 1) return; // stopped mid-epoch: onTrainEnd decides
@@ -79,7 +87,7 @@ export class Checkpoint implements Callback {
     if (this.saveOnStop && this.model?.stopTraining && this.lastLossFinite && p && p.batch !== 0) await this.save('stop');
   }
 
-  private async save(reason: 'epoch' | 'step' | 'stop'): Promise<void> {
+  private async save(reason: SaveReason): Promise<void> {
     const model = this.model as LayersModel | null;
     const position = model?.fitPosition;
     if (!model || !position || !this.params) return;
