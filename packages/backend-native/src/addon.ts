@@ -12,6 +12,15 @@ import { fileURLToPath } from 'node:url';
 type F32 = Float32Array;
 type Dims = readonly number[];
 
+/** Which variant of each kernel family runs: 'scalar'/'libm', 'avx2' or 'avx512' (gemm names its tile too). */
+export interface KernelTable {
+  isa: string;
+  gemm: string;
+  vecMath: string;
+  batchNormRows: string;
+  maxPoolRows: string;
+}
+
 /** The raw entry points of the addon. Outputs are preallocated by the caller; every entry re-validates. */
 export interface NativeAddon {
   setNumThreads(n: number): void;
@@ -21,6 +30,8 @@ export interface NativeAddon {
   getGemmKernel(): string;
   getAllocator(): string;
   getCpuFeatures(): { avx2: boolean; avx512: boolean };
+  /** The variant of each kernel family chosen at load (one dispatch table, built once). */
+  getKernelTable(): KernelTable;
 
   matMul(a: F32, aShape: Dims, b: F32, bShape: Dims, transposeA: boolean, transposeB: boolean, out: F32): void;
   transpose(x: F32, xShape: Dims, perm: Dims, out: F32): void;

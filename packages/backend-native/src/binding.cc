@@ -2,9 +2,9 @@
 #include <napi.h>
 
 #include "binding/entry.h"
-#include "kernels/gemm.h"
 #include "runtime/allocator.h"
 #include "runtime/cpu-features.h"
+#include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -16,31 +16,50 @@ void SetNumThreads(const Napi::CallbackInfo& info, const char* fn) {
   ThreadPool::Instance().SetThreads(static_cast<int>(n));
 }
 
+// A query taking no arguments: any argument is refused, as for every entry.
+void ExportString(Napi::Env env, Napi::Object exports, const char* name, std::string (*value)()) {
+  ExportQuery(env, exports, name, [value](const Napi::CallbackInfo& info, const char* fn) -> Napi::Value {
+    Args(info, fn, 0);
+    return Napi::String::New(info.Env(), value());
+  });
+}
+
+// Which variant of each kernel family runs (runtime/kernel-table.h).
+Napi::Value KernelTableInfo(const Napi::CallbackInfo& info, const char* fn) {
+  Args(info, fn, 0);
+  const KernelTable& t = Kernels();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("isa", t.isa);
+  o.Set("gemm", t.gemm.name);
+  o.Set("vecMath", t.vec_math.name);
+  o.Set("batchNormRows", t.batch_norm_rows.name);
+  o.Set("maxPoolRows", t.max_pool_rows.name);
+  return o;
+}
+
+Napi::Value CpuFeaturesInfo(const Napi::CallbackInfo& info, const char* fn) {
+  Args(info, fn, 0);
+  const CpuFeatures f = DetectCpu();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("avx2", f.avx2_fma);
+  o.Set("avx512", f.avx512);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   TuneAllocator();
+  Kernels();  // the dispatch table is built here, at load, once
   Export(env, exports, "setNumThreads", SetNumThreads);
-  exports.Set("getNumThreads", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::Number::New(info.Env(), ThreadPool::Instance().threads());
-              }));
-  exports.Set("getIsa", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::String::New(info.Env(), IsaName(ActiveIsa()));
-              }));
-  exports.Set("getIsaError", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::String::New(info.Env(), IsaSelectionError());
-              }));
-  exports.Set("getAllocator", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::String::New(info.Env(), TuneAllocator());
-              }));
-  exports.Set("getGemmKernel", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                return Napi::String::New(info.Env(), ActiveGemmKernel().name);
-              }));
-  exports.Set("getCpuFeatures", Napi::Function::New(env, [](const Napi::CallbackInfo& info) {
-                const CpuFeatures f = DetectCpu();
-                Napi::Object o = Napi::Object::New(info.Env());
-                o.Set("avx2", f.avx2_fma);
-                o.Set("avx512", f.avx512);
-                return o;
-              }));
+  ExportQuery(env, exports, "getNumThreads", [](const Napi::CallbackInfo& info, const char* fn) -> Napi::Value {
+    Args(info, fn, 0);
+    return Napi::Number::New(info.Env(), ThreadPool::Instance().threads());
+  });
+  ExportString(env, exports, "getIsa", [] { return std::string(Kernels().isa); });
+  ExportString(env, exports, "getIsaError", [] { return IsaSelectionError(); });
+  ExportString(env, exports, "getAllocator", [] { return std::string(TuneAllocator()); });
+  ExportString(env, exports, "getGemmKernel", [] { return std::string(Kernels().gemm.name); });
+  ExportQuery(env, exports, "getKernelTable", KernelTableInfo);
+  ExportQuery(env, exports, "getCpuFeatures", CpuFeaturesInfo);
   RegisterLinear(env, exports);
   RegisterConv(env, exports);
   RegisterNormPool(env, exports);

@@ -27,13 +27,10 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
   if (options.numThreads !== undefined) setNumThreads(options.numThreads);
   return {
     name: NATIVE_BACKEND_NAME,
-    info: (): BackendInfo => ({
-      name: NATIVE_BACKEND_NAME,
-      threads: addon.getNumThreads(),
-      simd: addon.getIsa(),
-      gemm: addon.getGemmKernel(),
-      allocator: addon.getAllocator(),
-    }),
+    info: (): BackendInfo => {
+      const { isa, ...table } = addon.getKernelTable();
+      return { name: NATIVE_BACKEND_NAME, threads: addon.getNumThreads(), simd: isa, ...table, allocator: addon.getAllocator() };
+    },
     ...linearKernels(addon),
     ...convKernels(addon),
     ...normPoolKernels(addon),

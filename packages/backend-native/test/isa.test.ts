@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { conv2dOutputShape, Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
-import { getIsa } from '../src/index.js';
+import { createNativeBackend, getIsa } from '../src/index.js';
 import { runFixture } from './child.js';
-import { filled, jsonFloats, mathInput, poolInput } from './fixtures/entry-specs.mjs';
+import { filled, jsonFloats, loadRawAddon, mathInput, poolInput } from './fixtures/entry-specs.mjs';
 import { cpu, expectClose } from './helpers.js';
 
 const LEVELS = ['scalar', 'avx2', 'avx512'] as const;
@@ -36,6 +36,9 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       const got = JSON.parse(run.stdout);
       expect(got.isa).toBe(rank(level) <= rank(best) ? level : best);
       expect(got.gemm.startsWith(got.isa)).toBe(true);
+      // One dispatch table: every kernel family runs the variant of the level in use.
+      const simd = got.isa === 'scalar' ? 'libm' : got.isa;
+      expect(got.table).toEqual({ isa: got.isa, gemm: got.gemm, vecMath: simd, batchNormRows: got.isa, maxPoolRows: got.isa });
       for (const key of ['mm', 'conv', 'bn', 'mean', 'variance'] as const) {
         expectClose(got[key], expected[key], `${level} ${key}`, 1e-4, 1e-5);
       }
@@ -84,6 +87,12 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
     expect(JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: '3' }).stdout).threads).toBe(3);
     const fallback = JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_NUM_THREADS: 'lots' }).stdout).threads;
     expect(fallback).toBe(availableParallelism());
+  });
+  it("info() reports the dispatch table's variant of every kernel family", () => {
+    const info = createNativeBackend().info();
+    const { isa, ...families } = loadRawAddon().getKernelTable();
+    expect(info).toMatchObject({ simd: isa, ...families });
+    expect(Object.keys(families)).toEqual(['gemm', 'vecMath', 'batchNormRows', 'maxPoolRows']);
   });
   it('an unknown BATCHWISE_ISA is reported, not silently ignored', () => {
     const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: 'sse9' });

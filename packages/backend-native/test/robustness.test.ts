@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runFixture } from './child.js';
+import { SPECS, loadRawAddon, uncoveredExports } from './fixtures/entry-specs.mjs';
 
 describe('the addon refuses broken arguments without crashing', () => {
+  it('the fuzz specs cover every export of the addon, and name no export that is gone', () => {
+    const addon = loadRawAddon();
+    expect(uncoveredExports(addon)).toEqual([]);
+    expect(SPECS.map((s) => s.name).filter((name) => typeof addon[name] !== 'function')).toEqual([]);
+  });
   it('fuzz: every entry with randomly broken arguments throws, in a child that survives', () => {
     const run = runFixture('fuzz-child.mjs', ['4', '2024']);
     expect(run.signal, run.stderr).toBeNull();

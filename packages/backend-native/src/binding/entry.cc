@@ -6,28 +6,24 @@
 #include <vector>
 
 #include "binding/entry.h"
+#include "binding/js-error.h"
 
 namespace bw {
 
-void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn) {
+void ExportQuery(Napi::Env env, Napi::Object exports, const char* name, QueryFn fn) {
   exports.Set(name, Napi::Function::New(
                         env,
                         [name, fn](const Napi::CallbackInfo& info) -> Napi::Value {
-                          try {
-                            fn(info, name);
-                          } catch (const ArgError& e) {
-                            if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
-                            throw Napi::TypeError::New(info.Env(), e.what());
-                          } catch (const Napi::Error&) {
-                            throw;
-                          } catch (const std::bad_alloc&) {
-                            throw Napi::Error::New(info.Env(), std::string(name) + ": out of memory.");
-                          } catch (const std::exception& e) {
-                            throw Napi::Error::New(info.Env(), std::string(name) + ": " + e.what());
-                          }
-                          return info.Env().Undefined();
+                          return GuardJs(info.Env(), name, [&] { return fn(info, name); });
                         },
                         name));
+}
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn) {
+  ExportQuery(env, exports, name, [fn](const Napi::CallbackInfo& info, const char* fn_name) {
+    fn(info, fn_name);
+    return info.Env().Undefined();
+  });
 }
 
 namespace {
@@ -45,19 +41,19 @@ class KernelWorker final : public Napi::AsyncWorker {
   void Execute() override {
     try {
       work_();
-    } catch (const std::bad_alloc&) {
-      SetError(name_ + ": out of memory.");
-    } catch (const std::exception& e) {
-      SetError(name_ + ": " + e.what());
+    } catch (...) {
+      error_ = CaughtNow(name_.c_str());
+      SetError(error_.message);
     }
   }
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error&) override { deferred_.Reject(ToJsError(Env(), error_).Value()); }
 
  private:
   Napi::Promise::Deferred deferred_;
   Work work_;
   std::string name_;
+  CaughtError error_;
   std::vector<Napi::ObjectReference> refs_;
 };
 
@@ -70,17 +66,13 @@ void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, P
   exports.Set(async_name, Napi::Function::New(
                               env,
                               [name, prepare](const Napi::CallbackInfo& info) -> Napi::Value {
-                                Work work;
-                                try {
-                                  work = prepare(info, name);
-                                } catch (const ArgError& e) {
-                                  if (e.is_range()) throw Napi::RangeError::New(info.Env(), e.what());
-                                  throw Napi::TypeError::New(info.Env(), e.what());
-                                }
-                                auto* worker = new KernelWorker(info.Env(), name, std::move(work), info);
-                                Napi::Promise promise = worker->Promise();
-                                worker->Queue();
-                                return promise;
+                                return GuardJs(info.Env(), name, [&]() -> Napi::Value {
+                                  Work work = prepare(info, name);
+                                  auto* worker = new KernelWorker(info.Env(), name, std::move(work), info);
+                                  Napi::Promise promise = worker->Promise();
+                                  worker->Queue();
+                                  return promise;
+                                });
                               },
                               async_name));
 }

@@ -12,9 +12,13 @@ namespace bw {
 
 // fn(info, name) checks its arguments and runs a kernel writing into
 // preallocated outputs. Every C++ exception becomes a JS error naming the
-// kernel: ArgError as TypeError/RangeError, anything else as Error.
+// function (js-error.h).
 using EntryFn = std::function<void(const Napi::CallbackInfo&, const char*)>;
 void Export(Napi::Env env, Napi::Object exports, const char* name, EntryFn fn);
+
+// The same boundary for a function that returns a value (the runtime queries).
+using QueryFn = std::function<Napi::Value(const Napi::CallbackInfo&, const char*)>;
+void ExportQuery(Napi::Env env, Napi::Object exports, const char* name, QueryFn fn);
 
 // A checked call, ready to run: touches no JS value, only the raw memory the
 // checks validated, so it can run on a worker thread.

@@ -10,6 +10,7 @@
 namespace bw {
 
 struct BatchNormRows {
+  const char* name;
   // mu = mean of rows [0, n) per channel; m2 = sum of squared deviations from mu (two passes).
   void (*stats)(const float* x, int64_t n, int64_t channels, double* mu, double* m2);
   // y = ((x - center) - center_lo) * scale + shift.
@@ -27,8 +28,7 @@ BatchNormRows BatchNormRowsScalar();
 BatchNormRows BatchNormRowsAvx2();
 BatchNormRows BatchNormRowsAvx512();
 
-// The variant for the ISA chosen at load. Each does the same float and double
-// operations in the same order per element, so the results do not depend on it.
-const BatchNormRows& ActiveBatchNormRows();
+// Each variant does the same float and double operations in the same order
+// per element, so the results do not depend on which one runs.
 
 }  // namespace bw

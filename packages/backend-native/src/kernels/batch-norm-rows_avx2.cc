@@ -2,4 +2,5 @@
 #include "kernels/batch-norm-rows.h"
 
 #define BW_ROWS_GETTER BatchNormRowsAvx2
+#define BW_ROWS_NAME "avx2"
 #include "kernels/batch-norm-rows.inc"

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/batch-norm-rows.h"
+#include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -26,7 +26,7 @@ int64_t RowsPerChunk(int64_t channels) { return std::max<int64_t>(1, 16384 / std
 // (x - hi) - lo keeps the mean's low bits without float64 arithmetic per element.
 void ScaleShift(int64_t rows, int64_t channels, const float* x, const float* center, const float* center_lo,
                 const float* scale, const float* shift, float* y) {
-  const BatchNormRows& k = ActiveBatchNormRows();
+  const BatchNormRows& k = Kernels().batch_norm_rows;
   // Last rows first: the statistics pass just read them (see ParallelRanges).
   ParallelRanges(
       rows, RowsPerChunk(channels),
@@ -44,7 +44,7 @@ void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const flo
   const int64_t chunks = (rows + per - 1) / per;
   // Per chunk: mean then M2 (sum of squared deviations from the chunk mean).
   std::vector<double> stats(static_cast<size_t>(chunks * channels * 2));
-  const BatchNormRows& k = ActiveBatchNormRows();
+  const BatchNormRows& k = Kernels().batch_norm_rows;
   ThreadPool::Instance().Run(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* mu = stats.data() + q * channels * 2;
@@ -104,7 +104,7 @@ void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const fl
   const int64_t chunks = (rows + per - 1) / per;
   // Pass 1, per chunk: sum dy and sum dy * (x - mean).
   std::vector<double> sums(static_cast<size_t>(chunks * channels * 2));
-  const BatchNormRows& k = ActiveBatchNormRows();
+  const BatchNormRows& k = Kernels().batch_norm_rows;
   ThreadPool::Instance().Run(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* sdy = sums.data() + q * channels * 2;

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 
-#include "kernels/vec-math.h"
+#include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -52,11 +52,11 @@ void Unary(UnaryKind kind, int64_t n, const float* x, float* y) {
   switch (kind) {
     // NaN stays NaN through relu, as in TensorFlow.
     case UnaryKind::kRelu: return Map(n, [&](int64_t i) { y[i] = x[i] > 0.0f ? x[i] : (std::isnan(x[i]) ? x[i] : 0.0f); });
-    case UnaryKind::kSigmoid: return MapArray(n, x, y, ActiveVecMath().sigmoid);
-    case UnaryKind::kTanh: return MapArray(n, x, y, ActiveVecMath().tanh);
+    case UnaryKind::kSigmoid: return MapArray(n, x, y, Kernels().vec_math.sigmoid);
+    case UnaryKind::kTanh: return MapArray(n, x, y, Kernels().vec_math.tanh);
     case UnaryKind::kNeg: return Map(n, [&](int64_t i) { y[i] = -x[i]; });
     case UnaryKind::kAbs: return Map(n, [&](int64_t i) { y[i] = std::fabs(x[i]); });
-    case UnaryKind::kExp: return MapArray(n, x, y, ActiveVecMath().exp);
+    case UnaryKind::kExp: return MapArray(n, x, y, Kernels().vec_math.exp);
     case UnaryKind::kLog: return Map(n, [&](int64_t i) { y[i] = std::log(x[i]); });
     case UnaryKind::kSqrt: return Map(n, [&](int64_t i) { y[i] = std::sqrt(x[i]); });
     case UnaryKind::kSquare: return Map(n, [&](int64_t i) { y[i] = x[i] * x[i]; });

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kernels/pack.h"
-#include "runtime/cpu-features.h"
+#include "runtime/kernel-table.h"
 #include "runtime/scratch.h"
 #include "runtime/thread-pool.h"
 
@@ -141,17 +141,6 @@ void StridedA::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, floa
 
 GemmKernel GemmKernelScalar() { return {kScalarMr, kScalarNr, MicroScalar, "scalar-4x8"}; }
 
-const GemmKernel& ActiveGemmKernel() {
-  static const GemmKernel kernel = [] {
-    switch (ActiveIsa()) {
-      case Isa::kAvx512: return GemmKernelAvx512();
-      case Isa::kAvx2: return GemmKernelAvx2();
-      default: return GemmKernelScalar();
-    }
-  }();
-  return kernel;
-}
-
 void Gemm(const GemmProblem& p) {
   if (p.m <= 0 || p.n <= 0) return;
   if (p.k <= 0) {
@@ -160,7 +149,7 @@ void Gemm(const GemmProblem& p) {
     }
     return;
   }
-  const GemmKernel& kern = ActiveGemmKernel();
+  const GemmKernel& kern = Kernels().gemm;
   // Smaller blocks when a problem would give few tasks (a 60x100 MLP layer is
   // one 144x256 block), so several threads can share it. The block shape comes
   // from the problem size only; and without a k-split every C element is the

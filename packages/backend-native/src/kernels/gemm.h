@@ -75,7 +75,4 @@ GemmKernel GemmKernelScalar();
 GemmKernel GemmKernelAvx2();
 GemmKernel GemmKernelAvx512();
 
-// The microkernel for the ISA chosen at load.
-const GemmKernel& ActiveGemmKernel();
-
 }  // namespace bw

@@ -17,8 +17,13 @@ namespace bw {
 // replaced only by a strictly larger value or by a NaN when the best is not NaN.
 using MaxPoolRowFn = void (*)(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
 
-void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
-void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
-void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch);
+struct MaxPoolRows {
+  const char* name;
+  MaxPoolRowFn row;
+};
+
+MaxPoolRows MaxPoolRowsScalar();
+MaxPoolRows MaxPoolRowsAvx2();
+MaxPoolRows MaxPoolRowsAvx512();
 
 }  // namespace bw

@@ -4,10 +4,12 @@
 #include <atomic>
 
 #include "kernels/max-pool-rows.h"
-#include "runtime/cpu-features.h"
+#include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
+
+namespace {
 
 void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool /*prefetch*/) {
   const int64_t C = g.in_c;
@@ -41,20 +43,18 @@ void MaxPoolRowScalar(const ConvGeom& g, const float* x, float* y, int32_t* argm
   }
 }
 
+}  // namespace
+
+MaxPoolRows MaxPoolRowsScalar() { return {"scalar", MaxPoolRowScalar}; }
+
 void MaxPool(const ConvGeom& g, const float* x, float* y, int32_t* argmax) {
-  static const MaxPoolRowFn row_fn = [] {
-    switch (ActiveIsa()) {
-      case Isa::kAvx512: return &MaxPoolRowAvx512;
-      case Isa::kAvx2: return &MaxPoolRowAvx2;
-      default: return &MaxPoolRowScalar;
-    }
-  }();
+  const MaxPoolRowFn row_fn = Kernels().max_pool_rows.row;
   // Prefetch only an x too big to be cached still: one under half the last-level
   // cache was, in a network, just written by the layer before (relu or batch
   // norm) and is there, and then the prefetches cost a quarter of the time
   // ([64,28,28,32] 2x2, 2 threads: 0.079 ms without, 0.104 with). A larger x
   // streams from memory, where they pay (x evicted first: 0.27 -> 0.10 ms).
-  const long long llc = LastLevelCacheBytes();
+  const long long llc = Kernels().last_level_cache_bytes;
   const long long x_bytes = static_cast<long long>(g.batch * g.in_h * g.in_w * g.in_c) * 4;
   const bool prefetch = llc == 0 || x_bytes * 2 > llc;
   // About 64 KiB of output per task, from the shapes only. Each row writes its

@@ -17,7 +17,7 @@ static inline void Step(const float* x, int64_t at, __m256i iota, __m256* best, 
   *idx = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*idx), _mm256_castsi256_ps(here), take));
 }
 
-void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch) {
+static void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch) {
   const int64_t C = g.in_c, C8 = C - C % 8;
   const int64_t total = g.batch * g.in_h * g.in_w * C;
   const int64_t n = row / g.out_h, oh = row % g.out_h;
@@ -89,5 +89,7 @@ void MaxPoolRowAvx2(const ConvGeom& g, const float* x, float* y, int32_t* argmax
     }
   }
 }
+
+MaxPoolRows MaxPoolRowsAvx2() { return {"avx2", MaxPoolRowAvx2}; }
 
 }  // namespace bw

@@ -17,7 +17,7 @@ static inline void Step(const float* x, int64_t at, __m512i iota, __m512* best, 
   *idx = _mm512_mask_mov_epi32(*idx, take, _mm512_add_epi32(_mm512_set1_epi32(static_cast<int32_t>(at)), iota));
 }
 
-void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch) {
+static void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool prefetch) {
   const int64_t C = g.in_c;
   const int64_t total = g.batch * g.in_h * g.in_w * C;
   const int64_t n = row / g.out_h, oh = row % g.out_h;
@@ -75,5 +75,7 @@ void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_t* argm
     }
   }
 }
+
+MaxPoolRows MaxPoolRowsAvx512() { return {"avx512", MaxPoolRowAvx512}; }
 
 }  // namespace bw

@@ -1,11 +1,14 @@
-// 4 x 4 SSE transposes (the x86-64 baseline, so no ISA flag is needed): each
+// 4 x 4 SSE transposes (the x86-64 baseline, so no ISA flag is needed; other
+// targets take the plain loop that finishes each run): each
 // group of four rows and four k steps is four loads, a transpose in registers
 // and four stores, instead of sixteen scalar stores at a stride of MR floats.
 // Measured: packing was ~40% of an implicit-GEMM conv before (perf, 3x3 conv
 // with 64 output channels, where each packed value feeds only 64 FMAs).
 #include "kernels/pack.h"
 
+#if defined(__SSE2__)
 #include <xmmintrin.h>
+#endif
 
 namespace bw {
 
@@ -17,6 +20,7 @@ void PackRows(const float* const* rows, int64_t run, int mr, float* d) {
     const float* r2 = rows[r + 2];
     const float* r3 = rows[r + 3];
     int64_t q = 0;
+#if defined(__SSE2__)
     for (; q + 4 <= run; q += 4) {
       __m128 a = _mm_loadu_ps(r0 + q), b = _mm_loadu_ps(r1 + q), c = _mm_loadu_ps(r2 + q), e = _mm_loadu_ps(r3 + q);
       _MM_TRANSPOSE4_PS(a, b, c, e);
@@ -26,6 +30,7 @@ void PackRows(const float* const* rows, int64_t run, int mr, float* d) {
       _mm_storeu_ps(out + 2 * mr, c);
       _mm_storeu_ps(out + 3 * mr, e);
     }
+#endif
     for (; q < run; ++q) {
       float* out = d + q * mr + r;
       out[0] = r0[q];

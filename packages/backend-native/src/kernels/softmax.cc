@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/vec-math.h"
+#include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
 
 namespace bw {
@@ -22,7 +22,7 @@ float RowMax(const float* x, int64_t cols) {
 }  // namespace
 
 void Softmax(int64_t rows, int64_t cols, const float* x, float* y) {
-  const VecMath& math = ActiveVecMath();
+  const VecMath& math = Kernels().vec_math;
   ParallelRanges(rows, RowGrain(cols), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       const float* xr = x + r * cols;

@@ -1,9 +1,7 @@
-// Baseline build of the array math (libm, correctly rounded or close to it) and the dispatch.
+// Baseline build of the array math: libm, correctly rounded or close to it.
 #include "kernels/vec-math.h"
 
 #include <cmath>
-
-#include "runtime/cpu-features.h"
 
 namespace bw {
 namespace {
@@ -22,17 +20,6 @@ void TanhLibm(int64_t n, const float* x, float* y) {
 
 }  // namespace
 
-VecMath VecMathScalar() { return {ExpLibm, SigmoidLibm, TanhLibm}; }
-
-const VecMath& ActiveVecMath() {
-  static const VecMath math = [] {
-    switch (ActiveIsa()) {
-      case Isa::kAvx512: return VecMathAvx512();
-      case Isa::kAvx2: return VecMathAvx2();
-      default: return VecMathScalar();
-    }
-  }();
-  return math;
-}
+VecMath VecMathScalar() { return {"libm", ExpLibm, SigmoidLibm, TanhLibm}; }
 
 }  // namespace bw

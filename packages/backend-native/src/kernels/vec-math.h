@@ -17,6 +17,7 @@
 namespace bw {
 
 struct VecMath {
+  const char* name;
   void (*exp)(int64_t n, const float* x, float* y);
   void (*sigmoid)(int64_t n, const float* x, float* y);
   void (*tanh)(int64_t n, const float* x, float* y);
@@ -25,8 +26,5 @@ struct VecMath {
 VecMath VecMathScalar();
 VecMath VecMathAvx2();
 VecMath VecMathAvx512();
-
-// The variant for the ISA chosen at load.
-const VecMath& ActiveVecMath();
 
 }  // namespace bw

@@ -1,20 +1,27 @@
 #include "runtime/cpu-features.h"
 
-#include <cpuid.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+// CPUID and XGETBV exist on x86 only; elsewhere (wasm32, arm64) nothing is
+// detected and the scalar variants run.
+#if defined(__x86_64__) || defined(__i386__)
+#define BW_X86 1
+#include <cpuid.h>
+#endif
+
 namespace bw {
 namespace {
 
+#ifdef BW_X86
 uint64_t ReadXcr0() {
   // XGETBV directly: _xgetbv would need -mxsave on this file, which must run everywhere.
   uint32_t eax = 0, edx = 0;
   __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
   return (static_cast<uint64_t>(edx) << 32) | eax;
 }
+#endif
 
 struct Selection {
   Isa isa = Isa::kScalar;
@@ -53,6 +60,9 @@ const Selection& Selected() {
 
 CpuFeatures DetectCpu() {
   CpuFeatures f;
+#ifndef BW_X86
+  return f;
+#else
   unsigned eax, ebx, ecx, edx;
   if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return f;
   const bool osxsave = (ecx >> 27) & 1;
@@ -71,6 +81,7 @@ CpuFeatures DetectCpu() {
   f.avx2_fma = ymm_state && avx2 && fma;
   f.avx512 = f.avx2_fma && zmm_state && avx512f && avx512dq && avx512bw && avx512vl;
   return f;
+#endif
 }
 
 const char* IsaName(Isa isa) {
@@ -85,6 +96,7 @@ Isa ActiveIsa() { return Selected().isa; }
 
 const std::string& IsaSelectionError() { return Selected().error; }
 
+#ifdef BW_X86
 namespace {
 
 // Largest data/unified cache among the subleaves of a deterministic cache
@@ -106,7 +118,12 @@ long long LargestCache(unsigned leaf) {
 
 }  // namespace
 
+#endif
+
 long long LastLevelCacheBytes() {
+#ifndef BW_X86
+  return 0;
+#else
   static const long long bytes = [] {
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return 0LL;
@@ -119,6 +136,7 @@ long long LastLevelCacheBytes() {
     return max_leaf >= 4 ? LargestCache(4) : 0LL;
   }();
   return bytes;
+#endif
 }
 
 }  // namespace bw

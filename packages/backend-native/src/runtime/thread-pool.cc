@@ -1,6 +1,8 @@
 #include "runtime/thread-pool.h"
 
+#if defined(__SSE2__)
 #include <xmmintrin.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -17,12 +19,19 @@ namespace {
 constexpr auto kSpin = std::chrono::microseconds(50);
 
 // Polls `done` for up to kSpin; true if it became true.
+// A spin-wait hint to the core (PAUSE on x86); nothing elsewhere.
+inline void CpuRelax() {
+#if defined(__SSE2__)
+  _mm_pause();
+#endif
+}
+
 template <typename F>
 bool SpinUntil(F done) {
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0;; ++i) {
     if (done()) return true;
-    _mm_pause();
+    CpuRelax();
     if ((i & 63) == 63) {
       if (std::chrono::steady_clock::now() - start > kSpin) return done();
       // On a shared machine, let whatever else is runnable on this core go first.

@@ -1,0 +1,35 @@
+// The one place that maps the chosen ISA to kernel variants.
+#include "runtime/kernel-table.h"
+
+#include "runtime/cpu-features.h"
+
+namespace bw {
+namespace {
+
+KernelTable Build() {
+  KernelTable t{"scalar", GemmKernelScalar(), VecMathScalar(), BatchNormRowsScalar(), MaxPoolRowsScalar(),
+                LastLevelCacheBytes()};
+#if defined(__x86_64__) || defined(__i386__)
+  switch (ActiveIsa()) {
+    case Isa::kAvx512:
+      t = {"avx512", GemmKernelAvx512(), VecMathAvx512(), BatchNormRowsAvx512(), MaxPoolRowsAvx512(),
+           t.last_level_cache_bytes};
+      break;
+    case Isa::kAvx2:
+      t = {"avx2", GemmKernelAvx2(), VecMathAvx2(), BatchNormRowsAvx2(), MaxPoolRowsAvx2(), t.last_level_cache_bytes};
+      break;
+    case Isa::kScalar:
+      break;
+  }
+#endif
+  return t;
+}
+
+}  // namespace
+
+const KernelTable& Kernels() {
+  static const KernelTable table = Build();
+  return table;
+}
+
+}  // namespace bw
