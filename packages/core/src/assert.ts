@@ -18,12 +18,44 @@ export function describeValue(v: unknown): string {
   return String(v);
 }
 
+/** True when `buffer` was detached (transferred away, or released to the pool by `dispose`). */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength > 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A Tensor whose data agrees with its shape. The constructor checks that, but
+ * an object made with `Object.create(Tensor.prototype)`, a tensor whose fields
+ * were overwritten, or one whose resizable buffer shrank can claim more
+ * elements than its data holds; every backend would then read past it (cpu
+ * returned NaN, native refused). So every kernel call checks it here, once.
+ */
 export function assertTensor(fn: string, name: string, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a Tensor, received ${describeValue(v)}.`);
   }
-  if (v.disposed) {
-    throw new InvalidArgumentError(`${fn}: ${name} (shape ${formatShape(v.shape)}) was disposed: its memory went back to the pool (dispose or the end of a tidy).`);
+  const { data, shape } = v;
+  if (!(data instanceof Float32Array)) {
+    throw new InvalidArgumentError(`${fn}: ${name}.data must be a Float32Array, received ${describeValue(data)}.`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ShapeError(`${fn}: ${name}.shape must be an array of non-negative integers, received ${describeValue(shape)}.`);
+  }
+  const size = sizeOf(shape);
+  if (data.length !== size && size > 0 && isDetached(data.buffer)) {
+    throw new InvalidArgumentError(`${fn}: ${name} (shape ${formatShape(shape)}) was disposed: its memory went back to the pool (dispose or the end of a tidy).`);
+  }
+  if (data.length !== size) {
+    throw new ShapeError(`${fn}: ${name} must have ${size} elements for shape ${formatShape(shape)}, received ${data.length}.`);
+  }
+  if (v.size !== size) {
+    throw new ShapeError(`${fn}: ${name}.size must be ${size} for shape ${formatShape(shape)}, received ${describeValue(v.size)}.`);
   }
 }
 

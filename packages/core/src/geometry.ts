@@ -1,6 +1,7 @@
 import { ShapeError } from './errors.js';
 import { formatShape, type Shape } from './shape.js';
 import type { Conv2DOptions, MaxPoolOptions, Padding } from './backend.js';
+import { assertWindowFits, assertWindowShapeSize } from './window-limits.js';
 
 /** Everything a conv2d or pooling loop needs, derived once from shapes and options. */
 export interface WindowGeometry {
@@ -43,6 +44,7 @@ export function windowAxis(inSize: number, kernel: number, stride: number, dilat
   return { out, padBefore, padAfter: total - padBefore };
 }
 
+/** Geometry of a window over an NHWC input, within WINDOW_LIMITS (input and output sizes included). */
 function windowGeometry(
   fn: string,
   inputShape: Shape,
@@ -50,8 +52,11 @@ function windowGeometry(
   strides: readonly [number, number],
   dilations: readonly [number, number],
   padding: Padding,
+  outChannels: number,
 ): WindowGeometry {
   const [batch, inHeight, inWidth, inChannels] = inputShape;
+  assertWindowShapeSize(fn, 'input', inputShape);
+  assertWindowFits(fn, inputShape, kernel, dilations, padding === 'same');
   const h = windowAxis(inHeight, kernel[0], strides[0], dilations[0], padding);
   const w = windowAxis(inWidth, kernel[1], strides[1], dilations[1], padding);
   if (h.out < 1 || w.out < 1) {
@@ -59,6 +64,7 @@ function windowGeometry(
       `${fn}: window ${formatShape(kernel)} (dilation ${formatShape(dilations)}) does not fit input ${formatShape(inputShape)} with '${padding}' padding.`,
     );
   }
+  assertWindowShapeSize(fn, 'output', [batch, h.out, w.out, outChannels]);
   return {
     batch, inHeight, inWidth, inChannels,
     outHeight: h.out, outWidth: w.out,
@@ -69,20 +75,21 @@ function windowGeometry(
   };
 }
 
-/** Geometry of an NHWC conv with an HWIO filter. */
-export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: Conv2DOptions): Conv2DGeometry {
-  const g = windowGeometry('conv2d', inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding);
+/** Geometry of an NHWC conv with an HWIO filter; `fn` names the kernel in errors. */
+export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): Conv2DGeometry {
+  assertWindowShapeSize(fn, 'filter', filterShape);
+  const g = windowGeometry(fn, inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding, filterShape[3]);
   return { ...g, outChannels: filterShape[3] };
 }
 
-export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options: Conv2DOptions): number[] {
-  const g = conv2dGeometry(inputShape, filterShape, options);
+export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): number[] {
+  const g = conv2dGeometry(inputShape, filterShape, options, fn);
   return [g.batch, g.outHeight, g.outWidth, g.outChannels];
 }
 
 /** Geometry of NHWC max pooling (no dilation). */
 export function poolGeometry(inputShape: Shape, options: MaxPoolOptions): WindowGeometry {
-  return windowGeometry('maxPool', inputShape, options.poolSize, options.strides, [1, 1], options.padding);
+  return windowGeometry('maxPool', inputShape, options.poolSize, options.strides, [1, 1], options.padding, inputShape[3]);
 }
 
 export function poolOutputShape(inputShape: Shape, options: MaxPoolOptions): number[] {

@@ -7,6 +7,7 @@ export * from './memory.js';
 export * from './assert.js';
 export * from './backend.js';
 export * from './geometry.js';
+export * from './window-limits.js';
 export * from './registry.js';
 export * from './ops.js';
 export { argmaxRangeError } from './validate/pooling.js';

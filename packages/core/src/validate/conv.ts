@@ -1,16 +1,17 @@
-import { assertOneOf, assertPositiveIntPair, assertRank, assertShapeLike, assertTensor } from '../assert.js';
+import { assertOneOf, assertRank, assertShapeLike, assertTensor } from '../assert.js';
 import type { Conv2DOptions } from '../backend.js';
 import { ShapeError } from '../errors.js';
 import { conv2dOutputShape } from '../geometry.js';
 import { formatShape, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { assertWindowPair } from '../window-limits.js';
 
 export const PADDINGS = ['same', 'valid'] as const;
 
 export function validateConv2DOptions(fn: string, options: Conv2DOptions): void {
-  assertPositiveIntPair(fn, 'strides', options?.strides);
+  assertWindowPair(fn, 'strides', options?.strides);
   assertOneOf(fn, 'padding', options.padding, PADDINGS);
-  assertPositiveIntPair(fn, 'dilations', options.dilations);
+  assertWindowPair(fn, 'dilations', options.dilations);
 }
 
 function validateFilterShape(fn: string, name: string, filterShape: Shape, inChannels: number): void {
@@ -43,7 +44,7 @@ export function validateConv2d(x: Tensor, filter: Tensor, options: Conv2DOptions
 }
 
 function validateDy(fn: string, dy: Tensor, inputShape: Shape, filterShape: Shape, options: Conv2DOptions): void {
-  const expected = conv2dOutputShape(inputShape, filterShape, options);
+  const expected = conv2dOutputShape(inputShape, filterShape, options, fn);
   if (!shapesEqual(dy.shape, expected)) {
     throw new ShapeError(`${fn}: dy must have shape ${formatShape(expected)}, received ${formatShape(dy.shape)}.`);
   }

@@ -1,14 +1,15 @@
-import { assertOneOf, assertPositiveIntPair, assertRank, assertShapeLike, assertTensor } from '../assert.js';
+import { assertOneOf, assertRank, assertShapeLike, assertTensor } from '../assert.js';
 import type { MaxPoolOptions } from '../backend.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { poolOutputShape } from '../geometry.js';
 import { formatShape, sizeOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { assertWindowPair } from '../window-limits.js';
 import { PADDINGS } from './conv.js';
 
 function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
-  assertPositiveIntPair(fn, 'poolSize', options?.poolSize);
-  assertPositiveIntPair(fn, 'strides', options.strides);
+  assertWindowPair(fn, 'poolSize', options?.poolSize);
+  assertWindowPair(fn, 'strides', options.strides);
   assertOneOf(fn, 'padding', options.padding, PADDINGS);
 }
 

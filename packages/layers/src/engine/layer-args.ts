@@ -5,6 +5,7 @@ import {
   assertOneOf,
   assertPositiveInt,
   describeValue,
+  WINDOW_LIMITS,
 } from '@batchwise/core';
 
 /*
@@ -44,11 +45,18 @@ export function checkRange(
   return v;
 }
 
-/** `3` -> `[3, 3]`; `[2, 3]` stays; anything else is an error naming the option. */
+/**
+ * A window option (kernel or pool size, strides, dilation): `3` -> `[3, 3]`;
+ * `[2, 3]` stays; anything else, or a value past core's WINDOW_LIMITS, is an
+ * error naming the option.
+ */
 export function checkIntPair(where: string, option: string, v: unknown): [number, number] {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 1) return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === 'number' && Number.isInteger(e) && e >= 1)) {
-    return [v[0], v[1]];
+  const pair = typeof v === 'number' ? [v, v] : v;
+  if (Array.isArray(pair) && pair.length === 2 && pair.every((e) => typeof e === 'number' && Number.isInteger(e) && e >= 1)) {
+    if (pair.every((e) => e <= WINDOW_LIMITS.maxValue)) return [pair[0], pair[1]];
+    throw new InvalidArgumentError(
+      `${where}: ${option} must be an integer or a pair of integers in [1, ${WINDOW_LIMITS.maxValue}], received ${describeValue(v)}.`,
+    );
   }
   throw new InvalidArgumentError(
     `${where}: ${option} must be a positive integer or a pair of positive integers, received ${describeValue(v)}.`,
@@ -74,4 +82,14 @@ export function checkKnownOptions(where: string, args: object, known: readonly s
       throw new InvalidArgumentError(`${where}: option names must be one of ${known.join(', ')}, received '${key}'.`);
     }
   }
+}
+
+/**
+ * Core's reason when a window fails one of its WINDOW_LIMITS (not the plain
+ * "does not fit", which the layer's own message already says), as ` (...)` to
+ * append; '' otherwise.
+ */
+export function windowLimitReason(e: unknown, fn: string): string {
+  if (!(e instanceof Error) || e.message.includes('does not fit')) return '';
+  return ` (${e.message.replace(`${fn}: `, '').replace(/\.$/, '')})`;
 }

@@ -1,6 +1,6 @@
-import { conv2dOutputShape, ops, type Conv2DOptions, type Padding, type Tensor } from '@batchwise/core';
+import { conv2dOutputShape, InvalidArgumentError, ops, WINDOW_LIMITS, type Conv2DOptions, type Padding, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
-import { checkBoolean, checkIntPair, checkOneOf, checkPositiveInt } from '../engine/layer-args.js';
+import { checkBoolean, checkIntPair, checkOneOf, checkPositiveInt, windowLimitReason } from '../engine/layer-args.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { activate, activateBackward, checkActivation, type ActivationName } from './activations.js';
@@ -54,6 +54,13 @@ export class Conv2D extends Layer {
     const at = this.label;
     this.filters = checkPositiveInt(at, 'filters', args.filters);
     this.kernelSize = checkIntPair(at, 'kernelSize', args.kernelSize);
+    // Checked before any input is seen: the kernel [kh, kw, in, filters] has kh * kw * filters elements per input channel.
+    const perChannel = this.kernelSize[0] * this.kernelSize[1] * this.filters;
+    if (perChannel > WINDOW_LIMITS.maxValue) {
+      throw new InvalidArgumentError(
+        `${at}: kernelSize[0] * kernelSize[1] * filters (the kernel's elements per input channel) must be at most ${WINDOW_LIMITS.maxValue}, received ${perChannel}.`,
+      );
+    }
     this.strides = checkIntPair(at, 'strides', args.strides ?? CONV2D_DEFAULTS.strides);
     this.padding = checkOneOf(at, 'padding', args.padding ?? CONV2D_DEFAULTS.padding, ['valid', 'same']);
     if (args.dataFormat !== undefined) checkOneOf(at, 'dataFormat', args.dataFormat, ['channelsLast']);
@@ -80,8 +87,9 @@ export class Conv2D extends Layer {
     try {
       const out = conv2dOutputShape([1, shape[1] as number, shape[2] as number, inChannels], filterShape, this.convOptions);
       return [shape[0], out[1], out[2], out[3]];
-    } catch {
-      throw this.shapeError(`height and width must fit kernelSize [${this.kernelSize}] with dilationRate [${this.dilationRate}] and padding '${this.padding}'`, shape);
+    } catch (e) {
+      const reason = windowLimitReason(e, 'conv2d');
+      throw this.shapeError(`height and width must fit kernelSize [${this.kernelSize}] with dilationRate [${this.dilationRate}] and padding '${this.padding}'${reason}`, shape);
     }
   }
 

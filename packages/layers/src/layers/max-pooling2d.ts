@@ -1,6 +1,6 @@
 import { poolOutputShape, ops, type MaxPoolOptions, type Padding, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs } from '../engine/layer.js';
-import { checkIntPair, checkOneOf } from '../engine/layer-args.js';
+import { checkIntPair, checkOneOf, windowLimitReason } from '../engine/layer-args.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 
 export interface MaxPooling2DArgs extends LayerArgs {
@@ -48,8 +48,9 @@ export class MaxPooling2D extends Layer {
     try {
       const out = poolOutputShape([1, shape[1] as number, shape[2] as number, shape[3] as number], this.poolOptions);
       return [shape[0], out[1], out[2], out[3]];
-    } catch {
-      throw this.shapeError(`height and width must fit poolSize [${this.poolSize}] with padding '${this.padding}'`, shape);
+    } catch (e) {
+      const reason = windowLimitReason(e, 'maxPool');
+      throw this.shapeError(`height and width must fit poolSize [${this.poolSize}] with padding '${this.padding}'${reason}`, shape);
     }
   }
 
