@@ -28,12 +28,13 @@ const runs = [
   ['sanitizer-child.mjs'],
   ['fuzz-child.mjs', '3', '77'],
   ['memory-child.mjs', '50'],
+  ['buffer-lifetime-child.mjs', '2', '5'],
   ...['scalar', 'avx2', 'avx512'].map((isa) => ['isa-child.mjs', { BATCHWISE_ISA: isa }]),
 ];
 let failed = 0;
 for (const [script, ...rest] of runs) {
   const extraEnv = typeof rest.at(-1) === 'object' ? rest.pop() : {};
-  const flags = script === 'memory-child.mjs' ? ['--expose-gc'] : [];
+  const flags = ['memory-child.mjs', 'buffer-lifetime-child.mjs'].includes(script) ? ['--expose-gc'] : [];
   const path = script === conformance ? conformance : join(root, 'test', 'fixtures', script);
   const r = spawnSync(process.execPath, [...flags, path, ...rest], {
     encoding: 'utf8',

@@ -18,6 +18,19 @@ describe('the addon refuses broken arguments without crashing', () => {
   });
 });
 
+describe("core's WINDOW_LIMITS, re-checked by the addon", () => {
+  it("a 'same' window of more than 2 x input + 1 taps is refused by a direct call too, before any work", () => {
+    const addon = loadRawAddon();
+    const geometry = new Array(17).fill(1);
+    const want = /window must be at most \[57,57\] \(2 x input size \+ 1\) with 'same' padding on input \[1,28,28,1\], received \[30000,30000\]/;
+    const x = new Float32Array(784), y = new Float32Array(784);
+    expect(() => addon.maxPool(x, [1, 28, 28, 1], [30000, 30000], [1, 1], 'same', geometry, y, new Int32Array(784))).toThrow(want);
+    expect(() =>
+      addon.conv2dBackpropFilter(x, [1, 28, 28, 1], y, [1, 28, 28, 1], [30000, 30000, 1, 1], [1, 1], 'same', [1, 1], geometry, new Float32Array(1)),
+    ).toThrow(want);
+  });
+});
+
 describe('memory', () => {
   it('RSS stays flat over many thousands of calls', () => {
     const run = runFixture('memory-child.mjs', ['3000'], {}, ['--expose-gc']);

@@ -103,8 +103,9 @@ export function runPlan<K extends AsyncEntry, R>(addon: NativeAddon, plan: Plan<
 
 /** Runs a plan on a libuv worker; the returned promise gives its result. */
 export async function runPlanAsync<K extends AsyncEntry, R>(addon: FullAddon, plan: Plan<K, R>): Promise<R> {
-  // Inputs and outputs stay out of the pool until the worker is done with them: a dispose or
-  // the end of a tidy meanwhile is carried out when the kernel finishes. Taken before the first await.
+  // The addon works on copies of the inputs and fills the outputs when it is done, rejecting
+  // if one was detached meanwhile: so the outputs stay out of the pool until then (a dispose or
+  // the end of a tidy meanwhile is carried out when the kernel finishes). Taken before the first await.
   const letGo = hold(plan.args);
   try {
     await (addon[`${plan.entry}Async`] as (...args: unknown[]) => Promise<void>)(...plan.args);

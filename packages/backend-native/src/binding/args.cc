@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "binding/staging.h"
+
 namespace bw {
 namespace {
 
@@ -37,7 +39,8 @@ constexpr uint32_t kMaxArrayRead = 32;
 
 }  // namespace
 
-Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_(info), fn_(fn) {
+Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncStaging* staging)
+    : info_(info), fn_(fn), staging_(staging) {
   if (info.Length() != count) {
     Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
   }
@@ -56,6 +59,18 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count) : info_
 void Args::Fail(bool range, const std::string& what) const { throw ArgError(range, std::string(fn_) + ": " + what); }
 
 F32 Args::Float32(size_t i, const char* name) const {
+  F32 r = Float32View(i, name);
+  if (staging_ != nullptr) r.data = staging_->CopyIn(r.data, r.length);
+  return r;
+}
+
+F32 Args::Output(size_t i, const char* name) const {
+  F32 r = Float32View(i, name);
+  if (staging_ != nullptr) r.data = staging_->Reserve(i, name, r.length);
+  return r;
+}
+
+F32 Args::Float32View(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
     Fail(false, std::string(name) + " must be a Float32Array, received " + Describe(v) + ".");
@@ -65,6 +80,7 @@ F32 Args::Float32(size_t i, const char* name) const {
   r.length = static_cast<int64_t>(a.ElementLength());
   r.data = r.length > 0 ? a.Data() : nullptr;
   r.name = name;
+  r.origin = r.data;
   return r;
 }
 
@@ -206,8 +222,8 @@ void RequireSameLength(const Args& args, const F32& a, const F32& b) {
 
 void RequireDisjoint(const Args& args, const F32& a, const F32& b) {
   if (a.length == 0 || b.length == 0) return;
-  const auto a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + static_cast<uintptr_t>(a.length) * sizeof(float);
-  const auto b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + static_cast<uintptr_t>(b.length) * sizeof(float);
+  const auto a0 = reinterpret_cast<uintptr_t>(a.origin), a1 = a0 + static_cast<uintptr_t>(a.length) * sizeof(float);
+  const auto b0 = reinterpret_cast<uintptr_t>(b.origin), b1 = b0 + static_cast<uintptr_t>(b.length) * sizeof(float);
   if (a0 < b1 && b0 < a1) args.Fail(false, std::string(a.name) + " must not share memory with " + b.name + ".");
 }
 

@@ -24,9 +24,10 @@ class ArgError : public std::runtime_error {
 };
 
 struct F32 {
-  float* data = nullptr;
-  int64_t length = 0;  // elements
+  float* data = nullptr;  // what the kernel reads or writes (an async call's own copy)
+  int64_t length = 0;     // elements
   const char* name = "";
+  const void* origin = nullptr;  // the caller's memory, for the aliasing checks
 };
 
 struct I32 {
@@ -37,14 +38,21 @@ struct I32 {
 
 using Dims = std::vector<int64_t>;
 
+class AsyncStaging;
+
 // The call being checked: function name and arguments, for the messages.
+// With `staging` (an async call), Float32 hands out a copy of the input and
+// Output memory of the call's own, copied back when it is done (staging.h).
 class Args {
  public:
-  Args(const Napi::CallbackInfo& info, const char* fn, size_t count);
+  Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncStaging* staging = nullptr);
 
   const char* fn() const { return fn_; }
 
+  // An input Float32Array.
   F32 Float32(size_t i, const char* name) const;
+  // A Float32Array the kernel writes (and does not read).
+  F32 Output(size_t i, const char* name) const;
   // null or a Float32Array; returns data == nullptr for null.
   F32 OptionalFloat32(size_t i, const char* name) const;
   I32 Int32(size_t i, const char* name) const;
@@ -60,8 +68,11 @@ class Args {
   [[noreturn]] void Fail(bool range, const std::string& what) const;
 
  private:
+  F32 Float32View(size_t i, const char* name) const;
+
   const Napi::CallbackInfo& info_;
   const char* fn_;
+  AsyncStaging* staging_;
   // Elements of every array argument, read once up front. Reading an element
   // can run JS (a getter), which could detach or resize a typed array; doing
   // all such reads before any typed-array pointer is taken means a pointer,

@@ -19,13 +19,13 @@ void RequireDy(const Args& args, const Dims& dy, const ConvGeom& g) {
   if (dy != want) args.Fail(true, "dy must have shape " + FormatDims(want) + ", received " + FormatDims(dy) + ".");
 }
 
-Work Conv2d(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 9);
+Work Conv2d(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 9, staging);
   const F32 x = args.Float32(0, "x");
   const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
   const F32 f = args.Float32(2, "filter");
   const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
-  const F32 y = args.Float32(8, "y");
+  const F32 y = args.Output(8, "y");
   RequireCount(args, x, xs, "xShape");
   RequireCount(args, f, fs, "filterShape");
   RequireFilterFor(args, fs, xs, "filterShape");
@@ -36,14 +36,14 @@ Work Conv2d(const Napi::CallbackInfo& info, const char* fn) {
   return [=] { Conv2dForward(g, x.data, f.data, y.data); };
 }
 
-Work BackpropInput(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 10);
+Work BackpropInput(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 10, staging);
   const F32 dy = args.Float32(0, "dy");
   const Dims dys = args.Shape(1, "dyShape", 4, 4, 1);
   const F32 f = args.Float32(2, "filter");
   const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
   const Dims in = args.Shape(4, "inputShape", 4, 4, 1);
-  const F32 dx = args.Float32(9, "dx");
+  const F32 dx = args.Output(9, "dx");
   RequireCount(args, dy, dys, "dyShape");
   RequireCount(args, f, fs, "filterShape");
   RequireFilterFor(args, fs, in, "filterShape");
@@ -55,14 +55,14 @@ Work BackpropInput(const Napi::CallbackInfo& info, const char* fn) {
   return [=] { Conv2dBackpropInput(g, dy.data, f.data, dx.data); };
 }
 
-Work BackpropFilter(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 10);
+Work BackpropFilter(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 10, staging);
   const F32 x = args.Float32(0, "x");
   const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
   const F32 dy = args.Float32(2, "dy");
   const Dims dys = args.Shape(3, "dyShape", 4, 4, 1);
   const Dims fs = args.Shape(4, "filterShape", 4, 4, 1);
-  const F32 df = args.Float32(9, "dfilter");
+  const F32 df = args.Output(9, "dfilter");
   RequireCount(args, x, xs, "xShape");
   RequireCount(args, dy, dys, "dyShape");
   RequireFilterFor(args, fs, xs, "filterShape");

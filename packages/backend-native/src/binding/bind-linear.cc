@@ -10,14 +10,14 @@
 namespace bw {
 namespace {
 
-Work PrepareMatMul(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 7);
+Work PrepareMatMul(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 7, staging);
   const F32 a = args.Float32(0, "a");
   const Dims as = args.Shape(1, "aShape", 2, 2, 0);
   const F32 b = args.Float32(2, "b");
   const Dims bs = args.Shape(3, "bShape", 2, 2, 0);
   const bool ta = args.Boolean(4, "transposeA"), tb = args.Boolean(5, "transposeB");
-  const F32 out = args.Float32(6, "out");
+  const F32 out = args.Output(6, "out");
   RequireCount(args, a, as, "aShape");
   RequireCount(args, b, bs, "bShape");
   const int64_t m = ta ? as[1] : as[0], k = ta ? as[0] : as[1];

@@ -24,15 +24,15 @@ void RequireAllDisjoint(const Args& args, const std::vector<F32>& outputs, const
   }
 }
 
-Work Training(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 9);
+Work Training(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 9, staging);
   const F32 x = args.Float32(0, "x");
   const auto rc = RowsChannels(args, x, args.Shape(1, "xShape", 2, 16, 1), "xShape");
   const int64_t rows = rc.first, c = rc.second;
   const F32 gamma = args.Float32(2, "gamma"), beta = args.Float32(3, "beta");
   const double eps = args.NumberIn(4, "epsilon", 0.0, std::numeric_limits<double>::max(), true, false);
-  const F32 y = args.Float32(5, "y"), mean = args.Float32(6, "mean"), var = args.Float32(7, "variance"),
-            inv = args.Float32(8, "invStd");
+  const F32 y = args.Output(5, "y"), mean = args.Output(6, "mean"), var = args.Output(7, "variance"),
+            inv = args.Output(8, "invStd");
   for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, c);
   RequireLength(args, y, x.length);
   RequireAllDisjoint(args, {y, mean, var, inv}, {x, gamma, beta});
@@ -53,14 +53,14 @@ void Inference(const Napi::CallbackInfo& info, const char* fn) {
   BatchNormInference(rows, c, x.data, mean.data, var.data, gamma.data, beta.data, eps, y.data);
 }
 
-Work Backward(const Napi::CallbackInfo& info, const char* fn) {
-  Args args(info, fn, 9);
+Work Backward(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {
+  Args args(info, fn, 9, staging);
   const F32 dy = args.Float32(0, "dy");
   const auto rc = RowsChannels(args, dy, args.Shape(1, "dyShape", 2, 16, 1), "dyShape");
   const int64_t rows = rc.first, c = rc.second;
   const F32 x = args.Float32(2, "x"), gamma = args.Float32(3, "gamma"), mean = args.Float32(4, "mean"),
             inv = args.Float32(5, "invStd");
-  const F32 dx = args.Float32(6, "dx"), dgamma = args.Float32(7, "dgamma"), dbeta = args.Float32(8, "dbeta");
+  const F32 dx = args.Output(6, "dx"), dgamma = args.Output(7, "dgamma"), dbeta = args.Output(8, "dbeta");
   RequireSameLength(args, dy, x);
   RequireSameLength(args, dy, dx);
   for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, c);

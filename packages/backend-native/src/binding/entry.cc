@@ -30,12 +30,15 @@ namespace {
 
 class KernelWorker final : public Napi::AsyncWorker {
  public:
-  KernelWorker(Napi::Env env, const char* name, Work work, const Napi::CallbackInfo& info)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)), work_(std::move(work)), name_(name) {
-    // Keep every array (and its buffer) alive until the kernel is done.
-    for (size_t i = 0; i < info.Length(); ++i) {
-      if (info[i].IsObject()) refs_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
-    }
+  KernelWorker(Napi::Env env, const char* name, Work work, AsyncStaging staging, const Napi::CallbackInfo& info)
+      : Napi::AsyncWorker(env, name),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        work_(std::move(work)),
+        staging_(std::move(staging)),
+        name_(name) {
+    // The outputs' objects stay alive for the copy back; their memory may
+    // still be taken away meanwhile, which CopyBack detects.
+    for (size_t arg : staging_.OutputArgs()) outputs_.push_back(Napi::Persistent(info[arg].As<Napi::Object>()));
   }
   Napi::Promise Promise() const { return deferred_.Promise(); }
   void Execute() override {
@@ -46,29 +49,38 @@ class KernelWorker final : public Napi::AsyncWorker {
       SetError(error_.message);
     }
   }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnOK() override {
+    const std::string problem = staging_.CopyBack(name_.c_str(), outputs_);
+    if (problem.empty()) {
+      deferred_.Resolve(Env().Undefined());
+    } else {
+      deferred_.Reject(ToJsError(Env(), {CaughtError::Kind::kType, problem}).Value());
+    }
+  }
   void OnError(const Napi::Error&) override { deferred_.Reject(ToJsError(Env(), error_).Value()); }
 
  private:
   Napi::Promise::Deferred deferred_;
   Work work_;
+  AsyncStaging staging_;
   std::string name_;
   CaughtError error_;
-  std::vector<Napi::ObjectReference> refs_;
+  std::vector<Napi::ObjectReference> outputs_;
 };
 
 }  // namespace
 
 void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, PrepareFn prepare) {
-  Export(env, exports, name, [prepare](const Napi::CallbackInfo& info, const char* fn) { prepare(info, fn)(); });
+  Export(env, exports, name, [prepare](const Napi::CallbackInfo& info, const char* fn) { prepare(info, fn, nullptr)(); });
   // The async entry's name lives as long as the module: one leaked string per entry.
   const char* async_name = (new std::string(std::string(name) + "Async"))->c_str();
   exports.Set(async_name, Napi::Function::New(
                               env,
                               [name, prepare](const Napi::CallbackInfo& info) -> Napi::Value {
                                 return GuardJs(info.Env(), name, [&]() -> Napi::Value {
-                                  Work work = prepare(info, name);
-                                  auto* worker = new KernelWorker(info.Env(), name, std::move(work), info);
+                                  AsyncStaging staging;
+                                  Work work = prepare(info, name, &staging);
+                                  auto* worker = new KernelWorker(info.Env(), name, std::move(work), std::move(staging), info);
                                   Napi::Promise promise = worker->Promise();
                                   worker->Queue();
                                   return promise;
@@ -76,6 +88,8 @@ void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, P
                               },
                               async_name));
 }
+
+constexpr int64_t kMaxWindow = (int64_t{1} << 31) - 1;
 
 ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
                      size_t padding_index, size_t dilations_index, size_t geometry_index) {
@@ -96,6 +110,19 @@ ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k
   g.stride_w = strides.second;
   g.dil_h = dil.first;
   g.dil_w = dil.second;
+  // core's WINDOW_LIMITS: the effective window within int32, and at most
+  // 2 * in + 1 taps per axis with 'same' padding (more only multiply padding,
+  // and the work grows with them).
+  const int64_t eff_h = (k_h - 1) * g.dil_h + 1, eff_w = (k_w - 1) * g.dil_w + 1;
+  if (eff_h > kMaxWindow || eff_w > kMaxWindow) {
+    args.Fail(true, "window [" + std::to_string(k_h) + "," + std::to_string(k_w) + "] with dilation " +
+                        FormatDims({g.dil_h, g.dil_w}) + " must span at most 2147483647 elements.");
+  }
+  if (same && (k_h > 2 * g.in_h + 1 || k_w > 2 * g.in_w + 1)) {
+    args.Fail(true, "window must be at most " + FormatDims({2 * g.in_h + 1, 2 * g.in_w + 1}) +
+                        " (2 x input size + 1) with 'same' padding on input " + FormatDims(input) + ", received " +
+                        FormatDims({k_h, k_w}) + ".");
+  }
   const bool fits = WindowAxis(g.in_h, k_h, g.stride_h, g.dil_h, same, &g.out_h, &g.pad_top, &g.pad_bottom) &&
                     WindowAxis(g.in_w, k_w, g.stride_w, g.dil_w, same, &g.out_w, &g.pad_left, &g.pad_right);
   if (!fits) {

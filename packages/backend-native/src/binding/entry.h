@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "binding/args.h"
+#include "binding/staging.h"
 #include "kernels/conv2d.h"
 
 namespace bw {
@@ -23,12 +24,18 @@ void ExportQuery(Napi::Env env, Napi::Object exports, const char* name, QueryFn 
 // A checked call, ready to run: touches no JS value, only the raw memory the
 // checks validated, so it can run on a worker thread.
 using Work = std::function<void()>;
-using PrepareFn = Work (*)(const Napi::CallbackInfo&, const char*);
+// Checks a call (Args(info, fn, count, staging)) and returns its Work. Inputs
+// are taken with Args::Float32, written arrays with Args::Output: for an async
+// call (staging not null) those give memory the call owns (staging.h).
+using PrepareFn = Work (*)(const Napi::CallbackInfo&, const char*, AsyncStaging*);
 
 // Exports `name` (runs at once) and `<name>Async`: the same checks on the
 // calling thread, then the kernel on a libuv worker (Napi::AsyncWorker), with
-// a Promise that settles when it is done. Every object argument is held by a
-// reference until then; callers must not mutate or transfer the arrays meanwhile.
+// a Promise that settles when it is done. The async call reads copies of its
+// inputs made when it is called, so nothing the caller does to them afterwards
+// (mutate, transfer, resize, let go) reaches the worker; its outputs are
+// filled when the kernel is done, and the promise rejects, writing none, if
+// one of them was detached or resized meanwhile.
 void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, PrepareFn prepare);
 
 // Checks shapes and options of a conv/pool call, recomputes the geometry as
