@@ -1,5 +1,6 @@
-// exp, sigmoid and tanh over arrays, compiled per ISA (vec-math.cc: libm,
-// vec-math_avx2.cc / _avx512.cc: polynomials, each file with its own flags).
+// exp, sigmoid and tanh over arrays, compiled per ISA (vec-math.cc: libm;
+// vec-math.inc: the polynomials, written once over primitives that
+// vec-math_avx2.cc / _avx512.cc define, each file with its own flags).
 //
 // The SIMD exp is Cephes' expf: n = round(x / ln2), r = x - n ln2 (two-part
 // ln2), a degree-6 polynomial for e^r on |r| <= ln2/2, scaled by 2^n in two
