@@ -37,9 +37,9 @@ function feedData(id: KernelId): Record<string, Float32Array> {
   }
 }
 
-/** Creates a session for a graph with `threads` intra-op threads. */
-export async function createSession(graph: OnnxGraph, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(encodeModel(graph), {
+/** Creates a session for a graph (or encoded model bytes) with `threads` intra-op threads. */
+export async function createSession(model: OnnxGraph | Uint8Array, threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
