@@ -21,6 +21,7 @@ export interface EncodeModelOptions {
   docString?: string;
 }
 
+/** Defaults of `encodeModel`'s options. */
 export const ENCODE_MODEL_DEFAULTS = { opset: ONNX_OPSET, irVersion: ONNX_IR_VERSION, producerName: 'batchwise', producerVersion: '', docString: '' } as const;
 
 const AttrType = onnx.AttributeProto.AttributeType;

@@ -16,6 +16,7 @@ export interface ToOnnxOptions {
   foldBatchNorm?: boolean;
 }
 
+/** Defaults of `toOnnx`'s and `saveOnnx`'s options. */
 export const TO_ONNX_DEFAULTS = { foldBatchNorm: false } as const;
 
 /** The default-domain opset of every exported model. */
