@@ -21,7 +21,10 @@ commands:
             --no-peak         skip the FMA/triad probe      --no-isa   skip the per-ISA child runs
             --no-write        print only; do not write results/kernels-<date>.json/.md
             --lead-in=<ms>    untimed back-to-back calls before each timed one (default 100; 0 = none)
-  models    CNN and MLP with batch norm: trainOnBatch and predict, images/s, batchwise vs tfjs-layers
+  models    CNN and MLP with batch norm: trainOnBatch and predict, images/s, batchwise vs tfjs-layers,
+            and predict in onnxruntime of the same models exported by @batchwise/onnx
+            --only=<ids>      contenders: batchwise-native,batchwise-cpu,tfjs-wasm,tfjs-cpu,ort-1t,ort-<all>t
+            --quick           5 timed runs per cell (a smoke run)
             --slow            include tfjs-cpu CNN training (~40 s per step)
             --no-write        print only`;
 

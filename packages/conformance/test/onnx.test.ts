@@ -5,27 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { onnxCases, loadVector } from '../src/onnx/cases.js';
 import { HANDLERS } from '../src/onnx/handlers.js';
 import { locateOnnxTests, ONNX_TESTS_ENV } from '../src/onnx/locate.js';
-import { parseMessage, repeatedInts, toInt } from '../src/onnx/protobuf.js';
 import { ONNX_VECTORS } from '../src/onnx/vectors.js';
 import { matchPadding } from '../src/onnx/windows.js';
 import { createReferenceBackend } from '../src/testing/index.js';
 
 const where = locateOnnxTests();
-
-describe('protobuf reader', () => {
-  it('reads varints, negative int64 and packed repeated fields', () => {
-    // field 1 varint 300; field 2 varint -1 (10 bytes); field 3 packed [1, 2, 150].
-    const bytes = Uint8Array.from([0x08, 0xac, 0x02, 0x10, ...Array(9).fill(0xff), 0x01, 0x1a, 0x04, 0x01, 0x02, 0x96, 0x01]);
-    const m = parseMessage(bytes);
-    expect(toInt(m.get(1)![0])).toBe(300);
-    expect(toInt(m.get(2)![0])).toBe(-1);
-    expect(repeatedInts(m, 3)).toEqual([1, 2, 150]);
-  });
-
-  it('refuses a field running past the end', () => {
-    expect(() => parseMessage(Uint8Array.from([0x0a, 0x05, 0x01]))).toThrow(/runs past the end/);
-  });
-});
 
 describe('ONNX vector location', () => {
   it('finds shared/onnx-node-tests beside the repository', () => {

@@ -2,11 +2,13 @@ import os from 'node:os';
 import { loadBatchwiseBackend } from '../contenders/batchwise.js';
 import { CPU_PACKAGE, NATIVE_PACKAGE } from '../contenders/all.js';
 import { tfjsContender } from '../contenders/tfjs.js';
-import type { ParsedArgs } from '../cli-args.js';
+import { listFlag, type ParsedArgs } from '../cli-args.js';
 import { machineInfo, packageVersion } from '../machine/info.js';
-import { measureInterleaved, MEASURE_DEFAULTS, type Entry } from '../measure.js';
+import { measureInterleaved, MEASURE_DEFAULTS, type Entry, type MeasureOptions } from '../measure.js';
 import { batchwiseModelContender, tfjsModelContender, type ModelContender } from '../models/contenders.js';
 import { MODEL_CASES, type LayersApi } from '../models/definitions.js';
+import { onnxModelContender, type OnnxExporter } from '../models/onnx-contender.js';
+import { onnxVersion } from '../contenders/onnx.js';
 import { writeResults } from '../results.js';
 import { speedup, type Sample } from '../stats.js';
 import { formatNumber, formatRatio, formatTable } from '../table.js';
@@ -14,12 +16,17 @@ import { firstLine } from '../errors.js';
 
 /*
  * `bench models`: whole training steps and predictions in images per second,
- * @batchwise/layers against tfjs-layers, interleaved like the kernels.
+ * @batchwise/layers against tfjs-layers and (predictions) onnxruntime running
+ * the same models exported by @batchwise/onnx, interleaved like the kernels.
  */
 
-export const MODELS_FLAGS = ['slow', 'no-write'] as const;
+export const MODELS_FLAGS = ['slow', 'no-write', 'quick', 'only'] as const;
 
-type Cell = { sample: Sample } | { unavailable: string };
+const MODEL_MEASURE: MeasureOptions = { ...MEASURE_DEFAULTS, targetMs: 1000, maxRuns: 20 };
+/** A smoke run: the project minimum of 5 timed runs, one warm-up. */
+const QUICK: MeasureOptions = { ...MEASURE_DEFAULTS, warmup: 1, targetMs: 0, maxRuns: 5 };
+
+type Cell = { sample: Sample; note?: string } | { unavailable: string };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -33,6 +40,15 @@ async function loadLayers(): Promise<{ api?: LayersApi; reason?: string }> {
   }
 }
 
+async function loadExporter(): Promise<{ exporter?: OnnxExporter; reason?: string }> {
+  try {
+    const specifier: string = '@batchwise/onnx';
+    return { exporter: (await import(specifier)) as OnnxExporter };
+  } catch (e) {
+    return { reason: `cannot import @batchwise/onnx: ${firstLine(e)}` };
+  }
+}
+
 export async function modelsCommand(args: ParsedArgs): Promise<void> {
   const started = new Date();
   const info = machineInfo();
@@ -40,14 +56,24 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
   const native = await loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
   const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
   const layers = await loadLayers();
+  const onnx = await loadExporter();
   await tfjsContender('cpu');
   await tfjsContender('wasm');
-  const contenders: ModelContender[] = [
+  const threads = os.availableParallelism();
+  const onnxDeps = { api: layers.api, exporter: onnx.exporter, backendName: native.backend ? 'native' : 'cpu', reason: layers.reason ?? onnx.reason };
+  const all: ModelContender[] = [
     batchwiseModelContender('native', native.backend ? layers.api : undefined, native.reason ?? layers.reason),
     batchwiseModelContender('cpu', cpu.backend ? layers.api : undefined, cpu.reason ?? layers.reason),
     tfjsModelContender('wasm', args.flags.has('slow')),
     tfjsModelContender('cpu', args.flags.has('slow')),
+    onnxModelContender(1, onnxDeps),
+    ...(threads > 1 ? [onnxModelContender(threads, onnxDeps)] : []),
   ];
+  const only = listFlag(args.flags, 'only');
+  const unknown = only?.filter((id) => !all.some((k) => k.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`bench models: --only must list ids from ${all.map((k) => k.id).join(', ')}, received '${unknown.join(', ')}'.`);
+  const contenders = only ? all.filter((k) => only.includes(k.id)) : all;
+  const ortAll = `ort-${threads}t`;
   const table = new Map<string, Map<string, Cell>>();
   for (const c of MODEL_CASES) {
     const cells = new Map<string, Cell>();
@@ -58,8 +84,11 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
       else entries.push({ id: k.id, prepared, maxRuns: k.maxRuns });
     }
     const t0 = performance.now();
-    const outcomes = await measureInterleaved(entries, { ...MEASURE_DEFAULTS, targetMs: 1000, maxRuns: 20 });
-    for (const [id, o] of outcomes) cells.set(id, 'error' in o ? { unavailable: o.error } : { sample: o });
+    const outcomes = await measureInterleaved(entries, args.flags.has('quick') ? QUICK : MODEL_MEASURE);
+    for (const [id, o] of outcomes) {
+      const note = entries.find((e) => e.id === id)?.prepared.note;
+      cells.set(id, 'error' in o ? { unavailable: o.error } : { sample: o, ...(note ? { note } : {}) });
+    }
     for (const e of entries) e.prepared.dispose?.();
     table.set(c.id, cells);
     log(`${c.label}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -69,7 +98,7 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
     const cell = table.get(caseId)?.get(id);
     return cell && 'sample' in cell ? cell.sample.medianMs : undefined;
   };
-  const headers = ['model', 'batch', ...contenders.map((k) => `${k.label} ms (img/s)`), 'native vs tfjs-wasm', 'native vs tfjs-cpu', 'native vs cpu'];
+  const headers = ['model', 'batch', ...contenders.map((k) => `${k.label} ms (img/s)`), 'native vs tfjs-wasm', 'native vs tfjs-cpu', 'native vs cpu', `native vs ort ${threads}t`];
   const rows = MODEL_CASES.map((c) => [
     c.label,
     String(c.batch),
@@ -80,17 +109,19 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, 'tfjs-wasm'))),
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, 'tfjs-cpu'))),
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, 'batchwise-cpu'))),
+    formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, ortAll))),
   ]);
   const notes = MODEL_CASES.flatMap((c) =>
     contenders.flatMap((k) => {
       const cell = table.get(c.id)?.get(k.id);
-      return cell && 'unavailable' in cell ? [`- ${k.label} ${c.label}: n/a: ${cell.unavailable}`] : [];
+      if (cell && 'unavailable' in cell) return [`- ${k.label} ${c.label}: n/a: ${cell.unavailable}`];
+      return cell && 'note' in cell && cell.note ? [`- ${k.label} ${c.label}: ${cell.note}`] : [];
     }),
   );
   const text = [
-    `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads), Node ${info.node}; batchwise native uses all threads, the others one.`,
+    `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads), Node ${info.node}; batchwise native uses all threads, ort as labelled, the others one.`,
     `Load average (1 min) at start: ${info.loadAverage.toFixed(2)}, at end: ${os.loadavg()[0].toFixed(2)}`,
-    `Versions: @batchwise/layers ${packageVersion('@batchwise/layers')}, @tensorflow/tfjs-layers ${packageVersion('@tensorflow/tfjs-layers')}`,
+    `Versions: @batchwise/layers ${packageVersion('@batchwise/layers')}, @tensorflow/tfjs-layers ${packageVersion('@tensorflow/tfjs-layers')}, onnxruntime-node ${onnxVersion()} (CPU EP, models exported by @batchwise/onnx)`,
     '',
     '### Models: median ms per call (images/s)',
     '',

@@ -1,7 +1,7 @@
+import { encodeModel, type OnnxGraph } from '@batchwise/onnx-codec';
 import * as ort from 'onnxruntime-node';
 import { ACT_SHAPE, CONV_FILTER_SHAPE, CONV_X_SHAPE, CONV_Y_SHAPE, hwioToOihw, nhwcToNchw } from '../kernels/cases.js';
 import { kernelInputs } from '../kernels/inputs.js';
-import { encodeModel, type OnnxGraph } from '../onnx/model.js';
 import { onnxGraph } from '../onnx/graphs.js';
 import type { Contender, ContenderStatus, KernelCase, KernelId, Preparation } from '../types.js';
 import { firstLine } from '../errors.js';
@@ -37,9 +37,9 @@ function feedData(id: KernelId): Record<string, Float32Array> {
   }
 }
 
-/** Creates a session for a graph with `threads` intra-op threads. */
-export async function createSession(graph: OnnxGraph, threads: number): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(encodeModel(graph), {
+/** Creates a session for a graph (or encoded model bytes) with `threads` intra-op threads. */
+export async function createSession(model: OnnxGraph | Uint8Array, threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -68,7 +68,8 @@ export function onnxContender(threads: number): Contender {
         const session = await createSession(graph, threads);
         const data = feedData(kernel.id);
         const feeds: Record<string, ort.Tensor> = {};
-        for (const input of graph.inputs) feeds[input.name] = new ort.Tensor('float32', data[input.name], input.shape ?? []);
+        // Every kernel graph declares fixed numeric shapes (no symbolic batch).
+        for (const input of graph.inputs) feeds[input.name] = new ort.Tensor('float32', data[input.name], (input.shape ?? []) as readonly number[]);
         const note = graph.nodes.length > 1 ? `composed of ${graph.nodes.length} basic operators` : undefined;
         return { run: () => session.run(feeds), dispose: () => void session.release(), ...(note ? { note } : {}) };
       } catch (e) {

@@ -1,9 +1,9 @@
-import { Random, makeTensor, setBackend } from '@batchwise/core';
+import { makeTensor, setBackend } from '@batchwise/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { randomData } from '../kernels/cases.js';
 import type { Preparation } from '../types.js';
-import { buildModel, CLASSES, inputShape, type LayersApi, type ModelCase } from './definitions.js';
+import { batchData } from './data.js';
+import { buildModel, CLASSES, type LayersApi, type ModelCase } from './definitions.js';
 import { firstLine } from '../errors.js';
 
 /*
@@ -18,15 +18,6 @@ export interface ModelContender {
   label: string;
   maxRuns: number;
   prepare(c: ModelCase): Promise<Preparation>;
-}
-
-/** Inputs and one-hot labels from fixed seeds. */
-function batchData(c: ModelCase): { x: Float32Array; xShape: number[]; y: Float32Array } {
-  const xShape = [c.batch, ...inputShape(c.model)];
-  const rng = new Random(21);
-  const y = new Float32Array(c.batch * CLASSES);
-  for (let i = 0; i < c.batch; i++) y[i * CLASSES + rng.int(CLASSES)] = 1;
-  return { x: randomData(xShape, 20), xShape, y };
 }
 
 /** Runs the first call inside prepare so a model that cannot run is reported, not timed. */

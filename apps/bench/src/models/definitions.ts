@@ -33,6 +33,7 @@ export const MODEL_CASES: readonly ModelCase[] = [
   { id: 'cnnPredict', label: 'CNN+BN predict', model: 'cnn', mode: 'predict', batch: 256 },
   // Ioffe & Szegedy (2015), sec. 4.1: 3 hidden layers of 100 sigmoid units with BN, mini-batches of 60.
   { id: 'mlpTrain', label: 'MLP 784-100-100-100-10+BN trainOnBatch', model: 'mlp', mode: 'train', batch: 60 },
+  { id: 'mlpPredict', label: 'MLP 784-100-100-100-10+BN predict', model: 'mlp', mode: 'predict', batch: 256 },
 ];
 
 /** Input shape of one example, without the batch axis. */

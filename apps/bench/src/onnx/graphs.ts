@@ -1,6 +1,6 @@
 import { ACT_SHAPE, BN_EPSILON, CONV, CONV_FILTER_SHAPE, MATMUL, POOL } from '../kernels/cases.js';
 import type { KernelId } from '../types.js';
-import type { OnnxGraph, OnnxNode } from './model.js';
+import type { OnnxGraph, OnnxNode } from '@batchwise/onnx-codec';
 
 /*
  * One small ONNX graph per kernel onnxruntime can run. Conv, ConvTranspose,
@@ -64,8 +64,8 @@ function batchNormTrainingGraph(): OnnxGraph {
       { name: 'beta', shape: [C] },
     ],
     initializers: [
-      { name: 'eps', shape: [1], data: Float32Array.of(BN_EPSILON) },
-      { name: 'count', shape: [1], data: Float32Array.of(count) },
+      { name: 'eps', dims: [1], data: Float32Array.of(BN_EPSILON) },
+      { name: 'count', dims: [1], data: Float32Array.of(count) },
     ],
     outputs: [{ name: 'y' }, { name: 'dx' }, { name: 'dgamma' }, { name: 'dbeta' }],
   };

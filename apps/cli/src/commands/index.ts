@@ -6,6 +6,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerPredict } from './predict.js';
 import { registerSummary } from './summary.js';
 import { registerExperiment } from './experiment.js';
+import { registerExport } from './export.js';
 
 /** Every command, in the order `batchwise --help` lists them. */
-export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExperiment, registerBackends, registerConformance];
+export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExport, registerExperiment, registerBackends, registerConformance];

@@ -1,22 +1,22 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend } from '@batchwise/core';
+import { decodeModel, decodeTensor, type OnnxTensor } from '@batchwise/onnx-codec';
 import { compareOutputs } from '../cases/comparison.js';
 import type { CaseOutcome, ConformanceCase } from '../cases/types.js';
 import { HANDLERS, type LoadedVector } from './handlers.js';
 import { locateOnnxTests, ONNX_TESTS_ENV } from './locate.js';
-import { readModelFile, readTensorFile, type OnnxTensor } from './model.js';
 import { ONNX_VECTORS, type OnnxOp, type OnnxVector } from './vectors.js';
 
 /** Loads a vector: `input_N.pb` matched by tensor name, or in order over the graph inputs that are not initializers. */
 export function loadVector(dir: string): LoadedVector {
-  const model = readModelFile(join(dir, 'model.onnx'));
+  const model = decodeModel(readFileSync(join(dir, 'model.onnx')));
   const data = join(dir, 'test_data_set_0');
   const files = readdirSync(data).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const read = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => readTensorFile(join(data, f)));
+  const read = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => decodeTensor(readFileSync(join(data, f))));
   const inputs = read('input_');
   const outputs = read('output_');
-  const feeds = model.inputs.filter((n) => !model.initializers.has(n));
+  const feeds = model.inputs.map((v) => v.name).filter((n) => !model.initializers.has(n));
   const value = (name: string): OnnxTensor | undefined =>
     model.initializers.get(name) ?? inputs.find((t) => t.name !== '' && t.name === name) ?? inputs[feeds.indexOf(name)];
   return { model, node: model.nodes[model.nodes.length - 1], value, outputs };

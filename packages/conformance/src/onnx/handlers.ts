@@ -1,8 +1,8 @@
 import { Tensor, type Backend } from '@batchwise/core';
+import type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor } from '@batchwise/onnx-codec';
 import type { Outputs } from '../cases/comparison.js';
 import { EXACT, type Tolerance } from '../tolerance.js';
 import { asArray, asTensor, filterToHwio, toChannelsLast } from './layout.js';
-import type { OnnxModel, OnnxNode, OnnxTensor } from './model.js';
 import type { OnnxOp } from './vectors.js';
 import { describeWindows, matchPadding, type OnnxWindowAttrs } from './windows.js';
 
@@ -20,19 +20,21 @@ export interface LoadedVector {
 
 export type HandlerResult = { received: Outputs; expected: Outputs; tolerance: Tolerance | Record<string, Tolerance> } | { skipped: string };
 
-const ints = (v: unknown, fallback: number[]): number[] => (Array.isArray(v) ? v : fallback);
-const num = (v: unknown, fallback: number): number => (typeof v === 'number' ? v : fallback);
+type Attr = OnnxAttribute | undefined;
+const ints = (v: Attr, fallback: number[]): number[] => (v && 'ints' in v ? [...v.ints] : fallback);
+const num = (v: Attr, fallback: number): number => (v && 'i' in v ? v.i : v && 'f' in v ? v.f : fallback);
+const attrsOf = (node: OnnxNode): Readonly<Record<string, OnnxAttribute>> => node.attributes ?? {};
 const tensorOf = (t: OnnxTensor): Tensor => asTensor(asArray(t));
 
 function windowAttrs(node: OnnxNode, kernel: number[]): OnnxWindowAttrs {
-  const a = node.attributes;
+  const a = attrsOf(node);
   const rank = kernel.length;
   return {
     kernel,
     strides: ints(a.strides, new Array(rank).fill(1)),
     dilations: ints(a.dilations, new Array(rank).fill(1)),
     pads: ints(a.pads, new Array(2 * rank).fill(0)),
-    autoPad: typeof a.auto_pad === 'string' ? a.auto_pad : 'NOTSET',
+    autoPad: a.auto_pad && 's' in a.auto_pad ? a.auto_pad.s : 'NOTSET',
     ceilMode: num(a.ceil_mode, 0) === 1,
   };
 }
@@ -41,8 +43,8 @@ function conv(b: Backend, v: LoadedVector): HandlerResult {
   const [xName, wName, biasName] = v.node.inputs;
   const x = v.value(xName)!;
   const w = v.value(wName)!;
-  if (num(v.node.attributes.group, 1) !== 1) return { skipped: 'group > 1' };
-  const attrs = windowAttrs(v.node, ints(v.node.attributes.kernel_shape, w.dims.slice(2)));
+  if (num(attrsOf(v.node).group, 1) !== 1) return { skipped: 'group > 1' };
+  const attrs = windowAttrs(v.node, ints(attrsOf(v.node).kernel_shape, w.dims.slice(2)));
   const spatial = x.dims.slice(2);
   const padding = matchPadding(spatial, attrs);
   if (!padding) return { skipped: `no padding mode matches: ${describeWindows(spatial, attrs)}` };
@@ -56,15 +58,15 @@ function conv(b: Backend, v: LoadedVector): HandlerResult {
 
 function batchNorm(b: Backend, v: LoadedVector): HandlerResult {
   const [x, gamma, beta, mean, variance] = v.node.inputs.map((n) => v.value(n)!);
-  const epsilon = num(v.node.attributes.epsilon, 1e-5);
+  const epsilon = num(attrsOf(v.node).epsilon, 1e-5);
   const xs = asTensor(toChannelsLast(x));
   const expected: Outputs = { y: toChannelsLast(v.outputs[0]) };
-  if (num(v.node.attributes.training_mode, 0) !== 1) {
+  if (num(attrsOf(v.node).training_mode, 0) !== 1) {
     const y = b.batchNormInference(xs, { mean: tensorOf(mean), variance: tensorOf(variance), gamma: tensorOf(gamma), beta: tensorOf(beta), epsilon });
     return { received: { y }, expected, tolerance: ONNX_TOLERANCE };
   }
   // ONNX: running = momentum * running + (1 - momentum) * batch (biased variance), as Keras; computed with the backend's ops.
-  const momentum = num(v.node.attributes.momentum, 0.9);
+  const momentum = num(attrsOf(v.node).momentum, 0.9);
   const r = b.batchNormTraining(xs, tensorOf(gamma), tensorOf(beta), { epsilon });
   const moving = (old: OnnxTensor, batch: Tensor) => b.add(b.mulScalar(tensorOf(old), momentum), b.mulScalar(batch, 1 - momentum));
   const received: Outputs = { y: r.y };
@@ -94,7 +96,7 @@ function maxPool(b: Backend, v: LoadedVector): HandlerResult {
   const x = v.value(v.node.inputs[0])!;
   if (x.dims.length !== 4) return { skipped: `rank-${x.dims.length} input: maxPool is 2-D` };
   const global = v.node.opType === 'GlobalMaxPool';
-  const attrs = windowAttrs(v.node, global ? x.dims.slice(2) : ints(v.node.attributes.kernel_shape, []));
+  const attrs = windowAttrs(v.node, global ? x.dims.slice(2) : ints(attrsOf(v.node).kernel_shape, []));
   if (attrs.dilations.some((d) => d !== 1)) return { skipped: 'dilated pooling' };
   const padding = matchPadding(x.dims.slice(2), attrs);
   if (!padding) return { skipped: `no padding mode matches: ${describeWindows(x.dims.slice(2), attrs)}` };
@@ -103,7 +105,7 @@ function maxPool(b: Backend, v: LoadedVector): HandlerResult {
   const received: Outputs = { y: r.y };
   const expected: Outputs = { y: toChannelsLast(v.outputs[0]) };
   if (v.outputs[1]) {
-    received.argmax = onnxArgmax(r.argmax, xs.shape as number[], num(v.node.attributes.storage_order, 0) === 1);
+    received.argmax = onnxArgmax(r.argmax, xs.shape as number[], num(attrsOf(v.node).storage_order, 0) === 1);
     expected.argmax = toChannelsLast(v.outputs[1]).data;
   }
   return { received, expected, tolerance: { y: ONNX_TOLERANCE, argmax: EXACT } };
@@ -124,7 +126,7 @@ function gemm(b: Backend, v: LoadedVector): HandlerResult {
   const values = new Map<string, Tensor>();
   const get = (name: string) => values.get(name) ?? tensorOf(v.value(name)!);
   for (const node of v.model.nodes) {
-    const a = node.attributes;
+    const a = attrsOf(node);
     let y: Tensor;
     if (node.opType === 'Transpose') y = b.transpose(get(node.inputs[0]), ints(a.perm, [1, 0]));
     else if (node.opType === 'MatMul') y = b.matMul(get(node.inputs[0]), get(node.inputs[1]));
@@ -150,7 +152,7 @@ function softmax(b: Backend, v: LoadedVector): HandlerResult {
   const x = v.value(v.node.inputs[0])!;
   const rank = x.dims.length;
   // Before opset 13 the default axis is 1 and the input is flattened to 2-D there; from 13 on it is one axis, default -1.
-  let axis = num(v.node.attributes.axis, v.model.opset < 13 ? 1 : -1);
+  let axis = num(attrsOf(v.node).axis, v.model.opset < 13 ? 1 : -1);
   if (axis < 0) axis += rank;
   if (axis !== rank - 1) return { skipped: `softmax over axis ${axis} of rank ${rank}` };
   return { received: { y: b.softmax(tensorOf(x)) }, expected: { y: asArray(v.outputs[0]) }, tolerance: ONNX_TOLERANCE };
@@ -164,11 +166,11 @@ function relu(b: Backend, v: LoadedVector): HandlerResult {
 function dropout(b: Backend, v: LoadedVector): HandlerResult {
   const [xName, ratioName, trainingName] = v.node.inputs;
   const x = v.value(xName)!;
-  const ratio = ratioName ? v.value(ratioName)!.values[0] : num(v.node.attributes.ratio, 0.5);
+  const ratio = ratioName ? v.value(ratioName)!.values[0] : num(attrsOf(v.node).ratio, 0.5);
   const training = trainingName ? v.value(trainingName)!.values[0] === 1 : false;
   if (training && ratio > 0) return { skipped: 'random training mask' };
   // Inference (or ratio 0): the identity, which the kernel gives at rate 0 with an all-ones mask.
-  const r = b.dropout(tensorOf(x), { rate: 0, seed: num(v.node.attributes.seed, 0) });
+  const r = b.dropout(tensorOf(x), { rate: 0, seed: num(attrsOf(v.node).seed, 0) });
   const received: Outputs = { y: r.y };
   const expected: Outputs = { y: asArray(v.outputs[0]) };
   if (v.outputs[1]) {

@@ -1,6 +1,6 @@
 import { Tensor } from '@batchwise/core';
 import { array64, refTranspose, type Array64 } from '../references/index.js';
-import type { OnnxTensor } from './model.js';
+import type { OnnxTensor } from '@batchwise/onnx-codec';
 
 /*
  * ONNX tensors are channels-first (NCHW, OIHW filters); batchwise is NHWC with
