@@ -1,4 +1,4 @@
-import { InvalidArgumentError, formatShape, type Tensor } from '@batchwise/core';
+import { InvalidArgumentError, formatShape, ops, tidy, type Tensor } from '@batchwise/core';
 
 /*
  * Where values leave the library. Layers compute with kernels (`ops.*`) and
@@ -17,4 +17,9 @@ export function readScalar(t: Tensor): number {
 /** Every value of t, row-major. A view of the tensor's memory: read it, never write it. */
 export function readValues(t: Tensor): Float32Array {
   return t.data;
+}
+
+/** Whether every value of t is finite: max |t| on the backend, one number read out. */
+export function allFinite(t: Tensor): boolean {
+  return t.size === 0 || tidy(() => Number.isFinite(readScalar(ops.max(ops.abs(t)))));
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Tensor, assertBoolean, assertInRange, describeValue, formatShape, ops, zeros } from '@batchwise/core';
 import type { LayerVariable } from '../engine/layer.js';
+import { readScalar } from '../engine/values.js';
 
 /*
  * Optimizers update weights in place through ops.sgdUpdate / ops.adamUpdate,
@@ -99,7 +100,7 @@ abstract class SlotOptimizer implements Optimizer {
         throw new InvalidArgumentError(`${this.fn} setWeights: every entry must be { name: string, tensor: Tensor }, received ${describeValue(entry)}.`);
       }
       if (entry.name === 'iter') {
-        steps = entry.tensor.data[0];
+        steps = entry.tensor.size === 1 ? readScalar(entry.tensor) : Number.NaN;
         if (entry.tensor.size !== 1 || !Number.isInteger(steps) || steps < 0) {
           throw new InvalidArgumentError(`${this.fn} setWeights: 'iter' must be one non-negative integer, received ${entry.tensor.size === 1 ? steps : formatShape(entry.tensor.shape)}.`);
         }
