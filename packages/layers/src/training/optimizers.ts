@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Tensor, assertBoolean, assertInRange, describeValue, formatShape, ops, zeros } from '@batchwise/core';
 import type { LayerVariable } from '../engine/layer.js';
+import { copyOf } from '../engine/tensor-utils.js';
 import { readScalar } from '../engine/values.js';
 
 /*
@@ -86,7 +87,7 @@ abstract class SlotOptimizer implements Optimizer {
   getWeights(): NamedTensor[] {
     const out: NamedTensor[] = [{ name: 'iter', tensor: new Tensor(Float32Array.of(this.steps), []) }];
     for (const slot of this.slotNames) {
-      for (const [weight, own] of this.slots) out.push({ name: `${weight}/${slot}`, tensor: own.get(slot)!.clone() });
+      for (const [weight, own] of this.slots) out.push({ name: `${weight}/${slot}`, tensor: copyOf(own.get(slot)!) });
     }
     return out;
   }
@@ -113,7 +114,7 @@ abstract class SlotOptimizer implements Optimizer {
       }
       const weight = entry.name.slice(0, cut);
       if (!slots.has(weight)) slots.set(weight, new Map());
-      slots.get(weight)!.set(slot, entry.tensor.clone());
+      slots.get(weight)!.set(slot, copyOf(entry.tensor));
     }
     for (const [weight, own] of slots) {
       const missing = this.slotNames.filter((s) => !own.has(s));
