@@ -48,6 +48,8 @@ export function createCpuBackend(): Backend {
     div: k.div,
     maximum: k.maximum,
     minimum: k.minimum,
+    equal: k.equal,
+    greater: k.greater,
     addScalar: k.addScalar,
     mulScalar: k.mulScalar,
     neg: k.neg,
@@ -58,6 +60,12 @@ export function createCpuBackend(): Backend {
     square: k.square,
     clip: k.clip,
 
+    broadcastBinary: k.broadcastBinary,
+
+    gather: k.gather,
+    concat: k.concat,
+    oneHot: k.oneHot,
+
     sum: k.sum,
     mean: k.mean,
     max: k.max,
@@ -67,5 +75,8 @@ export function createCpuBackend(): Backend {
 
     sgdUpdate: k.sgdUpdate,
     adamUpdate: k.adamUpdate,
+
+    assign: k.assign,
+    axpby: k.axpby,
   };
 }

@@ -59,6 +59,16 @@ export interface NativeAddon {
   softmaxCrossEntropy(logits: F32, labels: F32, shape: Dims, loss: F32, dlogits: F32): void;
   sgdUpdate(param: F32, grad: F32, velocity: F32 | null, learningRate: number, momentum: number, nesterov: boolean): void;
   adamUpdate(param: F32, grad: F32, m: F32, v: F32, learningRate: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  equal(a: F32, b: F32, out: F32): void;
+  greater(a: F32, b: F32, out: F32): void;
+  /** axis is resolved (non-negative). */
+  broadcastBinary(x: F32, xShape: Dims, v: F32, op: string, axis: number, y: F32): void;
+  gather(x: F32, xShape: Dims, indices: Int32Array, axis: number, out: F32): void;
+  /** One part of a concat: part [outer, block] into columns [offset, offset + block) of out [outer, outBlock]. */
+  concatInto(part: F32, outer: number, block: number, out: F32, outBlock: number, offset: number): void;
+  oneHot(indices: F32, depth: number, out: F32): void;
+  assign(target: F32, source: F32): void;
+  axpby(y: F32, x: F32, alpha: number, beta: number): void;
 }
 
 /** The long kernels also have a `<name>Async` entry: same arguments, checked at once, run on a worker. */

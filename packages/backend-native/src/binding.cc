@@ -66,6 +66,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterElementwise(env, exports);
   RegisterReduce(env, exports);
   RegisterTraining(env, exports);
+  RegisterTensorOps(env, exports);
   return exports;
 }
 

@@ -5,6 +5,7 @@ import { elementwiseKernels } from './backend/elementwise.js';
 import { linearKernels } from './backend/linear.js';
 import { normPoolKernels } from './backend/norm-pool.js';
 import { reduceTrainKernels } from './backend/reduce-train.js';
+import { tensorOpKernels } from './backend/tensor-ops.js';
 
 export interface NativeBackendOptions {
   /**
@@ -36,6 +37,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
     ...normPoolKernels(addon),
     ...elementwiseKernels(addon),
     ...reduceTrainKernels(addon),
+    ...tensorOpKernels(addon),
   };
 }
 

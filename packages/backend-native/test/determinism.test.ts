@@ -80,6 +80,27 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
       'reductions',
     );
   });
+  it('broadcastBinary, comparisons, gather, concat, oneHot and axpby (many tasks)', () => {
+    const x = randn([300, 40, 33], 12), v = randn([40], 13), w = randn([33], 14), z = randn(x.shape, 15);
+    const indices = Int32Array.from({ length: 250 }, (_, i) => (i * 37) % 300);
+    const labels = native.argMax(x.reshape([12000, 33]));
+    expectIdentical(
+      acrossThreads(() => {
+        const y = z.clone();
+        native.axpby(y, x, { alpha: 0.01, beta: 0.99 });
+        return [
+          native.broadcastBinary(x, v, { op: 'div', axis: 1 }),
+          native.broadcastBinary(x, w, { op: 'mul', axis: -1 }),
+          native.greater(x, z),
+          native.gather(x, indices, { axis: 0 }),
+          native.concat([x, z, x], { axis: 1 }),
+          native.oneHot(labels, { depth: 33 }),
+          y,
+        ];
+      }),
+      'tensor ops',
+    );
+  });
   it('dropout masks do not depend on the thread count', () => {
     const x = randn([100_001], 11);
     expectIdentical(acrossThreads(() => [native.dropout(x, { rate: 0.4, seed: 5 }).mask]), 'dropout');

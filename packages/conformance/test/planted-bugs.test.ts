@@ -19,6 +19,7 @@ const CAUGHT_BY: Partial<Record<PlantedBug, string>> = {
   'nesterov-ignored': 'nesterov momentum 0.9, 4 steps',
   'argmax-last-on-ties': 'constant rows: first index',
   'cross-entropy-ignores-label-sum': 'labels summing to 2 [3,5]',
+  'broadcast-last-axis-only': 'div: rows: axis 0 of [6,4]',
 };
 
 describe('planted bugs', () => {

@@ -124,6 +124,41 @@ export interface ReduceOptions {
   keepDims?: boolean;
 }
 
+export interface GatherOptions {
+  /** The axis `indices` select along (negative counts from the end): 0 picks rows, as batching does. */
+  axis: number;
+}
+
+export interface ConcatOptions {
+  /** The axis the tensors are joined along (negative counts from the end); all other dimensions match. */
+  axis: number;
+}
+
+/** The arithmetic of `broadcastBinary`, named as the same-shape kernels. */
+export const BROADCAST_BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const;
+export type BroadcastBinaryOp = (typeof BROADCAST_BINARY_OPS)[number];
+
+export interface BroadcastBinaryOptions {
+  /** y = x op v. */
+  op: BroadcastBinaryOp;
+  /**
+   * The axis of x that the vector v runs along (negative counts from the end);
+   * v is repeated over every other axis. -1: a per-feature (NHWC: per-channel)
+   * vector, as biasAdd; 0 on a [rows, C] view: one value per row.
+   */
+  axis: number;
+}
+
+export interface OneHotOptions {
+  /** Number of classes: the length of the new last axis. */
+  depth: number;
+}
+
+export interface AxpbyOptions {
+  alpha: number;
+  beta: number;
+}
+
 /** What a backend says about itself (shown by `listBackends()` and `batchwise backends`). */
 export interface BackendInfo {
   name: string;
@@ -188,6 +223,10 @@ export interface Backend {
   div(a: Tensor, b: Tensor): Tensor;
   maximum(a: Tensor, b: Tensor): Tensor;
   minimum(a: Tensor, b: Tensor): Tensor;
+  /** 1 where a == b, else 0 (NaN equals nothing), as tf.equal. */
+  equal(a: Tensor, b: Tensor): Tensor;
+  /** 1 where a > b, else 0 (NaN is never greater), as tf.greater. */
+  greater(a: Tensor, b: Tensor): Tensor;
   addScalar(x: Tensor, s: number): Tensor;
   mulScalar(x: Tensor, s: number): Tensor;
   neg(x: Tensor): Tensor;
@@ -197,6 +236,26 @@ export interface Backend {
   sqrt(x: Tensor): Tensor;
   square(x: Tensor): Tensor;
   clip(x: Tensor, min: number, max: number): Tensor;
+
+  /**
+   * x op v with the vector v (shape [x.shape[axis]]) broadcast over every other
+   * axis of x: one float32 operation per element, as the same-shape kernels.
+   */
+  broadcastBinary(x: Tensor, v: Tensor, options: BroadcastBinaryOptions): Tensor;
+
+  // Data movement: exact copies, no arithmetic
+  /**
+   * The slices of x at `indices` along `axis`, in that order (repeats allowed), as tf.gather:
+   * shape x.shape with shape[axis] = indices.length. Core's validation checks every index.
+   */
+  gather(x: Tensor, indices: Int32Array, options: GatherOptions): Tensor;
+  /** The tensors joined along `axis`, as tf.concat; every other dimension matches. */
+  concat(tensors: readonly Tensor[], options: ConcatOptions): Tensor;
+  /**
+   * One-hot rows, as tf.oneHot: shape [...indices.shape, depth], 1 at each index and 0
+   * elsewhere. Core's validation checks that every index is an integer in [0, depth).
+   */
+  oneHot(indices: Tensor, options: OneHotOptions): Tensor;
 
   // Reductions (accumulate in float64)
   sum(x: Tensor, options?: ReduceOptions): Tensor;
@@ -213,6 +272,16 @@ export interface Backend {
   sgdUpdate(param: Tensor, grad: Tensor, velocity: Tensor | null, options: SgdOptions): void;
   /** Keras/TF.js Adam: m,v moments; w -= lr*sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps). */
   adamUpdate(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void;
+
+  // In-place writes of layer state: mutate their first argument
+  /** target <- source, an exact copy into target's memory (shapes equal, memory disjoint), as tf.Variable.assign. */
+  assign(target: Tensor, source: Tensor): void;
+  /**
+   * y <- alpha*x + beta*y, in place (BLAS axpby): each element computed in float64 and
+   * rounded once, so every backend gives the same bits. Moving averages are
+   * axpby(moving, batch, { alpha: 1 - momentum, beta: momentum }).
+   */
+  axpby(y: Tensor, x: Tensor, options: AxpbyOptions): void;
 }
 
 /** Names of every kernel of the interface, for conformance tables and the registry. */
@@ -224,11 +293,25 @@ export const KERNEL_NAMES = [
   'biasAdd', 'biasGrad',
   'relu', 'reluBackward', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'softmax', 'softmaxBackward',
   'dropout', 'dropoutBackward',
-  'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'addScalar', 'mulScalar',
+  'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'equal', 'greater', 'addScalar', 'mulScalar',
   'neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'clip',
+  'broadcastBinary',
+  'gather', 'concat', 'oneHot',
   'sum', 'mean', 'max', 'argMax',
   'softmaxCrossEntropy',
   'sgdUpdate', 'adamUpdate',
+  'assign', 'axpby',
 ] as const satisfies readonly Exclude<keyof Backend, 'name' | 'info'>[];
 
 export type KernelName = (typeof KERNEL_NAMES)[number];
+
+/**
+ * The kernels of `Backend` that KERNEL_NAMES leaves out; must be `never`. The
+ * `satisfies` above only proves KERNEL_NAMES is a subset; this proves it is
+ * all of them, so a kernel added to the interface but not to the list (and so
+ * missing from createOps, the registry checks and the conformance coverage)
+ * fails to compile, naming the kernel.
+ */
+export type UnlistedKernel = Exclude<Exclude<keyof Backend, 'name' | 'info'>, KernelName>;
+const everyKernelListed: [UnlistedKernel] extends [never] ? true : { unlisted: UnlistedKernel } = true;
+void everyKernelListed;

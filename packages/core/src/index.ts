@@ -11,3 +11,4 @@ export * from './window-limits.js';
 export * from './registry.js';
 export * from './ops.js';
 export { argmaxRangeError } from './validate/pooling.js';
+export { classIndexError } from './validate/tensor-ops.js';

@@ -18,6 +18,14 @@ import { validateMatMul, validateTranspose } from './validate/linear.js';
 import { validateMaxPool, validateMaxPoolBackward } from './validate/pooling.js';
 import { validateArgMax, validateReduce } from './validate/reduce.js';
 import { validateAdamUpdate, validateSgdUpdate, validateSoftmaxCrossEntropy } from './validate/training.js';
+import {
+  validateAssign,
+  validateAxpby,
+  validateBroadcastBinary,
+  validateConcat,
+  validateGather,
+  validateOneHot,
+} from './validate/tensor-ops.js';
 
 /** The validated kernel entry points: the same signatures as `Backend`. */
 export type Ops = Pick<Backend, KernelName>;
@@ -54,6 +62,8 @@ export const KERNEL_VALIDATORS: Validators = {
   div: (a, b) => validateBinary('div', a, b),
   maximum: (a, b) => validateBinary('maximum', a, b),
   minimum: (a, b) => validateBinary('minimum', a, b),
+  equal: (a, b) => validateBinary('equal', a, b),
+  greater: (a, b) => validateBinary('greater', a, b),
   addScalar: (x, s) => validateScalarOp('addScalar', x, s),
   mulScalar: (x, s) => validateScalarOp('mulScalar', x, s),
   neg: (x) => validateUnary('neg', x),
@@ -63,6 +73,10 @@ export const KERNEL_VALIDATORS: Validators = {
   sqrt: (x) => validateUnary('sqrt', x),
   square: (x) => validateUnary('square', x),
   clip: validateClip,
+  broadcastBinary: validateBroadcastBinary,
+  gather: validateGather,
+  concat: validateConcat,
+  oneHot: validateOneHot,
   sum: (x, o) => validateReduce('sum', x, o),
   mean: (x, o) => validateReduce('mean', x, o),
   max: (x, o) => validateReduce('max', x, o),
@@ -70,6 +84,8 @@ export const KERNEL_VALIDATORS: Validators = {
   softmaxCrossEntropy: validateSoftmaxCrossEntropy,
   sgdUpdate: validateSgdUpdate,
   adamUpdate: validateAdamUpdate,
+  assign: validateAssign,
+  axpby: validateAxpby,
 };
 
 /**

@@ -2,7 +2,6 @@ import { Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { ops } from '@batchwise/core';
 import { BatchNormalization, input, layers, model, sequential, train, type LayersModel } from '../src/index.js';
-import { tileLastAxis } from '../src/engine/tensor-utils.js';
 import { randn } from './helpers.js';
 
 /*
@@ -127,12 +126,24 @@ describe('whole-model gradients match central finite differences', () => {
     expect(checkGradients(m, randn([6, 3], 6), y, 'sparse')).toBeLessThanOrEqual(1);
   });
 
+  it('Normalization (fixed statistics) between Dense layers; sparse labels through the general cross-entropy', () => {
+    const x = input({ shape: [4] });
+    const h = layers.dense({ units: 3, activation: 'tanh' }).apply(x);
+    const n = layers.normalization({ mean: [0.1, -0.2, 0.3], variance: [0.5, 2, 0.04] }).apply(h);
+    const probs = layers.activation({ activation: 'softmax' }).apply(layers.dense({ units: 3 }).apply(n));
+    const m = model({ inputs: x, outputs: layers.activation({ activation: 'linear' }).apply(probs) });
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    expect(m.compiled!.fused).toBe(false);
+    const y = new Tensor(Float32Array.from([1, 0, 2, 2, 1, 0]), [6, 1]);
+    expect(checkGradients(m, randn([6, 4], 9), y, 'normalization')).toBeLessThanOrEqual(1);
+  });
+
   it('fails on a planted bug: batch-norm backward that treats mean and variance as constants', () => {
     const original = BatchNormalization.prototype.backward;
     BatchNormalization.prototype.backward = function (dy, cache, options) {
       const r = original.call(this, dy, cache, options);
       const c = cache as { gamma: Tensor; invStd: Tensor };
-      return { ...r, dInputs: [ops.mul(dy, tileLastAxis(ops.mul(c.gamma, c.invStd), dy.shape))] };
+      return { ...r, dInputs: [ops.broadcastBinary(dy, ops.mul(c.gamma, c.invStd), { op: 'mul', axis: -1 })] };
     };
     try {
       const m = sequential({ layers: [layers.dense({ units: 4, inputShape: [3], activation: 'tanh' }), layers.batchNormalization(), layers.dense({ units: 2 })] });

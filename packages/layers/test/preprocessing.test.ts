@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Tensor, tensor } from '@batchwise/core';
+import { InvalidArgumentError, Tensor, tensor, tidy } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { layers, minMaxScaler, sequential, standardScaler, train } from '../src/index.js';
 import { expectClose, moments64, randn } from './helpers.js';
@@ -40,6 +40,17 @@ describe('standardScaler', () => {
     const s = standardScaler().fit(tensor([[7, 1], [7, 3]]));
     expect(Array.from(s.transform(tensor([[7, 2]])).data)).toEqual([0, 0]);
     expect(Array.from(s.inverseTransform(tensor([[0, 1]])).data)).toEqual([7, 3]);
+  });
+});
+
+describe('scalers and tidy', () => {
+  it('a scaler fitted inside tidy keeps its statistics (1100 features: pooled kernel outputs)', () => {
+    const x = randn([4, 1100], 11, 5, 2);
+    const z = tidy(() => standardScaler().fit(x)).transform(x);
+    expectClose(moments64(z.data, 4, 1100).mean, new Float64Array(1100), { atol: 1e-5 }, 'standard mean');
+    const u = tidy(() => minMaxScaler().fit(x)).transform(x);
+    const lowest = Array.from({ length: 1100 }, (_, j) => Math.min(...[0, 1, 2, 3].map((r) => u.data[r * 1100 + j])));
+    expect(lowest).toEqual(new Array(1100).fill(0));
   });
 });
 

@@ -82,7 +82,9 @@ describe('fit, evaluate, predict', () => {
     expect(h.epoch.length).toBeLessThan(50);
     expect(stop.stoppedEpoch).toBe(h.epoch[h.epoch.length - 1]);
     const best = Math.min(...h.history.val_loss);
-    expect(m.evaluate(x, y) as number).toBeCloseTo(best, 4);
+    // Batch losses are float32 kernel results (as in tfjs), averaged over batches of 8 there and 32
+    // here: equal to a few float32 roundings, relative (the diverged loss is ~1e7).
+    expect(Math.abs((m.evaluate(x, y) as number) - best) / best).toBeLessThan(1e-6);
   });
 
   it('stops on a NaN loss with a clear message and leaves weights and moving statistics as before that batch', async () => {

@@ -5,10 +5,14 @@
  * packages (the native backend's fallbacks, tests, tools) can reuse them.
  */
 export * from './activations.js';
+export * from './axpby.js';
 export * from './batch-norm.js';
 export * from './bias.js';
+export * from './broadcast.js';
 export * from './channel-loops.js';
+export * from './compare.js';
 export * from './conv2d.js';
+export * from './data-movement.js';
 export * from './dropout.js';
 export * from './elementwise.js';
 export * from './im2col.js';

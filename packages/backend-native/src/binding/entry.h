@@ -49,5 +49,6 @@ void RegisterNormPool(Napi::Env env, Napi::Object exports);
 void RegisterElementwise(Napi::Env env, Napi::Object exports);
 void RegisterReduce(Napi::Env env, Napi::Object exports);
 void RegisterTraining(Napi::Env env, Napi::Object exports);
+void RegisterTensorOps(Napi::Env env, Napi::Object exports);
 
 }  // namespace bw

@@ -1,6 +1,8 @@
 import { activationAndBiasCases } from './activations.js';
 import { batchNormCases } from './batch-norm.js';
+import { broadcastCompareCases } from './broadcast-compare.js';
 import { convCases } from './conv.js';
+import { dataMovementCases } from './data-movement.js';
 import { dropoutCases } from './dropout.js';
 import { elementwiseCases } from './elementwise.js';
 import { invalidCases } from './invalid.js';
@@ -20,6 +22,8 @@ export function kernelCases(): ConformanceCase[] {
     ...activationAndBiasCases(),
     ...dropoutCases(),
     ...elementwiseCases(),
+    ...broadcastCompareCases(),
+    ...dataMovementCases(),
     ...reduceCases(),
     ...trainingCases(),
   ];

@@ -2,6 +2,7 @@ import { createOps, type Backend } from '@batchwise/core';
 import { caseLabel } from './comparison.js';
 import { INVALID_LIMIT_CASES } from './invalid-limits.js';
 import { INVALID_OTHER_CASES } from './invalid-other.js';
+import { INVALID_TENSOR_OP_CASES } from './invalid-tensor-ops.js';
 import { INVALID_WINDOW_CASES, type InvalidCase } from './invalid-windows.js';
 import type { CaseOutcome, ConformanceCase } from './types.js';
 
@@ -12,7 +13,7 @@ import type { CaseOutcome, ConformanceCase } from './types.js';
  * in the tables on purpose, not rebuilt from core's helpers.
  */
 
-export const INVALID_CASES: InvalidCase[] = [...INVALID_WINDOW_CASES, ...INVALID_OTHER_CASES, ...INVALID_LIMIT_CASES];
+export const INVALID_CASES: InvalidCase[] = [...INVALID_WINDOW_CASES, ...INVALID_OTHER_CASES, ...INVALID_LIMIT_CASES, ...INVALID_TENSOR_OP_CASES];
 
 /** Runs one invalid-argument case through createOps(backend); passes only on the exact class and message. */
 export function checkInvalid(backend: Backend, c: InvalidCase, seed: number): CaseOutcome {

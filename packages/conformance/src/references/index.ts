@@ -9,3 +9,4 @@ export * from './reduce.js';
 export * from './losses.js';
 export * from './optimizers.js';
 export * from './dropout-mask.js';
+export * from './tensor-ops.js';

@@ -21,6 +21,9 @@ export const PLANTED_BUGS = {
   'argmax-last-on-ties': { kernel: 'argMax', description: 'argMax keeps the last index on ties' },
   'filter-grad-flipped': { kernel: 'conv2dBackpropFilter', description: 'filter gradient flipped in both spatial axes' },
   'cross-entropy-ignores-label-sum': { kernel: 'softmaxCrossEntropy', description: 'dlogits = softmax - labels, right only when labels sum to 1' },
+  'broadcast-last-axis-only': { kernel: 'broadcastBinary', description: 'the vector always runs along the last axis, whatever axis says' },
+  'axpby-float32-steps': { kernel: 'axpby', description: 'alpha*x and beta*y each rounded to float32 before the sum' },
+  'gather-row-off-by-one': { kernel: 'gather', description: 'gathers the row after each index (wrapping at the end)' },
 } as const;
 
 export type PlantedBug = keyof typeof PLANTED_BUGS;
@@ -185,6 +188,21 @@ function bugged(inner: Backend, bug: PlantedBug): Partial<Backend> {
       return { softmaxCrossEntropy: (logits, labels) => {
         const r = inner.softmaxCrossEntropy(logits, labels);
         return { loss: r.loss, dlogits: inner.sub(inner.softmax(logits), labels) };
+      } };
+    case 'broadcast-last-axis-only':
+      return { broadcastBinary: (x, v, o) => {
+        const c = x.shape[x.rank - 1];
+        const tiled = new Tensor(Float32Array.from({ length: x.size }, (_, i) => v.data[(i % c) % v.size]), x.shape);
+        return inner[o.op](x, tiled);
+      } };
+    case 'axpby-float32-steps':
+      return { axpby: (y, x, o) => {
+        for (let i = 0; i < y.size; i++) y.data[i] = Math.fround(o.alpha * x.data[i]) + Math.fround(o.beta * y.data[i]);
+      } };
+    case 'gather-row-off-by-one':
+      return { gather: (x, indices, o) => {
+        const n = x.shape[o.axis < 0 ? x.rank + o.axis : o.axis];
+        return inner.gather(x, indices.map((i) => (i + 1) % n), o);
       } };
   }
 }

@@ -63,6 +63,8 @@ export function createReferenceBackend(name = 'reference'): Backend {
     div: (a, b) => f32(R.refBinary('div', f64(a), f64(b))),
     maximum: (a, b) => f32(R.refBinary('maximum', f64(a), f64(b))),
     minimum: (a, b) => f32(R.refBinary('minimum', f64(a), f64(b))),
+    equal: (a, b) => f32(R.refEqual(f64(a), f64(b))),
+    greater: (a, b) => f32(R.refGreater(f64(a), f64(b))),
     addScalar: (x, s) => f32(R.refAddScalar(f64(x), s)),
     mulScalar: (x, s) => f32(R.refMulScalar(f64(x), s)),
     neg: (x) => f32(R.refUnary('neg', f64(x))),
@@ -72,6 +74,10 @@ export function createReferenceBackend(name = 'reference'): Backend {
     sqrt: (x) => f32(R.refUnary('sqrt', f64(x))),
     square: (x) => f32(R.refUnary('square', f64(x))),
     clip: (x, lo, hi) => f32(R.refClip(f64(x), lo, hi)),
+    broadcastBinary: (x, v, o) => f32(R.refBroadcastBinary(o.op, f64(x), f64(v), o.axis)),
+    gather: (x, indices, o) => f32(R.refGather(f64(x), indices, o.axis)),
+    concat: (tensors, o) => f32(R.refConcat(tensors.map(f64), o.axis)),
+    oneHot: (indices, o) => f32(R.refOneHot(f64(indices), o.depth)),
     sum: (x, o = {}) => f32(R.refReduce('sum', f64(x), o.axes, o.keepDims ?? false)),
     mean: (x, o = {}) => f32(R.refReduce('mean', f64(x), o.axes, o.keepDims ?? false)),
     max: (x, o = {}) => f32(R.refReduce('max', f64(x), o.axes, o.keepDims ?? false)),
@@ -97,5 +103,7 @@ export function createReferenceBackend(name = 'reference'): Backend {
       copyInto(m, mm);
       copyInto(v, vv);
     },
+    assign: (target, source) => copyInto(target, f64(source)),
+    axpby: (y, x, o) => copyInto(y, R.refAxpby(f64(y), f64(x), o.alpha, o.beta)),
   };
 }

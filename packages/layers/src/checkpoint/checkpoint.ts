@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Tensor, describeValue, sizeOf } from '@batchwise/core';
+import { readValues } from '../engine/values.js';
 import { loadLayersModel } from '../io/index.js';
 import type { LayersModel } from '../models/layers-model.js';
 import type { FitPosition } from '../models/fit-position.js';
@@ -93,7 +94,7 @@ function encodeSlots(named: NamedTensor[]): { manifest: CheckpointState['optimiz
   const data = new Float32Array(named.reduce((n, w) => n + w.tensor.size, 0));
   let offset = 0;
   const manifest = named.map(({ name, tensor }) => {
-    data.set(tensor.data, offset);
+    data.set(readValues(tensor), offset);
     const entry = { name, shape: [...tensor.shape], offset };
     offset += tensor.size;
     return entry;

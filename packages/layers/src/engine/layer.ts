@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape, keep } from '@batchwise/core';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape, keep, ops } from '@batchwise/core';
 import { checkBoolean, checkKnownOptions, checkPositiveInt, checkShapeOption, layerLabel } from './layer-args.js';
 import { defaultLayerName, hashSeed } from './naming.js';
 import type { Initializer } from '../initializers.js';
@@ -49,7 +49,7 @@ export class LayerVariable {
     if (values.size !== this.value.size || values.shape.some((d, i) => d !== this.value.shape[i]) || values.rank !== this.value.rank) {
       throw new ShapeError(`${where}: weight '${this.fullName}' must have shape ${formatShape(this.value.shape)}, received ${formatShape(values.shape)}.`);
     }
-    this.value.data.set(values.data);
+    if (values !== this.value) ops.assign(this.value, values);
   }
 }
 

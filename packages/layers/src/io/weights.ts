@@ -1,5 +1,6 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape, sizeOf } from '@batchwise/core';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape, ops, sizeOf } from '@batchwise/core';
 import type { LayerVariable } from '../engine/layer.js';
+import { readValues } from '../engine/values.js';
 
 /** One tensor of a weights manifest (tfjs `WeightsManifestEntry`). */
 export interface WeightSpec {
@@ -26,7 +27,7 @@ export function encodeWeights(weights: LayerVariable[]): { specs: WeightSpec[]; 
   const out = new Float32Array(total);
   let offset = 0;
   for (const w of weights) {
-    out.set(w.value.data, offset);
+    out.set(readValues(w.value), offset);
     offset += w.value.size;
   }
   const specs = weights.map((w) => ({ name: w.fullName, shape: [...w.shape], dtype: 'float32' }));
@@ -111,6 +112,6 @@ export function assignByName(fn: string, weights: LayerVariable[], saved: Map<st
     if (t.size !== w.value.size || t.rank !== w.shape.length || t.shape.some((d, i) => d !== w.shape[i])) {
       throw new ShapeError(`${fn}: saved tensor '${name}' must have the model's shape ${formatShape(w.shape)}, received ${formatShape(t.shape)}.`);
     }
-    w.value.data.set(t.data);
+    ops.assign(w.value, t);
   }
 }

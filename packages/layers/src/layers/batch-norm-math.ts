@@ -25,10 +25,10 @@ export function channelParams(gamma: LayerVariable | null, beta: LayerVariable |
 }
 
 /**
- * moving <- moving - (moving - batch) * (1 - momentum), in place: the form
- * TF.js uses, equal to momentum * moving + (1 - momentum) * batch.
+ * moving <- momentum * moving + (1 - momentum) * batch, in place (Keras/TF.js;
+ * TF.js writes it moving - (moving - batch) * (1 - momentum)). One axpby:
+ * computed in float64 and rounded once, the same bits on every backend.
  */
 export function movingAverage(moving: Tensor, batch: Tensor, momentum: number): void {
-  const updated = ops.sub(moving, ops.mulScalar(ops.sub(moving, batch), 1 - momentum));
-  moving.data.set(updated.data);
+  ops.axpby(moving, batch, { alpha: 1 - momentum, beta: momentum });
 }

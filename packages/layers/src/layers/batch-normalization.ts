@@ -2,6 +2,7 @@ import { InvalidArgumentError, ops, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import { checkBoolean, checkRange } from '../engine/layer-args.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
+import { copyOf } from '../engine/tensor-utils.js';
 import { warn } from '../engine/warnings.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { channelParams, movingAverage, toLastAxis, type AxisMove } from './batch-norm-math.js';
@@ -126,8 +127,9 @@ export class BatchNormalization extends Layer {
       const cache: TrainingCache = { mode: 'training', move, xt, gamma, mean: r.mean, invStd: r.invStd };
       return { output: move.inverse ? ops.transpose(r.y, move.inverse) : r.y, cache };
     }
-    const mean = this.movingMean.value.clone();
-    const variance = this.movingVariance.value.clone();
+    // Copies: the cache must not change if the moving statistics are updated before backward.
+    const mean = copyOf(this.movingMean.value);
+    const variance = copyOf(this.movingVariance.value);
     const y = ops.batchNormInference(xt, { mean, variance, gamma, beta, epsilon: this.epsilon });
     const cache: InferenceCache = { mode: 'inference', move, xt, gamma, mean, variance };
     return { output: move.inverse ? ops.transpose(y, move.inverse) : y, cache };

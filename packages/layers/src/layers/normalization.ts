@@ -1,8 +1,7 @@
 import { InvalidArgumentError, ShapeError, Tensor, fill, formatShape, ops } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
-import { tileLastAxis } from '../engine/tensor-utils.js';
-import { featureMoments } from '../preprocessing/moments.js';
+import { featureMomentTensors } from '../preprocessing/moments.js';
 
 export interface NormalizationArgs extends LayerArgs {
   /** Feature axis; only the last axis (-1) is supported. */
@@ -75,25 +74,26 @@ export class Normalization extends Layer {
     }
     this.ensureBuilt([[null, ...data.shape.slice(1)]]);
     this.computeOutputShape([data.shape]);
-    const m = featureMoments(`${this.label} adapt`, data);
-    this.mean.value.data.set(m.mean);
-    this.variance.value.data.set(m.variance);
-    this.count.value.data[0] = m.count;
+    const m = featureMomentTensors(`${this.label} adapt`, data);
+    ops.assign(this.mean.value, ops.add(m.meanHi, m.meanLo));
+    ops.assign(this.variance.value, m.variance);
+    ops.assign(this.count.value, fill([], m.count));
   }
 
+  /** 1 / max(sqrt(variance), 1e-7) per feature. */
   private invScale(): Tensor {
-    const v = this.variance.value.data;
-    return new Tensor(Float32Array.from(v, (x) => 1 / Math.max(Math.sqrt(x), NORMALIZATION_EPSILON)), [v.length]);
+    const c = this.variance.shape[0];
+    return ops.div(fill([c], 1), ops.maximum(ops.sqrt(this.variance.value), fill([c], NORMALIZATION_EPSILON)));
   }
 
   forward([x]: Tensor[], _ctx: CallContext): ForwardResult {
-    const scale = tileLastAxis(this.invScale(), x.shape);
-    const centred = ops.biasAdd(x, ops.neg(this.mean.value));
-    return { output: ops.mul(centred, scale), cache: scale };
+    const scale = this.invScale();
+    const centred = ops.broadcastBinary(x, this.mean.value, { op: 'sub', axis: -1 });
+    return { output: ops.broadcastBinary(centred, scale, { op: 'mul', axis: -1 }), cache: scale };
   }
 
   backward(dy: Tensor, cache: unknown, options: BackwardOptions): BackwardResult {
-    return { dInputs: [options.inputGrads ? ops.mul(dy, cache as Tensor) : null], grads: [] };
+    return { dInputs: [options.inputGrads ? ops.broadcastBinary(dy, cache as Tensor, { op: 'mul', axis: -1 }) : null], grads: [] };
   }
 
   override getConfig(): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { Layer, LayerVariable } from '../engine/layer.js';
 import { hashSeed, nextUid } from '../engine/naming.js';
 import type { FitPosition } from './fit-position.js';
 import type { SymbolicTensor } from '../engine/symbolic-tensor.js';
-import { concatRows, sliceRows } from '../engine/tensor-utils.js';
+import { concatRows, copyOf, sliceRows } from '../engine/tensor-utils.js';
 import { buildGraph, type Graph } from '../engine/topology.js';
 import type { Callback, TrainingModel } from '../training/callbacks.js';
 import { canFuse, gradientsOf, lossOf, trainStep, type Compiled } from './train-step.js';
@@ -99,7 +99,7 @@ export class LayersModel implements TrainingModel {
 
   /** Copies of the weight values in `weights` order (kernel, bias; gamma, beta; then moving statistics). */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => w.value.clone());
+    return this.weights.map((w) => copyOf(w.value));
   }
 
   /** Sets every weight, in getWeights() order; shapes must match. */
@@ -183,11 +183,12 @@ export class LayersModel implements TrainingModel {
       });
       batch.forEach((t, i) => parts[i].push(t));
     }
-    const outs = parts.map((p) => (p.length === 1 ? p[0] : concatRows(p)));
-    // Batch parts go back to the pool once every output is joined; outputs can share memory
-    // (the same tensor twice, a reshape of another), so nothing an output still uses is released.
-    const used = new Set(outs.map((t) => t.data.buffer));
-    dispose(parts.flat().filter((t) => !used.has(t.data.buffer)));
+    // Every output has the same number of batch parts. One part is the output itself; several
+    // are joined into a fresh tensor (concat), after which the parts go back to the pool (outputs
+    // sharing memory, such as the same tensor twice, share their parts too: release is per buffer).
+    const joined = parts[0].length > 1;
+    const outs = parts.map((p) => (joined ? concatRows(p) : p[0]));
+    if (joined) dispose(parts.flat());
     return outs.length === 1 ? outs[0] : outs;
   }
 

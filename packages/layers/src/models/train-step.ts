@@ -1,5 +1,7 @@
 import { ops, tidy, zeros, type Tensor } from '@batchwise/core';
 import { runBackward, runForward, type BackwardSeed, type ForwardPass } from '../engine/execute.js';
+import { copyOf } from '../engine/tensor-utils.js';
+import { readScalar } from '../engine/values.js';
 import type { Layer, LayerVariable } from '../engine/layer.js';
 import type { Graph } from '../engine/topology.js';
 import { LOSSES, oneHotLabels, type LossName } from '../training/losses.js';
@@ -38,18 +40,21 @@ export interface StepLosses {
 export function lossOf(graph: Graph, compiled: Compiled, pass: ForwardPass, y: Tensor): StepLosses {
   const out = graph.outputs[0];
   const yPred = pass.values.get(out.id) as Tensor;
-  const metrics = compiled.metricFns.map((m) => m(y, yPred));
+  // The loss first: its checks of y name the loss, which is what a user chose.
+  const { loss, seed } = lossAndSeed(compiled, out, pass, y, yPred);
+  return { loss, metrics: compiled.metricFns.map((m) => m(y, yPred)), seed };
+}
+
+function lossAndSeed(compiled: Compiled, out: Graph['outputs'][number], pass: ForwardPass, y: Tensor, yPred: Tensor): { loss: number; seed: BackwardSeed } {
   if (compiled.fused) {
     const labels = compiled.lossName === 'sparseCategoricalCrossentropy' ? oneHotLabels('sparseCategoricalCrossentropy', y, yPred.shape) : y;
     const logits = (out.sourceLayer as LogitsLayer).logits(pass.caches.get(out.id), yPred.shape);
     const r = ops.softmaxCrossEntropy(logits, labels);
     const rows = r.loss.size;
-    let sum = 0;
-    for (let i = 0; i < rows; i++) sum += r.loss.data[i];
-    return { loss: sum / rows, metrics, seed: { grad: ops.mulScalar(r.dlogits, 1 / rows), preActivation: true } };
+    return { loss: readScalar(ops.mean(r.loss)), seed: { grad: ops.mulScalar(r.dlogits, 1 / rows), preActivation: true } };
   }
   const r = LOSSES[compiled.lossName](y, yPred);
-  return { loss: r.loss, metrics, seed: { grad: r.grad, preActivation: false } };
+  return { loss: r.loss, seed: { grad: r.grad, preActivation: false } };
 }
 
 /** Loss and gradients of the trainable weights (training mode), without an update. */
@@ -74,11 +79,11 @@ export function trainStep(graph: Graph, compiled: Compiled, weights: LayerVariab
 }
 
 function trainStepIn(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; metrics: number[] } {
-  const statistics = weights.filter((w) => !w.trainable || !w.layer.trainable).map((w) => [w, w.value.data.slice()] as const);
+  const statistics = weights.filter((w) => !w.trainable || !w.layer.trainable).map((w) => [w, copyOf(w.value)] as const);
   const pass = runForward(graph, xs, true);
   const { loss, metrics, seed } = lossOf(graph, compiled, pass, y);
   if (!Number.isFinite(loss)) {
-    for (const [w, saved] of statistics) w.value.data.set(saved);
+    for (const [w, saved] of statistics) ops.assign(w.value, saved);
     return { loss, metrics };
   }
   const grads = runBackward(graph, pass, new Map([[graph.outputs[0].id, seed]]));

@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Tensor } from '@batchwise/core';
-import { featureMoments } from './moments.js';
-import { FeatureScaler } from './scaler.js';
+import { InvalidArgumentError, fill, keep, type Tensor } from '@batchwise/core';
+import { readValues } from '../engine/values.js';
+import { featureMomentTensors } from './moments.js';
+import { FeatureScaler, featureVector } from './scaler.js';
 
 export interface MinMaxScalerArgs {
   /** Target range [low, high]. Default [0, 1]. */
@@ -28,13 +29,21 @@ export class MinMaxScaler extends FeatureScaler {
   }
 
   fit(x: Tensor): this {
-    const m = featureMoments('MinMaxScaler fit', x);
+    const m = featureMomentTensors('MinMaxScaler fit', x);
     const [low, high] = this.featureRange;
-    this.dataMin = m.min;
-    this.dataMax = m.max;
-    this.offset = m.min;
-    this.scale = m.min.map((mn, j) => (m.max[j] > mn ? (high - low) / (m.max[j] - mn) : 1));
-    this.shift = new Float64Array(m.min.length).fill(low);
+    const c = m.min.size;
+    const min = Float64Array.from(readValues(m.min));
+    const max = Float64Array.from(readValues(m.max));
+    this.dataMin = min;
+    this.dataMax = max;
+    // The offset is a data value, exact in float32: no low part.
+    // keep: a fit inside a tidy must not release what later transforms use.
+    this.params = keep({
+      offsetHi: m.min,
+      offsetLo: fill([c], 0),
+      scale: featureVector(min.map((mn, j) => (max[j] > mn ? (high - low) / (max[j] - mn) : 1))),
+      shift: fill([c], low),
+    });
     return this;
   }
 }

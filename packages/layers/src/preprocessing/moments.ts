@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Tensor } from '@batchwise/core';
+import { InvalidArgumentError, formatShape, ops, type Tensor } from '@batchwise/core';
+import { readScalar, readValues } from '../engine/values.js';
 
 export interface FeatureMoments {
   mean: Float64Array;
@@ -10,37 +11,65 @@ export interface FeatureMoments {
   count: number;
 }
 
+/** The same statistics as tensors of shape [features], computed by the backend. */
+export interface MomentTensors {
+  /** The float32 mean; meanHi + meanLo is the mean to about float64 accuracy. */
+  meanHi: Tensor;
+  /** The mean of x - meanHi: what rounding the mean to float32 lost. */
+  meanLo: Tensor;
+  variance: Tensor;
+  min: Tensor;
+  max: Tensor;
+  count: number;
+}
+
 /**
- * Per-feature statistics over every axis but the last, in float64 and two
- * passes (mean, then squared deviations) so data offset by 1e4 or 1e7 keeps
- * its digits. NaN or infinite values are an error naming sample and feature.
+ * Throws naming the first non-finite value (sample and feature, row-major) when
+ * `check`, a reduction of x that is finite exactly when every value is, is not.
  */
-export function featureMoments(fn: string, data: Tensor): FeatureMoments {
+export function requireFinite(fn: string, what: string, x: Tensor, check: Tensor): void {
+  if (Number.isFinite(readScalar(check))) return;
+  const c = x.shape[x.rank - 1];
+  const values = readValues(x);
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  throw new InvalidArgumentError(`${fn}: ${what} must be finite, received ${values[i]} at sample ${Math.floor(i / c)}, feature ${i % c}.`);
+}
+
+/**
+ * Per-feature statistics over every axis but the last, on kernels: the mean
+ * in two parts (the float32 mean, then the mean of what is left), so data
+ * offset by 1e4 or 1e7 keeps its digits, and the variance in two passes
+ * around it (sums in float64 inside the reductions). NaN or infinite values
+ * are an error naming sample and feature.
+ */
+export function featureMomentTensors(fn: string, data: Tensor): MomentTensors {
   const c = data.shape[data.rank - 1];
   const rows = c === 0 ? 0 : data.size / c;
-  if (rows === 0 || c === 0) throw new InvalidArgumentError(`${fn}: data must hold at least one sample, received shape [${data.shape.join(',')}].`);
-  const mean = new Float64Array(c);
-  const min = new Float64Array(c).fill(Infinity);
-  const max = new Float64Array(c).fill(-Infinity);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < c; j++) {
-      const v = data.data[r * c + j];
-      if (!Number.isFinite(v)) {
-        throw new InvalidArgumentError(`${fn}: data must be finite, received ${v} at sample ${r}, feature ${j}.`);
-      }
-      mean[j] += v;
-      if (v < min[j]) min[j] = v;
-      if (v > max[j]) max[j] = v;
-    }
-  }
-  for (let j = 0; j < c; j++) mean[j] /= rows;
-  const variance = new Float64Array(c);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < c; j++) {
-      const d = data.data[r * c + j] - mean[j];
-      variance[j] += d * d;
-    }
-  }
-  for (let j = 0; j < c; j++) variance[j] /= rows;
-  return { mean, variance, min, max, count: rows };
+  if (rows === 0 || c === 0) throw new InvalidArgumentError(`${fn}: data must hold at least one sample, received shape ${formatShape(data.shape)}.`);
+  const x = data.reshape([rows, c]);
+  const down = { axes: [0] };
+  const meanHi = ops.mean(x, down);
+  // A sum over finite float32 values in float64 stays finite, so a non-finite mean means a non-finite value.
+  requireFinite(fn, 'data', data, ops.max(ops.abs(meanHi)));
+  const perFeature = (t: Tensor, v: Tensor) => ops.broadcastBinary(t, v, { op: 'sub', axis: -1 });
+  // x - meanHi is exact for values within a factor 2 of the mean (Sterbenz), the usual case of offset data.
+  const shifted = perFeature(x, meanHi);
+  const meanLo = ops.mean(shifted, down);
+  const variance = ops.mean(ops.square(perFeature(shifted, meanLo)), down);
+  const min = ops.neg(ops.max(ops.neg(x), down));
+  return { meanHi, meanLo, variance, min, max: ops.max(x, down), count: rows };
+}
+
+/** Per-feature mean, population variance, min and max in float64 (see featureMomentTensors). */
+export function featureMoments(fn: string, data: Tensor): FeatureMoments {
+  const m = featureMomentTensors(fn, data);
+  const f64 = (t: Tensor) => Float64Array.from(readValues(t));
+  const lo = readValues(m.meanLo);
+  return {
+    mean: f64(m.meanHi).map((hi, j) => hi + lo[j]),
+    variance: f64(m.variance),
+    min: f64(m.min),
+    max: f64(m.max),
+    count: m.count,
+  };
 }

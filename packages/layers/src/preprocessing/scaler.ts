@@ -1,10 +1,26 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@batchwise/core';
+import { InvalidArgumentError, ShapeError, Tensor, formatShape, ops } from '@batchwise/core';
+import { requireFinite } from './moments.js';
 
-/** Shared shape of the scalers: per-feature y = (x - offset) * scale + shift on the last axis. */
+/** The fitted parameters of y = ((x - offsetHi) - offsetLo) * scale + shift, each [features], float32. */
+export interface ScalerParams {
+  /** The offset rounded to float32, and what that rounding lost (0 when the offset is a float32 value). */
+  offsetHi: Tensor;
+  offsetLo: Tensor;
+  scale: Tensor;
+  shift: Tensor;
+}
+
+/** A [features] tensor from float64 values (rounded to float32). */
+export const featureVector = (values: ArrayLike<number>): Tensor => new Tensor(Float32Array.from(values), [values.length]);
+
+/**
+ * Shared shape of the scalers: per-feature y = (x - offset) * scale + shift on
+ * the last axis, on the backend's broadcastBinary kernel. The offset is kept
+ * as two float32 parts so that data offset by 1e4 keeps its digits: x - hi is
+ * exact near the offset, and the small part is subtracted next.
+ */
 export abstract class FeatureScaler {
-  protected offset: Float64Array | null = null;
-  protected scale: Float64Array | null = null;
-  protected shift: Float64Array | null = null;
+  protected params: ScalerParams | null = null;
 
   constructor(protected readonly className: string) {}
 
@@ -14,36 +30,32 @@ export abstract class FeatureScaler {
     return this.fit(x).transform(x);
   }
 
-  protected requireFitted(fn: string, x: Tensor): { offset: Float64Array; scale: Float64Array; shift: Float64Array } {
-    if (!this.offset || !this.scale || !this.shift) throw new InvalidArgumentError(`${this.className} ${fn}: call fit(x) first.`);
-    if (!(x instanceof Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== this.offset.length) {
-      throw new ShapeError(`${this.className} ${fn}: x must have ${this.offset.length} features on its last axis, received ${x instanceof Tensor ? formatShape(x.shape) : String(x)}.`);
+  protected requireFitted(fn: string, x: Tensor): ScalerParams {
+    if (!this.params) throw new InvalidArgumentError(`${this.className} ${fn}: call fit(x) first.`);
+    const c = this.params.scale.size;
+    if (!(x instanceof Tensor) || x.rank < 1 || x.shape[x.rank - 1] !== c) {
+      throw new ShapeError(`${this.className} ${fn}: x must have ${c} features on its last axis, received ${x instanceof Tensor ? formatShape(x.shape) : String(x)}.`);
     }
-    return { offset: this.offset, scale: this.scale, shift: this.shift };
+    // max |x| is finite exactly when every value is.
+    if (x.size > 0) requireFinite(`${this.className} ${fn}`, 'x', x, ops.max(ops.abs(x)));
+    return this.params;
   }
 
   /** Scales x with the fitted statistics; NaN or Infinity in x is an error naming sample and feature. */
   transform(x: Tensor): Tensor {
-    const { offset, scale, shift } = this.requireFitted('transform', x);
-    return mapFeatures(`${this.className} transform`, x, (v, j) => (v - offset[j]) * scale[j] + shift[j]);
+    const p = this.requireFitted('transform', x);
+    const centred = perFeature(perFeature(x, 'sub', p.offsetHi), 'sub', p.offsetLo);
+    return perFeature(perFeature(centred, 'mul', p.scale), 'add', p.shift);
   }
 
   /** Undoes transform. */
   inverseTransform(y: Tensor): Tensor {
-    const { offset, scale, shift } = this.requireFitted('inverseTransform', y);
-    return mapFeatures(`${this.className} inverseTransform`, y, (v, j) => (v - shift[j]) / scale[j] + offset[j]);
+    const p = this.requireFitted('inverseTransform', y);
+    const unscaled = perFeature(perFeature(y, 'sub', p.shift), 'div', p.scale);
+    return perFeature(perFeature(unscaled, 'add', p.offsetHi), 'add', p.offsetLo);
   }
 }
 
-function mapFeatures(fn: string, x: Tensor, f: (v: number, feature: number) => number): Tensor {
-  const c = x.shape[x.rank - 1];
-  const out = new Float32Array(x.size);
-  for (let i = 0; i < x.size; i++) {
-    const v = x.data[i];
-    if (!Number.isFinite(v)) {
-      throw new InvalidArgumentError(`${fn}: x must be finite, received ${v} at sample ${Math.floor(i / c)}, feature ${i % c}.`);
-    }
-    out[i] = f(v, i % c);
-  }
-  return new Tensor(out, x.shape);
+function perFeature(x: Tensor, op: 'add' | 'sub' | 'mul' | 'div', v: Tensor): Tensor {
+  return ops.broadcastBinary(x, v, { op, axis: -1 });
 }

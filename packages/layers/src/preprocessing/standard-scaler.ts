@@ -1,6 +1,7 @@
-import { assertBoolean, type Tensor } from '@batchwise/core';
-import { featureMoments } from './moments.js';
-import { FeatureScaler } from './scaler.js';
+import { assertBoolean, fill, keep, type Tensor } from '@batchwise/core';
+import { readValues } from '../engine/values.js';
+import { featureMomentTensors } from './moments.js';
+import { FeatureScaler, featureVector } from './scaler.js';
 
 export interface StandardScalerArgs {
   /** Subtract the mean. Default true. */
@@ -29,12 +30,21 @@ export class StandardScaler extends FeatureScaler {
   }
 
   fit(x: Tensor): this {
-    const m = featureMoments('StandardScaler fit', x);
-    this.mean = m.mean;
-    this.variance = m.variance;
-    this.offset = this.withMean ? m.mean : new Float64Array(m.mean.length);
-    this.scale = m.variance.map((v) => (this.withStd && v > 0 ? 1 / Math.sqrt(v) : 1));
-    this.shift = new Float64Array(m.mean.length);
+    const m = featureMomentTensors('StandardScaler fit', x);
+    const c = m.variance.size;
+    const lo = readValues(m.meanLo);
+    this.mean = Float64Array.from(readValues(m.meanHi), (hi, j) => hi + lo[j]);
+    this.variance = Float64Array.from(readValues(m.variance));
+    // 1 / std from the float64 statistics, rounded to float32 once.
+    const scale = this.variance.map((v) => (this.withStd && v > 0 ? 1 / Math.sqrt(v) : 1));
+    const zero = fill([c], 0);
+    // keep: a fit inside a tidy must not release what later transforms use.
+    this.params = keep({
+      offsetHi: this.withMean ? m.meanHi : zero,
+      offsetLo: this.withMean ? m.meanLo : zero,
+      scale: featureVector(scale),
+      shift: zero,
+    });
     return this;
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, assertBoolean, assertFiniteNumber, assertNonNegativeInt, assertOneOf, type Tensor } from '@batchwise/core';
+import { copyOf } from '../engine/tensor-utils.js';
 import type { FitPosition } from '../models/fit-position.js';
 import type { Optimizer } from './optimizers.js';
 import type { EpochSchedule } from './schedules.js';
@@ -119,7 +120,7 @@ export class EarlyStopping implements Callback {
     if (this.score(value) < this.best - this.minDelta) {
       this.best = this.score(value);
       this.wait = 0;
-      if (this.restoreBestWeights && this.model) this.bestWeights = this.model.getWeights().map((w) => w.clone());
+      if (this.restoreBestWeights && this.model) this.bestWeights = this.model.getWeights().map(copyOf);
       return;
     }
     this.wait++;

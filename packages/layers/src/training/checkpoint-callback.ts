@@ -1,4 +1,5 @@
 import { InvalidArgumentError, describeValue } from '@batchwise/core';
+import { allFinite } from '../engine/values.js';
 import type { LayersModel } from '../models/layers-model.js';
 import type { CheckpointHistory } from '../checkpoint/checkpoint.js';
 import type { Callback, FitParams, Logs, TrainingModel } from './callbacks.js';
@@ -91,7 +92,7 @@ export class Checkpoint implements Callback {
     const model = this.model as LayersModel | null;
     const position = model?.fitPosition;
     if (!model || !position || !this.params) return;
-    if (!model.getWeights().every((w) => w.data.every(Number.isFinite))) return;
+    if (!model.weights.every((w) => allFinite(w.value))) return;
     const { saveCheckpoint } = await import('../checkpoint/checkpoint.js');
     const { epochs, batchSize, seed, shuffle, samples } = this.params;
     this.lastSaved = await saveCheckpoint(

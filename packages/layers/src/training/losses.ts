@@ -1,10 +1,12 @@
-import { InvalidArgumentError, ShapeError, Tensor, formatShape } from '@batchwise/core';
+import { InvalidArgumentError, ShapeError, classIndexError, formatShape, ops, type Tensor } from '@batchwise/core';
+import { readScalar } from '../engine/values.js';
 
 /*
- * Losses with TensorFlow.js semantics, value and gradient together. Each
- * returns the mean of the per-sample losses and dLoss/dPrediction; sums run
- * in float64. Probabilities are clipped to [EPSILON, 1 - EPSILON] as tfjs
- * does, and the gradient is zero where the clip is active (as tf.clipByValue's).
+ * Losses with TensorFlow.js semantics, value and gradient together, on the
+ * backend's kernels. Each returns the mean of the per-sample losses (read out
+ * for the logs; the kernels' reductions sum in float64) and dLoss/dPrediction.
+ * Probabilities are clipped to [EPSILON, 1 - EPSILON] in float32 as tfjs does,
+ * and the gradient is zero where the clip is active (as tf.clipByValue's).
  */
 
 /** tfjs backend epsilon used to clip probabilities before the log. */
@@ -32,7 +34,8 @@ export interface LossResult {
   grad: Tensor;
 }
 
-function checkSameShape(fn: string, yTrue: Tensor, yPred: Tensor): void {
+/** yTrue and yPred must have the same shape; the message names the caller. */
+export function checkSameShape(fn: string, yTrue: Tensor, yPred: Tensor): void {
   if (yTrue.rank !== yPred.rank || yTrue.shape.some((d, i) => d !== yPred.shape[i])) {
     throw new ShapeError(`${fn}: yTrue must have the prediction's shape ${formatShape(yPred.shape)}, received ${formatShape(yTrue.shape)}.`);
   }
@@ -40,63 +43,51 @@ function checkSameShape(fn: string, yTrue: Tensor, yPred: Tensor): void {
 
 export function meanSquaredError(yTrue: Tensor, yPred: Tensor): LossResult {
   checkSameShape('meanSquaredError', yTrue, yPred);
-  const n = yPred.size;
-  const grad = new Float32Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const d = yPred.data[i] - yTrue.data[i];
-    sum += d * d;
-    grad[i] = (2 * d) / n;
-  }
+  const d = ops.sub(yPred, yTrue);
   // mean over the last axis, then over the samples: the mean over all elements.
-  return { loss: sum / n, grad: new Tensor(grad, yPred.shape) };
+  return { loss: readScalar(ops.mean(ops.square(d))), grad: ops.mulScalar(d, 2 / yPred.size) };
 }
+
+/** 1 - t, elementwise. */
+const oneMinus = (t: Tensor): Tensor => ops.addScalar(ops.neg(t), 1);
 
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor): LossResult {
   checkSameShape('binaryCrossentropy', yTrue, yPred);
-  const n = yPred.size;
-  const grad = new Float32Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const t = yTrue.data[i];
-    const raw = yPred.data[i];
-    const p = Math.min(Math.max(raw, EPSILON), 1 - EPSILON);
-    sum -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
-    const inside = raw >= EPSILON && raw <= 1 - EPSILON;
-    grad[i] = inside ? (p - t) / (p * (1 - p)) / n : 0;
-  }
-  return { loss: sum / n, grad: new Tensor(grad, yPred.shape) };
+  const p = ops.clip(yPred, EPSILON, 1 - EPSILON);
+  // 1 where the clip left the prediction alone: the gradient is 0 where it is active.
+  const inside = ops.equal(p, yPred);
+  const q = oneMinus(p);
+  const logLikelihood = ops.add(ops.mul(yTrue, ops.log(p)), ops.mul(oneMinus(yTrue), ops.log(q)));
+  // d/dp of -(t log p + (1 - t) log(1 - p)) = (p - t) / (p (1 - p)), averaged over the n elements.
+  const grad = ops.mulScalar(ops.mul(ops.div(ops.sub(p, yTrue), ops.mul(p, q)), inside), 1 / yPred.size);
+  return { loss: -readScalar(ops.mean(logLikelihood)), grad };
 }
 
-/** tfjs: p / sum(p) over the last axis, clip, then -sum(t * log p); mean over rows. */
+/** tfjs: q = p / sum(p) over the last axis, clip, then -sum(t * log q); mean over rows. */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor): LossResult {
   checkSameShape('categoricalCrossentropy', yTrue, yPred);
   const c = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / c;
-  const grad = new Float32Array(yPred.size);
-  const g = new Float64Array(c);
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * c;
-    let s = 0;
-    for (let j = 0; j < c; j++) s += yPred.data[o + j];
-    let dot = 0;
-    for (let j = 0; j < c; j++) {
-      const q = yPred.data[o + j] / s;
-      const qc = Math.min(Math.max(q, EPSILON), 1 - EPSILON);
-      const t = yTrue.data[o + j];
-      total -= t * Math.log(qc);
-      g[j] = q >= EPSILON && q <= 1 - EPSILON ? -t / qc : 0;
-      dot += g[j] * q;
-    }
-    // Through the normalisation q = p / s: dL/dp_k = (g_k - sum_j g_j q_j) / s.
-    for (let j = 0; j < c; j++) grad[o + j] = (g[j] - dot) / s / rows;
-  }
-  return { loss: total / rows, grad: new Tensor(grad, yPred.shape) };
+  const p = yPred.reshape([rows, c]);
+  const t = yTrue.reshape([rows, c]);
+  const s = ops.sum(p, { axes: [1] });
+  const perRow = (x: Tensor, v: Tensor, op: 'sub' | 'div') => ops.broadcastBinary(x, v, { op, axis: 0 });
+  const q = perRow(p, s, 'div');
+  const qc = ops.clip(q, EPSILON, 1 - EPSILON);
+  const inside = ops.equal(qc, q);
+  const loss = -readScalar(ops.sum(ops.mul(t, ops.log(qc)))) / rows;
+  // g = dL/dq (0 where clipped); through q = p / s: dL/dp_k = (g_k - sum_j g_j q_j) / s.
+  const g = ops.mul(ops.div(ops.neg(t), qc), inside);
+  const dot = ops.sum(ops.mul(g, q), { axes: [1] });
+  const grad = ops.mulScalar(perRow(perRow(g, dot, 'sub'), s, 'div'), 1 / rows);
+  return { loss, grad: grad.reshape(yPred.shape) };
 }
 
-/** Integer labels (shape = prediction shape without the last axis, or with a last axis of 1) -> one-hot. */
-export function oneHotLabels(fn: string, labels: Tensor, predShape: readonly number[]): Tensor {
+/**
+ * Integer labels (shape = prediction shape without the last axis, or with a last axis of 1),
+ * checked, as a tensor of the prediction's shape without its last axis.
+ */
+export function sparseLabels(fn: string, labels: Tensor, predShape: readonly number[]): Tensor {
   const c = predShape[predShape.length - 1];
   const lead = predShape.slice(0, -1);
   const fits =
@@ -105,15 +96,14 @@ export function oneHotLabels(fn: string, labels: Tensor, predShape: readonly num
   if (!fits) {
     throw new ShapeError(`${fn}: yTrue must hold one class index per row, shape ${formatShape(lead)} or ${formatShape([...lead, 1])}, received ${formatShape(labels.shape)}.`);
   }
-  const out = new Float32Array(labels.size * c);
-  for (let i = 0; i < labels.size; i++) {
-    const k = labels.data[i];
-    if (!Number.isInteger(k) || k < 0 || k >= c) {
-      throw new InvalidArgumentError(`${fn}: yTrue[${i}] must be an integer class index in [0, ${c - 1}], received ${k}.`);
-    }
-    out[i * c + k] = 1;
-  }
-  return new Tensor(out, predShape);
+  const bad = classIndexError(fn, 'yTrue', labels, c);
+  if (bad) throw bad;
+  return labels.reshape(lead);
+}
+
+/** Integer labels -> one-hot rows of the prediction's shape. */
+export function oneHotLabels(fn: string, labels: Tensor, predShape: readonly number[]): Tensor {
+  return ops.oneHot(sparseLabels(fn, labels, predShape), { depth: predShape[predShape.length - 1] });
 }
 
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor): LossResult {

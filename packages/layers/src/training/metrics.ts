@@ -1,8 +1,10 @@
-import { InvalidArgumentError, type Tensor } from '@batchwise/core';
-import { LOSSES, oneHotLabels, resolveLossName, type LossName } from './losses.js';
+import { InvalidArgumentError, fill, ops, type Tensor } from '@batchwise/core';
+import { readScalar } from '../engine/values.js';
+import { LOSSES, checkSameShape, resolveLossName, sparseLabels, type LossName } from './losses.js';
 
 /*
- * Metrics, each the mean over samples of a per-sample value. 'accuracy' (or
+ * Metrics, each the mean over samples of a per-sample value, computed with
+ * the backend's comparison kernels and read out as one number. 'accuracy' (or
  * 'acc') resolves as Keras/tfjs do: binary accuracy for binaryCrossentropy or
  * a single output unit, sparse categorical accuracy for the sparse loss,
  * categorical accuracy otherwise.
@@ -10,28 +12,28 @@ import { LOSSES, oneHotLabels, resolveLossName, type LossName } from './losses.j
 
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => number;
 
+/** Fraction of elements where (yPred > 0.5) equals yTrue. */
 export function binaryAccuracy(yTrue: Tensor, yPred: Tensor): number {
-  let hits = 0;
-  for (let i = 0; i < yPred.size; i++) hits += (yPred.data[i] > 0.5 ? 1 : 0) === yTrue.data[i] ? 1 : 0;
-  return hits / yPred.size;
+  checkSameShape('binaryAccuracy', yTrue, yPred);
+  const predicted = ops.greater(yPred, fill(yPred.shape, 0.5));
+  return fractionOfOnes(ops.equal(predicted, yTrue));
 }
 
-function argMaxRow(data: Float32Array, offset: number, c: number): number {
-  let best = 0;
-  for (let j = 1; j < c; j++) if (data[offset + j] > data[offset + best]) best = j;
-  return best;
-}
-
+/** Fraction of rows whose largest prediction is at the largest label (first index on ties). */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): number {
-  const c = yPred.shape[yPred.rank - 1];
-  const rows = yPred.size / c;
-  let hits = 0;
-  for (let r = 0; r < rows; r++) hits += argMaxRow(yTrue.data, r * c, c) === argMaxRow(yPred.data, r * c, c) ? 1 : 0;
-  return hits / rows;
+  checkSameShape('categoricalAccuracy', yTrue, yPred);
+  return fractionOfOnes(ops.equal(ops.argMax(yTrue), ops.argMax(yPred)));
 }
 
+/** Fraction of rows whose largest prediction is at the integer label. */
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): number {
-  return categoricalAccuracy(oneHotLabels('sparseCategoricalAccuracy', yTrue, yPred.shape), yPred);
+  const labels = sparseLabels('sparseCategoricalAccuracy', yTrue, yPred.shape);
+  return fractionOfOnes(ops.equal(ops.argMax(yPred), labels));
+}
+
+/** hits / size of a 0/1 tensor: the count is exact in float32 (below 2^24), the fraction a float64. */
+function fractionOfOnes(hits: Tensor): number {
+  return readScalar(ops.sum(hits)) / hits.size;
 }
 
 export const METRIC_NAMES = ['accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'meanSquaredError', 'mse', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'] as const;

@@ -1,5 +1,7 @@
 import { InvalidArgumentError, Tensor, assertBoolean, assertInRange, describeValue, formatShape, ops, zeros } from '@batchwise/core';
 import type { LayerVariable } from '../engine/layer.js';
+import { copyOf } from '../engine/tensor-utils.js';
+import { readScalar } from '../engine/values.js';
 
 /*
  * Optimizers update weights in place through ops.sgdUpdate / ops.adamUpdate,
@@ -85,7 +87,7 @@ abstract class SlotOptimizer implements Optimizer {
   getWeights(): NamedTensor[] {
     const out: NamedTensor[] = [{ name: 'iter', tensor: new Tensor(Float32Array.of(this.steps), []) }];
     for (const slot of this.slotNames) {
-      for (const [weight, own] of this.slots) out.push({ name: `${weight}/${slot}`, tensor: own.get(slot)!.clone() });
+      for (const [weight, own] of this.slots) out.push({ name: `${weight}/${slot}`, tensor: copyOf(own.get(slot)!) });
     }
     return out;
   }
@@ -99,7 +101,7 @@ abstract class SlotOptimizer implements Optimizer {
         throw new InvalidArgumentError(`${this.fn} setWeights: every entry must be { name: string, tensor: Tensor }, received ${describeValue(entry)}.`);
       }
       if (entry.name === 'iter') {
-        steps = entry.tensor.data[0];
+        steps = entry.tensor.size === 1 ? readScalar(entry.tensor) : Number.NaN;
         if (entry.tensor.size !== 1 || !Number.isInteger(steps) || steps < 0) {
           throw new InvalidArgumentError(`${this.fn} setWeights: 'iter' must be one non-negative integer, received ${entry.tensor.size === 1 ? steps : formatShape(entry.tensor.shape)}.`);
         }
@@ -112,7 +114,7 @@ abstract class SlotOptimizer implements Optimizer {
       }
       const weight = entry.name.slice(0, cut);
       if (!slots.has(weight)) slots.set(weight, new Map());
-      slots.get(weight)!.set(slot, entry.tensor.clone());
+      slots.get(weight)!.set(slot, copyOf(entry.tensor));
     }
     for (const [weight, own] of slots) {
       const missing = this.slotNames.filter((s) => !own.has(s));
