@@ -22,5 +22,7 @@ export { metrics, METRIC_NAMES } from './training/metrics.js';
 export { callbacks, EarlyStopping, EARLY_STOPPING_DEFAULTS, LearningRateScheduler, type Callback, type FitParams, type Logs, type TrainingModel, type EarlyStoppingArgs } from './training/callbacks.js';
 export { loadLayersModel, modelToArtifacts, modelFromArtifacts, type SaveTarget, type LoadSource, type SaveResult, type LoadHandler, type LoadOptions, type ModelArtifacts, type SaveHandler } from './io/index.js';
 export { SUPPORTED_CLASS_NAMES } from './io/layer-from-json.js';
+export { FileError } from './io/file-error.js';
+export { MODEL_LIMITS, withParameterLimit } from './engine/parameter-budget.js';
 export * as preprocessing from './preprocessing/index.js';
 export { MinMaxScaler, minMaxScaler, StandardScaler, standardScaler } from './preprocessing/index.js';

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Random, Tensor, assertOneOf, describeValue, fill, sizeOf, type Shape } from '@batchwise/core';
+import { reserveParameters } from './engine/parameter-budget.js';
 
 /*
  * Weight initializers with Keras semantics. Every random one is seeded: an
@@ -34,6 +35,7 @@ export const INITIALIZER_NAMES: readonly InitializerName[] = [
 class Constant implements Initializer {
   constructor(readonly className: string, private readonly value: number) {}
   apply(shape: Shape): Tensor {
+    reserveParameters(shape);
     return fill(shape, this.value);
   }
   getConfig(): Record<string, unknown> {
@@ -83,6 +85,7 @@ export class VarianceScaling implements Initializer {
   }
 
   apply(shape: Shape, seed: number): Tensor {
+    reserveParameters(shape);
     const { fanIn, fanOut } = computeFans(shape);
     const n = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
     const variance = this.scale / Math.max(1, n);

@@ -2,6 +2,7 @@ import { InvalidArgumentError, ShapeError, Tensor, formatShape, keep, ops } from
 import { checkBoolean, checkKnownOptions, checkPositiveInt, checkShapeOption, layerLabel } from './layer-args.js';
 import { defaultLayerName, hashSeed } from './naming.js';
 import type { Initializer } from '../initializers.js';
+import { buildingLayer } from './parameter-budget.js';
 import { SymbolicTensor, formatSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
 /** Options every layer accepts (tfjs-layers names). */
@@ -150,7 +151,7 @@ export abstract class Layer {
     if (!this.built) {
       this.computeOutputShape(inputShapes);
       this.builtInputShapes = inputShapes.map((s) => [null, ...s.slice(1)]);
-      this.build(this.builtInputShapes);
+      buildingLayer(this.label, () => this.build(this.builtInputShapes));
       this.built = true;
     }
   }

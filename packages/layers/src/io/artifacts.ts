@@ -1,4 +1,6 @@
-import { InvalidArgumentError, describeValue } from '@batchwise/core';
+import { InvalidArgumentError, assertNonNegativeInt, describeValue } from '@batchwise/core';
+import { MODEL_LIMITS, withParameterLimit } from '../engine/parameter-budget.js';
+import { checkSpecs, countParameters } from './manifest.js';
 import type { LayersModel } from '../models/layers-model.js';
 import { Sequential } from '../models/sequential.js';
 import { buildFromTopology } from './model-from-json.js';
@@ -27,11 +29,24 @@ export interface LoadHandler {
   load(): Promise<ModelArtifacts> | ModelArtifacts;
 }
 
+/** Parameters a model built from a file may have beyond what its manifest declares (see modelFromArtifacts). */
+const MANIFEST_SLACK = 1_000_000;
+
 export const GENERATED_BY = 'batchwise @batchwise/layers 0.1.0';
 
 export interface LoadOptions {
   /** Refuse weights in the file that the model does not use. Default true. */
   strict?: boolean;
+  /** Most parameters the model may have; its weights manifest and its topology are checked before anything is allocated. Default MODEL_LIMITS.maxParameters (100 million). */
+  maxParameters?: number;
+  /** Largest model.json read from disk, in bytes. Default MODEL_LIMITS.maxModelJsonBytes (32 MiB). */
+  maxModelJsonBytes?: number;
+}
+
+export function checkMaxParameters(fn: string, options: LoadOptions): number {
+  const v = options.maxParameters ?? MODEL_LIMITS.maxParameters;
+  assertNonNegativeInt(fn, 'maxParameters', v);
+  return v;
 }
 
 export function modelTopology(model: LayersModel): Record<string, unknown> {
@@ -85,8 +100,14 @@ export function modelFromArtifacts(fn: string, artifacts: ModelArtifacts, option
   if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined) {
     throw new InvalidArgumentError(`${fn}: artifacts must have a modelTopology, received ${describeValue(artifacts)}.`);
   }
-  const model = buildFromTopology(fn, artifacts.modelTopology);
-  const specs = artifacts.weightSpecs ?? [];
+  const specs = checkSpecs(fn, artifacts.weightSpecs);
+  // Every weight of the model must be in the file, so building may stop near what the file declares, before allocating
+  // more. The slack lets a small model whose weights are missing build, to get the list of missing weights instead.
+  const limit = checkMaxParameters(fn, options);
+  const declared = countParameters(fn, specs, limit);
+  const budget = Math.min(limit, declared + MANIFEST_SLACK);
+  const reason = budget < limit ? `the ${declared} parameters the weights manifest declares (plus ${MANIFEST_SLACK})` : `the limit maxParameters = ${limit}`;
+  const model = withParameterLimit(fn, budget, () => buildFromTopology(fn, artifacts.modelTopology), reason);
   const data = concatBuffers(artifacts.weightData ?? new ArrayBuffer(0));
   const located = locateSpecs(groups ?? [{ paths: ['weightData'], weights: specs }]);
   const saved = decodeWeights(fn, located, data, fileSizes ?? new Map([['weightData', data.byteLength]]));

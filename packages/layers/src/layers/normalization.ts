@@ -2,6 +2,7 @@ import { InvalidArgumentError, ShapeError, Tensor, fill, formatShape, ops } from
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { featureMomentTensors } from '../preprocessing/moments.js';
+import { reserveParameters } from '../engine/parameter-budget.js';
 
 export interface NormalizationArgs extends LayerArgs {
   /** Feature axis; only the last axis (-1) is supported. */
@@ -56,6 +57,7 @@ export class Normalization extends Layer {
   protected override build([shape]: SymbolicShape[]): void {
     const c = shape[shape.length - 1] as number;
     const given = (name: string, values: number[] | undefined, dflt: number): Tensor => {
+      reserveParameters([c]);
       if (values === undefined) return fill([c], dflt);
       if (!Array.isArray(values) || values.length !== c || !values.every(Number.isFinite)) {
         throw new InvalidArgumentError(`${this.label}: ${name} must be ${c} finite numbers, received ${JSON.stringify(values)}.`);
@@ -64,6 +66,7 @@ export class Normalization extends Layer {
     };
     this.mean = this.addWeight('mean', given('mean', this.initial.mean, 0), false);
     this.variance = this.addWeight('variance', given('variance', this.initial.variance, 1), false);
+    reserveParameters([]);
     this.count = this.addWeight('count', fill([], 0), false);
   }
 
