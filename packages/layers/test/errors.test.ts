@@ -49,7 +49,7 @@ describe('bad input errors name the layer, option, expected and received', () =>
     const m = sequential({ layers: [layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
     m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
     await expect(m.trainOnBatch(zeros([2, 2]), new Tensor(Float32Array.from([0, 3]), [2]))).rejects.toThrow(
-      'sparseCategoricalCrossentropy: yTrue[1] must be an integer class index in [0, 2], received 3.',
+      /trainOnBatch: y row 1 must be a class index in \[0, 2\] \(sparseCategoricalCrossentropy, 3 classes\), received 3\.$/,
     );
   });
 });

@@ -22,6 +22,13 @@ function net(prefix: string) {
   return m;
 }
 
+/** Sum of |kernel| into one unit of a [4, 8] kernel. */
+function weightSum(k: Float32Array, unit: number): number {
+  let s = 0;
+  for (let j = 0; j < 4; j++) s += Math.abs(k[j * 8 + unit]);
+  return s;
+}
+
 let restore: ((m: string) => void) | null = null;
 afterEach(() => {
   if (restore) setWarningHandler(restore);
@@ -94,7 +101,11 @@ describe('fit, evaluate, predict', () => {
     const m = net('nan');
     await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
     const before = m.getWeights();
-    x.data[40] = Number.NaN; // sample 10: second batch of the next fit (no shuffle)
+    // Sample 10 (second batch of the next fit, no shuffle): finite (NaN in x is refused up front), but
+    // chosen so the first layer's most weighted unit sums past float32's range: Infinity, then NaN in batch norm.
+    const k = m.weights[0].value.data;
+    const unit = [...Array(8).keys()].reduce((best, u) => (weightSum(k, u) > weightSum(k, best) ? u : best), 0);
+    for (let j = 0; j < 4; j++) x.data[40 + j] = Math.sign(k[j * 8 + unit]) * 3.4e38;
     const h = await m.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0, shuffle: false });
     expect(h.epoch).toEqual([0]);
     expect(h.stopReason).toMatch(/loss became NaN at epoch 1, batch 1; training stopped \(terminateOnNaN\)\. That batch was not applied/);

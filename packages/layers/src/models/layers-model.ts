@@ -11,7 +11,9 @@ import { canFuse, gradientsOf, lossOf, trainStep, type Compiled } from './train-
 import { resolveLossName, type LossName } from '../training/losses.js';
 import { resolveMetric } from '../training/metrics.js';
 import { getOptimizer, type Optimizer } from '../training/optimizers.js';
-import { checkBatchSize, checkInputs, checkSameBatch } from './data-checks.js';
+import { checkBatchSize, checkFiniteInputs, checkInputs, checkSameBatch, checkTargets, nonFiniteCause } from './data-checks.js';
+import { warn } from '../engine/warnings.js';
+import { allFinite } from '../engine/values.js';
 import { fitLoop, type History, type ModelFitArgs } from './fit.js';
 import { modelSummary } from './summary.js';
 import type { SaveResult, SaveTarget } from '../io/index.js';
@@ -172,6 +174,7 @@ export class LayersModel implements TrainingModel {
     const fn = `${this.className} '${this.name}' predict`;
     const graph = this.requireGraph('predict');
     const xs = checkInputs(fn, graph.inputs, x);
+    checkFiniteInputs(fn, xs);
     const batchSize = checkBatchSize(fn, args.batchSize ?? 32);
     const n = xs[0].shape[0];
     const parts: Tensor[][] = graph.outputs.map(() => []);
@@ -189,6 +192,7 @@ export class LayersModel implements TrainingModel {
     const joined = parts[0].length > 1;
     const outs = parts.map((p) => (joined ? concatRows(p) : p[0]));
     if (joined) dispose(parts.flat());
+    if (!outs.every(allFinite)) warn(`${fn}: the outputs hold NaN or Infinity (${nonFiniteCause(this.weights)}); they are not predictions.`);
     return outs.length === 1 ? outs[0] : outs;
   }
 
@@ -198,6 +202,7 @@ export class LayersModel implements TrainingModel {
     const compiled = this.requireCompiled('evaluate');
     const xs = checkInputs(fn, this.graph.inputs, x);
     const n = checkSameBatch(fn, xs, y);
+    this.checkData(fn, compiled, xs, y);
     const batchSize = checkBatchSize(fn, args.batchSize ?? 32);
     const sums = new Array<number>(1 + compiled.metricFns.length).fill(0);
     for (let start = 0; start < n; start += batchSize) {
@@ -210,6 +215,7 @@ export class LayersModel implements TrainingModel {
       [r.loss, ...r.metrics].forEach((v, i) => (sums[i] += v * (end - start)));
     }
     const means = sums.map((s) => s / n);
+    if (!means.every(Number.isFinite)) warn(`${fn}: the loss is ${means[0]} (${nonFiniteCause(this.weights)}); the loss and metrics say nothing about the model.`);
     return means.length === 1 ? means[0] : means;
   }
 
@@ -219,6 +225,7 @@ export class LayersModel implements TrainingModel {
     const compiled = this.requireCompiled('trainOnBatch');
     const xs = checkInputs(fn, this.graph.inputs, x);
     checkSameBatch(fn, xs, y);
+    this.checkData(fn, compiled, xs, y);
     const r = trainStep(this.graph, compiled, this.weights, xs, y);
     return r.metrics.length === 0 ? r.loss : [r.loss, ...r.metrics];
   }
@@ -242,6 +249,13 @@ export class LayersModel implements TrainingModel {
     const compiled = this.requireCompiled('fit');
     const xs = checkInputs(fn, this.graph.inputs, x);
     checkSameBatch(fn, xs, y);
+    this.checkData(fn, compiled, xs, y);
+    const v = args.validationData;
+    if (Array.isArray(v) && v.length === 2 && v[1] instanceof Tensor) {
+      const vx = checkInputs(`${fn} validationData`, this.graph.inputs, v[0]);
+      checkSameBatch(`${fn} validationData`, vx, v[1]);
+      this.checkData(`${fn} validationData`, compiled, vx, v[1]);
+    }
     return fitLoop(this, fn, {
       xs,
       y,
@@ -253,6 +267,12 @@ export class LayersModel implements TrainingModel {
       checkValidation: (vx) => checkInputs(`${fn} validationData`, this.graph.inputs, vx),
       metricNames: compiled.metricNames,
     }, args);
+  }
+
+  /** Non-finite inputs and targets that do not fit the loss are errors before any step (models/data-checks.ts). */
+  protected checkData(fn: string, compiled: Compiled, xs: Tensor[], y: Tensor): void {
+    checkFiniteInputs(fn, xs);
+    checkTargets(fn, compiled.lossName, y, this.graph.outputs[0].shape);
   }
 
   /** Keras-style table; printed with printFn (default console.log) and returned. */
