@@ -2,6 +2,7 @@ import { assertOneOf, describeValue, InvalidArgumentError, Tensor } from '@batch
 import { readFileSync } from 'node:fs';
 import { CsvFormatError, type CsvProblem } from './errors.js';
 import { tokenizeCsv } from './csv-tokenize.js';
+import { float32FieldProblem } from './decimal.js';
 import { checkOptions, checkString } from './options.js';
 import type { TabularDataset } from './tabular.js';
 
@@ -29,8 +30,6 @@ export interface CsvDataset extends TabularDataset {
 }
 
 const OPTION_KEYS = ['target', 'features', 'delimiter', 'onMalformed', 'source'] as const;
-/** Decimal or scientific notation only: `Number()` would also take '', '0x1f', 'Infinity' and ' '. */
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** How many problems a thrown message quotes; all of them are in `error.problems`. */
 const MESSAGE_PROBLEMS = 5;
 
@@ -42,7 +41,8 @@ export function loadCsv(path: string, options: CsvOptions): CsvDataset {
 
 /**
  * Parses CSV text with a header row into numeric features and a target.
- * Fields are trimmed and must be decimal numbers (`1`, `-2.5`, `3e4`); only
+ * Fields are trimmed and must be decimal numbers (`1`, `-2.5`, `3e4`) that
+ * fit in float32 (`1e39` does not: it would become Infinity); only
  * the target and feature columns are checked, so other columns may hold text.
  * Quoting follows RFC 4180 (see `tokenizeCsv`); LF, CRLF and CR line ends.
  * A malformed row (wrong field count, a non-numeric or empty value, bad
@@ -130,9 +130,10 @@ function findColumn(fn: string, option: string, name: string, columns: string[])
 function rowProblem(fields: string[], syntax: string | undefined, columns: string[], used: number[]): string | undefined {
   if (syntax !== undefined) return syntax;
   if (fields.length !== columns.length) return `expected ${columns.length} fields, received ${fields.length}`;
-  const bad = used.filter((c) => !NUMBER.test(fields[c].trim()) || !Number.isFinite(Number(fields[c].trim())));
+  // 1e39 is a finite double but Infinity as float32, so the range is checked too.
+  const bad = used.map((c) => [c, float32FieldProblem(fields[c])] as const).filter(([, problem]) => problem !== undefined);
   if (bad.length === 0) return undefined;
-  return bad.map((c) => `column '${columns[c]}' must be a number, received ${fields[c].trim() === '' ? 'an empty value' : `'${fields[c]}'`}`).join(', ');
+  return bad.map(([c, problem]) => `column '${columns[c]}' ${problem}`).join(', ');
 }
 
 function splitColumns(values: Float32Array, n: number, f: number): { features: Tensor; target: Tensor } {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCsv, parseCsv } from '../src/csv-loader.js';
 import { tokenizeCsv } from '../src/csv-tokenize.js';
+import { parseDecimal } from '../src/decimal.js';
 import { CsvFormatError } from '../src/errors.js';
 
 function csvError(text: string, target = 'price'): CsvFormatError {
@@ -96,6 +97,22 @@ describe('parseCsv', () => {
     expect([...d.features.data]).toEqual([1, 4]);
     expect([...d.lines]).toEqual([2, 4]);
     expect(d.skipped).toEqual([{ line: 3, message: "column 'a' must be a number, received '1e999'" }]);
+  });
+
+  it('refuses values float32 cannot hold (1e39 became Infinity, silently), keeps the largest it can', () => {
+    const d = parseCsv('a,y\n1e39,1\n-3.5e38,2\n3.4e38,3\n1e-50,4\n', { target: 'y', onMalformed: 'skip' });
+    expect(d.skipped).toEqual([
+      { line: 2, message: "column 'a' must fit in float32 (magnitude at most 3.4028235e+38), received '1e39'" },
+      { line: 3, message: "column 'a' must fit in float32 (magnitude at most 3.4028235e+38), received '-3.5e38'" },
+    ]);
+    expect([...d.features.data]).toEqual([Math.fround(3.4e38), 0]);
+    expect(d.features.data.every(Number.isFinite)).toBe(true);
+    expect(() => parseCsv('a,y\n1,1e39\n', { target: 'y' })).toThrow("line 2: column 'y' must fit in float32");
+  });
+
+  it('parseDecimal reads decimal numbers only', () => {
+    expect(['1', ' 2.5 ', '-3e4', '.5', '+7.'].map(parseDecimal)).toEqual([1, 2.5, -30000, 0.5, 7]);
+    for (const bad of ['', ' ', '0x10', '0b1', '0o7', 'Infinity', '1e999', 'NaN', '1,5', '--1']) expect(parseDecimal(bad), bad).toBeUndefined();
   });
 
   it.each([

@@ -1,3 +1,5 @@
+import { FileError } from '@batchwise/layers';
+
 /*
  * The two ways a command fails. Exit codes follow the BSD sysexits spirit
  * as most CLIs use it: 2 for a command line that cannot be understood (the
@@ -23,6 +25,11 @@ export const EXIT_USAGE = 2;
 export function oneLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return message.split('\n')[0].trim() || (e instanceof Error ? e.name : 'unknown error');
+}
+
+/** A FileError from @batchwise/layers' file helpers (it names the path) as one CLI line, without the helper's function name. */
+export function fileCliError(e: unknown): unknown {
+  return e instanceof FileError ? new CliError(e.message.replace(/^[\w.]+: /, '').replace(/\.$/, '')) : e;
 }
 
 /** Node's file errors carry a code; turn the common ones into a sentence naming the path. */

@@ -1,8 +1,11 @@
+import { parseDecimal } from '@batchwise/datasets';
 import { InvalidArgumentError } from 'commander';
 
 /*
  * Option value parsers for commander. They never coerce (STYLE.md section 4):
  * `--epochs 2.5` and `--lr abc` are rejected, not rounded or read as NaN.
+ * Numbers are decimal only (@batchwise/datasets' parseDecimal, the CSV rule):
+ * `--lr 0x10` is an error, not 16.
  * Commander turns InvalidArgumentError into a usage error (exit code 2).
  */
 
@@ -22,9 +25,10 @@ export function parseNonNegativeInt(value: string): number {
   return n;
 }
 
+/** `Number()` alone read `--lr 0x10` as 16. */
 export function parsePositiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+  const n = parseDecimal(value);
+  if (n === undefined || n <= 0) {
     throw new InvalidArgumentError(`must be a positive number, received '${value}'.`);
   }
   return n;
@@ -41,10 +45,9 @@ export function parseInteger(value: string): number {
 
 /** A comma-separated list of positive numbers, e.g. `--rates 0.01,0.1,1`. */
 export function parseNumberList(value: string): number[] {
-  const parts = value.split(',');
-  const out = parts.map((p) => Number(p));
-  if (parts.some((p) => p.trim() === '') || out.some((n) => !Number.isFinite(n) || n <= 0)) {
+  const out = value.split(',').map(parseDecimal);
+  if (out.some((n) => n === undefined || n <= 0)) {
     throw new InvalidArgumentError(`must be a comma-separated list of positive numbers, received '${value}'.`);
   }
-  return out;
+  return out as number[];
 }

@@ -1,12 +1,13 @@
+import type { Tensor } from '@batchwise/core';
 import { Option, type Command } from 'commander';
 import { selectBackend } from '../cli/backend-setup.js';
 import { formatTable } from '../cli/output.js';
 import { parsePositiveInt } from '../cli/parse.js';
 import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
 import { DATASET_NAMES, loadImageData, type DatasetName, type Split } from '../data/image-data.js';
-import { checkModelInput } from '../training/input-check.js';
+import { checkFiniteOutputs, checkFiniteWeights, checkModelInput } from '../training/input-check.js';
 import { loadSavedModel } from '../training/model-source.js';
-import { trainedDataset } from '../training/run-info.js';
+import { datasetMismatch, trainedDataset } from '../training/run-info.js';
 import { argMaxRow } from '../training/stats.js';
 
 /** `batchwise evaluate <model>`: loss, accuracy and per-class accuracy of a saved model on a dataset split. */
@@ -34,13 +35,18 @@ export function registerEvaluate(program: Command, env: CliEnv): void {
     action(env, async (o: EvaluateOptions, out, _cmd, args) => {
       const backend = await selectBackend(o.backend);
       const model = await loadSavedModel(args[0]);
-      const dataset = o.dataset ?? trainedDataset(args[0]) ?? 'fashion-mnist';
+      checkFiniteWeights(model, args[0]);
+      const trained = await trainedDataset(args[0]);
+      const dataset = o.dataset ?? trained ?? 'fashion-mnist';
+      const warnings = [datasetMismatch(args[0], trained, dataset)].filter((w) => w !== null);
+      warnings.forEach((w) => out.warn(w));
       const data = loadImageData(dataset, o.split, o.limit);
       checkModelInput(model, data.images, args[0]);
       model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
       const t0 = performance.now();
+      const probs = model.predict(data.images, { batchSize: o.batchSize }) as Tensor;
+      checkFiniteOutputs(probs, args[0]);
       const [loss, accuracy] = model.evaluate(data.images, data.oneHot, { batchSize: o.batchSize }) as number[];
-      const probs = model.predict(data.images, { batchSize: o.batchSize }) as import('@batchwise/core').Tensor;
       const seconds = (performance.now() - t0) / 1000;
       const classes = data.classNames.length;
       const perClass = data.classNames.map((name) => ({ name, count: 0, correct: 0, accuracy: 0 }));
@@ -50,7 +56,7 @@ export function registerEvaluate(program: Command, env: CliEnv): void {
         if (argMaxRow(probs.data, r, classes) === data.labels[r]) c.correct++;
       }
       for (const c of perClass) c.accuracy = c.count === 0 ? 0 : c.correct / c.count;
-      const result = { model: args[0], dataset, split: o.split, examples: data.labels.length, loss, accuracy, perClass, backend: backend.name, seconds };
+      const result = { model: args[0], dataset, trainedOn: trained, warnings, split: o.split, examples: data.labels.length, loss, accuracy, perClass, backend: backend.name, seconds };
       out.result(result, () =>
         [
           `${dataset} ${o.split} (${data.labels.length} examples, ${backend.name} backend, ${seconds.toFixed(1)} s)`,

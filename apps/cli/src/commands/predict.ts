@@ -8,9 +8,9 @@ import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } 
 import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
 import { readCsvRows } from '../io/csv-matrix.js';
 import { INVERT_MODES, readDigitPng, type InvertMode } from '../io/png-digit.js';
-import { checkModelInput } from '../training/input-check.js';
+import { checkClassLabels, checkFiniteOutputs, checkFiniteWeights, checkModelInput } from '../training/input-check.js';
 import { loadSavedModel } from '../training/model-source.js';
-import { trainedDataset } from '../training/run-info.js';
+import { datasetMismatch, trainedDataset } from '../training/run-info.js';
 import { argMaxRow } from '../training/stats.js';
 
 /*
@@ -68,7 +68,11 @@ export function registerPredict(program: Command, env: CliEnv): void {
       if (o.target !== undefined && o.csv === undefined) throw new UsageError('--target only applies to --csv.');
       const backend = await selectBackend(o.backend);
       const model = await loadSavedModel(args[0]);
-      const dataset = o.dataset ?? trainedDataset(args[0]) ?? (o.image ? 'mnist' : 'fashion-mnist');
+      checkFiniteWeights(model, args[0]);
+      const trained = await trainedDataset(args[0]);
+      const dataset = o.dataset ?? trained ?? (o.image ? 'mnist' : 'fashion-mnist');
+      const warnings = [o.dataset === undefined ? null : datasetMismatch(args[0], trained, dataset)].filter((w) => w !== null);
+      warnings.forEach((w) => out.warn(w));
       let x: Tensor;
       let actual: ArrayLike<number> | null = null;
       let classNames: readonly string[] | null = null;
@@ -78,10 +82,14 @@ export function registerPredict(program: Command, env: CliEnv): void {
         x = new Tensor(digit.pixels, [1, 28, 28, 1]);
         notes = [`${o.image}: ${digit.sourceWidth}x${digit.sourceHeight}; ${digit.steps.join('; ')}`];
       } else if (o.csv) {
-        const rows = readCsvRows(o.csv, o.target);
+        const rows = await readCsvRows(o.csv, o.target);
         const inputShape = model.inputs[0].shape.slice(1) as (number | null)[];
         x = toModelInput(inputShape, rows.features, o.csv);
         actual = rows.target;
+        if (actual !== null) {
+          const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 0;
+          checkClassLabels(actual, classes, (r) => `${o.csv}:${rows.lines[r]}: column '${o.target}'`);
+        }
         if (x.data !== rows.features.data) notes.push(`${o.csv}: pixel values above 1 found, divided by 255`);
       } else {
         const data = loadImageData(dataset, o.split!, o.limit ?? 10);
@@ -93,9 +101,10 @@ export function registerPredict(program: Command, env: CliEnv): void {
       checkModelInput(model, x, args[0]);
       classNames ??= o.csv ? null : loadImageData(dataset, 'test', 1).classNames;
       const probs = model.predict(x, { batchSize: 256 }) as Tensor;
+      checkFiniteOutputs(probs, args[0]);
       const predictions = toPredictions(probs, classNames, actual, o.top);
       const correct = actual ? predictions.filter((p) => p.actual === p.predicted).length : null;
-      const result = { model: args[0], backend: backend.name, notes, predictions, accuracy: correct === null ? null : correct / predictions.length };
+      const result = { model: args[0], backend: backend.name, notes, warnings, predictions, accuracy: correct === null ? null : correct / predictions.length };
       out.result(result, () => renderPredictions(predictions, notes, result.accuracy));
     }),
   );

@@ -1,11 +1,11 @@
 import { setWarningHandler, type Layer, type LayersModel, type SymbolicShape, type SymbolicTensor } from '@batchwise/layers';
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { selectBackend } from '../cli/backend-setup.js';
 import { UsageError } from '../cli/errors.js';
 import { action, addJsonOption, type CliEnv } from '../cli/program.js';
 import { buildModel, findPreset, IMAGE_INPUT_SHAPE, PRESET_NAMES } from '../presets/index.js';
-import { loadSavedModel, modelFromFile, modelJsonPath } from '../training/model-source.js';
+import { loadSavedModel, modelFromFile, modelJsonPath, readModelJsonFile } from '../training/model-source.js';
 
 /** `batchwise summary <preset|model>`: the Keras-style layer table of a preset, a topology or a saved model. */
 export function registerSummary(program: Command, env: CliEnv): void {
@@ -51,8 +51,9 @@ async function resolveModel(arg: string): Promise<LayersModel> {
   if (arg.endsWith('.json') || arg.includes('/') || arg.startsWith('.')) {
     // A saved model lists its weights; a bare topology (no weightsManifest) is built fresh.
     const file = modelJsonPath(arg);
-    const hasWeights = existsSync(file) && /"weightsManifest"\s*:/.test(readFileSync(file, 'utf8'));
-    if (hasWeights || !existsSync(file)) return loadSavedModel(arg);
+    if (!existsSync(file)) return loadSavedModel(arg);
+    const json = await readModelJsonFile(file);
+    if (json.weightsManifest !== undefined) return loadSavedModel(arg);
     return modelFromFile(file, 1);
   }
   throw new UsageError(`model must be a preset (${PRESET_NAMES.join(', ')}), a run directory or a model.json path, received '${arg}'.`);

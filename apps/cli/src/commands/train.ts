@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { loadCheckpoint, type LayersModel } from '@batchwise/layers';
+import { parseDecimal } from '@batchwise/datasets';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { selectBackend } from '../cli/backend-setup.js';
 import { CliError, describeFileError, EXIT_FAILURE, oneLine, UsageError } from '../cli/errors.js';
@@ -9,6 +10,7 @@ import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } 
 import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
 import { buildModel, DEFAULT_PRESET, findPreset, IMAGE_INPUT_SHAPE, OPTIMIZER_NAMES, PRESET_NAMES, type OptimizerName } from '../presets/index.js';
 import { modelFromFile } from '../training/model-source.js';
+import { writeRunInfo } from '../training/run-info.js';
 import { checkpointDir, runTraining, type TrainingJob } from '../training/run-training.js';
 import { parseRunSettings, type RunSettings } from '../training/run-settings.js';
 
@@ -36,14 +38,14 @@ export const TRAIN_DEFAULTS = { dataset: 'fashion-mnist', seed: 1, validationSpl
 export const EXIT_INTERRUPTED = 130;
 
 function parseFraction(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`must be in [0, 1), received '${value}'.`);
+  const n = parseDecimal(value);
+  if (n === undefined || n < 0 || n >= 1) throw new InvalidArgumentError(`must be in [0, 1), received '${value}'.`);
   return n;
 }
 
 function parseDecay(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError(`must be in (0, 1], received '${value}'.`);
+  const n = parseDecimal(value);
+  if (n === undefined || n <= 0 || n > 1) throw new InvalidArgumentError(`must be in (0, 1], received '${value}'.`);
   return n;
 }
 
@@ -74,6 +76,8 @@ export function registerTrain(program: Command, env: CliEnv): void {
       const backend = await selectBackend(options.backend);
       const job = options.resume ? await resumeJob(options, command, env) : await freshJob(args[0] ?? DEFAULT_PRESET.name, options, env);
       const s = job.settings;
+      // Before any work: records the dataset for evaluate/predict, and fails at once (one line) where nothing can be written.
+      await writeRunInfo(job.runDir, { dataset: s.dataset, model: s.source.kind === 'preset' ? s.source.name : s.source.path });
       const decay = s.lrDecay !== 1 ? ` x ${s.lrDecay}/epoch` : '';
       out.status(`training ${job.description} on ${s.dataset} for ${s.epochs} epochs (batch ${s.batchSize}, ${s.optimizer} lr ${s.learningRate}${decay}) with the ${backend.name} backend`);
       out.status(`run directory: ${job.runDir}`);

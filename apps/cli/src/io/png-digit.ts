@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '@batchwise/layers/node';
 import { PNG } from 'pngjs';
-import { CliError, describeFileError, oneLine } from '../cli/errors.js';
+import { CliError, describeFileError, fileCliError, oneLine } from '../cli/errors.js';
+import { LIMIT_DEFAULTS, limit, raiseHint } from '../cli/limits.js';
 import { boundingBox, centerOfMass, crop, resizeArea } from './resize.js';
 
 /*
@@ -32,8 +33,30 @@ export interface DigitImage {
   steps: string[];
 }
 
-/** Decodes PNG bytes to luminance in [0, 1] composited on white. */
-export function decodePngLuminance(bytes: Uint8Array, label: string): { gray: Float32Array; width: number; height: number } {
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Width and height from the IHDR chunk, which must come first (PNG spec,
+ * section 5.6): known before anything is decoded. Null when the bytes do not
+ * start like a PNG (the decoder then says what is wrong).
+ */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/**
+ * Decodes PNG bytes to luminance in [0, 1] composited on white. An image of
+ * more than `maxPixels` pixels is refused from its header, before decoding:
+ * a 389 KB PNG of 20000x20000 took 3.2 GB and 27 s to decode.
+ */
+export function decodePngLuminance(bytes: Uint8Array, label: string, maxPixels: number = LIMIT_DEFAULTS.maxImagePixels): { gray: Float32Array; width: number; height: number } {
+  const size = pngSize(bytes);
+  if (size !== null && size.width * size.height > maxPixels) {
+    throw new CliError(`${label}: the image is ${size.width}x${size.height} = ${size.width * size.height} pixels, more than the limit of ${maxPixels} (${raiseHint('maxImagePixels')})`);
+  }
   let png: PNG;
   try {
     // pngjs expands every colour type and bit depth to 8-bit RGBA.
@@ -65,8 +88,8 @@ function meanBorder(gray: Float32Array, width: number, height: number): number {
 }
 
 /** The MNIST-style 28x28 image of a PNG's bytes. */
-export function digitFromPng(bytes: Uint8Array, label: string, invert: InvertMode = 'auto'): DigitImage {
-  const { gray, width, height } = decodePngLuminance(bytes, label);
+export function digitFromPng(bytes: Uint8Array, label: string, invert: InvertMode = 'auto', maxPixels?: number): DigitImage {
+  const { gray, width, height } = decodePngLuminance(bytes, label, maxPixels);
   const steps: string[] = [];
   const doInvert = invert === 'always' || (invert === 'auto' && meanBorder(gray, width, height) > 0.5);
   if (doInvert) {
@@ -101,9 +124,10 @@ export function digitFromPng(bytes: Uint8Array, label: string, invert: InvertMod
 export async function readDigitPng(path: string, invert: InvertMode = 'auto'): Promise<DigitImage> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { fn: 'read', what: 'image', maxBytes: limit('maxImageBytes'), limitName: raiseHint('maxImageBytes') });
   } catch (e) {
-    throw new CliError(describeFileError(path, e));
+    const code = (e as { code?: string }).code;
+    throw code === 'ENOENT' || code === 'EACCES' ? new CliError(describeFileError(path, e)) : fileCliError(e);
   }
-  return digitFromPng(bytes, path, invert);
+  return digitFromPng(bytes, path, invert, limit('maxImagePixels'));
 }

@@ -1,25 +1,19 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '@batchwise/layers/node';
+import { fileCliError } from '../cli/errors.js';
 
 /*
- * Reports, checkpoints and metrics are written to a temporary file in the
- * same directory, then renamed over the target: rename is atomic within a
- * file system, so a reader (or a Ctrl-C at the wrong moment) sees the old
- * file or the new one, never half of one.
+ * Reports, checkpoints and metrics are written with @batchwise/layers' atomic
+ * write (the one model.save uses): an exclusively created temporary file in
+ * the same directory, flushed, then renamed over the target, so a reader (or
+ * a Ctrl-C at the wrong moment) sees the old file or the new one, never half
+ * of one. A failure is one line naming the file.
  */
 
-let counter = 0;
-
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${counter++}.tmp`);
   try {
-    await writeFile(temp, data);
-    await rename(temp, path);
+    await writeAtomic(path, data, { fn: 'write' });
   } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
+    throw fileCliError(e);
   }
 }
 

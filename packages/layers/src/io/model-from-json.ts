@@ -1,4 +1,5 @@
-import { InvalidArgumentError, describeValue } from '@batchwise/core';
+import { InvalidArgumentError, assertNonNegativeInt, describeValue } from '@batchwise/core';
+import { MODEL_LIMITS, withParameterLimit } from '../engine/parameter-budget.js';
 import type { Layer } from '../engine/layer.js';
 import type { SymbolicTensor } from '../engine/symbolic-tensor.js';
 import { InputLayer, input } from '../layers/input-layer.js';
@@ -77,6 +78,8 @@ function functionalFromJson(fn: string, config: Json): LayersModel {
 export interface ModelFromTopologyOptions {
   /** Model-level seed of the fresh weights and of Dropout (LayersModel.initializeWeights). Default: seeds from layer names. */
   seed?: number;
+  /** Most parameters the model may have, checked before each weight is allocated. Default MODEL_LIMITS.maxParameters (100 million). */
+  maxParameters?: number;
 }
 
 /**
@@ -85,8 +88,12 @@ export interface ModelFromTopologyOptions {
  * layers support. No weights are read.
  */
 export function modelFromTopology(topology: unknown, options: ModelFromTopologyOptions = {}): LayersModel {
+  const fn = 'modelFromTopology';
   const json = topology as Json;
-  const model = buildFromTopology('modelFromTopology', json !== null && typeof json === 'object' && 'modelTopology' in json ? json.modelTopology : topology);
+  const limit = options.maxParameters ?? MODEL_LIMITS.maxParameters;
+  assertNonNegativeInt(fn, 'maxParameters', limit);
+  // A topology is a description someone else may have written: `units: 600000` must not allocate gigabytes.
+  const model = withParameterLimit(fn, limit, () => buildFromTopology(fn, json !== null && typeof json === 'object' && 'modelTopology' in json ? json.modelTopology : topology));
   if (options.seed !== undefined) model.initializeWeights(options.seed);
   return model;
 }
