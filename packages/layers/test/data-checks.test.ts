@@ -102,6 +102,9 @@ describe('non-finite outputs are flagged', () => {
     const seen: string[] = [];
     restore = setWarningHandler((w) => seen.push(w));
     const m = classifier();
+    m.predict(randn([2, 4], 9));
+    m.evaluate(randn([2, 4], 9), oneHot([0, 1]));
+    expect(seen, 'finite weights: no warning').toEqual([]);
     m.weights[0].value.data[5] = Number.NaN;
     m.predict(randn([2, 4], 9));
     const [loss] = m.evaluate(randn([2, 4], 9), oneHot([0, 1])) as number[];
@@ -112,12 +115,4 @@ describe('non-finite outputs are flagged', () => {
     ]);
   });
 
-  it('finite weights and inputs: no warning', () => {
-    const seen: string[] = [];
-    restore = setWarningHandler((w) => seen.push(w));
-    const m = classifier();
-    m.predict(randn([2, 4], 10));
-    m.evaluate(randn([2, 4], 10), oneHot([0, 1]));
-    expect(seen).toEqual([]);
-  });
 });
