@@ -40,8 +40,11 @@ function nanModel(): string {
   return copy;
 }
 
-/** A PNG whose header says width x height; the pixel data is a valid deflate stream of `rows` zero rows (grey, 8 bit). */
-function pngClaiming(width: number, height: number, rows = 0): Buffer {
+/**
+ * A grey 8-bit PNG whose header says width x height; the pixel data is a valid
+ * deflate stream of `rows` zero rows, or of `inflated` zero bytes.
+ */
+function pngClaiming(width: number, height: number, rows = 0, options: { interlaced?: boolean; inflated?: number } = {}): Buffer {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -54,17 +57,17 @@ function pngClaiming(width: number, height: number, rows = 0): Buffer {
   };
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(8 + body.length + 4);
+    const out = Buffer.alloc(4 + body.length + 4);
     out.writeUInt32BE(data.length, 0);
     body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + body.length - 4 + 0);
+    out.writeUInt32BE(crc(body), 4 + body.length);
     return out;
   };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const idat = deflateSync(Buffer.alloc(rows * (width + 1)), { level: 9 });
+  ihdr.set([8, 0, 0, 0, options.interlaced ? 1 : 0], 8);
+  const idat = deflateSync(Buffer.alloc(options.inflated ?? rows * (width + 1)), { level: 9 });
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
@@ -134,6 +137,15 @@ describe('files the CLI is pointed at', () => {
     const valid = join(dir, 'valid-big.png');
     writeFileSync(valid, pngClaiming(5000, 5000, 5000));
     expect(oneLineFailure(await run(['predict', model, '--image', valid, '--backend', 'cpu']))).toContain('5000x5000 = 25000000 pixels, more than the limit');
+    // An interlaced 100x100 PNG whose 64 KB of data inflate to 64 MB: pngjs inflates interlaced images without a bound.
+    const bomb = join(dir, 'bomb.png');
+    writeFileSync(bomb, pngClaiming(100, 100, 0, { interlaced: true, inflated: 64 << 20 }));
+    expect(oneLineFailure(await run(['predict', model, '--image', bomb, '--backend', 'cpu']))).toBe(
+      `batchwise: ${bomb}: the image data inflates to more than the 24296 bytes a 100x100 image can hold (a decompression bomb)`,
+    );
+    const plain = join(dir, 'plain.png');
+    writeFileSync(plain, pngClaiming(40, 40, 40));
+    expect((await run(['predict', model, '--image', plain, '--backend', 'cpu'])).code, 'the PNGs built here are valid').toBe(0);
     const small = join(dir, 'small.png');
     writeFileSync(small, inkPng(40, 40, [10, 10, 30, 30]));
     process.env.BATCHWISE_MAX_IMAGE_PIXELS = '1000';

@@ -2,7 +2,7 @@ import { assertOneOf, describeValue, InvalidArgumentError, Tensor } from '@batch
 import { readFileSync } from 'node:fs';
 import { CsvFormatError, type CsvProblem } from './errors.js';
 import { tokenizeCsv } from './csv-tokenize.js';
-import { float32FieldProblem } from './decimal.js';
+import { float32FieldProblem, quoted } from './decimal.js';
 import { checkOptions, checkString } from './options.js';
 import type { TabularDataset } from './tabular.js';
 
@@ -106,7 +106,7 @@ function checkHeader(fn: string, source: string, line: number, fields: string[],
   const empty = names.indexOf('');
   if (empty >= 0) fail(`must name every column, received an empty name for column ${empty + 1}`);
   const dup = names.find((name, k) => names.indexOf(name) !== k);
-  if (dup !== undefined) fail(`must have unique column names, received '${dup}' twice`);
+  if (dup !== undefined) fail(`must have unique column names, received ${quoted(dup)} twice`);
   return names;
 }
 
@@ -122,7 +122,7 @@ function checkFeatures(fn: string, features: unknown, target: string): string[] 
 function findColumn(fn: string, option: string, name: string, columns: string[]): number {
   const index = columns.indexOf(name);
   if (index < 0) {
-    throw new InvalidArgumentError(`${fn}: ${option} must name a header column (${columns.map((c) => `'${c}'`).join(', ')}), received '${name}'.`);
+    throw new InvalidArgumentError(`${fn}: ${option} must name a header column (${columns.map(quoted).join(', ')}), received ${quoted(name)}.`);
   }
   return index;
 }
@@ -133,7 +133,7 @@ function rowProblem(fields: string[], syntax: string | undefined, columns: strin
   // 1e39 is a finite double but Infinity as float32, so the range is checked too.
   const bad = used.map((c) => [c, float32FieldProblem(fields[c])] as const).filter(([, problem]) => problem !== undefined);
   if (bad.length === 0) return undefined;
-  return bad.map(([c, problem]) => `column '${columns[c]}' ${problem}`).join(', ');
+  return bad.map(([c, problem]) => `column ${quoted(columns[c])} ${problem}`).join(', ');
 }
 
 function splitColumns(values: Float32Array, n: number, f: number): { features: Tensor; target: Tensor } {

@@ -146,12 +146,29 @@ export function getInitializer(spec: unknown, where: string, option: string): In
 
 /** Rebuilds an initializer from its saved Keras form `{ class_name, config }`. */
 export function initializerFromConfig(json: unknown, where: string): Initializer {
-  const { class_name: cls, config = {} } = (json ?? {}) as { class_name?: string; config?: Record<string, unknown> };
+  const { class_name: cls, config: rawConfig } = (json !== null && typeof json === 'object' ? json : {}) as { class_name?: unknown; config?: unknown };
+  const config = (rawConfig ?? {}) as Record<string, unknown>;
+  if (typeof config !== 'object' || Array.isArray(config)) throw new InvalidArgumentError(`${where}: initializer config must be an object, received ${describeValue(rawConfig)}.`);
+  if (config.seed !== undefined && config.seed !== null && !Number.isSafeInteger(config.seed)) {
+    throw new InvalidArgumentError(`${where}: initializer seed must be an integer or null, received ${describeValue(config.seed)}.`);
+  }
   const seed = typeof config.seed === 'number' ? config.seed : undefined;
+  // Saved options are read as they are or refused: a Constant of 'abc' would fill the weights with NaN.
+  const option = <T extends string>(key: string, map: Record<string, T>, dflt: T): T => {
+    const v = config[key];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'string' || !(v in map)) throw new InvalidArgumentError(`${where}: initializer ${key} must be one of ${Object.keys(map).join(', ')}, received ${describeValue(v)}.`);
+    return map[v];
+  };
+  const finite = (key: string, dflt: number): number => {
+    const v = config[key] ?? dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(`${where}: initializer ${key} must be a finite number, received ${describeValue(v)}.`);
+    return v;
+  };
   switch (cls) {
     case 'Zeros': return initializers.zeros();
     case 'Ones': return initializers.ones();
-    case 'Constant': return initializers.constant({ value: Number(config.value ?? 0) });
+    case 'Constant': return initializers.constant({ value: finite('value', 0) });
     case 'GlorotUniform': return initializers.glorotUniform({ seed });
     case 'GlorotNormal': return initializers.glorotNormal({ seed });
     case 'HeNormal': return initializers.heNormal({ seed });
@@ -159,9 +176,9 @@ export function initializerFromConfig(json: unknown, where: string): Initializer
     case 'LecunNormal': case 'LeCunNormal': return initializers.leCunNormal({ seed });
     case 'LecunUniform': case 'LeCunUniform': return initializers.leCunUniform({ seed });
     case 'VarianceScaling': {
-      const mode = ({ fan_in: 'fanIn', fan_out: 'fanOut', fan_avg: 'fanAvg' } as const)[String(config.mode) as 'fan_in'];
-      const distribution = ({ normal: 'truncatedNormal', truncated_normal: 'truncatedNormal', untruncated_normal: 'untruncatedNormal', uniform: 'uniform' } as const)[String(config.distribution) as 'normal'];
-      return new VarianceScaling({ scale: Number(config.scale ?? 1), mode: mode ?? 'fanIn', distribution: distribution ?? 'truncatedNormal', seed });
+      const mode = option('mode', { fan_in: 'fanIn', fan_out: 'fanOut', fan_avg: 'fanAvg' } as const, 'fanIn');
+      const distribution = option('distribution', { normal: 'truncatedNormal', truncated_normal: 'truncatedNormal', untruncated_normal: 'untruncatedNormal', uniform: 'uniform' } as const, 'truncatedNormal');
+      return new VarianceScaling({ scale: finite('scale', 1), mode, distribution, seed });
     }
     default:
       throw new InvalidArgumentError(

@@ -1,5 +1,5 @@
 import { Tensor } from '@batchwise/core';
-import { float32FieldProblem, parseCsv, tokenizeCsv } from '@batchwise/datasets';
+import { float32FieldProblem, parseCsv, quoted, tokenizeCsv } from '@batchwise/datasets';
 import { readRegularTextFile } from '@batchwise/layers/node';
 import { CliError, describeFileError, fileCliError, oneLine } from '../cli/errors.js';
 import { limit, raiseHint } from '../cli/limits.js';
@@ -52,7 +52,7 @@ export async function readCsvRows(path: string, target?: string): Promise<CsvRow
     if (r.fields.length !== width) throw new CliError(`${path}:${r.line}: expected ${width} fields like the header, received ${r.fields.length}`);
     r.fields.forEach((f, j) => {
       const problem = float32FieldProblem(f);
-      if (problem !== undefined) throw new CliError(`${path}:${r.line}: column '${header.fields[j]}' ${problem}`);
+      if (problem !== undefined) throw new CliError(`${path}:${r.line}: column ${quoted(header.fields[j])} ${problem}`);
       data[i * width + j] = Number(f.trim());
     });
   });

@@ -2,6 +2,7 @@ import { readRegularFile } from '@batchwise/layers/node';
 import { PNG } from 'pngjs';
 import { CliError, describeFileError, fileCliError, oneLine } from '../cli/errors.js';
 import { LIMIT_DEFAULTS, limit, raiseHint } from '../cli/limits.js';
+import { checkInflatedSize, readPngHeader } from './png-header.js';
 import { boundingBox, centerOfMass, crop, resizeArea } from './resize.js';
 
 /*
@@ -17,6 +18,8 @@ import { boundingBox, centerOfMass, crop, resizeArea } from './resize.js';
  */
 
 export const MNIST_SIZE = 28;
+/** Largest width or height the PNG specification allows (section 11.2.2): 2^31 - 1. */
+const PNG_MAX_SIDE = 2 ** 31 - 1;
 const DIGIT_BOX = 20;
 /** Pixels above this (after inversion) count as ink for the bounding box. */
 const INK_THRESHOLD = 0.1;
@@ -33,29 +36,22 @@ export interface DigitImage {
   steps: string[];
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/**
- * Width and height from the IHDR chunk, which must come first (PNG spec,
- * section 5.6): known before anything is decoded. Null when the bytes do not
- * start like a PNG (the decoder then says what is wrong).
- */
-export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
-  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-}
-
 /**
  * Decodes PNG bytes to luminance in [0, 1] composited on white. An image of
  * more than `maxPixels` pixels is refused from its header, before decoding:
  * a 389 KB PNG of 20000x20000 took 3.2 GB and 27 s to decode.
  */
 export function decodePngLuminance(bytes: Uint8Array, label: string, maxPixels: number = LIMIT_DEFAULTS.maxImagePixels): { gray: Float32Array; width: number; height: number } {
-  const size = pngSize(bytes);
-  if (size !== null && size.width * size.height > maxPixels) {
-    throw new CliError(`${label}: the image is ${size.width}x${size.height} = ${size.width * size.height} pixels, more than the limit of ${maxPixels} (${raiseHint('maxImagePixels')})`);
+  const header = readPngHeader(bytes);
+  if (header !== null) {
+    // A zero side would pass the product test, yet pngjs sizes its buffers by the other side (8 GB for a height of 2^32 - 2^24).
+    if (header.width < 1 || header.height < 1 || header.width > PNG_MAX_SIDE || header.height > PNG_MAX_SIDE) {
+      throw new CliError(`${label}: the image header must give a width and height in [1, ${PNG_MAX_SIDE}], received ${header.width}x${header.height}`);
+    }
+    if (header.width * header.height > maxPixels) {
+      throw new CliError(`${label}: the image is ${header.width}x${header.height} = ${header.width * header.height} pixels, more than the limit of ${maxPixels} (${raiseHint('maxImagePixels')})`);
+    }
+    checkInflatedSize(bytes, header, label);
   }
   let png: PNG;
   try {

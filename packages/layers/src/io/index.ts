@@ -1,5 +1,6 @@
 import { InvalidArgumentError, assertNonNegativeInt, describeValue } from '@batchwise/core';
 import { MODEL_LIMITS } from '../engine/parameter-budget.js';
+import { escapeControl } from './brief.js';
 import type { LayersModel } from '../models/layers-model.js';
 import { checkMaxParameters, modelFromArtifacts, modelToArtifacts, type LoadHandler, type LoadOptions, type ModelArtifacts, type SaveHandler } from './artifacts.js';
 
@@ -42,6 +43,16 @@ function fileLimits(fn: string, options: LoadOptions) {
  * limits of `options` (defaults in MODEL_LIMITS; README, "Safety").
  */
 export async function loadLayersModel(source: LoadSource, options: LoadOptions = {}): Promise<LayersModel> {
+  try {
+    return await load(source, options);
+  } catch (e) {
+    // Names and values quoted from the file may hold line breaks; an error stays one line.
+    if (e instanceof Error) e.message = escapeControl(e.message);
+    throw e;
+  }
+}
+
+async function load(source: LoadSource, options: LoadOptions): Promise<LayersModel> {
   const fn = 'loadLayersModel';
   if (typeof source === 'string') {
     const { loadArtifactsFromPath } = await import('./node/model-dir-load.js');

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, describeValue } from '@batchwise/core';
+import { nameAt } from './json-checks.js';
 import type { Layer } from '../engine/layer.js';
 import { snakeToCamel } from '../engine/naming.js';
 import { initializerFromConfig } from '../initializers.js';
@@ -71,6 +72,7 @@ export function layerFromJson(fn: string, classNameIn: unknown, config: Config):
   if (!entry) {
     throw new InvalidArgumentError(`${fn}: layer class_name must be one of ${SUPPORTED_CLASS_NAMES.join(', ')}, received ${describeValue(classNameIn)}.`);
   }
+  if (config.name !== undefined) nameAt(fn, `layer ${className} name`, config.name);
   const where = `${fn}: layer '${String(config.name)}' (${className})`;
   for (const [k, v] of Object.entries(config)) {
     if ((k.endsWith('_regularizer') || k.endsWith('_constraint')) && v !== null && v !== undefined) {
