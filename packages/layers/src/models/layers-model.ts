@@ -282,8 +282,9 @@ export class LayersModel implements TrainingModel {
 
   /**
    * Saves in the TensorFlow.js Layers format: to a directory (model.json +
-   * group1-shard1of1.bin, written atomically) or to any handler with
-   * save(artifacts), e.g. tfjs `io.withSaveHandler`.
+   * a weight file named after its content; a crash leaves the old model or
+   * the new one, README "Safety") or to any handler with save(artifacts),
+   * e.g. tfjs `io.withSaveHandler`.
    */
   async save(target: SaveTarget): Promise<SaveResult> {
     const { saveModel } = await import('../io/index.js');
