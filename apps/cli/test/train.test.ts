@@ -112,7 +112,7 @@ describe('batchwise train', () => {
     const bad = await run(['train', topo, '--limit', '100', '--backend', 'cpu', '--out', join(dir, 'topo2')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    expect(bad.stderr).toContain('not valid JSON');
+    expect(bad.stderr).toContain('must be valid JSON');
   });
 
   it('on SIGINT finishes the batch, saves a checkpoint, exits 130, and --resume completes the run', async () => {

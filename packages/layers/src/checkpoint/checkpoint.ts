@@ -1,4 +1,3 @@
-import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, Tensor, describeValue, sizeOf } from '@batchwise/core';
 import { readValues } from '../engine/values.js';
@@ -6,7 +5,9 @@ import { loadLayersModel } from '../io/index.js';
 import type { LayersModel } from '../models/layers-model.js';
 import type { FitPosition } from '../models/fit-position.js';
 import { optimizerFromConfig, type NamedTensor } from '../training/optimizers.js';
-import { listGenerations, writeGeneration, writeNewFile } from './generations.js';
+import { readRegularFile } from '../io/node/bounded-read.js';
+import { writeNewFile } from '../io/node/atomic-write.js';
+import { listGenerations, writeGeneration } from './generations.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, checkStateConsistency, parseState, type CheckpointState } from './state-schema.js';
 
 /*
@@ -132,7 +133,7 @@ async function loadGeneration(dir: string): Promise<LoadedCheckpoint> {
   const stateFile = path.join(dir, STATE_JSON);
   let json: unknown;
   try {
-    json = JSON.parse((await readRegularFile(stateFile, MAX_STATE_BYTES)).toString('utf8'));
+    json = JSON.parse(new TextDecoder().decode(await readRegularFile(stateFile, { fn: 'loadCheckpoint', what: 'state.json', maxBytes: MAX_STATE_BYTES, limitName: 'the 64 MiB a state.json may hold' })));
   } catch (e) {
     throw new InvalidArgumentError(`${stateFile}: must be readable JSON, received ${(e as Error).message}.`);
   }
@@ -163,21 +164,9 @@ async function readSlots(file: string, manifest: CheckpointState['optimizerState
     if (s.offset !== floats || !Number.isSafeInteger(size)) throw new InvalidArgumentError(`${file}: optimizer slot '${s.name}' must start at float ${floats}, received ${s.offset}.`);
     floats += size;
   }
-  const bytes = await readRegularFile(file, floats * 4);
+  const bytes = await readRegularFile(file, { fn: 'loadCheckpoint', what: 'optimizer.bin', maxBytes: floats * 4, limitName: 'what its manifest declares' });
   if (bytes.byteLength !== floats * 4) throw new InvalidArgumentError(`${file}: must hold ${floats * 4} bytes for the ${manifest.length} optimizer slots, received ${bytes.byteLength}.`);
   const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return manifest.map((s) => ({ name: s.name, tensor: new Tensor(data.slice(s.offset, s.offset + sizeOf(s.shape)), s.shape) }));
 }
 
-/** A regular file's bytes, refusing devices, FIFOs and anything over `limit` bytes before reading. */
-async function readRegularFile(file: string, limit: number): Promise<Buffer> {
-  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new Error('not a regular file');
-    if (stat.size > limit) throw new Error(`${stat.size} bytes, above the ${limit} this file may hold`);
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}

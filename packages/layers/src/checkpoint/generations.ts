@@ -1,10 +1,13 @@
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { syncDirectory } from '../io/node/atomic-write.js';
+import { ensureDirectory } from '../io/node/ensure-directory.js';
 
 /*
  * A checkpoint directory holds generations: `gen-00000001/`, `gen-00000002/`,
  * each a complete checkpoint. A new one is written into a fresh temporary
- * directory (random name, created exclusively), flushed, then renamed to the
+ * directory (random name, created exclusively; files with io/node's
+ * writeNewFile), flushed, then renamed to the
  * next generation name: a rename is atomic, so at every instant each
  * generation is either complete or absent. Older generations are removed only
  * after their successor is in place, and readers take the newest generation
@@ -32,39 +35,19 @@ export async function listGenerations(root: string): Promise<Generation[]> {
     .sort((a, b) => b.number - a.number);
 }
 
-/** Writes bytes to a new file (never through an existing file or symlink) and flushes it. */
-export async function writeNewFile(file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await fs.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Writes a new generation: `fill(tempDir)` writes its files, then the directory
  * becomes `gen-<n+1>` and all but the newest `keep` generations are removed.
  * Returns the new generation's path.
  */
 export async function writeGeneration(root: string, fill: (dir: string) => Promise<void>, keep: number): Promise<string> {
-  await fs.mkdir(root, { recursive: true });
+  await ensureDirectory('saveCheckpoint', root);
   const stat = await fs.lstat(root);
   if (!stat.isDirectory()) throw new Error(`${root} must be a directory, received ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
   const temp = await fs.mkdtemp(path.join(root, TEMP_PREFIX));
   try {
     await fill(temp);
-    await syncDir(temp);
+    await syncDirectory(temp);
   } catch (e) {
     await fs.rm(temp, { recursive: true, force: true });
     throw e;
@@ -73,7 +56,7 @@ export async function writeGeneration(root: string, fill: (dir: string) => Promi
   const final = path.join(root, `gen-${String((existing[0]?.number ?? 0) + 1).padStart(8, '0')}`);
   // Renaming onto an existing non-empty directory fails (ENOTEMPTY): a generation is never overwritten.
   await fs.rename(temp, final);
-  await syncDir(root);
+  await syncDirectory(root);
   for (const old of existing.slice(Math.max(keep - 1, 0))) await fs.rm(old.dir, { recursive: true, force: true });
   await removeLeftovers(root, path.basename(temp));
   return final;

@@ -28,8 +28,8 @@ export function temporaryName(): string {
 
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
-/** Creates `file` exclusively, writes all of `data` and flushes it to the disk; removes it again on failure. */
-async function writeNewFile(file: string, data: FileData): Promise<void> {
+/** Creates `file` exclusively (never through an existing file or symbolic link), writes all of `data` and flushes it to the disk; removes it again on failure. */
+export async function writeNewFile(file: string, data: FileData): Promise<void> {
   const handle = await fs.open(file, WRITE_FLAGS, 0o666);
   try {
     await handle.writeFile(data);

@@ -4,7 +4,7 @@
  * (checkpoints, reports) to the same guarantees. The root entry stays free
  * of node: imports; it loads these lazily when given a path.
  */
-export { writeFileAtomic, writeDirectoryAtomic, removeStaleTemporaries, syncDirectory, temporaryName, type AtomicWriteOptions, type FileData } from './atomic-write.js';
+export { writeFileAtomic, writeDirectoryAtomic, writeNewFile, removeStaleTemporaries, syncDirectory, temporaryName, type AtomicWriteOptions, type FileData } from './atomic-write.js';
 export { readRegularFile, readRegularTextFile, type BoundedReadOptions } from './bounded-read.js';
 export { resolveInside, isInside, type Containment } from './contained-path.js';
 export { ensureDirectory } from './ensure-directory.js';
