@@ -92,6 +92,11 @@ describe('files the CLI is pointed at', () => {
     expect(line).toMatch(/^batchwise: cannot write \/proc\/self\/run\.json: .*\((ENOENT|EACCES|EPERM)\)$/);
   });
 
+  it('export --out /proc/self/... fails at once naming the path (recursive mkdir looped forever)', async () => {
+    const line = oneLineFailure(await run(['export', model, '--format', 'onnx', '--out', '/proc/self/sub/model.onnx']));
+    expect(line).toMatch(/^batchwise: cannot (write|create directory) \/proc\/self\/sub.*\((ENOENT|EACCES|EPERM)\)$/);
+  });
+
   it('train --out onto an existing file names it (was "ENOTDIR ... lstat checkpoint.tmp")', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');

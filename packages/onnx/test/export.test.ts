@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Tensor, type Tensor as T } from '@batchwise/core';
 import { Layer, layers, model, sequential, type CallContext, type ForwardResult, type SymbolicShape } from '@batchwise/layers';
 import { decodeModel } from '@batchwise/onnx-codec';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,16 @@ describe('saveOnnx', () => {
     await expect(saveOnnx(cnnBn(), path, { foldBatchNorm: 1 as never })).rejects.toThrow(InvalidArgumentError);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(existsSync(join(dir, 'keep.onnx'))).toBe(true);
+  });
+
+  it('cannot be redirected by a planted symbolic link, and /proc/self fails at once in one line (issue 11)', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    // The temporary names the first saveOnnx used for this process: .<name>.<pid>.<counter>.tmp
+    for (let k = 0; k < 20; k++) symlinkSync(victim, join(dir, `.planted.onnx.${process.pid}.${k}.tmp`));
+    await saveOnnx(cnnBn(), join(dir, 'planted.onnx'));
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    // Node 20's recursive mkdir loops forever there.
+    await expect(saveOnnx(cnnBn(), '/proc/self/sub/x.onnx')).rejects.toThrow(/^saveOnnx: cannot (write|create directory) \/proc\/self\/sub.*\((ENOENT|EACCES|EPERM)\)\.$/);
   });
 });

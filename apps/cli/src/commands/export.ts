@@ -1,8 +1,9 @@
 import { saveOnnx, toOnnxGraph, EXPORT_OPSET } from '@batchwise/onnx';
+import { FileError } from '@batchwise/layers';
 import { Option, type Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { selectBackend } from '../cli/backend-setup.js';
-import { CliError, describeFileError, oneLine } from '../cli/errors.js';
+import { CliError, describeFileError, fileCliError, oneLine } from '../cli/errors.js';
 import { action, addJsonOption, type CliEnv } from '../cli/program.js';
 import { loadSavedModel, modelJsonPath } from '../training/model-source.js';
 
@@ -42,7 +43,8 @@ export function registerExport(program: Command, env: CliEnv): void {
         throw new CliError(`${args[0]}: cannot export to ONNX: ${oneLine(e).replace(/^toOnnx: /, '')}`);
       }
       const saved = await saveOnnx(model, file, options).catch((e: unknown) => {
-        throw new CliError(describeFileError(file, e));
+        // saveOnnx's FileError already names the path and the cause.
+        throw e instanceof FileError ? fileCliError(e) : new CliError(describeFileError(file, e));
       });
       const ops = new Map<string, number>();
       for (const n of graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
