@@ -5,7 +5,7 @@ export * from './layers/index.js';
 export { ACTIVATIONS, type ActivationName } from './layers/activations.js';
 export { DENSE_DEFAULTS } from './layers/dense.js';
 export { CONV2D_DEFAULTS } from './layers/conv2d.js';
-export { BATCH_NORMALIZATION_DEFAULTS } from './layers/batch-normalization.js';
+export { BATCH_NORMALIZATION_DEFAULTS, BATCH_NORMALIZATION_OWN_KEYS, type BatchStatistics } from './layers/batch-normalization.js';
 export { MAX_POOLING2D_DEFAULTS } from './layers/max-pooling2d.js';
 export { initializers, INITIALIZER_NAMES, type Initializer, type InitializerName, type InitializerSpec } from './initializers.js';
 export { sequential, model, LayersModel, Sequential } from './models/index.js';

@@ -208,6 +208,15 @@ export abstract class Layer {
   /** Restores getRandomState() output. */
   setRandomState(_state: Record<string, number>): void {}
 
+  /**
+   * Captures what a training forward pass changes besides the weights (BatchNormalization's update
+   * count) and returns a function that puts it back; a training step whose loss is not finite uses
+   * it to leave the layer as it was. Null when a forward pass changes nothing but weights.
+   */
+  snapshotTrainingState(): (() => void) | null {
+    return null;
+  }
+
   /** Reseeds this layer's own randomness (Dropout without a seed of its own) from a seed its model derived. */
   reseed(_seed: number): void {}
 

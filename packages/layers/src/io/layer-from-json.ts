@@ -27,8 +27,9 @@ const FACTORIES: Record<string, { make: Factory; keys: string[] }> = {
   Dense: { make: (a) => new Dense(a as never), keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'] },
   Conv2D: { make: (a) => new Conv2D(a as never), keys: ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'] },
   BatchNormalization: {
-    make: (a) => new BatchNormalization(a as never),
-    keys: ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer'],
+    // A file without moving_updates (TensorFlow.js, Keras) says nothing about how long it was trained: unknown.
+    make: (a) => new BatchNormalization({ movingUpdates: null, ...a } as never),
+    keys: ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', 'moving_updates'],
   },
   Dropout: { make: (a) => new Dropout(a as never), keys: ['rate', 'seed'] },
   MaxPooling2D: { make: (a) => new MaxPooling2D(a as never), keys: ['pool_size', 'strides', 'padding'] },

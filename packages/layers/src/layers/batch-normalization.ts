@@ -1,8 +1,9 @@
-import { InvalidArgumentError, ops, type Tensor } from '@batchwise/core';
+import { InvalidArgumentError, describeValue, ops, type Tensor } from '@batchwise/core';
 import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
 import { checkBoolean, checkRange } from '../engine/layer-args.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { copyOf } from '../engine/tensor-utils.js';
+import { readValues } from '../engine/values.js';
 import { warn } from '../engine/warnings.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { channelParams, movingAverage, toLastAxis, type AxisMove } from './batch-norm-math.js';
@@ -22,6 +23,26 @@ export interface BatchNormalizationArgs extends LayerArgs {
   gammaInitializer?: InitializerSpec;
   movingMeanInitializer?: InitializerSpec;
   movingVarianceInitializer?: InitializerSpec;
+  /**
+   * Updates the moving statistics have had so far (see `movingUpdates`). Saved models carry it;
+   * set it by hand only when loading statistics from elsewhere. Default 0.
+   */
+  movingUpdates?: number | null;
+}
+
+/** Config keys batchwise writes beyond TensorFlow.js's (which ignores them when loading). */
+export const BATCH_NORMALIZATION_OWN_KEYS = ['moving_updates'] as const;
+
+/** Per-feature statistics of one forward pass's input, recorded when `recordBatchStatistics` is on. */
+export interface BatchStatistics {
+  /** Batch mean per feature (float64 copies of the kernel's float32 values). */
+  mean: Float64Array;
+  /** Biased batch variance per feature (divided by count). */
+  variance: Float64Array;
+  /** Values per feature the statistics are over (batch × every axis but the feature axis). */
+  count: number;
+  /** Whether the pass ran in training mode. */
+  training: boolean;
 }
 
 export const BATCH_NORMALIZATION_DEFAULTS = {
@@ -70,10 +91,24 @@ export class BatchNormalization extends Layer {
   beta: LayerVariable | null = null;
   movingMean!: LayerVariable;
   movingVariance!: LayerVariable;
+  /**
+   * How many times training has updated the moving statistics (once per training forward pass that
+   * updates them). Null when unknown: a model loaded from a file that did not record it (written by
+   * TensorFlow.js or Keras) may have been trained for any number of steps. Saved in the model's
+   * config as `moving_updates` (TensorFlow.js ignores the key), hence also by checkpoints.
+   */
+  movingUpdates: number | null;
+  /** When true, every forward pass records its input's per-feature statistics in `lastBatchStatistics`. Default false. */
+  recordBatchStatistics = false;
+  /**
+   * Statistics of the last forward pass's input while `recordBatchStatistics` was on (null before).
+   * Kept as float64 copies: the tensors of a training step are released at its end.
+   */
+  lastBatchStatistics: BatchStatistics | null = null;
   private warnedBatchOfOne = false;
 
   constructor(args: BatchNormalizationArgs = {}) {
-    super('BatchNormalization', args, ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']);
+    super('BatchNormalization', args, ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', 'movingUpdates']);
     const at = this.label;
     this.axisOption = checkAxis(at, args.axis ?? BATCH_NORMALIZATION_DEFAULTS.axis);
     this.momentum = checkRange(at, 'momentum', args.momentum ?? BATCH_NORMALIZATION_DEFAULTS.momentum, 0, 1);
@@ -87,6 +122,7 @@ export class BatchNormalization extends Layer {
       movingMean: getInitializer(args.movingMeanInitializer ?? d.movingMeanInitializer, at, 'movingMeanInitializer'),
       movingVariance: getInitializer(args.movingVarianceInitializer ?? d.movingVarianceInitializer, at, 'movingVarianceInitializer'),
     };
+    this.movingUpdates = checkMovingUpdates(at, args.movingUpdates === undefined ? 0 : args.movingUpdates);
   }
 
   /** The feature axis resolved against a rank (-1 -> rank - 1). */
@@ -121,13 +157,19 @@ export class BatchNormalization extends Layer {
     const xt = move.perm ? ops.transpose(x, move.perm) : x;
     const { gamma, beta } = channelParams(this.gamma, this.beta, this.movingMean.shape[0]);
     // Keras 3: a frozen BatchNormalization runs in inference mode even inside fit().
+    const count = xt.size / xt.shape[xt.rank - 1];
     if (ctx.training && this.trainable) {
       const r = ops.batchNormTraining(xt, gamma, beta, { epsilon: this.epsilon });
-      this.updateMovingStatistics(r.mean, r.variance, xt.size / xt.shape[xt.rank - 1]);
+      this.record(r.mean, r.variance, count, true);
+      this.updateMovingStatistics(r.mean, r.variance, count);
       const cache: TrainingCache = { mode: 'training', move, xt, gamma, mean: r.mean, invStd: r.invStd };
       return { output: move.inverse ? ops.transpose(r.y, move.inverse) : r.y, cache };
     }
     // Copies: the cache must not change if the moving statistics are updated before backward.
+    if (this.recordBatchStatistics) {
+      const r = ops.batchNormTraining(xt, gamma, beta, { epsilon: this.epsilon });
+      this.record(r.mean, r.variance, count, ctx.training);
+    }
     const mean = copyOf(this.movingMean.value);
     const variance = copyOf(this.movingVariance.value);
     const y = ops.batchNormInference(xt, { mean, variance, gamma, beta, epsilon: this.epsilon });
@@ -135,7 +177,20 @@ export class BatchNormalization extends Layer {
     return { output: move.inverse ? ops.transpose(y, move.inverse) : y, cache };
   }
 
+  private record(mean: Tensor, variance: Tensor, count: number, training: boolean): void {
+    if (!this.recordBatchStatistics) return;
+    this.lastBatchStatistics = { mean: Float64Array.from(readValues(mean)), variance: Float64Array.from(readValues(variance)), count, training };
+  }
+
+  override snapshotTrainingState(): () => void {
+    const updates = this.movingUpdates;
+    return () => {
+      this.movingUpdates = updates;
+    };
+  }
+
   private updateMovingStatistics(mean: Tensor, variance: Tensor, valuesPerFeature: number): void {
+    if (this.movingUpdates !== null) this.movingUpdates++;
     movingAverage(this.movingMean.value, mean, this.momentum);
     if (valuesPerFeature > 1) {
       movingAverage(this.movingVariance.value, variance, this.momentum);
@@ -194,9 +249,16 @@ export class BatchNormalization extends Layer {
       gammaInitializer: this.initializers.gamma,
       movingMeanInitializer: this.initializers.movingMean,
       movingVarianceInitializer: this.initializers.movingVariance,
+      // batchwise's own key: TensorFlow.js 4.22 ignores config keys it does not know.
+      ...(this.movingUpdates === null ? {} : { movingUpdates: this.movingUpdates }),
       ...super.getConfig(),
     };
   }
+}
+
+function checkMovingUpdates(where: string, v: unknown): number | null {
+  if (v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) return v;
+  throw new InvalidArgumentError(`${where}: movingUpdates must be a non-negative integer or null (unknown), received ${describeValue(v)}.`);
 }
 
 function checkAxis(where: string, v: unknown): number {

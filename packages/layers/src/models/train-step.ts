@@ -70,8 +70,8 @@ export function gradientsOf(graph: Graph, compiled: Compiled, weights: LayerVari
 /**
  * One training step: forward in training mode, loss, backward in reverse
  * topological order, optimizer update. A non-finite loss skips the update and
- * restores the moving statistics the forward pass changed, so the model is
- * left as it was before the bad batch. Every tensor the step makes is
+ * restores the moving statistics (and their update count) the forward pass
+ * changed, so the model is left as it was before the bad batch. Every tensor the step makes is
  * released at its end (tidy), so the next step's outputs reuse that memory.
  */
 export function trainStep(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; metrics: number[] } {
@@ -80,10 +80,12 @@ export function trainStep(graph: Graph, compiled: Compiled, weights: LayerVariab
 
 function trainStepIn(graph: Graph, compiled: Compiled, weights: LayerVariable[], xs: Tensor[], y: Tensor): { loss: number; metrics: number[] } {
   const statistics = weights.filter((w) => !w.trainable || !w.layer.trainable).map((w) => [w, copyOf(w.value)] as const);
+  const layerStates = graph.layers.map((l) => l.snapshotTrainingState()).filter((restore) => restore !== null);
   const pass = runForward(graph, xs, true);
   const { loss, metrics, seed } = lossOf(graph, compiled, pass, y);
   if (!Number.isFinite(loss)) {
     for (const [w, saved] of statistics) ops.assign(w.value, saved);
+    for (const restore of layerStates) restore();
     return { loss, metrics };
   }
   const grads = runBackward(graph, pass, new Map([[graph.outputs[0].id, seed]]));
