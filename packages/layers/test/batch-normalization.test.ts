@@ -98,7 +98,7 @@ describe('BatchNormalization must-not-fail cases', () => {
     expect(bn.movingMean.value.data.every(Number.isFinite)).toBe(true);
     expect(m.getWeights().every((w) => w.data.every(Number.isFinite))).toBe(true);
     expect(warnings.filter((w) => w.includes("'bn_one_dense'"))).toHaveLength(1);
-    expect(warnings[0]).toMatch(/1 value per feature.*output is beta.*moving variance is left unchanged/);
+    expect(warnings[0]).toMatch(/1 value per feature.*output is beta.*moving statistics are left unchanged/);
   });
 
   it('batch of one with 1x1 spatial after Conv2D: no NaN, moving variance kept, warns once', async () => {

@@ -142,7 +142,7 @@ describe('whole-model gradients match central finite differences', () => {
     const original = BatchNormalization.prototype.backward;
     BatchNormalization.prototype.backward = function (dy, cache, options) {
       const r = original.call(this, dy, cache, options);
-      const c = cache as { gamma: Tensor; invStd: Tensor };
+      const c = (cache as { pass: { gamma: Tensor; invStd: Tensor } }).pass;
       return { ...r, dInputs: [ops.broadcastBinary(dy, ops.mul(c.gamma, c.invStd), { op: 'mul', axis: -1 })] };
     };
     try {

@@ -89,7 +89,6 @@ export interface BackwardResult {
 export abstract class Layer {
   abstract readonly className: string;
   readonly name: string;
-  trainable: boolean;
   built = false;
   /** Weights in creation order (kernel, bias; gamma, beta, moving_mean, moving_variance). */
   readonly weights: LayerVariable[] = [];
@@ -98,6 +97,7 @@ export abstract class Layer {
   /** Input shapes this layer was built for (batch null). */
   protected builtInputShapes: SymbolicShape[] = [];
   private calls = 0;
+  private trainableFlag: boolean;
 
   constructor(className: string, args: LayerArgs, optionNames: readonly string[] = []) {
     const name = args.name ?? defaultLayerName(className);
@@ -107,7 +107,8 @@ export abstract class Layer {
     this.name = name;
     const where = layerLabel(className, name);
     checkKnownOptions(where, args, [...LAYER_ARG_NAMES, ...optionNames]);
-    this.trainable = args.trainable === undefined ? true : checkBoolean(where, 'trainable', args.trainable);
+    // The field, not the setter: a subclass's setter (BatchNormalization's preset) runs before its own fields exist.
+    this.trainableFlag = args.trainable === undefined ? true : checkBoolean(where, 'trainable', args.trainable);
     if (args.dtype !== undefined && args.dtype !== 'float32') {
       throw new InvalidArgumentError(`${where}: dtype must be 'float32', received ${String(args.dtype)}.`);
     }
@@ -117,6 +118,15 @@ export abstract class Layer {
   /** `Dense 'dense_Dense1'`: the prefix of every error this layer throws. */
   get label(): string {
     return layerLabel(this.className, this.name);
+  }
+
+  /** Whether the optimizer updates this layer's weights (BatchNormalization: see its switches). */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
   }
 
   get trainableWeights(): LayerVariable[] {

@@ -4,7 +4,7 @@ import type { Layer } from '../engine/layer.js';
 import { snakeToCamel } from '../engine/naming.js';
 import { initializerFromConfig } from '../initializers.js';
 import { Activation } from '../layers/activation.js';
-import { BatchNormalization } from '../layers/batch-normalization.js';
+import { BATCH_NORMALIZATION_OWN_KEYS, BatchNormalization } from '../layers/batch-normalization.js';
 import { Conv2D } from '../layers/conv2d.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
@@ -23,13 +23,18 @@ import { Normalization } from '../layers/normalization.js';
 type Config = Record<string, unknown>;
 type Factory = (args: Config) => Layer;
 
-const FACTORIES: Record<string, { make: Factory; keys: string[] }> = {
+/** nullable: keys whose null is a value (BatchNormalization's momentum null: cumulative average), not "unset". */
+const FACTORIES: Record<string, { make: Factory; keys: string[]; nullable?: string[] }> = {
   Dense: { make: (a) => new Dense(a as never), keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'] },
   Conv2D: { make: (a) => new Conv2D(a as never), keys: ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'] },
   BatchNormalization: {
     // A file without moving_updates (TensorFlow.js, Keras) says nothing about how long it was trained: unknown.
     make: (a) => new BatchNormalization({ movingUpdates: null, ...a } as never),
-    keys: ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', 'moving_updates'],
+    keys: [
+      'axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer',
+      ...BATCH_NORMALIZATION_OWN_KEYS, 'renorm_mean', 'renorm_stddev',
+    ],
+    nullable: ['momentum'],
   },
   Dropout: { make: (a) => new Dropout(a as never), keys: ['rate', 'seed'] },
   MaxPooling2D: { make: (a) => new MaxPooling2D(a as never), keys: ['pool_size', 'strides', 'padding'] },
@@ -92,7 +97,7 @@ export function layerFromJson(fn: string, classNameIn: unknown, config: Config):
   if (batchShape) args.batchInputShape = batchShape;
   for (const key of entry.keys) {
     const v = config[key];
-    if (v === undefined || v === null) continue;
+    if (v === undefined || (v === null && !entry.nullable?.includes(key))) continue;
     const camel = snakeToCamel(key);
     if (key.endsWith('_initializer')) args[camel] = initializerFromConfig(v, where);
     else if (key === 'activation') args[camel] = activationName(v);

@@ -24,11 +24,33 @@ export function channelParams(gamma: LayerVariable | null, beta: LayerVariable |
   };
 }
 
+/** moving <- alpha * batch + beta * moving. */
+export interface AverageCoefficients {
+  alpha: number;
+  beta: number;
+}
+
 /**
- * moving <- momentum * moving + (1 - momentum) * batch, in place (Keras/TF.js;
- * TF.js writes it moving - (moving - batch) * (1 - momentum)). One axpby:
- * computed in float64 and rounded once, the same bits on every backend.
+ * The weight w of the new batch value in moving <- (1 - w) * moving + w * batch, at the t-th
+ * update (t >= 1):
+ * - exponential (Keras/TF.js): w = 1 - momentum;
+ * - bias-corrected exponential: w = (1 - momentum) / (1 - momentum^t). This keeps the moving value
+ *   equal to Adam's debiased average m_t / (1 - momentum^t) of the batches alone (the
+ *   initializer's weight momentum^t is removed): t = 1 gives the first batch's value;
+ * - cumulative (momentum null, PyTorch's momentum=None): w = 1 / t, the plain mean of all batches.
  */
-export function movingAverage(moving: Tensor, batch: Tensor, momentum: number): void {
-  ops.axpby(moving, batch, { alpha: 1 - momentum, beta: momentum });
+export function averageCoefficients(momentum: number | null, biasCorrection: boolean, t: number): AverageCoefficients {
+  // The plain case keeps beta = momentum exactly (1 - (1 - m) need not round back to m), as Keras.
+  if (momentum !== null && !biasCorrection) return { alpha: 1 - momentum, beta: momentum };
+  const w = momentum === null ? 1 / t : (1 - momentum) / (1 - momentum ** t);
+  return { alpha: w, beta: 1 - w };
+}
+
+/**
+ * moving <- (1 - w) * moving + w * batch, in place (Keras/TF.js with w = 1 - momentum; TF.js writes
+ * it moving - (moving - batch) * (1 - momentum)). One axpby: computed in float64 and rounded once,
+ * the same bits on every backend.
+ */
+export function movingAverage(moving: Tensor, batch: Tensor, c: AverageCoefficients): void {
+  ops.axpby(moving, batch, c);
 }

@@ -1,43 +1,24 @@
-import { InvalidArgumentError, describeValue, ops, type Tensor } from '@batchwise/core';
-import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerArgs, type LayerVariable } from '../engine/layer.js';
-import { checkBoolean, checkRange } from '../engine/layer-args.js';
+import { InvalidArgumentError, Tensor, fill, keep, ops } from '@batchwise/core';
+import { Layer, type BackwardOptions, type BackwardResult, type CallContext, type ForwardResult, type LayerVariable } from '../engine/layer.js';
+import { checkRange } from '../engine/layer-args.js';
 import type { SymbolicShape } from '../engine/symbolic-tensor.js';
 import { copyOf } from '../engine/tensor-utils.js';
 import { readValues } from '../engine/values.js';
-import { warn } from '../engine/warnings.js';
-import { getInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
-import { channelParams, movingAverage, toLastAxis, type AxisMove } from './batch-norm-math.js';
+import { getInitializer, type Initializer } from '../initializers.js';
+import { averageCoefficients, channelParams, movingAverage, toLastAxis, type AxisMove } from './batch-norm-math.js';
+import { ghostBackward, ghostForward, ghostFullBatch, type GhostCache } from './batch-norm-ghost.js';
+import * as opt from './batch-norm-options.js';
+import { batchBackward, batchForward, movingBackward, movingForward, type BatchCache, type MovingCache, type PassGradients, type TrainingPass } from './batch-norm-passes.js';
+import { renormBackward, renormForward, updateRenormState, type RenormCache, type RenormPass, type RenormState } from './batch-norm-renorm.js';
+import { SmallBatchWarnings } from './batch-norm-warnings.js';
 
-export interface BatchNormalizationArgs extends LayerArgs {
-  /** The feature axis; statistics are taken over every other axis. A number or a one-element list. Default -1. */
-  axis?: number | [number];
-  /** Weight of the old value in the moving averages. Default 0.99. */
-  momentum?: number;
-  /** Added to the variance before the square root. Default 1e-3. */
-  epsilon?: number;
-  /** Learn beta (offset). Default true. */
-  center?: boolean;
-  /** Learn gamma (scale). Default true. */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
-  movingMeanInitializer?: InitializerSpec;
-  movingVarianceInitializer?: InitializerSpec;
-  /**
-   * Updates the moving statistics have had so far (see `movingUpdates`). Saved models carry it;
-   * set it by hand only when loading statistics from elsewhere. Default 0.
-   */
-  movingUpdates?: number | null;
-}
-
-/** Config keys batchwise writes beyond TensorFlow.js's (which ignores them when loading). */
-export const BATCH_NORMALIZATION_OWN_KEYS = ['moving_updates'] as const;
+export { BATCH_NORMALIZATION_DEFAULTS, BATCH_NORMALIZATION_OWN_KEYS, type BatchNormalizationArgs, type NormalizeWith, type RenormClipping } from './batch-norm-options.js';
 
 /** Per-feature statistics of one forward pass's input, recorded when `recordBatchStatistics` is on. */
 export interface BatchStatistics {
   /** Batch mean per feature (float64 copies of the kernel's float32 values). */
   mean: Float64Array;
-  /** Biased batch variance per feature (divided by count). */
+  /** Biased batch variance per feature (divided by count); of the whole batch, also with ghost batches. */
   variance: Float64Array;
   /** Values per feature the statistics are over (batch × every axis but the feature axis). */
   count: number;
@@ -45,27 +26,11 @@ export interface BatchStatistics {
   training: boolean;
 }
 
-export const BATCH_NORMALIZATION_DEFAULTS = {
-  axis: -1, momentum: 0.99, epsilon: 1e-3, center: true, scale: true,
-  betaInitializer: 'zeros', gammaInitializer: 'ones', movingMeanInitializer: 'zeros', movingVarianceInitializer: 'ones',
-} as const;
+type PassCache = BatchCache | MovingCache | GhostCache | RenormCache;
 
-interface TrainingCache {
-  mode: 'training';
+interface LayerCache {
   move: AxisMove;
-  xt: Tensor;
-  gamma: Tensor;
-  mean: Tensor;
-  invStd: Tensor;
-}
-
-interface InferenceCache {
-  mode: 'inference';
-  move: AxisMove;
-  xt: Tensor;
-  gamma: Tensor;
-  mean: Tensor;
-  variance: Tensor;
+  pass: PassCache;
 }
 
 /**
@@ -74,23 +39,33 @@ interface InferenceCache {
  * Training: y = gamma * (x - mean_B) / sqrt(var_B + epsilon) + beta, with the
  * batch mean and the BIASED batch variance (divided by N) over every axis but
  * `axis`; then moving = momentum * moving + (1 - momentum) * batch for both
- * statistics. Inference uses the moving statistics only. A layer with
- * `trainable: false` always runs in inference mode (Keras 3), so its moving
- * statistics never change. With one value per feature (N = 1) the output is
- * beta and the moving variance is left unchanged (see README).
+ * statistics (or a cumulative / bias-corrected average, see batch-norm-math.ts).
+ * Inference uses the moving statistics only.
+ *
+ * Three independent switches say what a training-mode pass does:
+ * `normalizeWith` ('batch' or 'moving' statistics), `updateMovingStatistics`,
+ * and `trainGammaBeta`. `trainable` is the Keras 3 preset of all three: false
+ * freezes the layer into inference behaviour even inside fit(). Ghost batches
+ * (`virtualBatchSize`) and batch renormalization (`renorm`) change how the
+ * batch statistics normalize (see their files).
  */
 export class BatchNormalization extends Layer {
   readonly className = 'BatchNormalization';
   readonly axisOption: number;
-  readonly momentum: number;
-  readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
+  readonly biasCorrection: boolean;
+  readonly virtualBatchSize: number | null;
+  readonly renorm: boolean;
+  readonly renormClipping: opt.ResolvedRenormClipping;
+  readonly renormMomentum: number;
   readonly initializers: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
   gamma: LayerVariable | null = null;
   beta: LayerVariable | null = null;
   movingMean!: LayerVariable;
   movingVariance!: LayerVariable;
+  /** Renorm's own moving mean and standard deviation (null without renorm). Not weights: see the README. */
+  renormState: RenormState | null = null;
   /**
    * How many times training has updated the moving statistics (once per training forward pass that
    * updates them). Null when unknown: a model loaded from a file that did not record it (written by
@@ -105,24 +80,106 @@ export class BatchNormalization extends Layer {
    * Kept as float64 copies: the tensors of a training step are released at its end.
    */
   lastBatchStatistics: BatchStatistics | null = null;
-  private warnedBatchOfOne = false;
+  private momentumValue: number | null;
+  private epsilonValue: number;
+  private normalizeWithValue: opt.NormalizeWith;
+  private updateMovingValue: boolean;
+  private readonly initialRenorm: { mean?: number[]; stddev?: number[] };
+  private readonly warnings: SmallBatchWarnings;
 
-  constructor(args: BatchNormalizationArgs = {}) {
-    super('BatchNormalization', args, ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', 'movingUpdates']);
+  constructor(args: opt.BatchNormalizationArgs = {}) {
+    super('BatchNormalization', args, opt.BATCH_NORMALIZATION_OPTION_NAMES);
     const at = this.label;
-    this.axisOption = checkAxis(at, args.axis ?? BATCH_NORMALIZATION_DEFAULTS.axis);
-    this.momentum = checkRange(at, 'momentum', args.momentum ?? BATCH_NORMALIZATION_DEFAULTS.momentum, 0, 1);
-    this.epsilon = checkRange(at, 'epsilon', args.epsilon ?? BATCH_NORMALIZATION_DEFAULTS.epsilon, 0, Number.MAX_VALUE, { lowOpen: true });
-    this.center = checkBoolean(at, 'center', args.center ?? BATCH_NORMALIZATION_DEFAULTS.center);
-    this.scale = checkBoolean(at, 'scale', args.scale ?? BATCH_NORMALIZATION_DEFAULTS.scale);
-    const d = BATCH_NORMALIZATION_DEFAULTS;
+    const d = opt.BATCH_NORMALIZATION_DEFAULTS;
+    this.axisOption = opt.checkAxis(at, args.axis ?? d.axis);
+    this.momentumValue = opt.checkMomentum(at, args.momentum === undefined ? d.momentum : args.momentum);
+    this.epsilonValue = opt.checkEpsilon(at, args.epsilon ?? d.epsilon);
+    this.center = opt.checkFlag(at, 'center', args.center ?? d.center);
+    this.scale = opt.checkFlag(at, 'scale', args.scale ?? d.scale);
     this.initializers = {
       beta: getInitializer(args.betaInitializer ?? d.betaInitializer, at, 'betaInitializer'),
       gamma: getInitializer(args.gammaInitializer ?? d.gammaInitializer, at, 'gammaInitializer'),
       movingMean: getInitializer(args.movingMeanInitializer ?? d.movingMeanInitializer, at, 'movingMeanInitializer'),
       movingVariance: getInitializer(args.movingVarianceInitializer ?? d.movingVarianceInitializer, at, 'movingVarianceInitializer'),
     };
-    this.movingUpdates = checkMovingUpdates(at, args.movingUpdates === undefined ? 0 : args.movingUpdates);
+    this.movingUpdates = opt.checkMovingUpdates(at, args.movingUpdates === undefined ? 0 : args.movingUpdates);
+    // trainable (already checked by Layer) is the preset; explicit switches override it.
+    const preset = super.trainable;
+    this.normalizeWithValue = opt.checkNormalizeWith(at, args.normalizeWith ?? (preset ? 'batch' : 'moving'));
+    this.updateMovingValue = opt.checkFlag(at, 'updateMovingStatistics', args.updateMovingStatistics ?? preset);
+    this.biasCorrection = opt.checkFlag(at, 'biasCorrection', args.biasCorrection ?? d.biasCorrection);
+    if (this.biasCorrection && this.momentumValue === null) {
+      throw new InvalidArgumentError(`${at}: biasCorrection must be false with momentum null (a cumulative average has no bias to correct), received true.`);
+    }
+    this.virtualBatchSize = opt.checkVirtualBatchSize(at, args.virtualBatchSize === undefined ? d.virtualBatchSize : args.virtualBatchSize);
+    this.renorm = opt.checkFlag(at, 'renorm', args.renorm ?? d.renorm);
+    this.renormClipping = opt.checkRenormClipping(at, args.renormClipping);
+    this.renormMomentum = checkRange(at, 'renormMomentum', args.renormMomentum ?? d.renormMomentum, 0, 1);
+    if (this.renorm && this.virtualBatchSize !== null) {
+      throw new InvalidArgumentError(`${at}: virtualBatchSize must be null with renorm (the two are not supported together), received ${this.virtualBatchSize}.`);
+    }
+    this.initialRenorm = {
+      mean: args.renormMean === undefined ? undefined : opt.checkFeatureVector(at, 'renormMean', args.renormMean),
+      stddev: args.renormStddev === undefined ? undefined : opt.checkFeatureVector(at, 'renormStddev', args.renormStddev),
+    };
+    this.warnings = new SmallBatchWarnings(at);
+  }
+
+  /** Weight of the old value in the moving averages; null: cumulative average. Settable (translators set PyTorch's). */
+  get momentum(): number | null {
+    return this.momentumValue;
+  }
+
+  set momentum(v: number | null) {
+    const m = opt.checkMomentum(this.label, v);
+    if (m === null && this.biasCorrection) throw new InvalidArgumentError(`${this.label}: momentum must be a number with biasCorrection, received null.`);
+    this.momentumValue = m;
+  }
+
+  get epsilon(): number {
+    return this.epsilonValue;
+  }
+
+  set epsilon(v: number) {
+    this.epsilonValue = opt.checkEpsilon(this.label, v);
+  }
+
+  /** Switch 1: the statistics a training-mode pass normalizes with. */
+  get normalizeWith(): opt.NormalizeWith {
+    return this.normalizeWithValue;
+  }
+
+  set normalizeWith(v: opt.NormalizeWith) {
+    this.normalizeWithValue = opt.checkNormalizeWith(this.label, v);
+  }
+
+  /** Switch 2: whether training-mode passes update the moving statistics. */
+  get updateMovingStatistics(): boolean {
+    return this.updateMovingValue;
+  }
+
+  set updateMovingStatistics(v: boolean) {
+    this.updateMovingValue = opt.checkFlag(this.label, 'updateMovingStatistics', v);
+  }
+
+  /** Switch 3: whether the optimizer updates gamma and beta. The same as reading `trainable`. */
+  get trainGammaBeta(): boolean {
+    return super.trainable;
+  }
+
+  set trainGammaBeta(v: boolean) {
+    super.trainable = opt.checkFlag(this.label, 'trainGammaBeta', v);
+  }
+
+  /** Reads switch 3; setting it sets all three (Keras 3): true = ('batch', update, train), false = ('moving', no update, fixed). */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  override set trainable(v: boolean) {
+    this.trainGammaBeta = v;
+    this.normalizeWithValue = v ? 'batch' : 'moving';
+    this.updateMovingValue = v;
   }
 
   /** The feature axis resolved against a rank (-1 -> rank - 1). */
@@ -150,121 +207,131 @@ export class BatchNormalization extends Layer {
     if (this.center) this.beta = this.addWeight('beta', this.initializers.beta, c, true);
     this.movingMean = this.addWeight('moving_mean', this.initializers.movingMean, c, false);
     this.movingVariance = this.addWeight('moving_variance', this.initializers.movingVariance, c, false);
+    if (this.renorm) this.renormState = { mean: this.renormVector('renormMean', this.initialRenorm.mean, c[0], 0), stddev: this.renormVector('renormStddev', this.initialRenorm.stddev, c[0], 1) };
+  }
+
+  private renormVector(option: string, values: number[] | undefined, c: number, dflt: number): Tensor {
+    if (values === undefined) return keep(fill([c], dflt));
+    if (values.length !== c) throw new InvalidArgumentError(`${this.label}: ${option} must hold ${c} values (one per feature), received ${values.length}.`);
+    return keep(new Tensor(Float32Array.from(values), [c]));
   }
 
   forward([x]: Tensor[], ctx: CallContext): ForwardResult {
     const move = toLastAxis(x.rank, this.resolveAxis(x.rank));
     const xt = move.perm ? ops.transpose(x, move.perm) : x;
     const { gamma, beta } = channelParams(this.gamma, this.beta, this.movingMean.shape[0]);
-    // Keras 3: a frozen BatchNormalization runs in inference mode even inside fit().
-    const count = xt.size / xt.shape[xt.rank - 1];
-    if (ctx.training && this.trainable) {
-      const r = ops.batchNormTraining(xt, gamma, beta, { epsilon: this.epsilon });
-      this.record(r.mean, r.variance, count, true);
-      this.updateMovingStatistics(r.mean, r.variance, count);
-      const cache: TrainingCache = { mode: 'training', move, xt, gamma, mean: r.mean, invStd: r.invStd };
-      return { output: move.inverse ? ops.transpose(r.y, move.inverse) : r.y, cache };
+    const update = ctx.training && this.updateMovingValue;
+    let pass: TrainingPass<PassCache> | null = null;
+    let y: Tensor;
+    let cache: PassCache;
+    if (ctx.training && this.normalizeWithValue === 'batch') {
+      pass = this.batchPass(xt, gamma, beta);
+      ({ y, cache } = pass);
+    } else {
+      ({ y, cache } = movingForward(xt, { mean: this.movingMean.value, variance: this.movingVariance.value, gamma, beta, epsilon: this.epsilonValue }));
     }
-    // Copies: the cache must not change if the moving statistics are updated before backward.
-    if (this.recordBatchStatistics) {
-      const r = ops.batchNormTraining(xt, gamma, beta, { epsilon: this.epsilon });
-      this.record(r.mean, r.variance, count, ctx.training);
-    }
-    const mean = copyOf(this.movingMean.value);
-    const variance = copyOf(this.movingVariance.value);
-    const y = ops.batchNormInference(xt, { mean, variance, gamma, beta, epsilon: this.epsilon });
-    const cache: InferenceCache = { mode: 'inference', move, xt, gamma, mean, variance };
-    return { output: move.inverse ? ops.transpose(y, move.inverse) : y, cache };
+    // Statistics the pass did not compute (moving normalization) come from the same kind of pass.
+    const stats = pass ?? (update || this.recordBatchStatistics ? this.batchPass(xt, gamma, beta) : null);
+    if (stats && ctx.training) this.warnings.check(stats.groupCount, this.renorm || this.virtualBatchSize !== null);
+    if (stats && this.recordBatchStatistics) this.record(stats, ctx.training);
+    if (stats && update) this.foldIntoMovingStatistics(stats);
+    const layerCache: LayerCache = { move, pass: cache };
+    return { output: move.inverse ? ops.transpose(y, move.inverse) : y, cache: layerCache };
   }
 
-  private record(mean: Tensor, variance: Tensor, count: number, training: boolean): void {
-    if (!this.recordBatchStatistics) return;
-    this.lastBatchStatistics = { mean: Float64Array.from(readValues(mean)), variance: Float64Array.from(readValues(variance)), count, training };
+  /** The training-mode normalization this layer's options select, on data with the feature axis last. */
+  private batchPass(xt: Tensor, gamma: Tensor, beta: Tensor): TrainingPass<PassCache> {
+    if (this.virtualBatchSize !== null) return ghostForward(xt, gamma, beta, this.epsilonValue, this.virtualBatchSize);
+    if (this.renormState) return renormForward(xt, gamma, beta, this.epsilonValue, this.renormState, this.renormClipping);
+    return batchForward(xt, gamma, beta, this.epsilonValue);
+  }
+
+  private record(pass: TrainingPass<PassCache>, training: boolean): void {
+    const full = pass.cache.kind === 'ghost' ? ghostFullBatch(pass.cache) : { mean: Float64Array.from(readValues(pass.mean)), variance: Float64Array.from(readValues(pass.variance)) };
+    const x = pass.cache.kind === 'ghost' ? null : pass.cache.x;
+    const count = x ? x.size / x.shape[x.rank - 1] : (pass.cache as GhostCache).parts.reduce((n, p) => n + p.x.size, 0) / (pass.cache as GhostCache).gamma.size;
+    this.lastBatchStatistics = { ...full, count, training };
+  }
+
+  private foldIntoMovingStatistics(pass: TrainingPass<PassCache>): void {
+    // One value per feature: its biased variance is 0 by construction, not an estimate, and the
+    // output is beta; folding it in would shrink the moving variance toward 0 (see the README).
+    if (pass.groupCount <= 1) return;
+    if ((this.momentumValue === null || this.biasCorrection) && this.movingUpdates === null) {
+      const mode = this.momentumValue === null ? 'momentum null (cumulative average)' : 'biasCorrection';
+      throw new InvalidArgumentError(`${this.label}: movingUpdates must be known with ${mode}, received null (a loaded model that did not record it); set it to the number of updates already averaged, or 0 to restart.`);
+    }
+    const t = (this.movingUpdates ?? 0) + 1;
+    const c = averageCoefficients(this.momentumValue, this.biasCorrection, t);
+    movingAverage(this.movingMean.value, pass.mean, c);
+    movingAverage(this.movingVariance.value, pass.variance, c);
+    if (this.renormState && pass.cache.kind === 'renorm') updateRenormState(this.renormState, pass as RenormPass, this.renormMomentum);
+    if (this.movingUpdates !== null) this.movingUpdates = t;
   }
 
   override snapshotTrainingState(): () => void {
     const updates = this.movingUpdates;
+    const renorm = this.renormState ? { mean: copyOf(this.renormState.mean), stddev: copyOf(this.renormState.stddev) } : null;
     return () => {
       this.movingUpdates = updates;
+      if (renorm && this.renormState) {
+        ops.assign(this.renormState.mean, renorm.mean);
+        ops.assign(this.renormState.stddev, renorm.stddev);
+      }
     };
   }
 
-  private updateMovingStatistics(mean: Tensor, variance: Tensor, valuesPerFeature: number): void {
-    if (this.movingUpdates !== null) this.movingUpdates++;
-    movingAverage(this.movingMean.value, mean, this.momentum);
-    if (valuesPerFeature > 1) {
-      movingAverage(this.movingVariance.value, variance, this.momentum);
-      return;
-    }
-    // One value per feature: its biased variance is 0 by construction, not an
-    // estimate; folding it in would shrink the moving variance toward 0 and
-    // blow up inference outputs, so it is skipped.
-    if (!this.warnedBatchOfOne) {
-      this.warnedBatchOfOne = true;
-      warn(
-        `${this.label}: training batch has 1 value per feature (batch of one, no spatial extent); ` +
-          'the output is beta (x - mean = 0) and the moving variance is left unchanged. Use a batch of 2 or more.',
-      );
-    }
-  }
-
   backward(dy: Tensor, cache: unknown, options: BackwardOptions): BackwardResult {
-    const c = cache as TrainingCache | InferenceCache;
-    const dyt = c.move.perm ? ops.transpose(dy, c.move.perm) : dy;
-    let dxt: Tensor;
-    let dgamma: Tensor | null = null;
-    let dbeta: Tensor | null = null;
-    if (c.mode === 'training') {
-      // Full backward through the batch statistics (mean and invStd depend on x).
-      const r = ops.batchNormBackward(dyt, { x: c.xt, gamma: c.gamma, mean: c.mean, invStd: c.invStd });
-      ({ dx: dxt, dgamma, dbeta } = r);
-    } else {
-      // Moving statistics are constants: dx = dy * gamma / sqrt(movingVar + eps), the same affine map with beta 0.
-      const zeros = ops.mulScalar(c.mean, 0);
-      dxt = ops.batchNormInference(dyt, { mean: zeros, variance: c.variance, gamma: c.gamma, beta: zeros, epsilon: this.epsilon });
-      if (options.weightGrads && this.trainable) {
-        const ones = ops.addScalar(zeros, 1);
-        const xhat = ops.batchNormInference(c.xt, { mean: c.mean, variance: c.variance, gamma: ones, beta: zeros, epsilon: this.epsilon });
-        dgamma = ops.biasGrad(ops.mul(dyt, xhat));
-        dbeta = ops.biasGrad(dyt);
-      }
-    }
+    const { move, pass } = cache as LayerCache;
+    const dyt = move.perm ? ops.transpose(dy, move.perm) : dy;
+    const weightGrads = options.weightGrads && this.trainGammaBeta;
+    const g = passBackward(dyt, pass, weightGrads);
     const grads: [LayerVariable, Tensor][] = [];
-    if (options.weightGrads && this.trainable) {
-      if (this.gamma && dgamma) grads.push([this.gamma, dgamma]);
-      if (this.beta && dbeta) grads.push([this.beta, dbeta]);
+    if (weightGrads) {
+      if (this.gamma && g.dgamma) grads.push([this.gamma, g.dgamma]);
+      if (this.beta && g.dbeta) grads.push([this.beta, g.dbeta]);
     }
-    const dx = options.inputGrads ? (c.move.inverse ? ops.transpose(dxt, c.move.inverse) : dxt) : null;
+    const dx = options.inputGrads ? (move.inverse ? ops.transpose(g.dx, move.inverse) : g.dx) : null;
     return { dInputs: [dx], grads };
   }
 
   override getConfig(): Record<string, unknown> {
+    const clip = this.renormClipping;
     return {
       axis: this.axisOption,
-      momentum: this.momentum,
-      epsilon: this.epsilon,
+      momentum: this.momentumValue,
+      epsilon: this.epsilonValue,
       center: this.center,
       scale: this.scale,
       betaInitializer: this.initializers.beta,
       gammaInitializer: this.initializers.gamma,
       movingMeanInitializer: this.initializers.movingMean,
       movingVarianceInitializer: this.initializers.movingVariance,
-      // batchwise's own key: TensorFlow.js 4.22 ignores config keys it does not know.
+      // batchwise's own keys (BATCH_NORMALIZATION_OWN_KEYS): TensorFlow.js 4.22 ignores them.
+      normalizeWith: this.normalizeWithValue,
+      updateMovingStatistics: this.updateMovingValue,
+      biasCorrection: this.biasCorrection,
+      virtualBatchSize: this.virtualBatchSize,
+      renorm: this.renorm,
+      // JSON has no Infinity: unbounded (default) limits are left out.
+      renormClipping: { ...(clip.rmin > 0 ? { rmin: clip.rmin } : {}), ...(clip.rmax < Infinity ? { rmax: clip.rmax } : {}), ...(clip.dmax < Infinity ? { dmax: clip.dmax } : {}) },
+      renormMomentum: this.renormMomentum,
       ...(this.movingUpdates === null ? {} : { movingUpdates: this.movingUpdates }),
+      ...(this.renormState ? { renormMean: Array.from(readValues(this.renormState.mean)), renormStddev: Array.from(readValues(this.renormState.stddev)) } : {}),
       ...super.getConfig(),
     };
   }
 }
 
-function checkMovingUpdates(where: string, v: unknown): number | null {
-  if (v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) return v;
-  throw new InvalidArgumentError(`${where}: movingUpdates must be a non-negative integer or null (unknown), received ${describeValue(v)}.`);
-}
-
-function checkAxis(where: string, v: unknown): number {
-  const axis = Array.isArray(v) && v.length === 1 ? v[0] : v;
-  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    throw new InvalidArgumentError(`${where}: axis must be an integer or a one-element list of an integer, received ${JSON.stringify(v)}.`);
+function passBackward(dy: Tensor, pass: PassCache, weightGrads: boolean): PassGradients {
+  switch (pass.kind) {
+    case 'batch':
+      return batchBackward(dy, pass);
+    case 'moving':
+      return movingBackward(dy, pass, weightGrads);
+    case 'ghost':
+      return ghostBackward(dy, pass, weightGrads);
+    case 'renorm':
+      return renormBackward(dy, pass, weightGrads);
   }
-  return axis;
 }
