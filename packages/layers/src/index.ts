@@ -5,6 +5,7 @@ export * from './layers/index.js';
 export { ACTIVATIONS, type ActivationName } from './layers/activations.js';
 export { DENSE_DEFAULTS } from './layers/dense.js';
 export { CONV2D_DEFAULTS } from './layers/conv2d.js';
+export { GROUP_NORMALIZATION_DEFAULTS } from './layers/group-normalization.js';
 export { BATCH_NORMALIZATION_DEFAULTS, BATCH_NORMALIZATION_OWN_KEYS, type BatchStatistics, type NormalizeWith, type RenormClipping } from './layers/batch-normalization.js';
 export { SMALL_BATCH_VALUES } from './layers/batch-norm-warnings.js';
 export { MAX_POOLING2D_DEFAULTS } from './layers/max-pooling2d.js';

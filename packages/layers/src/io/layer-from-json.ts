@@ -12,6 +12,7 @@ import { Flatten } from '../layers/flatten.js';
 import { MaxPooling2D } from '../layers/max-pooling2d.js';
 import { Add, Concatenate } from '../layers/merge.js';
 import { Normalization } from '../layers/normalization.js';
+import { GroupNormalization } from '../layers/group-normalization.js';
 
 /*
  * Layers from saved Keras/tfjs configs. Accepts what tfjs-layers writes and
@@ -43,6 +44,7 @@ const FACTORIES: Record<string, { make: Factory; keys: string[]; nullable?: stri
   Add: { make: (a) => new Add(a as never), keys: [] },
   Concatenate: { make: (a) => new Concatenate(a as never), keys: ['axis'] },
   Normalization: { make: (a) => new Normalization(a as never), keys: ['axis', 'mean', 'variance'] },
+  GroupNormalization: { make: (a) => new GroupNormalization(a as never), keys: ['groups', 'axis', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer'] },
 };
 
 /** Other spellings of the same classes in Keras and tfjs files. */

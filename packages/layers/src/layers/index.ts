@@ -9,6 +9,7 @@ import { InputLayer, input, type InputArgs } from './input-layer.js';
 import { MaxPooling2D, type MaxPooling2DArgs } from './max-pooling2d.js';
 import { Add, Concatenate, type ConcatenateArgs } from './merge.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
+import { GroupNormalization, type GroupNormalizationArgs } from './group-normalization.js';
 
 /** Layer factories with tfjs-layers names: `layers.dense({ units: 16, activation: 'relu' })`. */
 export const layers = {
@@ -25,7 +26,8 @@ export const layers = {
   add: (args?: LayerArgs) => new Add(args),
   concatenate: (args?: ConcatenateArgs) => new Concatenate(args),
   normalization: (args?: NormalizationArgs) => new Normalization(args),
+  groupNormalization: (args?: GroupNormalizationArgs) => new GroupNormalization(args),
 };
 
-export { Activation, Add, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, InputLayer, MaxPooling2D, Normalization, input };
-export type { ActivationArgs, BatchNormalizationArgs, ConcatenateArgs, Conv2DArgs, DenseArgs, DropoutArgs, InputArgs, MaxPooling2DArgs, NormalizationArgs };
+export { Activation, Add, BatchNormalization, Concatenate, Conv2D, Dense, Dropout, Flatten, InputLayer, MaxPooling2D, Normalization, GroupNormalization, input };
+export type { ActivationArgs, BatchNormalizationArgs, ConcatenateArgs, Conv2DArgs, DenseArgs, DropoutArgs, InputArgs, MaxPooling2DArgs, NormalizationArgs, GroupNormalizationArgs };
