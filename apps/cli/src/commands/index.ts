@@ -7,6 +7,7 @@ import { registerPredict } from './predict.js';
 import { registerSummary } from './summary.js';
 import { registerExperiment } from './experiment.js';
 import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 
 /** Every command, in the order `batchwise --help` lists them. */
-export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExport, registerExperiment, registerBackends, registerConformance];
+export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExport, registerImport, registerExperiment, registerBackends, registerConformance];

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, assertOneOf } from '@batchwise/core';
 import type { LayersModel } from '../models/layers-model.js';
 import { CONVENTIONS, CONVENTION_NAMES, momentumFromOurs, momentumToOurs, varianceToBiasedFactor, type Convention, type ConventionInfo } from './conventions.js';
-import { readNpz, writeNpz, NPZ_MAX_BYTES, type ReadNpzOptions, type StateDict, type StateTensor } from './npz.js';
+import { readNpy, readNpz, writeNpz, NPZ_MAX_BYTES, type ReadNpzOptions, type StateDict, type StateTensor } from './npz.js';
 import { exportStateDict, loadStateDict, type ExportStateDictOptions, type LoadStateDictOptions } from './state-dict.js';
 
 export interface LoadPytorchOptions extends Omit<LoadStateDictOptions, 'convention'>, ReadNpzOptions {
@@ -27,6 +27,7 @@ export const translators = {
   loadStateDict,
   exportStateDict,
   readNpz,
+  readNpy,
   writeNpz,
   momentumToOurs,
   momentumFromOurs,

@@ -54,6 +54,12 @@ export function readNpz(bytes: Uint8Array, options: ReadNpzOptions = {}): StateD
   return out;
 }
 
+/** One `.npy` array (the same checks as the entries of an `.npz`). */
+export function readNpy(bytes: Uint8Array): StateTensor {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`readNpy: bytes must be a Uint8Array, received ${typeof bytes}.`);
+  return parseNpy('readNpy', bytes);
+}
+
 function parseNpy(where: string, content: Uint8Array): StateTensor {
   let array: ReturnType<typeof parse>;
   try {
