@@ -6,7 +6,8 @@
  *      into version ranges; npm would ship them as they are and the tarball
  *      could not be installed;
  *   2. builds the package and its workspace dependencies (turbo, cached), so
- *      a clean clone never packs a tarball without dist/;
+ *      a clean clone never packs a tarball without dist/ (skipped when
+ *      BATCHWISE_PACK_BUILT=1: pack-all has just built everything);
  *   3. copies the repository's LICENSE into the package (gitignored there),
  *      since a tarball only holds files from its own folder.
  */
@@ -30,14 +31,17 @@ if (!agent.startsWith('pnpm/')) {
   process.exit(1);
 }
 
-const turbo = createRequire(join(root, 'package.json')).resolve('turbo/bin/turbo');
-const build = spawnSync(process.execPath, [turbo, 'run', 'build', `--filter=${name}...`, '--output-logs=errors-only'], {
-  cwd: root,
-  stdio: ['ignore', 2, 2],
-});
-if (build.status !== 0) {
-  console.error(`${name}: the build failed, nothing was packed.`);
-  process.exit(1);
+// pack-all builds the whole workspace once and says so.
+if (process.env.BATCHWISE_PACK_BUILT !== '1') {
+  const turbo = createRequire(join(root, 'package.json')).resolve('turbo/bin/turbo');
+  const build = spawnSync(process.execPath, [turbo, 'run', 'build', `--filter=${name}...`, '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
+  if (build.status !== 0) {
+    console.error(`${name}: the build failed, nothing was packed.`);
+    process.exit(1);
+  }
 }
 
 copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));
