@@ -61,10 +61,9 @@ export function onnxCasesAt(where: OnnxLocation, explicit: boolean): Conformance
     if (explicit) {
       return absentCases(`${ONNX_NOT_FOUND}: ${where.searched.join(', ')} is not a folder (set by ${ONNX_TESTS_ENV} or onnxDir).`, true);
     }
+    const looked = where.searched.length > 0 ? `; no shared/onnx-node-tests above ${dirname(dirname(where.searched[0]))}` : '';
     return absentCases(
-      `${ONNX_NOT_FOUND} (they are not shipped with @batchwise/conformance, and no folder above ${dirname(dirname(where.searched[0]))} ` +
-        `holds shared/onnx-node-tests); ` +
-        `set ${ONNX_TESTS_ENV} to an onnx-node-tests folder to run them.`,
+      `${ONNX_NOT_FOUND} (they are not shipped with @batchwise/conformance${looked}); set ${ONNX_TESTS_ENV} to an onnx-node-tests folder to run them.`,
       false,
     );
   }
