@@ -14,16 +14,18 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkgDir = process.cwd();
 const { name } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
 
-const agent = process.env.npm_config_user_agent ?? '';
-if (!agent.startsWith('pnpm/')) {
-  const packer = agent.split(' ')[0] || 'an unknown tool';
+// npm_execpath is set by whichever tool runs the script (npm overrides an inherited one, while it
+// would pass on an inherited npm_config_user_agent, e.g. inside `pnpm exec`).
+const execPath = process.env.npm_execpath ?? '';
+if (!/pnpm/.test(basename(execPath))) {
+  const packer = execPath ? basename(execPath).replace(/(-cli)?\.c?js$/, '') : 'an unknown tool';
   console.error(
     `${name}: pack with pnpm, received ${packer}. Run \`pnpm pack\` here or \`pnpm pack-all\` at the repository root: ` +
       'other packers leave "workspace:*" in the dependencies and the tarball cannot be installed.',
@@ -34,7 +36,7 @@ if (!agent.startsWith('pnpm/')) {
 // pack-all builds the whole workspace once and says so.
 if (process.env.BATCHWISE_PACK_BUILT !== '1') {
   const turbo = createRequire(join(root, 'package.json')).resolve('turbo/bin/turbo');
-  const build = spawnSync(process.execPath, [turbo, 'run', 'build', `--filter=${name}...`, '--output-logs=errors-only'], {
+  const build = spawnSync(process.execPath, [turbo, 'run', 'build', `--filter=${name}`, '--output-logs=errors-only'], {
     cwd: root,
     stdio: ['ignore', 2, 2],
   });
