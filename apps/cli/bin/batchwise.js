@@ -20,7 +20,7 @@ if (checkout && !existsSync(main)) {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   console.error('batchwise: not built yet in this checkout; building the packages first (turbo, a few minutes: the native addon compiles)...');
   const turbo = createRequire(`${root}package.json`).resolve('turbo/bin/turbo');
-  const build = spawnSync(process.execPath, [turbo, 'run', 'build', '--filter=@batchwise/cli...', '--output-logs=new-only'], {
+  const build = spawnSync(process.execPath, [turbo, 'run', 'build', '--filter=@batchwise/cli', '--output-logs=new-only'], {
     cwd: root,
     // turbo's output goes to stderr so that stdout carries only the command's result (e.g. --json).
     stdio: ['ignore', 2, 2],
