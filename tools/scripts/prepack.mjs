@@ -8,7 +8,8 @@
  *   2. builds the package and its workspace dependencies (turbo, cached), so
  *      a clean clone never packs a tarball without dist/ (skipped when
  *      BATCHWISE_PACK_BUILT=1: pack-all has just built everything);
- *   3. copies the repository's LICENSE into the package (gitignored there),
+ *   3. removes stale build outputs (below);
+ *   4. copies the repository's LICENSE into the package (gitignored there),
  *      since a tarball only holds files from its own folder.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pruneStaleOutputs } from './prune-stale-outputs.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkgDir = process.cwd();
@@ -45,5 +47,8 @@ if (process.env.BATCHWISE_PACK_BUILT !== '1') {
     process.exit(1);
   }
 }
+
+const stale = pruneStaleOutputs(join(pkgDir, 'dist'));
+if (stale > 0) console.error(`${name}: removed ${stale} stale build outputs (their sources were deleted).`);
 
 copyFileSync(join(root, 'LICENSE'), join(pkgDir, 'LICENSE'));

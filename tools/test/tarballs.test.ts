@@ -65,7 +65,8 @@ describe('a fresh npm project installing the tarballs', () => {
   const project = freshProject(work, 'user-app', FIXTURES);
 
   it('core + backend-cpu + layers: the article Dense + BatchNormalization model fits, predicts, saves and loads', () => {
-    const install = npmInstall(project, [tgz('core'), tgz('backend-cpu'), tgz('layers')]);
+    // @types/node as a Node project has it, for the typed-file test below.
+    const install = npmInstall(project, [tgz('core'), tgz('backend-cpu'), tgz('layers'), '@types/node@^20.19.0']);
     expect(install.status, tail(install)).toBe(0);
     const r = run(process.execPath, ['article.mjs', join(project, 'my-model')], project);
     expect(r.status, tail(r)).toBe(0);

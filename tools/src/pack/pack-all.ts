@@ -32,6 +32,8 @@ export interface PackedPackage extends WorkspacePackage {
   file: string;
   files: number;
   bytes: number;
+  /** What the prepack hook reported doing (e.g. removing stale build outputs). */
+  notes: string[];
   problems: string[];
 }
 
@@ -48,10 +50,11 @@ export async function packOne(pkg: WorkspacePackage, outDir: string, license: st
   });
   if (run.status !== 0) {
     const why = `${run.stderr}\n${run.stdout}`.split('\n').filter((l) => l.trim()).slice(-3).join(' | ');
-    return { ...pkg, file, files: 0, bytes: 0, problems: [`pnpm pack failed: ${why}`] };
+    return { ...pkg, file, files: 0, bytes: 0, notes: [], problems: [`pnpm pack failed: ${why}`] };
   }
   const contents = await readTarball(file);
-  return { ...pkg, file, files: contents.size, bytes: statSync(file).size, problems: checkTarball(contents, license) };
+  const notes = run.stderr.split('\n').filter((l) => l.includes('stale build outputs'));
+  return { ...pkg, file, files: contents.size, bytes: statSync(file).size, notes, problems: checkTarball(contents, license) };
 }
 
 /** Packs and checks every publishable package, in name order. */
@@ -63,6 +66,7 @@ export async function packAll(outDir: string, log: (line: string) => void = () =
     const result = await packOne(pkg, outDir, license);
     const size = `${(result.bytes / 1024).toFixed(0)} kB`;
     log(`${result.problems.length === 0 ? 'ok  ' : 'FAIL'} ${pkg.name}@${pkg.version}  ${pkg.tarball}  ${result.files} files, ${size}`);
+    for (const n of result.notes) log(`       ${n}`);
     for (const p of result.problems) log(`       ${p}`);
     packed.push(result);
   }
