@@ -59,8 +59,8 @@ export function missingAddonReason(): string {
   const prebuilt = `no prebuilt native addon for ${platformLabel()} (prebuilt: ${shippedPlatforms()})`;
   if (failure !== null) return `${prebuilt}, and building it at install failed: ${failure}; ${HOW_TO_BUILD}.`;
   return (
-    `${prebuilt}, and none was built at install (install scripts did not run; pnpm runs them only for packages ` +
-    `listed in onlyBuiltDependencies); ${HOW_TO_BUILD}.`
+    `${prebuilt}, and none was built at install (its install script did not run: pnpm, and npm for global installs, ` +
+    `run them only for packages you allow); ${HOW_TO_BUILD}.`
   );
 }
 
