@@ -167,4 +167,15 @@ describe('backend-native where no prebuilt binary matches the platform', () => {
     ));
     expect(got.native.reason).not.toContain('\n');
   });
+
+  it('with install scripts disabled (pnpm 10, npm 11 global installs), the reason says the script did not run', () => {
+    const project = freshProject(work, 'no-scripts');
+    const install = npmInstall(project, ['--ignore-scripts', tgz('core'), tgz('backend-cpu'), tarball]);
+    expect(install.status, tail(install)).toBe(0);
+    const got = nodeJson(project, ADDON_STATUS) as { active: string; native: { reason: string } };
+    expect(got.active).toBe('cpu');
+    expect(got.native.reason).toContain(
+      'and none was built at install (its install script did not run: pnpm, and npm for global installs, run them only for packages you allow); to use it,',
+    );
+  });
 });
