@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // The JSON report is what .ci/run counts its `N passed, N failed` line from.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*'],
+    projects: ['packages/*', 'apps/*', 'tools'],
     reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
   },

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { locateAddon, recordedBuildFailure } from './locate-addon.js';
 
 /*
- * Loads the compiled addon. Loading never throws at import time: the first
- * use reports a one-line reason (the build failure recorded by
- * scripts/build-native.mjs, a load error, or a bad BATCHWISE_ISA), which the
- * registry shows in listBackends() while batchwise falls back to cpu.
+ * Loads the compiled addon (found by locate-addon.ts). Loading never throws
+ * at import time: the first use reports a one-line reason (no addon for this
+ * platform and why, a load error, or a bad BATCHWISE_ISA), which the registry
+ * shows in listBackends() while batchwise falls back to cpu.
  */
 
 type F32 = Float32Array;
@@ -87,42 +86,43 @@ export type FullAddon = NativeAddon &
   Record<GradEntry, (dy: F32, y: F32, dx: F32) => void> &
   Record<BinaryEntry, (a: F32, b: F32, out: F32) => void>;
 
-/** Where the addon is looked for; BATCHWISE_NATIVE_ADDON overrides it (the sanitizer build uses that). */
-export const DEFAULT_ADDON_PATH = fileURLToPath(new URL('../build/Release/batchwise_native.node', import.meta.url));
-const BUILD_FAILED_PATH = fileURLToPath(new URL('../build/BUILD_FAILED.txt', import.meta.url));
-
-let loaded: { addon: FullAddon } | { error: Error } | undefined;
+let loaded: { addon: FullAddon; path: string } | { error: Error } | undefined;
 
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim().length > 0)?.trim() ?? 'unknown reason';
 }
 
-function load(): FullAddon {
-  const path = process.env.BATCHWISE_NATIVE_ADDON || DEFAULT_ADDON_PATH;
-  if (!existsSync(path)) {
-    if (existsSync(BUILD_FAILED_PATH)) throw new Error(firstLine(readFileSync(BUILD_FAILED_PATH, 'utf8')));
-    throw new Error(`native addon not built: ${path} is missing (run \`pnpm --filter @batchwise/backend-native build\`).`);
-  }
+function load(): { addon: FullAddon; path: string } {
+  const path = locateAddon();
   let addon: FullAddon;
   try {
     addon = createRequire(import.meta.url)(path) as FullAddon;
   } catch (e) {
-    throw new Error(`native addon failed to load: ${firstLine(e instanceof Error ? e.message : String(e))}`);
+    // e.g. a prebuilt binary needing a newer glibc than this system's; the install script then tried a build too.
+    const failure = recordedBuildFailure();
+    const also = failure === null ? '' : ` (building it from source failed too: ${failure})`;
+    throw new Error(`native addon failed to load: ${firstLine(e instanceof Error ? e.message : String(e))}${also}`);
   }
   const isaError = addon.getIsaError();
   if (isaError) throw new Error(isaError);
-  return addon;
+  return { addon, path };
 }
 
 /** The addon, loaded once; throws (every time) with the one-line reason if it cannot be used. */
 export function loadAddon(): FullAddon {
   if (!loaded) {
     try {
-      loaded = { addon: load() };
+      loaded = load();
     } catch (e) {
       loaded = { error: e instanceof Error ? e : new Error(String(e)) };
     }
   }
   if ('error' in loaded) throw loaded.error;
   return loaded.addon;
+}
+
+/** The file the addon was loaded from (build/Release or prebuilds/<platform>-<arch>/); throws like loadAddon. */
+export function loadedAddonPath(): string {
+  loadAddon();
+  return (loaded as { path: string }).path;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, registerBackend } from '@batchwise/core';
 import { createNativeBackend, NATIVE_BACKEND_NAME } from './native-backend.js';
 
-export { createNativeBackend, getIsa, getNumThreads, NATIVE_BACKEND_NAME, setNumThreads } from './native-backend.js';
+export { createNativeBackend, getAddonPath, getIsa, getNumThreads, NATIVE_BACKEND_NAME, setNumThreads } from './native-backend.js';
 export type { NativeBackendOptions } from './native-backend.js';
 export { createNativeAsyncKernels, type NativeAsyncKernels } from './backend/async.js';
 

@@ -1,5 +1,5 @@
 import { assertPositiveInt, type Backend, type BackendInfo } from '@batchwise/core';
-import { loadAddon } from './addon.js';
+import { loadAddon, loadedAddonPath } from './addon.js';
 import { convKernels } from './backend/conv.js';
 import { elementwiseKernels } from './backend/elementwise.js';
 import { linearKernels } from './backend/linear.js';
@@ -55,4 +55,13 @@ export function getNumThreads(): number {
 /** SIMD level chosen at load: 'avx512', 'avx2' or 'scalar' (BATCHWISE_ISA can only lower it). */
 export function getIsa(): string {
   return loadAddon().getIsa();
+}
+
+/**
+ * The addon file in use: `build/Release/batchwise_native.node` when it was
+ * built from source (in the repository, or at install where no prebuilt
+ * binary matched), else the prebuilt one under `prebuilds/<platform>-<arch>/`.
+ */
+export function getAddonPath(): string {
+  return loadedAddonPath();
 }

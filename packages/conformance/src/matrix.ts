@@ -1,6 +1,7 @@
 import type { Backend, BackendInfo } from '@batchwise/core';
 import type { CaseResult } from './cases/types.js';
 import { checkReferenceGradients } from './gradient-check.js';
+import { ONNX_NOT_FOUND } from './onnx/cases.js';
 import { runConformance, type ConformanceOptions, type ConformanceReport } from './runner.js';
 
 /*
@@ -93,12 +94,24 @@ function cell(c: MatrixColumn, kernel: string): string {
   const s = c.report.kernels[kernel];
   if (!s) return '-';
   const err = s.maxError === 0 ? '0' : s.maxError.toExponential(1);
+  if (s.cases === 0 && s.skipped > 0) return `skipped ${s.skipped}`;
   const skipped = s.skipped > 0 ? ` (+${s.skipped} skipped)` : '';
   return s.pass ? `pass ${s.cases}${skipped} err ${err}` : `FAIL ${s.failed}/${s.cases} err ${err}`;
 }
 
 /** Failure lines shown under the table (the first `limit`). */
 export const MATRIX_FAILURE_LIMIT = 30;
+
+/** `, 24 ONNX vectors skipped (not expressible)`, or the reason when the vectors were not found at all. */
+function skipSummary(results: readonly CaseResult[]): string {
+  const skipped = results.filter((r) => r.skipped);
+  const absent = skipped.find((r) => r.skipped!.startsWith(ONNX_NOT_FOUND));
+  const inexpressible = skipped.length - skipped.filter((r) => r.skipped!.startsWith(ONNX_NOT_FOUND)).length;
+  return (
+    (inexpressible > 0 ? `, ${inexpressible} ONNX vectors skipped (not expressible)` : '') +
+    (absent ? `, ONNX vectors skipped: ${absent.skipped}` : '')
+  );
+}
 
 /** A plain-text table, kernel rows x backend columns, then failures and unavailable backends. */
 export function formatMatrix(m: MatrixResult): string {
@@ -115,7 +128,7 @@ export function formatMatrix(m: MatrixResult): string {
     const ran = c.report.results.filter((r) => !r.skipped);
     const failed = ran.filter((r) => !r.pass);
     const info = c.info ? ` [threads ${c.info.threads}, simd ${c.info.simd}]` : '';
-    out.push(`${c.name}${info}: ${ran.length - failed.length}/${ran.length} cases pass, ${c.report.results.length - ran.length} ONNX vectors skipped (not expressible)`);
+    out.push(`${c.name}${info}: ${ran.length - failed.length}/${ran.length} cases pass${skipSummary(c.report.results)}`);
     for (const f of failed.slice(0, MATRIX_FAILURE_LIMIT)) out.push(`  FAIL ${f.message ?? `${f.kernel} '${f.case}'`}`);
     if (failed.length > MATRIX_FAILURE_LIMIT) out.push(`  ... and ${failed.length - MATRIX_FAILURE_LIMIT} more`);
   }

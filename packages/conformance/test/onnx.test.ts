@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onnxCases, loadVector } from '../src/onnx/cases.js';
+import { loadVector, onnxCases, onnxCasesAt } from '../src/onnx/cases.js';
 import { HANDLERS } from '../src/onnx/handlers.js';
 import { locateOnnxTests, ONNX_TESTS_ENV } from '../src/onnx/locate.js';
 import { ONNX_VECTORS } from '../src/onnx/vectors.js';
@@ -23,7 +23,7 @@ describe('ONNX vector location', () => {
     expect(locateOnnxTests(undefined, { [ONNX_TESTS_ENV]: where.dir! }).dir).toBe(where.dir);
   });
 
-  it('fails every ONNX operator with a clear message when the folder is absent', () => {
+  it('fails every ONNX operator with a clear message when a named folder is absent', () => {
     const cases = onnxCases('/nonexistent/onnx-node-tests');
     expect(cases.map((c) => c.kernel).sort()).toEqual(
       ['onnx:BatchNormalization', 'onnx:Conv', 'onnx:Dropout', 'onnx:Gemm', 'onnx:MaxPool', 'onnx:Relu', 'onnx:Softmax'],
@@ -31,8 +31,32 @@ describe('ONNX vector location', () => {
     for (const c of cases) {
       const r = c.check(createReferenceBackend());
       expect(r.pass).toBe(false);
-      expect(r.message).toContain(`ONNX test vectors not found: set ${ONNX_TESTS_ENV}`);
+      expect(r.message).toContain('ONNX test vectors not found: /nonexistent/onnx-node-tests is not a folder');
     }
+  });
+
+  it('searches upward from outside node_modules, and not at all from an installed copy', () => {
+    const root = mkdtempSync(join(tmpdir(), 'onnx-search-'));
+    mkdirSync(join(root, 'shared', 'onnx-node-tests'), { recursive: true });
+    const deep = join(root, 'repo', 'packages', 'conformance', 'dist', 'onnx');
+    mkdirSync(deep, { recursive: true });
+    expect(locateOnnxTests(undefined, {}, deep).dir).toBe(join(root, 'shared', 'onnx-node-tests'));
+    const installed = join(root, 'app', 'node_modules', '@batchwise', 'conformance', 'dist', 'onnx');
+    mkdirSync(installed, { recursive: true });
+    expect(locateOnnxTests(undefined, {}, installed)).toEqual({ dir: null, searched: [] });
+  });
+
+  it('skips every ONNX operator with the reason when no folder is found (the published package ships none)', () => {
+    const cases = onnxCasesAt({ dir: null, searched: [] }, false);
+    expect(cases).toHaveLength(7);
+    for (const c of cases) {
+      expect(c.skip).toBe(
+        `ONNX test vectors not found (they are not shipped with @batchwise/conformance); set ${ONNX_TESTS_ENV} to an onnx-node-tests folder to run them.`,
+      );
+      expect(c.check(createReferenceBackend())).toEqual({ pass: true, maxError: 0, skipped: c.skip });
+    }
+    const searched = onnxCasesAt({ dir: null, searched: ['/x/packages/conformance/dist/onnx/shared/onnx-node-tests', '/x/shared/onnx-node-tests'] }, false);
+    expect(searched[0].skip).toContain('(they are not shipped with @batchwise/conformance; no shared/onnx-node-tests above /x/packages/conformance/dist/onnx)');
   });
 });
 

@@ -7,7 +7,7 @@ import { selectBackend } from '../cli/backend-setup.js';
 import { CliError, describeFileError, EXIT_FAILURE, oneLine, UsageError } from '../cli/errors.js';
 import { parseInteger, parsePositiveInt, parsePositiveNumber } from '../cli/parse.js';
 import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
-import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
+import { DATASET_NAMES, firstLoadNotice, loadImageData, type DatasetName } from '../data/image-data.js';
 import { buildModel, DEFAULT_PRESET, findPreset, IMAGE_INPUT_SHAPE, OPTIMIZER_NAMES, PRESET_NAMES, type OptimizerName } from '../presets/index.js';
 import { modelFromFile } from '../training/model-source.js';
 import { writeRunInfo } from '../training/run-info.js';
@@ -74,6 +74,8 @@ export function registerTrain(program: Command, env: CliEnv): void {
   addJsonOption(cmd).action(
     action(env, async (options: TrainOptions, out, command, args) => {
       const backend = await selectBackend(options.backend);
+      const notice = options.resume ? null : firstLoadNotice(options.dataset);
+      if (notice) out.status(notice);
       const job = options.resume ? await resumeJob(options, command, env) : await freshJob(args[0] ?? DEFAULT_PRESET.name, options, env);
       const s = job.settings;
       // Before any work: records the dataset for evaluate/predict, and fails at once (one line) where nothing can be written.

@@ -1,5 +1,7 @@
 import type { Tensor } from '@batchwise/core';
-import { DatasetFormatError, loadFashionMnist, loadMnist, type ImageDataset } from '@batchwise/datasets';
+import { CACHE_DIR_ENV, DatasetFormatError, DEFAULT_CACHE_DIR, loadFashionMnist, loadMnist, type ImageDataset } from '@batchwise/datasets';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CliError, oneLine } from '../cli/errors.js';
 
 /*
@@ -41,4 +43,20 @@ export function loadImageData(name: DatasetName, split: Split, limit?: number): 
     throw new CliError(`${name}: cannot load the ${split} split: ${oneLine(e)}`);
   }
   return { images: ds.images, oneHot: ds.oneHot, labels: ds.labels, classNames: ds.classNames };
+}
+
+/**
+ * True when the dataset's binary cache exists: `<dataset>.bin` in
+ * `$BATCHWISE_CACHE_DIR`, else in @batchwise/datasets' default folder (its
+ * README's rule). Without it, the first load parses the JSON and writes the
+ * cache, which takes seconds rather than milliseconds.
+ */
+export function isDatasetCached(name: DatasetName): boolean {
+  const dir = process.env[CACHE_DIR_ENV] || DEFAULT_CACHE_DIR;
+  return existsSync(join(dir, `${name}.bin`));
+}
+
+/** The status line shown before a first load, or null when the cache is there. */
+export function firstLoadNotice(name: DatasetName): string | null {
+  return isDatasetCached(name) ? null : `first use of ${name}: parsing it into a binary cache (a few seconds; later runs read the cache)...`;
 }

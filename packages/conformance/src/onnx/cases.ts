@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Backend } from '@batchwise/core';
 import { decodeModel, decodeTensor, type OnnxTensor } from '@batchwise/onnx-codec';
 import { compareOutputs } from '../cases/comparison.js';
 import type { CaseOutcome, ConformanceCase } from '../cases/types.js';
 import { HANDLERS, type LoadedVector } from './handlers.js';
-import { locateOnnxTests, ONNX_TESTS_ENV } from './locate.js';
+import { locateOnnxTests, ONNX_TESTS_ENV, type OnnxLocation } from './locate.js';
 import { ONNX_VECTORS, type OnnxOp, type OnnxVector } from './vectors.js';
 
 /** Loads a vector: `input_N.pb` matched by tensor name, or in order over the graph inputs that are not initializers. */
@@ -36,22 +36,36 @@ function runVector(backend: Backend, root: string, v: OnnxVector, label: string)
   return compareOutputs(label, r.expected, r.received, r.tolerance);
 }
 
+/** How a skipped case says the vectors were not found, so reports can group those skips. */
+export const ONNX_NOT_FOUND = 'ONNX test vectors not found';
+
+/** Cases that fail (an explicitly named folder is missing) or skip (none found) every operator with `message`. */
+function absentCases(message: string, fail: boolean): ConformanceCase[] {
+  const ops = [...new Set(ONNX_VECTORS.map((v) => v.op))];
+  return ops.map((op) => ({
+    kernel: kernelOf(op), name: 'vectors present', seed: 0, group: 'onnx' as const,
+    ...(fail ? {} : { skip: message }),
+    check: () => (fail ? { pass: false, maxError: Infinity, message: `${kernelOf(op)}: ${message}` } : { pass: true, maxError: 0, skipped: message }),
+  }));
+}
+
 /**
- * One case per listed ONNX vector. When the folder cannot be found, every
- * operator gets a failing case saying where it looked: the ONNX checks must
- * never pass by being absent.
+ * The ONNX cases for a located folder. `explicit` says the folder was named
+ * (argument or BATCHWISE_ONNX_TESTS): missing, it is an error. Found by
+ * searching, it may legitimately be absent: the vectors are not shipped with
+ * this package (they live beside the batchwise repository), so an installed
+ * package reports them as skipped, with the reason and how to run them.
  */
-export function onnxCases(dir?: string): ConformanceCase[] {
-  const where = locateOnnxTests(dir);
+export function onnxCasesAt(where: OnnxLocation, explicit: boolean): ConformanceCase[] {
   if (!where.dir) {
-    const ops = [...new Set(ONNX_VECTORS.map((v) => v.op))];
-    const message =
-      `ONNX test vectors not found: set ${ONNX_TESTS_ENV} to the onnx-node-tests folder, or place it at shared/onnx-node-tests ` +
-      `beside the repository (looked in: ${where.searched.join(', ')}).`;
-    return ops.map((op) => ({
-      kernel: kernelOf(op), name: 'vectors present', seed: 0, group: 'onnx' as const,
-      check: () => ({ pass: false, maxError: Infinity, message: `${kernelOf(op)}: ${message}` }),
-    }));
+    if (explicit) {
+      return absentCases(`${ONNX_NOT_FOUND}: ${where.searched.join(', ')} is not a folder (set by ${ONNX_TESTS_ENV} or onnxDir).`, true);
+    }
+    const looked = where.searched.length > 0 ? `; no shared/onnx-node-tests above ${dirname(dirname(where.searched[0]))}` : '';
+    return absentCases(
+      `${ONNX_NOT_FOUND} (they are not shipped with @batchwise/conformance${looked}); set ${ONNX_TESTS_ENV} to an onnx-node-tests folder to run them.`,
+      false,
+    );
   }
   const root = where.dir;
   return ONNX_VECTORS.map((v) => {
@@ -63,4 +77,10 @@ export function onnxCases(dir?: string): ConformanceCase[] {
         v.skip ? { pass: true, maxError: 0, skipped: v.skip } : runVector(backend, root, v, label),
     };
   });
+}
+
+/** One case per listed ONNX vector, from `dir`, else BATCHWISE_ONNX_TESTS, else the folder found upward (see onnxCasesAt). */
+export function onnxCases(dir?: string): ConformanceCase[] {
+  const named = dir ?? process.env[ONNX_TESTS_ENV];
+  return onnxCasesAt(locateOnnxTests(dir), Boolean(named));
 }

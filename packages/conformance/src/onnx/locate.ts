@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Environment variable naming the ONNX node-test folder explicitly. */
@@ -20,16 +20,24 @@ const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory()
 /**
  * Finds ONNX's test vectors: `BATCHWISE_ONNX_TESTS` if set (and then only
  * there), else `shared/onnx-node-tests` in this package's directory or any
- * ancestor, which finds /work/shared beside the /work/main checkout.
+ * ancestor, which finds /work/shared beside the /work/main checkout. An
+ * installed copy (inside node_modules) does not search: the vectors are not
+ * shipped, and a folder that happens to sit above the user's project must
+ * not change what the suite runs.
  */
-export function locateOnnxTests(explicit?: string, env: Record<string, string | undefined> = process.env): OnnxLocation {
+export function locateOnnxTests(
+  explicit?: string,
+  env: Record<string, string | undefined> = process.env,
+  from: string = dirname(fileURLToPath(import.meta.url)),
+): OnnxLocation {
   const chosen = explicit ?? env[ONNX_TESTS_ENV];
   if (chosen) {
     const dir = resolve(chosen);
     return { dir: isDir(dir) ? dir : null, searched: [dir] };
   }
+  if (from.split(sep).includes('node_modules')) return { dir: null, searched: [] };
   const searched: string[] = [];
-  let at = dirname(fileURLToPath(import.meta.url));
+  let at = from;
   for (;;) {
     const candidate = join(at, ONNX_TESTS_RELATIVE);
     searched.push(candidate);
