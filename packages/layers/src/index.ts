@@ -29,3 +29,4 @@ export { MODEL_LIMITS, withParameterLimit } from './engine/parameter-budget.js';
 export * as preprocessing from './preprocessing/index.js';
 export { MinMaxScaler, minMaxScaler, StandardScaler, standardScaler } from './preprocessing/index.js';
 export { translators, loadPytorchStateDict, type LoadPytorchOptions, type Convention, type ConventionInfo, type ExportStateDictOptions, type LoadStateDictOptions, type ReadNpzOptions, type StateDict, type StateTensor } from './translators/index.js';
+export * from './bn-tools/index.js';

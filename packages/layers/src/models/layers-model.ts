@@ -17,6 +17,10 @@ import { allFinite } from '../engine/values.js';
 import { fitLoop, type History, type ModelFitArgs } from './fit.js';
 import { modelSummary } from './summary.js';
 import type { SaveResult, SaveTarget } from '../io/index.js';
+import { checkBatchNorm, type BatchNormCheck, type CheckBatchNormOptions } from '../bn-tools/check.js';
+import { foldBatchNorm, type BatchNormFolding, type FoldBatchNormOptions } from '../bn-tools/fold.js';
+import { recalibrateBatchNorm, type RecalibrateOptions, type Recalibration } from '../bn-tools/recalibrate.js';
+import { warnStaleStatistics } from '../bn-tools/staleness.js';
 
 export interface ModelCompileArgs {
   /** 'sgd', 'adam' or an optimizer from `train.*`. */
@@ -30,6 +34,12 @@ export interface ModelCompileArgs {
 export interface ModelPredictArgs {
   /** Default 32. */
   batchSize?: number;
+  /**
+   * Predict with the folded form (foldBatchNorm): batch norms that follow a
+   * Conv2D or Dense are folded into it first. Folding runs on every call; to
+   * predict many times, fold once with `foldBatchNorm()` and use its model. Default false.
+   */
+  foldBatchNorm?: boolean;
 }
 
 /**
@@ -176,6 +186,10 @@ export class LayersModel implements TrainingModel {
     const xs = checkInputs(fn, graph.inputs, x);
     checkFiniteInputs(fn, xs);
     const batchSize = checkBatchSize(fn, args.batchSize ?? 32);
+    const fold = args.foldBatchNorm ?? false;
+    assertBoolean(fn, 'foldBatchNorm', fold);
+    warnStaleStatistics(fn, graph.layers);
+    if (fold) return this.foldBatchNorm().model.predict(xs.length === 1 ? xs[0] : xs, { batchSize });
     const n = xs[0].shape[0];
     const parts: Tensor[][] = graph.outputs.map(() => []);
     for (let start = 0; start < n; start += batchSize) {
@@ -273,6 +287,34 @@ export class LayersModel implements TrainingModel {
   protected checkData(fn: string, compiled: Compiled, xs: Tensor[], y: Tensor): void {
     checkFiniteInputs(fn, xs);
     checkTargets(fn, compiled.lossName, y, this.graph.outputs[0].shape);
+  }
+
+  /**
+   * Runs one batch in training mode (batch statistics) and in inference mode
+   * (moving statistics) without changing anything, and reports per batch-norm
+   * layer how far the two diverge and the likely cause in words (never or
+   * barely updated, stale statistics, distribution shift, batch too small).
+   */
+  checkBatchNorm(x: Tensor | Tensor[], options: CheckBatchNormOptions = {}): BatchNormCheck {
+    return checkBatchNorm(this, x, options);
+  }
+
+  /**
+   * Precise batch norm: recomputes every batch norm's moving mean and variance
+   * exactly over the data (Chan's merge in float64, layer by layer, each layer
+   * seeing its recalibrated predecessors), leaving every other weight as is.
+   */
+  recalibrateBatchNorm(x: Tensor | Tensor[], options: RecalibrateOptions = {}): Recalibration {
+    return recalibrateBatchNorm(this, x, options);
+  }
+
+  /**
+   * An inference copy of the model with each batch norm that follows a Conv2D
+   * or Dense folded into its kernel and bias; with `data`, also the largest
+   * output difference that introduced.
+   */
+  foldBatchNorm(options: FoldBatchNormOptions = {}): BatchNormFolding {
+    return foldBatchNorm(this, (args) => new LayersModel(args), options);
   }
 
   /** Keras-style table; printed with printFn (default console.log) and returned. */

@@ -4,6 +4,7 @@ import type { FitPosition } from '../models/fit-position.js';
 import type { Optimizer } from './optimizers.js';
 import type { EpochSchedule } from './schedules.js';
 import { Checkpoint, type CheckpointArgs } from './checkpoint-callback.js';
+import { batchNormMonitor } from '../bn-tools/monitor.js';
 
 /** Loss and metric values by name: `loss`, `acc`, `val_loss`, ... */
 export type Logs = Record<string, number>;
@@ -159,4 +160,5 @@ export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs): EarlyStopping => new EarlyStopping(args),
   learningRateScheduler: (schedule: EpochSchedule): LearningRateScheduler => new LearningRateScheduler(schedule),
   checkpoint: (args: CheckpointArgs): Checkpoint => new Checkpoint(args),
+  batchNormMonitor,
 };

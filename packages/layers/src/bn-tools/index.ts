@@ -1,0 +1,11 @@
+export { checkBatchNorm, DIVERGENCE_TOLERANCE, type BatchNormCheck, type BatchNormLayerCheck, type CheckBatchNormOptions } from './check.js';
+export type { BatchNormCause, CauseKind } from './causes.js';
+export { recalibrateBatchNorm, RECALIBRATE_DEFAULTS, type RecalibrateOptions, type Recalibration, type LayerRecalibration } from './recalibrate.js';
+export type { FoldBatchNormOptions, BatchNormFolding } from './fold.js';
+export { planFolds, type FoldPlan, type KeptBatchNorm } from './fold-plan.js';
+export { BatchNormMonitor, batchNormMonitor, BATCH_NORM_MONITOR_DEFAULTS, type BatchNormMonitorArgs, type LayerRecord, type MonitorRecord, type MonitorFlag } from './monitor.js';
+export { FLAG_DEFAULTS, type BatchNormFlag, type FlagKind, type FlagThresholds } from './flags.js';
+export { inspectBatchNorm, INSPECT_DEFAULTS, type InspectBatchNormOptions, type BatchNormInspection, type LayerInspection } from './inspect.js';
+export { stalenessOf, describeStaleness, updatesNeeded, updatesForExactStatistics, type Staleness } from './staleness.js';
+export { NOISE_Z, MATERIAL_MEAN_GAP, MATERIAL_LOG_VARIANCE_RATIO, type WorstGap } from './gaps.js';
+export { formatTextTable } from './text-table.js';
