@@ -13,7 +13,8 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
 
 /** Updates after which the initializer's weight in the moving averages is at most 1/e. */
 export function updatesNeeded(momentum: number): number {
-  return momentum >= 1 ? Infinity : Math.ceil(1 / (1 - momentum));
+  // toPrecision: 1 / (1 - 0.9) is 10.000000000000002 in binary, and means 10.
+  return momentum >= 1 ? Infinity : Math.ceil(Number((1 / (1 - momentum)).toPrecision(12)));
 }
 
 const CONSTANT_INITIALIZERS: Record<string, number | undefined> = { Zeros: 0, Ones: 1 };
