@@ -1,7 +1,6 @@
 import { InvalidArgumentError, assertBoolean, describeValue } from '@batchwise/core';
 import { LayersModel, type SymbolicShape } from '@batchwise/layers';
 import { encodeModel, ONNX_OPSET, type OnnxDim, type OnnxGraph, type OnnxValueInfo } from '@batchwise/onnx-codec';
-import { planFolds } from './fold-batch-norm.js';
 import { GraphBuilder } from './graph/builder.js';
 import { identityPerm, inLogicalOrder, type Value } from './graph/layout.js';
 import { walkModel } from './graph/walk.js';
@@ -10,14 +9,16 @@ import { converterOf, EXPORTABLE_LAYERS } from './layers/index.js';
 export interface ToOnnxOptions {
   /**
    * Fold each BatchNormalization into the Conv2D or Dense right before it
-   * (when that layer has a linear activation, is called once and feeds only
-   * the batch norm) instead of exporting a BatchNormalization node. Default false.
+   * where it can (that layer has a linear activation, is called once and
+   * feeds only the batch norm; @batchwise/layers' `model.foldBatchNorm()`),
+   * instead of exporting a BatchNormalization node. False keeps every
+   * BatchNormalization node. Default true.
    */
   foldBatchNorm?: boolean;
 }
 
 /** Defaults of `toOnnx`'s and `saveOnnx`'s options. */
-export const TO_ONNX_DEFAULTS = { foldBatchNorm: false } as const;
+export const TO_ONNX_DEFAULTS = { foldBatchNorm: true } as const;
 
 /** The default-domain opset of every exported model. */
 export const EXPORT_OPSET = ONNX_OPSET;
@@ -47,8 +48,15 @@ function checkArgs(fn: string, model: unknown, options: unknown): Required<ToOnn
 export function toOnnxGraph(model: LayersModel, options: ToOnnxOptions = {}): OnnxGraph {
   const fn = 'toOnnx';
   const o = checkArgs(fn, model, options);
-  const graph = walkModel(model);
-  const folds = o.foldBatchNorm ? planFolds(graph) : { into: new Map(), replaced: new Set<number>() };
+  // Every layer is checked on the model as given, so an error names the layer the user wrote.
+  for (const t of walkModel(model).order) {
+    const layer = t.sourceLayer;
+    if (t.inputs.length > 0 && !converterOf(layer)) {
+      throw new InvalidArgumentError(`${fn}: layer '${layer.name}' must be one of the exportable classes (${EXPORTABLE_LAYERS.join(', ')}), received class ${layer.className}.`);
+    }
+  }
+  // The folded copy keeps the layer and input names, so the graph reads the same.
+  const graph = walkModel(o.foldBatchNorm ? model.foldBatchNorm().model : model);
   const g = new GraphBuilder();
   const values = new Map<number, Value>();
   const inputs: OnnxValueInfo[] = graph.inputs.map((t) => {
@@ -60,22 +68,11 @@ export function toOnnxGraph(model: LayersModel, options: ToOnnxOptions = {}): On
   for (const t of graph.order) {
     if (values.has(t.id)) continue;
     const layer = t.sourceLayer;
-    if (folds.replaced.has(t.id)) {
-      values.set(t.id, values.get(t.inputs[0].id)!);
-      continue;
-    }
-    const convert = converterOf(layer);
-    if (!convert) {
-      throw new InvalidArgumentError(`${fn}: layer '${layer.name}' must be one of the exportable classes (${EXPORTABLE_LAYERS.join(', ')}), received class ${layer.className}.`);
-    }
+    const convert = converterOf(layer)!;
     const index = callIndex.get(layer) ?? 0;
     callIndex.set(layer, index + 1);
     const name = graph.calls.get(layer) === 1 ? layer.name : `${layer.name}_call${index}`;
-    const fold = folds.into.get(t.id);
-    values.set(t.id, convert(g, {
-      layer, inputs: t.inputs.map((p) => values.get(p.id)!), inputShapes: t.inputs.map((p) => p.shape), outputShape: t.shape, name,
-      ...(fold ? { fold } : {}),
-    }));
+    values.set(t.id, convert(g, { layer, inputs: t.inputs.map((p) => values.get(p.id)!), inputShapes: t.inputs.map((p) => p.shape), outputShape: t.shape, name }));
   }
   const inputNames = new Set(inputs.map((i) => i.name));
   const outputs: OnnxValueInfo[] = [];

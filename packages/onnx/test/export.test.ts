@@ -44,14 +44,22 @@ describe('toOnnx', () => {
     for (const batch of [1, 5]) expect(await exportDiff(m, [randn([batch, 12, 12, 1], batch)])).toBeLessThanOrEqual(EXPORT_ATOL);
   });
 
-  it('folds BatchNormalization into the Conv2D or Dense before it on request', async () => {
+  it('folds BatchNormalization into the Conv2D or Dense before it by default, and keeps the nodes on request', async () => {
     const m = cnnBn();
-    const folded = toOnnx(m, { foldBatchNorm: true });
-    expect(opTypes(toOnnx(m)).filter((t) => t === 'BatchNormalization')).toHaveLength(3);
-    expect(opTypes(folded)).not.toContain('BatchNormalization');
+    expect(opTypes(toOnnx(m))).not.toContain('BatchNormalization');
+    expect(opTypes(toOnnx(m, { foldBatchNorm: false })).filter((t) => t === 'BatchNormalization')).toHaveLength(3);
+    // The folded weights are those of @batchwise/layers' foldBatchNorm, under the original names.
+    const folded = m.foldBatchNorm().model;
+    const graph = toOnnxGraph(m);
+    const conv = graph.initializers!.find((t) => t.name === `${m.layers[0].name}/kernel`)!;
+    const expected = folded.getLayer(m.layers[0].name).weights[0].value.data;
+    const [kh, kw, cin, cout] = folded.getLayer(m.layers[0].name).weights[0].shape;
+    // OIHW [o, i, y, x] against HWIO [y, x, i, o].
+    expect((conv.data as Float32Array)[((5 * cin + 0) * kh + 1) * kw + 2]).toBe(expected[((1 * kw + 2) * cin + 0) * cout + 5]);
     const x = randn([4, 12, 12, 1], 3);
     // Folding rounds the scaled weights to float32 once more: the same 1e-5 holds here.
-    expect(await exportDiff(m, [x], { foldBatchNorm: true })).toBeLessThanOrEqual(EXPORT_ATOL);
+    expect(await exportDiff(m, [x])).toBeLessThanOrEqual(EXPORT_ATOL);
+    expect(await exportDiff(m, [x], { foldBatchNorm: false })).toBeLessThanOrEqual(EXPORT_ATOL);
   });
 
   it('keeps a BatchNormalization node where folding would change another reader', async () => {
@@ -61,8 +69,8 @@ describe('toOnnx', () => {
     const relu = layers.dense({ units: 4, activation: 'relu' }).apply(x);
     const m = model({ inputs: x, outputs: [y, layers.batchNormalization().apply(relu)] });
     randomizeWeights(m, 5);
-    expect(opTypes(toOnnx(m, { foldBatchNorm: true })).filter((t) => t === 'BatchNormalization')).toHaveLength(2);
-    expect(await exportDiff(m, [randn([3, 6], 1)], { foldBatchNorm: true })).toBeLessThanOrEqual(EXPORT_ATOL);
+    expect(opTypes(toOnnx(m)).filter((t) => t === 'BatchNormalization')).toHaveLength(2);
+    expect(await exportDiff(m, [randn([3, 6], 1)])).toBeLessThanOrEqual(EXPORT_ATOL);
   });
 
   it('exports a layer applied twice once, sharing its weights', async () => {

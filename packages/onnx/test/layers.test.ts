@@ -1,5 +1,6 @@
 import { layers, model, sequential, type Layer, type LayersModel } from '@batchwise/layers';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ToOnnxOptions } from '../src/index.js';
 import { EXPORT_ATOL, exportDiff, randn, randomizeWeights } from './helpers.js';
 
 /*
@@ -10,10 +11,10 @@ import { EXPORT_ATOL, exportDiff, randn, randomizeWeights } from './helpers.js';
 
 const worst = new Map<string, number>();
 
-async function check(kind: string, m: LayersModel, inputShapes: number[][], seed = 1): Promise<void> {
+async function check(kind: string, m: LayersModel, inputShapes: number[][], seed = 1, options: ToOnnxOptions = {}): Promise<void> {
   randomizeWeights(m, seed);
   const inputs = inputShapes.map((s, i) => randn(s, seed * 100 + i));
-  const diff = await exportDiff(m, inputs);
+  const diff = await exportDiff(m, inputs, options);
   worst.set(kind, Math.max(worst.get(kind) ?? 0, diff));
   expect(diff, kind).toBeLessThanOrEqual(EXPORT_ATOL);
 }
@@ -54,8 +55,11 @@ describe('toOnnx: every layer type agrees with onnxruntime', () => {
   });
 
   it('BatchNormalization after a conv, on features, on an NHWC input, without scale or center, and on a middle axis', async () => {
-    await check('BatchNormalization', stack([8, 8, 3], layers.conv2d({ filters: 4, kernelSize: 3, useBias: false }), layers.batchNormalization()), [[3, 8, 8, 3]]);
-    await check('BatchNormalization', stack([10], layers.dense({ units: 6, useBias: false }), layers.batchNormalization({ epsilon: 1e-5 })), [[4, 10]]);
+    // After a conv or dense: folded (the default), and as a node on the conv's NCHW output.
+    for (const options of [{}, { foldBatchNorm: false }]) {
+      await check('BatchNormalization', stack([8, 8, 3], layers.conv2d({ filters: 4, kernelSize: 3, useBias: false }), layers.batchNormalization()), [[3, 8, 8, 3]], 1, options);
+      await check('BatchNormalization', stack([10], layers.dense({ units: 6, useBias: false }), layers.batchNormalization({ epsilon: 1e-5 })), [[4, 10]], 1, options);
+    }
     await check('BatchNormalization', stack([5, 4, 3], layers.batchNormalization({ scale: false, center: false })), [[2, 5, 4, 3]]);
     await check('BatchNormalization', stack([5, 4, 3], layers.batchNormalization({ axis: 1 })), [[2, 5, 4, 3]]);
     await check('BatchNormalization', stack([7, 3], layers.batchNormalization({ axis: -2 })), [[2, 7, 3]]);

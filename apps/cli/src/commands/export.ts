@@ -18,7 +18,7 @@ export const EXPORT_FORMATS = ['onnx'] as const;
 interface ExportOptions {
   format: (typeof EXPORT_FORMATS)[number];
   out?: string;
-  foldBatchNorm?: boolean;
+  keepBatchNorm?: boolean;
   json?: boolean;
 }
 
@@ -29,13 +29,13 @@ export function registerExport(program: Command, env: CliEnv): void {
     .argument('<model>', 'run directory or model.json of a saved model')
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).default('onnx'))
     .option('--out <file>', 'output file (default: model.onnx beside model.json)')
-    .option('--fold-batch-norm', 'fold each BatchNormalization into the Conv2D or Dense before it');
+    .option('--keep-batch-norm', 'keep every BatchNormalization as a node (default: fold those after a Conv2D or Dense into it)');
   addJsonOption(cmd).action(
     action(env, async (o: ExportOptions, out, _cmd, args) => {
       await selectBackend(undefined);
       const model = await loadSavedModel(args[0]);
       const file = o.out ?? join(dirname(modelJsonPath(args[0])), 'model.onnx');
-      const options = { foldBatchNorm: o.foldBatchNorm === true };
+      const options = { foldBatchNorm: o.keepBatchNorm !== true };
       let graph;
       try {
         graph = toOnnxGraph(model, options);

@@ -2,12 +2,6 @@ import type { Layer, SymbolicShape } from '@batchwise/layers';
 import type { GraphBuilder } from '../graph/builder.js';
 import type { Value } from '../graph/layout.js';
 
-/** A following BatchNormalization folded into a Conv2D or Dense: z' = z * scale + shift per output channel. */
-export interface ChannelAffine {
-  scale: Float64Array;
-  shift: Float64Array;
-}
-
 /** One call of a layer in the model graph, with its inputs already exported. */
 export interface LayerCall<L extends Layer = Layer> {
   layer: L;
@@ -16,8 +10,6 @@ export interface LayerCall<L extends Layer = Layer> {
   outputShape: SymbolicShape;
   /** The name for the call's output value: the layer name (plus the call index for a layer applied more than once). */
   name: string;
-  /** Set on a Conv2D or Dense whose BatchNormalization is folded into it. */
-  fold?: ChannelAffine;
 }
 
 export type Converter<L extends Layer = Layer> = (g: GraphBuilder, call: LayerCall<L>) => Value;

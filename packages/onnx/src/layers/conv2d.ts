@@ -4,7 +4,7 @@ import type { GraphBuilder } from '../graph/builder.js';
 import { inLayout, NCHW, type Value } from '../graph/layout.js';
 import { applyActivation, preActivationName } from './activation.js';
 import type { LayerCall } from './call.js';
-import { foldedWeights } from './fold.js';
+import { layerWeights } from './weights.js';
 
 /** HWIO [kh, kw, in, out] to ONNX's OIHW [out, in, kh, kw]. */
 export function hwioToOihw(data: Float32Array, [kh, kw, cin, cout]: readonly number[]): Float32Array {
@@ -41,8 +41,7 @@ export function conv2d(g: GraphBuilder, call: LayerCall<Conv2D>): Value {
   const cin = shape[2];
   const cout = shape[3];
   const oihw = [cout, cin, shape[0], shape[1]];
-  const perOut = cin * shape[0] * shape[1];
-  const w = foldedWeights(g, call, oihw, hwioToOihw(layer.kernel.value.data, shape), (i) => Math.floor(i / perOut));
+  const w = layerWeights(g, layer, oihw, hwioToOihw(layer.kernel.value.data, shape));
   const spatial = call.inputShapes[0].slice(1, 3) as number[];
   const z = g.node('Conv', w.bias ? [x.name, w.kernel, w.bias] : [x.name, w.kernel], preActivationName(layer.activation, name), {
     kernel_shape: { ints: layer.kernelSize },

@@ -2,7 +2,7 @@ import type { Dense } from '@batchwise/layers';
 import type { GraphBuilder } from '../graph/builder.js';
 import { identityPerm, inLogicalOrder, type Value } from '../graph/layout.js';
 import { applyActivation, preActivationName } from './activation.js';
-import { foldedWeights } from './fold.js';
+import { layerWeights } from './weights.js';
 import type { LayerCall } from './call.js';
 
 /**
@@ -14,7 +14,7 @@ export function dense(g: GraphBuilder, call: LayerCall<Dense>): Value {
   const { layer, name } = call;
   const x = inLogicalOrder(g, call.inputs[0]);
   const [inDim, units] = layer.kernel.shape;
-  const w = foldedWeights(g, call, [inDim, units], layer.kernel.value.data, (i) => i % units);
+  const w = layerWeights(g, layer, [inDim, units], layer.kernel.value.data);
   const pre = preActivationName(layer.activation, name);
   let z: string;
   if (x.perm.length === 2) {
