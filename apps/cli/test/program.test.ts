@@ -69,7 +69,7 @@ describe('usage errors exit 2', () => {
 
 describe('--help on every command', () => {
   it.each([
-    'train', 'evaluate', 'predict', 'summary', 'export', 'backends', 'conformance', 'experiment',
+    'train', 'evaluate', 'predict', 'summary', 'inspect', 'recalibrate', 'export', 'backends', 'conformance', 'experiment',
     'experiment speed', 'experiment learning-rate', 'experiment covariate-shift', 'experiment input-scaling',
     'experiment regularization', 'experiment placement',
   ])('%s --help', async (command) => {

@@ -45,7 +45,7 @@ describe('batchNormMonitor', () => {
     expectClose(last.meanGap, gap, { atol: 1e-6, rtol: 1e-5 }, 'mean gap');
     expect(last.worst.meanGap).toBeCloseTo(Math.max(...gap), 5);
     expect(bnOf(m).recordBatchStatistics).toBe(false);
-    expect(monitor.summary()).toMatch(/^layer\s+features\s+updates\s+worst mean gap\s+its var ratio\s+flags\n[- ]+\nrec_bn1\s+6\s+8\s/);
+    expect(monitor.summary()).toMatch(/^layer\s+features\s+updates\s+worst feature\s+mean gap\s+var ratio\s+flags\n[- ]+\nrec_bn1\s+6\s+8\s/);
   });
 
   it('records the statistics the layer normalized with', async () => {

@@ -8,6 +8,8 @@ import { registerSummary } from './summary.js';
 import { registerExperiment } from './experiment.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
+import { registerInspect } from './inspect.js';
+import { registerRecalibrate } from './recalibrate.js';
 
 /** Every command, in the order `batchwise --help` lists them. */
-export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerExport, registerImport, registerExperiment, registerBackends, registerConformance];
+export const COMMANDS: readonly Registrar[] = [registerTrain, registerEvaluate, registerPredict, registerSummary, registerInspect, registerRecalibrate, registerExport, registerImport, registerExperiment, registerBackends, registerConformance];

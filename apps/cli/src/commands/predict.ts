@@ -7,6 +7,7 @@ import { parsePositiveInt } from '../cli/parse.js';
 import { action, addBackendOption, addJsonOption, addLimitOption, type CliEnv } from '../cli/program.js';
 import { DATASET_NAMES, loadImageData, type DatasetName } from '../data/image-data.js';
 import { readCsvRows } from '../io/csv-matrix.js';
+import { toModelInput } from '../io/model-input.js';
 import { INVERT_MODES, readDigitPng, type InvertMode } from '../io/png-digit.js';
 import { checkClassLabels, checkFiniteOutputs, checkFiniteWeights, checkModelInput } from '../training/input-check.js';
 import { loadSavedModel } from '../training/model-source.js';
@@ -108,20 +109,6 @@ export function registerPredict(program: Command, env: CliEnv): void {
       out.result(result, () => renderPredictions(predictions, notes, result.accuracy));
     }),
   );
-}
-
-/**
- * CSV rows to the model's input shape (784 columns -> [28, 28, 1]). For image
- * models (rank-3 inputs) 0..255 pixels are scaled to [0, 1]; tabular inputs
- * are passed as they are.
- */
-function toModelInput(inputShape: (number | null)[], features: Tensor, label: string): Tensor {
-  const per = inputShape.reduce<number>((a, d) => a * (d ?? 1), 1);
-  const width = features.shape[1];
-  if (width !== per) throw new CliError(`${label}: the model takes ${per} values per example, the CSV has ${width} columns`);
-  const image = inputShape.length === 3;
-  const scaled = image && features.data.some((v) => v > 1) ? features.data.map((v) => v / 255) : features.data;
-  return new Tensor(scaled, [features.shape[0], ...(inputShape as number[])]);
 }
 
 function toPredictions(probs: Tensor, classNames: readonly string[] | null, actual: ArrayLike<number> | null, top: number): Prediction[] {

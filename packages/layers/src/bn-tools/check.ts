@@ -6,6 +6,7 @@ import { featureStatistics, varianceOf } from './feature-statistics.js';
 import { featureGaps, movingStatisticsOf, worstGap, type WorstGap } from './gaps.js';
 import { batchNormCalls, forwardTo, graphOf, modelInputs, type BatchNormCall } from './graph.js';
 import { diagnose, type BatchNormCause } from './causes.js';
+import { formatTextTable } from './text-table.js';
 
 /** Options of checkBatchNorm. */
 export interface CheckBatchNormOptions {
@@ -146,16 +147,28 @@ function isUpstream(a: BatchNormCall, b: BatchNormCall): boolean {
   return false;
 }
 
-/** The per-layer values of a check, one row per layer, for tables. */
-export function checkRows(check: BatchNormCheck): string[][] {
-  return check.layers.map((l) => [
-    l.layer,
-    String(l.valuesPerFeature),
-    l.updates === null ? '?' : String(l.updates),
-    l.divergence.toFixed(3),
-    `${l.gap.meanGap.toFixed(2)} / ${l.gap.varianceRatio.toFixed(2)}x (f${l.gap.feature})`,
-    l.causes.length === 0 ? 'ok' : l.causes.map((k) => k.kind).join(', '),
-  ]);
+const fixed = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
+
+/** The check as a table: one row per batch-norm call (mean gap in moving standard deviations, at the worst feature). */
+export function checkTable(check: BatchNormCheck): { header: string[]; rows: string[][] } {
+  return {
+    header: ['layer', 'values/feature', 'updates', 'divergence', 'worst feature', 'mean gap', 'var ratio', 'cause'],
+    rows: check.layers.map((l) => [
+      l.layer, String(l.valuesPerFeature), l.updates === null ? '?' : String(l.updates), fixed(l.divergence),
+      String(l.gap.feature), fixed(l.gap.meanGap), `${fixed(l.gap.varianceRatio)}x`,
+      l.causes.length === 0 ? 'ok' : l.causes.map((k) => k.kind).join(', '),
+    ]),
+  };
 }
 
-export const CHECK_HEADER = ['layer', 'values/feature', 'updates', 'divergence', 'mean gap / var ratio (worst)', 'cause'] as const;
+/** The check as text: the table, then each cause in words. */
+export function formatBatchNormCheck(check: BatchNormCheck): string {
+  const { header, rows } = checkTable(check);
+  const agreement = check.agreement[0];
+  return [
+    `training vs inference mode on ${check.batchSize} examples: output divergence ${fixed(check.outputDivergence[0])}` +
+      (agreement === null ? '' : `, same arg-max class for ${(agreement * 100).toFixed(1)} %`),
+    formatTextTable(header, rows),
+    ...check.layers.flatMap((l) => l.causes.map((c) => `${l.layer}: ${c.message}`)),
+  ].join('\n');
+}

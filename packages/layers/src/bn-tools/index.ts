@@ -1,4 +1,4 @@
-export { checkBatchNorm, DIVERGENCE_TOLERANCE, type BatchNormCheck, type BatchNormLayerCheck, type CheckBatchNormOptions } from './check.js';
+export { checkBatchNorm, checkTable, formatBatchNormCheck, DIVERGENCE_TOLERANCE, type BatchNormCheck, type BatchNormLayerCheck, type CheckBatchNormOptions } from './check.js';
 export type { BatchNormCause, CauseKind } from './causes.js';
 export { recalibrateBatchNorm, RECALIBRATE_DEFAULTS, type RecalibrateOptions, type Recalibration, type LayerRecalibration } from './recalibrate.js';
 export type { FoldBatchNormOptions, BatchNormFolding } from './fold.js';
@@ -7,5 +7,5 @@ export { BatchNormMonitor, batchNormMonitor, BATCH_NORM_MONITOR_DEFAULTS, type B
 export { FLAG_DEFAULTS, type BatchNormFlag, type FlagKind, type FlagThresholds } from './flags.js';
 export { inspectBatchNorm, INSPECT_DEFAULTS, type InspectBatchNormOptions, type BatchNormInspection, type LayerInspection } from './inspect.js';
 export { stalenessOf, describeStaleness, updatesNeeded, updatesForExactStatistics, type Staleness } from './staleness.js';
-export { NOISE_Z, MATERIAL_MEAN_GAP, MATERIAL_LOG_VARIANCE_RATIO, type WorstGap } from './gaps.js';
+export { NOISE_Z, MATERIAL_MEAN_GAP, MATERIAL_LOG_VARIANCE_RATIO, MIN_VARIANCE_COUNT, ratioFactor, type WorstGap } from './gaps.js';
 export { formatTextTable } from './text-table.js';

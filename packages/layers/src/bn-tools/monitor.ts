@@ -172,10 +172,10 @@ export class BatchNormMonitor implements Callback {
   summary(): string {
     const rows = this.latest().map((l) => [
       l.layer, String(l.batchMean.length), l.updates === null ? '?' : String(l.updates),
-      `${l.worst.meanGap.toFixed(3)} (f${l.worst.feature})`, `${l.worst.varianceRatio.toFixed(3)}x`,
+      String(l.worst.feature), l.worst.meanGap.toFixed(3), `${l.worst.varianceRatio.toFixed(3)}x`,
       String(this.flags.filter((f) => f.layer === l.layer).length),
     ]);
-    const table = formatTextTable(['layer', 'features', 'updates', 'worst mean gap', 'its var ratio', 'flags'], rows);
+    const table = formatTextTable(['layer', 'features', 'updates', 'worst feature', 'mean gap', 'var ratio', 'flags'], rows);
     return [table, ...this.flags.map((f) => `${f.message} (first at epoch ${f.epoch + 1}, batch ${f.batch}; ${f.count} batch${f.count === 1 ? '' : 'es'})`)].join('\n');
   }
 }
