@@ -20,7 +20,8 @@ const arg = (name, fallback) => {
 };
 const seeds = arg('seeds', '1,2,3').split(',').map(Number);
 const jsonPath = arg('json', null);
-const SHORT_STEPS = [50, 200, 1000];
+const parts = arg('parts', 'short,average').split(',');
+const SHORT_STEPS = [50, 200, 900];
 /** Precise BN over 100 batches of 256 training images (the first 25,600: the split is class-interleaved). */
 const RECALIBRATION = { batches: 100, batchSize: 256 };
 const BATCH = 64;
@@ -43,7 +44,7 @@ const results = { backend: backend.name, recalibration: RECALIBRATION, short: []
 const t0 = performance.now();
 
 // (1) Short runs: exactly `steps` updates of momentum 0.99 (the initializers keep 0.99^steps of the weight).
-for (const seed of seeds) {
+for (const seed of parts.includes('short') ? seeds : []) {
   for (const steps of SHORT_STEPS) {
     const m = model(seed, 3e-3);
     await m.fit(firstRows(trainSet.images, steps * BATCH), firstRows(trainSet.oneHot, steps * BATCH), { epochs: 1, batchSize: BATCH, seed, verbose: 0 });
@@ -55,13 +56,14 @@ for (const seed of seeds) {
   }
 }
 
-// (2) Weight averaging: 2 epochs at lr 3e-3, then 3 epochs at a constant 1e-3 with a checkpoint every
-// half epoch; the 6 checkpoints' weights, moving statistics included, are averaged.
-for (const seed of seeds) {
+// (2) Weight averaging as stochastic weight averaging does it: 2 epochs of Adam at lr 3e-3, then 3
+// epochs of SGD (momentum 0.9) at a high constant learning rate, 0.05, with a checkpoint every half
+// epoch; the 6 checkpoints' weights, moving statistics included, are averaged.
+for (const seed of parts.includes('average') ? seeds : []) {
   const m = model(seed, 3e-3);
   const half = trainSet.labels.length / 2;
   await m.fit(trainSet.images, trainSet.oneHot, { epochs: 2, batchSize: BATCH, seed, verbose: 0 });
-  m.optimizer.learningRate = 1e-3;
+  m.compile({ optimizer: train.sgd({ learningRate: 0.05, momentum: 0.9 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const checkpoints = [];
   for (let epoch = 2; epoch < 5; epoch++) {
     for (let part = 0; part < 2; part++) {
@@ -71,13 +73,19 @@ for (const seed of seeds) {
     }
   }
   const last = accuracy(m);
-  m.setWeights(checkpoints[0].map((_, i) => tidy(() => ops.mulScalar(checkpoints.map((c) => c[i]).reduce((a, b) => ops.add(a, b)), 1 / checkpoints.length))));
+  const averagedWeights = checkpoints[0].map((_, i) => tidy(() => ops.mulScalar(checkpoints.map((c) => c[i]).reduce((a, b) => ops.add(a, b)), 1 / checkpoints.length)));
+  // As torch.optim.swa_utils.AveragedModel: the weights averaged, the moving statistics those of the model it was made from (the first checkpoint).
+  const isStatistic = m.weights.map((w) => w.name.startsWith('moving_'));
+  m.setWeights(averagedWeights.map((w, i) => (isStatistic[i] ? checkpoints[0][i] : w)));
+  const firstStatistics = accuracy(m);
+  const check = m.checkBatchNorm(firstRows(trainSet.images, 256), { reference: firstRows(trainSet.images, 2048) });
+  // Everything averaged, the moving statistics too.
+  m.setWeights(averagedWeights);
   const averaged = accuracy(m);
-  const check = m.checkBatchNorm(firstRows(trainSet.images, 256));
   m.recalibrateBatchNorm(trainSet.images, RECALIBRATION);
   const recalibrated = accuracy(m);
-  results.average.push({ seed, checkpoints: checkpoints.length, last, averaged, recalibrated, causes: check.layers.map((l) => l.causes.map((c) => c.kind)) });
-  console.error(`average seed ${seed}: last ${fmt(last)}, averaged ${fmt(averaged)}, recalibrated ${fmt(recalibrated)}`);
+  results.average.push({ seed, checkpoints: checkpoints.length, last, firstStatistics, averaged, recalibrated, causes: check.layers.map((l) => l.causes.map((c) => c.kind)) });
+  console.error(`average seed ${seed}: last ${fmt(last)}, first checkpoint's statistics ${fmt(firstStatistics)}, averaged ${fmt(averaged)}, recalibrated ${fmt(recalibrated)}; check ${JSON.stringify(results.average.at(-1).causes)}`);
 }
 results.seconds = (performance.now() - t0) / 1000;
 
@@ -86,13 +94,17 @@ console.log(`Fashion-MNIST test accuracy (10,000 images), cnn-bn, ${backend.name
 console.log('| run | moving statistics | recalibrated | gain |');
 console.log('|---|---:|---:|---:|');
 const span = (xs) => `${fmt(mean(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
-for (const steps of SHORT_STEPS) {
+for (const steps of results.short.length > 0 ? SHORT_STEPS : []) {
   const rows = results.short.filter((r) => r.steps === steps);
   const gain = rows.map((r) => r.after - r.before);
   console.log(`| ${steps} steps (${steps * BATCH} images) | ${span(rows.map((r) => r.before))} | ${span(rows.map((r) => r.after))} | ${(100 * mean(gain)).toFixed(2)} points |`);
 }
 const a = results.average;
-console.log(`| average of ${a[0].checkpoints} checkpoints | ${span(a.map((r) => r.averaged))} | ${span(a.map((r) => r.recalibrated))} | ${(100 * mean(a.map((r) => r.recalibrated - r.averaged))).toFixed(2)} points |`);
-console.log(`| (last checkpoint alone) | ${span(a.map((r) => r.last))} | | |`);
+if (a.length > 0) {
+  const recal = span(a.map((r) => r.recalibrated));
+  console.log(`| average of ${a[0].checkpoints} checkpoints, first checkpoint's statistics (AveragedModel) | ${span(a.map((r) => r.firstStatistics))} | ${recal} | ${(100 * mean(a.map((r) => r.recalibrated - r.firstStatistics))).toFixed(2)} points |`);
+  console.log(`| average of ${a[0].checkpoints} checkpoints, statistics averaged too | ${span(a.map((r) => r.averaged))} | ${recal} | ${(100 * mean(a.map((r) => r.recalibrated - r.averaged))).toFixed(2)} points |`);
+}
+if (a.length > 0) console.log(`| (last checkpoint alone) | ${span(a.map((r) => r.last))} | | |`);
 console.log(`\n${results.seconds.toFixed(0)} s in all.`);
 if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
