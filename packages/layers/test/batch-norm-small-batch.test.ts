@@ -64,7 +64,8 @@ describe('small training batches warn once, naming the layer', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^BatchNormalization 'bn_small4': training batch has 4 values per feature, fewer than 8; .*renorm: true/);
     m.predict(randn([2, 2], 9));
-    expect(seen).toHaveLength(1);
+    // predict adds only its own warning about the 4 updates (bn-tools), not the small-batch one again.
+    expect(seen.filter((w) => !w.includes(' predict: '))).toHaveLength(1);
   });
 
   it('counts positions: batch 2 of 3x3 feature maps is 18 values, no warning', () => {

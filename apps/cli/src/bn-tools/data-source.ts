@@ -27,13 +27,13 @@ function firstRows(t: Tensor, n: number): Tensor {
   return new Tensor(t.data.subarray(0, n * (t.size / t.shape[0])), [n, ...t.shape.slice(1)]);
 }
 
-export function loadDataSource(spec: string, split: Split, limit: number | undefined, model: LayersModel, modelLabel: string): DataSource {
+export async function loadDataSource(spec: string, split: Split, limit: number | undefined, model: LayersModel, modelLabel: string): Promise<DataSource> {
   let source: DataSource;
   if ((DATASET_NAMES as readonly string[]).includes(spec)) {
     const data = loadImageData(spec as DatasetName, split, limit);
     source = { label: `${spec} ${split}`, x: data.images, oneHot: data.oneHot, dataset: spec as DatasetName };
   } else {
-    const rows = readCsvRows(spec);
+    const rows = await readCsvRows(spec);
     const x = toModelInput(model.inputs[0].shape.slice(1) as (number | null)[], rows.features, spec);
     source = { label: spec, x: limit === undefined ? x : firstRows(x, limit), oneHot: null, dataset: null };
   }

@@ -52,7 +52,7 @@ export function registerInspect(program: Command, env: CliEnv): void {
     action(env, async (o: InspectOptions, out, _cmd, args) => {
       const backend = await selectBackend(o.backend);
       const model = await loadSavedModel(args[0]);
-      const data = loadDataSource(o.data, o.split, o.limit, model, args[0]);
+      const data = await loadDataSource(o.data, o.split, o.limit, model, args[0]);
       const previous = setWarningHandler((w) => out.warn(w));
       let r: BatchNormInspection;
       try {

@@ -63,7 +63,7 @@ export function registerRecalibrate(program: Command, env: CliEnv): void {
       const model = await loadSavedModel(args[0]);
       const target = o.out ?? defaultOut(args[0]);
       if (existsSync(join(target, 'model.json'))) throw new CliError(`${target}: already holds a model; choose another --out`);
-      const data = loadDataSource(o.data, o.split, o.limit, model, args[0]);
+      const data = await loadDataSource(o.data, o.split, o.limit, model, args[0]);
       const evaluation = data.dataset && o.evalSplit !== 'none' ? loadImageData(data.dataset, o.evalSplit, o.limit) : null;
       const previous = setWarningHandler((w) => out.warn(w));
       let before: number | null = null;

@@ -32,7 +32,8 @@ export interface BatchNormLayerCheck {
   referenceGap: WorstGap | null;
   /** Moving-statistics updates so far (null: unknown, e.g. loaded from a TensorFlow.js file). */
   updates: number | null;
-  momentum: number;
+  /** Null: a cumulative average. */
+  momentum: number | null;
   /** Why it diverges, most likely first; empty when it does not. */
   causes: BatchNormCause[];
 }

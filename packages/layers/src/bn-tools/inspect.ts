@@ -23,7 +23,8 @@ export interface LayerInspection {
   /** Layer name (`#k` for its k-th call, k >= 2). */
   layer: string;
   updates: number | null;
-  momentum: number;
+  /** Null: a cumulative average. */
+  momentum: number | null;
   /** A sentence when the moving statistics were never or barely updated; null otherwise. */
   staleness: string | null;
   /** Values per feature over the whole data. */

@@ -14,9 +14,9 @@ export interface RecalibrateOptions {
   /** Use at most this many batches, from the start of the data (pass it shuffled). Default: all. */
   batches?: number;
   /**
-   * Names of the layers to recompute. Default: every BatchNormalization that
-   * training updates (trainable); a frozen one keeps the statistics the
-   * layers after it were trained with.
+   * Names of the layers to recompute. Default: every BatchNormalization whose
+   * moving statistics training updates (`updateMovingStatistics`, true unless
+   * frozen); a frozen one keeps the statistics the layers after it were trained with.
    */
   layers?: string[];
 }
@@ -74,7 +74,7 @@ export function recalibrateBatchNorm(model: LayersModel, x: Tensor | Tensor[], o
   const n = xs[0].shape[0];
   if (n === 0) throw new InvalidArgumentError(`${fn}: x must hold at least one example, received 0.`);
   const batches = Math.min(o.batches ?? Infinity, Math.ceil(n / o.batchSize));
-  const chosen = all.filter((l) => (o.layers ? o.layers.includes(l.name) : l.trainable));
+  const chosen = all.filter((l) => (o.layers ? o.layers.includes(l.name) : l.updateMovingStatistics));
   const calls = batchNormCalls(graph);
   const layers: LayerRecalibration[] = [];
   const recalibrateAll = () => {

@@ -11,8 +11,12 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
  * about 1/(1 - momentum) updates, 100 at the default momentum 0.99.
  */
 
-/** Updates after which the initializer's weight in the moving averages is at most 1/e. */
-export function updatesNeeded(momentum: number): number {
+/**
+ * Updates after which the initializer's weight in the moving averages is at most 1/e; 1 for a
+ * cumulative average (momentum null), which replaces the initializer at its first update.
+ */
+export function updatesNeeded(momentum: number | null): number {
+  if (momentum === null) return 1;
   // toPrecision: 1 / (1 - 0.9) is 10.000000000000002 in binary, and means 10.
   return momentum >= 1 ? Infinity : Math.ceil(Number((1 / (1 - momentum)).toPrecision(12)));
 }
@@ -42,15 +46,18 @@ export type Staleness =
 /**
  * Never updated: the statistics equal their initializers (whatever the count
  * says: a file from TensorFlow.js carries no count). Too few updates: the
- * layer's own count (movingUpdates) is between 1 and updatesNeeded. A count
+ * layer's own count (movingUpdates) is between 1 and updatesNeeded, for an
+ * exponential average without bias correction. A count
  * of 0 on statistics that are not the initializers' (set with setWeights or
  * loaded from elsewhere) says nothing, like null.
  */
 export function stalenessOf(layer: BatchNormalization): Staleness {
   if (atInitializers(layer)) return { kind: 'never-updated' };
-  const updates = layer.movingUpdates;
-  const needed = updatesNeeded(layer.momentum);
-  if (updates !== null && updates > 0 && updates < needed) return { kind: 'too-few-updates', updates, needed, initializerWeight: layer.momentum ** updates };
+  const { momentum, movingUpdates: updates } = layer;
+  // A cumulative or bias-corrected average holds no initializer weight after its first update.
+  if (momentum === null || layer.biasCorrection) return { kind: 'fresh' };
+  const needed = updatesNeeded(momentum);
+  if (updates !== null && updates > 0 && updates < needed) return { kind: 'too-few-updates', updates, needed, initializerWeight: momentum ** updates };
   return { kind: 'fresh' };
 }
 
@@ -60,10 +67,11 @@ export function stalenessOf(layer: BatchNormalization): Staleness {
  * float32's resolution (2^-24), and at least `batches`. Exact statistics
  * (recalibration) carry no trace of the initializers, so a bias correction
  * 1 / (1 - momentum^n) is then 1 to float32 precision and no stale warning
- * fires. 1656 at momentum 0.99.
+ * fires. 1656 at momentum 0.99; the number of batches for a cumulative average.
  */
-export function updatesForExactStatistics(momentum: number, batches: number): number {
-  if (momentum <= 0 || momentum >= 1) return batches;
+export function updatesForExactStatistics(momentum: number | null, batches: number): number {
+  // A cumulative average (momentum null) weighs its next batch 1 / (count + 1): the count is the batches averaged.
+  if (momentum === null || momentum <= 0 || momentum >= 1) return batches;
   return Math.max(batches, Math.ceil((-24 * Math.LN2) / Math.log(momentum)));
 }
 
