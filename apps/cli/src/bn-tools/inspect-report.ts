@@ -33,7 +33,7 @@ export function checkLine(r: BatchNormInspection): string {
 function featurePlots(l: LayerInspection): string[] {
   const byFeature = (a: ArrayLike<number>): [number, number][] => Array.from(a, (v, j) => [j, v]);
   const plot = (title: string, yLabel: string, series: Series[], logY = false) =>
-    linePlot(series, { title: `${l.layer}: ${title}`, xLabel: 'feature', yLabel, markers: true, logY, height: 300 });
+    linePlot(series, { title, xLabel: 'feature', yLabel, markers: true, logY, height: 300 });
   return [
     plot('mean per feature', 'mean', [{ name: 'data', points: byFeature(l.dataMean) }, { name: 'moving', points: byFeature(l.movingMean), dashed: true }]),
     plot('variance per feature', 'variance (log)', [{ name: 'data', points: byFeature(l.dataVariance) }, { name: 'moving', points: byFeature(l.movingVariance), dashed: true }], true),
