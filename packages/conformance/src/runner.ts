@@ -1,6 +1,7 @@
 import { KERNEL_NAMES, type Backend } from '@batchwise/core';
 import { invalidCases, kernelCases, type CaseGroup, type CaseResult, type ConformanceCase } from './cases/index.js';
-import { onnxCases } from './onnx/cases.js';
+import { onnxCases, onnxCasesFrom } from './onnx/cases.js';
+import type { VectorBytes } from './onnx/vector-bytes.js';
 
 /** Options of `runConformance`; by default every case of every group runs. */
 export interface ConformanceOptions {
@@ -10,6 +11,8 @@ export interface ConformanceOptions {
   groups?: readonly CaseGroup[];
   /** The ONNX test-vector folder; default: BATCHWISE_ONNX_TESTS, else `shared/onnx-node-tests` found upward. */
   onnxDir?: string;
+  /** The ONNX vectors' bytes by test name, for a runtime without a file system (a web page fetches them); replaces onnxDir. */
+  onnxVectors?: ReadonlyMap<string, VectorBytes>;
 }
 
 export const DEFAULT_GROUPS: readonly CaseGroup[] = ['kernel', 'invalid', 'onnx'];
@@ -39,7 +42,7 @@ export function conformanceCases(options: ConformanceOptions = {}): ConformanceC
   const all: ConformanceCase[] = [
     ...(groups.includes('kernel') ? kernelCases() : []),
     ...(groups.includes('invalid') ? invalidCases() : []),
-    ...(groups.includes('onnx') ? onnxCases(options.onnxDir) : []),
+    ...(groups.includes('onnx') ? (options.onnxVectors ? onnxCasesFrom(options.onnxVectors) : onnxCases(options.onnxDir)) : []),
   ];
   return options.kernels ? all.filter((c) => options.kernels!.includes(c.kernel)) : all;
 }
@@ -101,7 +104,7 @@ export const NOT_COMPARABLE = 'not comparable across backends (random masks or v
  * Runs both backends on the same random inputs of every kernel case and
  * compares their outputs with each other (twice the reference tolerance).
  */
-export function compareBackends(a: Backend, b: Backend, options: Omit<ConformanceOptions, 'groups' | 'onnxDir'> = {}): CrossReport {
+export function compareBackends(a: Backend, b: Backend, options: Omit<ConformanceOptions, 'groups' | 'onnxDir' | 'onnxVectors'> = {}): CrossReport {
   const results = conformanceCases({ ...options, groups: ['kernel'] }).map((c) =>
     c.cross ? runCase(c, () => c.cross!(a, b)) : runCase(c, () => ({ pass: true, maxError: 0, skipped: NOT_COMPARABLE })),
   );

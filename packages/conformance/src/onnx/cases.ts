@@ -1,35 +1,33 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Backend } from '@batchwise/core';
-import { decodeModel, decodeTensor, type OnnxTensor } from '@batchwise/onnx-codec';
+import { explicitOnnxDir, locateOnnxTests, NOT_FOUND_HINT, readVectorDir, searchedDetail, vectorPath } from '#onnx-files';
 import { compareOutputs } from '../cases/comparison.js';
 import type { CaseOutcome, ConformanceCase } from '../cases/types.js';
 import { HANDLERS, type LoadedVector } from './handlers.js';
-import { locateOnnxTests, ONNX_TESTS_ENV, type OnnxLocation } from './locate.js';
+import type { OnnxLocation } from './locate.js';
+import { decodeVector, ONNX_TESTS_ENV, type VectorBytes } from './vector-bytes.js';
 import { ONNX_VECTORS, type OnnxOp, type OnnxVector } from './vectors.js';
 
-/** Loads a vector: `input_N.pb` matched by tensor name, or in order over the graph inputs that are not initializers. */
+/** Loads a vector from its folder (Node): `input_N.pb` matched by tensor name, or in order over the graph inputs that are not initializers. */
 export function loadVector(dir: string): LoadedVector {
-  const model = decodeModel(readFileSync(join(dir, 'model.onnx')));
-  const data = join(dir, 'test_data_set_0');
-  const files = readdirSync(data).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const read = (prefix: string) => files.filter((f) => f.startsWith(prefix)).map((f) => decodeTensor(readFileSync(join(data, f))));
-  const inputs = read('input_');
-  const outputs = read('output_');
-  const feeds = model.inputs.map((v) => v.name).filter((n) => !model.initializers.has(n));
-  const value = (name: string): OnnxTensor | undefined =>
-    model.initializers.get(name) ?? inputs.find((t) => t.name !== '' && t.name === name) ?? inputs[feeds.indexOf(name)];
-  return { model, node: model.nodes[model.nodes.length - 1], value, outputs };
+  const bytes = readVectorDir(dir);
+  if (!bytes) throw new Error(`loadVector: ${dir} must hold model.onnx, received a folder without it.`);
+  return decodeVector(bytes);
 }
 
 const kernelOf = (op: OnnxOp) => `onnx:${op}`;
 
-function runVector(backend: Backend, root: string, v: OnnxVector, label: string): CaseOutcome {
-  const dir = join(root, v.test);
-  if (!existsSync(join(dir, 'model.onnx'))) {
-    return { pass: false, maxError: Infinity, message: `${label}: the vector is missing from ${dir}.` };
+/** Where a vector's bytes come from, and how to say it is not there. */
+interface VectorSource {
+  read(test: string): VectorBytes | null;
+  where(test: string): string;
+}
+
+function runVector(backend: Backend, source: VectorSource, v: OnnxVector, label: string): CaseOutcome {
+  const bytes = source.read(v.test);
+  if (!bytes) {
+    return { pass: false, maxError: Infinity, message: `${label}: the vector is missing from ${source.where(v.test)}.` };
   }
-  const loaded = loadVector(dir);
+  const loaded = decodeVector(bytes);
   const r = HANDLERS[v.op](backend, loaded);
   // A vector listed as runnable that turns out inexpressible is a harness error, not a skip.
   if ('skipped' in r) return { pass: false, maxError: Infinity, message: `${label}: listed as runnable but ${r.skipped}.` };
@@ -61,26 +59,30 @@ export function onnxCasesAt(where: OnnxLocation, explicit: boolean): Conformance
     if (explicit) {
       return absentCases(`${ONNX_NOT_FOUND}: ${where.searched.join(', ')} is not a folder (set by ${ONNX_TESTS_ENV} or onnxDir).`, true);
     }
-    const looked = where.searched.length > 0 ? `; no shared/onnx-node-tests above ${dirname(dirname(where.searched[0]))}` : '';
-    return absentCases(
-      `${ONNX_NOT_FOUND} (they are not shipped with @batchwise/conformance${looked}); set ${ONNX_TESTS_ENV} to an onnx-node-tests folder to run them.`,
-      false,
-    );
+    return absentCases(`${ONNX_NOT_FOUND} (they are not shipped with @batchwise/conformance${searchedDetail(where)}); ${NOT_FOUND_HINT}.`, false);
   }
   const root = where.dir;
+  return vectorCases({ read: (test) => readVectorDir(vectorPath(root, test)), where: (test) => vectorPath(root, test) });
+}
+
+/** One case per listed vector, from the bytes a caller without a file system passes (the onnxVectors option). */
+export function onnxCasesFrom(vectors: ReadonlyMap<string, VectorBytes>): ConformanceCase[] {
+  return vectorCases({ read: (test) => vectors.get(test) ?? null, where: () => 'the onnxVectors given' });
+}
+
+function vectorCases(source: VectorSource): ConformanceCase[] {
   return ONNX_VECTORS.map((v) => {
     const label = `${kernelOf(v.op)} '${v.test}' (seed 0)`;
     return {
       kernel: kernelOf(v.op), name: v.test, seed: 0, group: 'onnx' as const,
       ...(v.skip ? { skip: v.skip } : {}),
       check: (backend: Backend): CaseOutcome =>
-        v.skip ? { pass: true, maxError: 0, skipped: v.skip } : runVector(backend, root, v, label),
+        v.skip ? { pass: true, maxError: 0, skipped: v.skip } : runVector(backend, source, v, label),
     };
   });
 }
 
 /** One case per listed ONNX vector, from `dir`, else BATCHWISE_ONNX_TESTS, else the folder found upward (see onnxCasesAt). */
 export function onnxCases(dir?: string): ConformanceCase[] {
-  const named = dir ?? process.env[ONNX_TESTS_ENV];
-  return onnxCasesAt(locateOnnxTests(dir), Boolean(named));
+  return onnxCasesAt(locateOnnxTests(dir), Boolean(explicitOnnxDir(dir)));
 }

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ONNX_TESTS_ENV } from './vector-bytes.js';
 
-/** Environment variable naming the ONNX node-test folder explicitly. */
-export const ONNX_TESTS_ENV = 'BATCHWISE_ONNX_TESTS';
+export { ONNX_TESTS_ENV };
 
 /** Where the folder sits relative to an ancestor of this package: the repo has `shared/` beside it. */
 export const ONNX_TESTS_RELATIVE = join('shared', 'onnx-node-tests');
