@@ -1,6 +1,7 @@
 import { InvalidArgumentError, describeValue } from '@batchwise/core';
 import { allFinite } from '../engine/values.js';
 import type { LayersModel } from '../models/layers-model.js';
+import { saveCheckpoint } from '../checkpoint/index.js';
 import type { CheckpointHistory } from '../checkpoint/checkpoint.js';
 import type { Callback, FitParams, Logs, TrainingModel } from './callbacks.js';
 
@@ -93,7 +94,6 @@ export class Checkpoint implements Callback {
     const position = model?.fitPosition;
     if (!model || !position || !this.params) return;
     if (!model.weights.every((w) => allFinite(w.value))) return;
-    const { saveCheckpoint } = await import('../checkpoint/checkpoint.js');
     const { epochs, batchSize, seed, shuffle, samples } = this.params;
     this.lastSaved = await saveCheckpoint(
       this.dir,

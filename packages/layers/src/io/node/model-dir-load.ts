@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '@batchwise/core';
 import type { ModelArtifacts } from '../artifacts.js';
+import { artifactsFromModelJson } from '../assemble.js';
 import { brief } from '../brief.js';
 import { checkManifest } from '../manifest.js';
 import type { WeightGroup } from '../weights.js';
@@ -85,20 +86,7 @@ export async function loadArtifactsFromPath(fn: string, location: string, limits
       fileSizes.set(shardPath, bytes.byteLength);
     }
   }
-  const total = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-  let offset = 0;
-  for (const b of buffers) {
-    total.set(b, offset);
-    offset += b.byteLength;
-  }
-  const artifacts: ModelArtifacts = {
-    modelTopology: json.modelTopology as Record<string, unknown>,
-    format: typeof json.format === 'string' ? json.format : undefined,
-    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
-    convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : null,
-    weightSpecs: groups.flatMap((g) => g.weights),
-    weightData: total.buffer,
-  };
+  const artifacts = artifactsFromModelJson(json, groups, buffers);
   const named = groups.map((g) => ({ weights: g.weights, paths: g.paths.map((p) => path.join(dir, p)) }));
   return { artifacts, groups: named, fileSizes };
 }
