@@ -1,0 +1,27 @@
+import type { ConformanceReport, VectorBytes } from '@batchwise/conformance';
+
+/* Messages between the conformance page and its worker. */
+
+export interface ConformanceRequest {
+  backends: string[];
+  /** The ONNX vectors' bytes by test name, when the server has them. */
+  onnxVectors: Map<string, VectorBytes> | null;
+}
+
+/** One backend's result; `kernels` as runConformance gives them. */
+export interface BackendResult {
+  backend: string;
+  detail: string;
+  seconds: number;
+  pass: boolean;
+  kernels: ConformanceReport['kernels'];
+  failures: string[];
+}
+
+export type ConformanceMessage =
+  | { type: 'progress'; text: string }
+  | { type: 'backend'; result: BackendResult }
+  | { type: 'unavailable'; backend: string; reason: string }
+  | { type: 'gradients'; pass: boolean; checks: number; failures: string[] }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
