@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useBrowser } from './browser.js';
+import { ARTIFACTS, useBrowser } from './browser.js';
 import { image, imageSets, maxAbsDiff, predictOne, shippedModel } from './node-side.js';
 import { chooseModel, pageInput, pickImage, probabilities } from './page-reads.js';
 
@@ -11,7 +12,7 @@ import { chooseModel, pageInput, pickImage, probabilities } from './page-reads.j
 /** Float32 kernels in two JavaScript engines: the same operations in the same order, so far below this. */
 const AGREEMENT = 1e-5;
 
-const { open } = useBrowser();
+const { open, browser } = useBrowser();
 const sets = imageSets();
 
 describe('the demo predicts as Node does', () => {
@@ -47,5 +48,36 @@ describe('the demo predicts as Node does', () => {
     expect(inPage.indexOf(Math.max(...inPage))).toBe(1);
     expect(await page.textContent('#prediction')).toMatch(/^Prediction: 1 \(\d+\.\d %\)$/);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the demo is plain to use', () => {
+  it('from the keyboard: test images are picked with Tab and Enter', async () => {
+    const { page, errors } = await open('index.html');
+    await probabilities(page, 'digits/mnist-test:1');
+    await page.focus('#image-index');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('image-next');
+    await page.keyboard.press('Enter');
+    await probabilities(page, 'digits/mnist-test:2');
+    await page.keyboard.press('Enter');
+    await probabilities(page, 'digits/mnist-test:3');
+    // The prediction is also said in words, and marked by more than colour.
+    expect(await page.textContent('#prediction')).toMatch(/^Prediction: \d \(\d+\.\d %\)$/);
+    expect(await page.$$('#probabilities li[data-top="true"]')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('at phone width (390 px): one column, nothing wider than the screen', async () => {
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const { page, errors } = await open('index.html', context);
+    await probabilities(page, 'digits/mnist-test:1');
+    await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
+    await page.waitForSelector('#chart-unit svg');
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

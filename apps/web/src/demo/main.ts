@@ -8,7 +8,7 @@ import { trainPanel } from './train/train-panel.js';
 /*
  * The demo page: part 1 asks a shipped network (main thread), part 2 trains
  * two networks in a Web Worker. `window.batchwiseDemo` lets the browser
- * tests read the exact input given to the network.
+ * tests read the exact input given to the network and every evaluation.
  */
 
 const backendStatus = byId('backend-status');
@@ -18,10 +18,13 @@ backendStatus.textContent = `Backend: ${pageBackend} on this page; the training 
 
 const images = fetchImageFile(new URL('data/images.bin.gz', document.baseURI).href);
 const predict = predictPanel(images);
-trainPanel(
+const training = trainPanel(
   (_name, detail) => (backendStatus.textContent = `Backend: ${pageBackend} on this page, ${detail} in the training worker.`),
-  () => undefined,
+  () => void predict.refresh('saved'),
 );
 images.catch((e: unknown) => (byId('model-error').textContent = `The test images failed to load: ${e instanceof Error ? e.message : String(e)}`));
 
-(window as unknown as { batchwiseDemo: unknown }).batchwiseDemo = { input: () => (predict.input() ? Array.from(predict.input()!) : null) };
+(window as unknown as { batchwiseDemo: unknown }).batchwiseDemo = {
+  input: () => (predict.input() ? Array.from(predict.input()!) : null),
+  evaluations: () => training.evaluations,
+};

@@ -1,15 +1,36 @@
 import type { Variant } from '../shared/networks.js';
 
-/* Messages between the speed page and its worker. */
+/*
+ * Messages between the speed page and its two workers: batchwise's (an ES
+ * module worker) and TensorFlow.js's (a classic worker running tfjs's own
+ * prebuilt bundles: its multithreaded WebAssembly build makes its threads
+ * from the source text of a function, which only its own bundles keep
+ * intact; a re-bundled, minified copy breaks).
+ */
 
-export interface SpeedRequest {
+export interface SpeedSetup {
+  type: 'setup';
   dataUrl: string;
-  /** The served .wasm files of TensorFlow.js's WebAssembly backend, by file name. */
-  tfjsWasmPaths: Record<string, string>;
-  steps: number;
-  rounds: number;
-  batchSize: number;
+  /** TensorFlow.js only: its prebuilt scripts, in load order, and its .wasm files by name. */
+  tfjs?: { scripts: string[]; wasmPaths: Record<string, string> };
 }
+
+export interface SpeedRound {
+  type: 'round';
+  contender: string;
+  variant: Variant;
+  steps: number;
+  batchSize: number;
+  /** Index of the first batch, so every contender trains on the same batches. */
+  firstBatch: number;
+}
+
+export type ToSpeedWorker = SpeedSetup | SpeedRound;
+
+export type FromSpeedWorker =
+  | { type: 'ready'; contenders: { name: string; detail: string }[]; unavailable: { contender: string; reason: string }[] }
+  | { type: 'timed'; imagesPerSecond: number }
+  | { type: 'error'; message: string };
 
 export interface SpeedResult {
   contender: string;
@@ -20,10 +41,3 @@ export interface SpeedResult {
   rounds: number[];
   median: number;
 }
-
-export type SpeedMessage =
-  | { type: 'progress'; text: string }
-  | { type: 'result'; result: SpeedResult }
-  | { type: 'unavailable'; contender: string; reason: string }
-  | { type: 'done' }
-  | { type: 'error'; message: string };

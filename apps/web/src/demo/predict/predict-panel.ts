@@ -15,8 +15,8 @@ import { mnistStyle, SIDE } from './mnist-style.js';
 export interface PredictPanel {
   /** The 28x28 input last given to the network (the test hook reads it). */
   input(): Float32Array | null;
-  /** Loads the choice again (part 2 calls it after saving). */
-  reload(key: ModelKey): Promise<void>;
+  /** Loads `key` again if it is the network shown (part 2 calls it after saving). */
+  refresh(key: ModelKey): Promise<void>;
 }
 
 export function predictPanel(images: Promise<Map<string, ImageSet>>): PredictPanel {
@@ -148,10 +148,8 @@ export function predictPanel(images: Promise<Map<string, ImageSet>>): PredictPan
   void load(key());
   return {
     input: () => input,
-    reload: async (k) => {
-      select.value = k;
-      urlForm.hidden = k !== 'url';
-      await load(k);
+    refresh: async (k) => {
+      if (key() === k) await load(k);
     },
   };
 }

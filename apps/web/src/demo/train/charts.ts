@@ -31,7 +31,7 @@ function lineSpec(field: 'loss' | 'accuracy', title: string, description: string
     description,
     mark: { type: 'line', strokeWidth: 2, clip: true, point: false },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
+      x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd' } },
       y: field === 'loss'
         ? { field, type: 'quantitative', title, scale: { type: 'log' } }
         : { field, type: 'quantitative', title, scale: { domain: [0, 1] }, axis: { format: '%' } },
@@ -48,7 +48,7 @@ function unitSpec(network: string, unit: number): TopLevelSpec {
     description: `Input of unit ${unit} of the last hidden layer, ${network}: 15th to 85th percentile band and median, over training steps.`,
     params: [{ name: 'ylo', value: -1 }, { name: 'yhi', value: 1 }],
     transform: [{ filter: { field: 'network', equal: network } }],
-    encoding: { x: { field: 'step', type: 'quantitative', title: 'step' } },
+    encoding: { x: { field: 'step', type: 'quantitative', title: 'step', axis: { format: 'd' } } },
     layer: [
       { mark: { type: 'area', opacity: 0.25, color: '#1b1b1b', clip: true }, encoding: { y: { field: 'p15', type: 'quantitative', title: 'unit input', scale: { domain: { expr: '[ylo, yhi]' } } }, y2: { field: 'p85' } } },
       { mark: { type: 'line', color: '#1b1b1b', strokeWidth: 2, clip: true }, encoding: { y: { field: 'p50', type: 'quantitative' } } },

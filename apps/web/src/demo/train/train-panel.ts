@@ -20,6 +20,8 @@ const SEED = 1;
 
 export interface TrainPanel {
   worker: Worker;
+  /** Every evaluation received since the page loaded (the test hook reads them). */
+  evaluations: Evaluation[];
 }
 
 export function trainPanel(onBackend: (name: string, detail: string) => void, onSaved: () => void): TrainPanel {
@@ -39,6 +41,7 @@ export function trainPanel(onBackend: (name: string, detail: string) => void, on
   let charts: Charts | null = null;
   let pending: ChartRow[] = [];
   let redraw: ReturnType<typeof setTimeout> | null = null;
+  const evaluations: Evaluation[] = [];
 
   lr.min = '0';
   lr.max = String(LEARNING_RATES.length - 1);
@@ -67,6 +70,7 @@ export function trainPanel(onBackend: (name: string, detail: string) => void, on
   start.addEventListener('click', () => send({ type: running ? 'stop' : 'start' }));
   reset.addEventListener('click', () => {
     send({ type: 'reset', seed: SEED });
+    evaluations.length = 0;
     pending = [];
     void charts?.clear();
   });
@@ -108,6 +112,7 @@ export function trainPanel(onBackend: (name: string, detail: string) => void, on
         start.disabled = reset.disabled = save.disabled = download.disabled = false;
         return;
       case 'evaluation':
+        evaluations.push(m.evaluation);
         show(m.evaluation, m.imagesPerSecond);
         return;
       case 'state':
@@ -145,5 +150,5 @@ export function trainPanel(onBackend: (name: string, detail: string) => void, on
     .catch((e: unknown) => (error.textContent = `The charts failed to load: ${e instanceof Error ? e.message : String(e)}`));
 
   send({ type: 'init', dataUrl: new URL('data/images.bin.gz', document.baseURI).href, seed: SEED, settings: settings() });
-  return { worker };
+  return { worker, evaluations };
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { SpeedResult } from '../src/speed/protocol.js';
+import { useBrowser } from './browser.js';
+
+/*
+ * The speed page runs every contender in Chromium: batchwise and
+ * TensorFlow.js 4.22 on its CPU and WebAssembly backends (whose .wasm files
+ * the page serves) train the demo's networks. Speed itself is never
+ * asserted (it is measured once and reported in the README); this checks
+ * that each contender trains, so the comparison can be made.
+ */
+
+const { open } = useBrowser();
+
+interface SpeedPage {
+  results: SpeedResult[];
+  unavailable: { contender: string; reason: string }[];
+  crossOriginIsolated: boolean;
+}
+
+describe('the speed page', () => {
+  it('trains both networks with batchwise, tfjs cpu and tfjs wasm', async () => {
+    const { page, errors } = await open('speed.html?run&steps=2&rounds=1');
+    const r = (await page.evaluate(() => (window as unknown as { batchwiseSpeed: Promise<unknown> }).batchwiseSpeed)) as SpeedPage;
+    expect(r.unavailable).toEqual([]);
+    expect(r.crossOriginIsolated).toBe(true);
+    expect(r.results.map((x) => `${x.contender} ${x.variant}`).sort()).toEqual(
+      ['TensorFlow.js cpu bn', 'TensorFlow.js cpu plain', 'TensorFlow.js wasm bn', 'TensorFlow.js wasm plain', 'batchwise cpu bn', 'batchwise cpu plain'],
+    );
+    for (const x of r.results) expect(x.median, `${x.contender} ${x.variant}`).toBeGreaterThan(0);
+    expect(r.results.find((x) => x.contender === 'TensorFlow.js wasm')!.detail).toMatch(/^tfjs-backend-wasm 4\.22 \(\d+ threads?, SIMD\)$/);
+    expect(errors).toEqual([]);
+  });
+});
