@@ -1,6 +1,6 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import type { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { CLASSES, HIDDEN_LAYERS, HIDDEN_UNITS, INPUT_SIZE, type Variant } from '../shared/networks.js';
 import { serveContenders, type Contender } from './speed-worker-loop.js';
 
@@ -12,7 +12,7 @@ import { serveContenders, type Contender } from './speed-worker-loop.js';
  * own layer, softmax output, SGD 0.1, sparse categorical cross-entropy.
  */
 
-type Tf = typeof TfCore & typeof TfLayers & { wasm: { setWasmPaths: typeof setWasmPaths } };
+type Tf = typeof TfCore & typeof TfLayers & { wasm: { setWasmPaths: typeof setWasmPaths; getThreadsCount: typeof getThreadsCount } };
 declare function importScripts(...urls: string[]): void;
 
 const LEARNING_RATE = 0.1;
@@ -40,8 +40,7 @@ function contender(tf: Tf, backendName: 'cpu' | 'wasm', wasmPaths: Record<string
     detail() {
       if (backendName === 'cpu') return 'tfjs-backend-cpu 4.22 (1 thread)';
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      const threaded = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-      const count = threaded ? ((tf.backend() as unknown as { getThreadsCount?: () => number }).getThreadsCount?.() ?? 0) : 1;
+      const count = tf.wasm.getThreadsCount();
       return `tfjs-backend-wasm 4.22 (${count} thread${count === 1 ? '' : 's'}${simd ? ', SIMD' : ''})`;
     },
     network(variant) {
