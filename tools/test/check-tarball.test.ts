@@ -88,6 +88,11 @@ describe('checkTarball', () => {
     ]);
   });
 
+  it('names a private #import whose target is missing (a package dependency name is not a file)', () => {
+    const c = withManifest((m) => ({ ...m, imports: { '#files': { node: './dist/files-node.js', default: './dist/index.js' }, '#dep': 'some-package' } }));
+    expect(checkTarball(c, LICENSE)).toEqual(['imports names ./dist/files-node.js, which is not in the tarball (not built?)']);
+  });
+
   it("names an 'import' condition that require() cannot use", () => {
     const c = withManifest((m) => ({ ...m, exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } }));
     expect(checkTarball(c, LICENSE)).toEqual(["exports['.'] has 'import' but no 'default' or 'require': require() cannot load it"]);

@@ -19,6 +19,7 @@ const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies'
 interface Manifest {
   name?: string;
   exports?: unknown;
+  imports?: unknown;
   bin?: string | Record<string, string>;
   files?: string[];
   [field: string]: unknown;
@@ -77,6 +78,10 @@ export function checkTarball(contents: TarballContents, license: string): string
 
   for (const target of exportTargets(manifest.exports)) {
     if (!has(contents, target)) problems.push(`exports names ${target}, which is not in the tarball (not built?)`);
+  }
+  // Private `#name` imports choose a module by condition (the Node-only file code of layers and conformance).
+  for (const target of exportTargets(manifest.imports)) {
+    if (target.startsWith('.') && !has(contents, target)) problems.push(`imports names ${target}, which is not in the tarball (not built?)`);
   }
   for (const [subpath, conditions] of conditionObjects(manifest.exports)) {
     if ('import' in conditions && !('default' in conditions) && !('require' in conditions)) {
