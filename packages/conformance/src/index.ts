@@ -9,7 +9,7 @@ export * as references from './references/index.js';
 export * from './matrix.js';
 export { onnxCases, onnxCasesFrom, loadVector } from './onnx/cases.js';
 export { ONNX_VECTORS, type OnnxVector, type OnnxOp } from './onnx/vectors.js';
-export { locateOnnxTests } from '#onnx-files';
+export { locateOnnxTests } from './onnx/locate-here.js';
 export { ONNX_TESTS_ENV, splitDataFiles, type VectorBytes } from './onnx/vector-bytes.js';
 export type { OnnxLocation } from './onnx/locate.js';
 export { ONNX_TOLERANCE } from './onnx/handlers.js';
