@@ -58,7 +58,7 @@ export function parseState(file: string, json: unknown): CheckpointState {
   if (r.success) return r.output;
   const issue = r.issues[0];
   const path = v.getDotPath(issue) ?? '(top level)';
-  throw new InvalidArgumentError(`${file}: ${path} must be ${issue.expected ?? 'valid'}, received ${issue.received}.`);
+  throw new InvalidArgumentError(issue.received === 'undefined' ? `${file}: ${path} is missing.` : `${file}: ${path} must be ${issue.expected ?? 'valid'}, received ${issue.received}.`);
 }
 
 /** Cross-field checks the schema cannot express. */
