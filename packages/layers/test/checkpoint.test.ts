@@ -39,7 +39,7 @@ function forge(dir: string, edit: (s: Record<string, any>) => void): void {
 
 describe('checkpoint state.json is validated field by field (issue 11)', () => {
   const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
-    ['batch 1e9', (s) => (s.position.batch = 1e9), /position\.batch must be below 2/],
+    ['batch 1e9', (s) => (s.position.batch = 1e9), /position\.batch must be at most 2/],
     ['batchSize -5', (s) => (s.fit.batchSize = -5), /fit\.batchSize must be >=1, received -5/],
     ['epoch -3', (s) => (s.position.epoch = -3), /position\.epoch must be >=0, received -3/],
     ['an unknown optimizer', (s) => (s.compile.optimizer.className = 'Lion'), /compile\.optimizer\.className must be \("SGD" \| "Adam"\), received "Lion"/],
