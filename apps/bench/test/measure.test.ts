@@ -75,4 +75,21 @@ describe('measureInterleaved', () => {
     // One warm-up, then 5 rounds of 3 lead-in calls (the minimum time is 0) and 1 timed call.
     expect(calls).toBe(1 + 5 * (3 + 1));
   });
+
+  it('lets a contender in another process time itself, passing the lead-in when one applies', async () => {
+    const leadIns: unknown[] = [];
+    let runs = 0;
+    const remote = {
+      id: 'remote',
+      maxRuns: 5,
+      prepared: { run: () => void runs++, timeSelf: async (leadIn: unknown) => (leadIns.push(leadIn), 7) },
+    };
+    const out = await measureInterleaved([remote], { ...options, leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 });
+    // The reported times are the contender's own, never the harness's timing of run().
+    expect(out.get('remote')).toMatchObject({ runs: 5, medianMs: 7, minMs: 7, maxMs: 7 });
+    expect(runs).toBe(0);
+    // Warm-up without a lead-in (no estimate yet), then 7 ms < 20 ms: every timed call gets one.
+    expect(leadIns[0]).toBeUndefined();
+    expect(leadIns.slice(1)).toEqual(Array(5).fill({ leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 }));
+  });
 });
