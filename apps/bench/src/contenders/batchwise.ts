@@ -30,7 +30,9 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
     const specifier: string = pkg;
     mod = (await import(specifier)) as Record<string, unknown>;
   } catch (e) {
-    return { reason: `cannot import ${pkg}: ${firstLine(e)}` };
+    // The package itself missing (not installed in this checkout) is said in a few words.
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(`'${pkg}'`);
+    return { reason: missing ? `${pkg} is not installed` : `cannot import ${pkg}: ${firstLine(e)}` };
   }
   const factory = mod[factoryName];
   if (typeof factory !== 'function') return { reason: `${pkg} does not export ${factoryName}()` };

@@ -54,7 +54,7 @@ export class PeakSource {
 
   /** Why there is no peak, when there is none. */
   get error(): string | undefined {
-    return this.peaks.length > 0 ? undefined : (this.disabled ?? this.failure ?? 'not measured');
+    return this.peaks.length > 0 ? undefined : (this.disabled ?? this.failure ?? 'no part of this run needs it');
   }
 
   async dispose(): Promise<void> {

@@ -8,7 +8,10 @@ import { firstLine } from '../errors.js';
 import { CNN_BN_TRAINING } from '../models/specs.js';
 import { accuracyChart } from '../report/charts.js';
 import type { PartResult, RunContext } from '../run/context.js';
-import { formatNumber, formatPercent, formatRatio, formatTable } from '../table.js';
+import { formatNumber, formatRatio, formatTable } from '../table.js';
+
+/** Accuracy with one decimal: 89.96 % must not print as 90 %. */
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /*
  * `bench time-to-accuracy`: wall-clock training seconds for the cnn-bn preset
@@ -23,7 +26,7 @@ export interface AccuracyOptions {
 }
 
 async function runOne(ctx: RunContext, id: string, label: string, go: (onEval: (e: EvalPoint) => void) => Promise<EvalPoint[]>, s: AccuracySettings): Promise<AccuracyRun> {
-  const onEval = (e: EvalPoint) => ctx.progress.log(`${label}: epoch ${e.epoch.toFixed(2)}, ${e.seconds.toFixed(1)} s trained, test accuracy ${formatPercent(e.accuracy)}`);
+  const onEval = (e: EvalPoint) => ctx.progress.log(`${label}: epoch ${e.epoch.toFixed(2)}, ${e.seconds.toFixed(1)} s trained, test accuracy ${percent(e.accuracy)}`);
   try {
     const evals = await go(onEval);
     const reach = firstReach(evals, s.target);
@@ -60,15 +63,16 @@ export async function runAccuracyPart(ctx: RunContext, o: AccuracyOptions = {}):
   }
 
   const torch = runs.find((r) => r.contender === 'torch')?.secondsToTarget;
-  const target = formatPercent(s.target);
-  const rows = runs.map((r) => {
+  const target = percent(s.target);
+  const ran = runs.filter((r) => !r.unavailable);
+  const rows = ran.map((r) => {
     const last = r.evals.at(-1);
     const best = r.evals.reduce((m, e) => Math.max(m, e.accuracy), 0);
     return [
       r.label,
-      r.unavailable ? `n/a: ${r.unavailable}` : r.secondsToTarget !== undefined ? formatNumber(r.secondsToTarget) : `not reached in ${s.maxEpochs} epoch(s)`,
+      r.secondsToTarget !== undefined ? formatNumber(r.secondsToTarget) : `not reached in ${s.maxEpochs} epoch(s)`,
       r.epochsToTarget !== undefined ? formatNumber(r.epochsToTarget) : '-',
-      r.evals.length > 0 ? formatPercent(best) : '-',
+      r.evals.length > 0 ? percent(best) : '-',
       last ? formatNumber(last.seconds) : '-',
       formatNumber(r.evals.reduce((t, e) => t + e.evalSeconds, 0)),
       r.contender !== 'torch' && torch !== undefined && r.secondsToTarget !== undefined ? formatRatio(torch / r.secondsToTarget) : '-',
@@ -79,7 +83,8 @@ export async function runAccuracyPart(ctx: RunContext, o: AccuracyOptions = {}):
     `${ACCURACY_SPEC.label}: Adam ${ACCURACY_SPEC.optimizer.learningRate}, batch ${ACCURACY_SPEC.trainBatch}, learning rate x${CNN_BN_TRAINING.lrDecay} per epoch, ` +
       `seed ${CNN_BN_TRAINING.seed}; ${n} training images, ${data.testX.shape[0]} test images, evaluated ${s.evalsPerEpoch} times per epoch (not counted); at most ${s.maxEpochs} epoch(s).`,
     '',
-    formatTable(['contender', `seconds to ${target}`, 'epochs', 'best test accuracy', 'seconds trained', 'seconds evaluating', 'vs PyTorch'], rows, ['left']),
+    formatTable(['contender', `seconds to ${target}`, 'epochs', 'best test accuracy', 'seconds trained', 'seconds evaluating', 'PyTorch time / ours'], rows, ['left']),
+    ...runs.filter((r) => r.unavailable).map((r) => `- ${r.label}: n/a: ${r.unavailable}`),
   ].join('\n');
   const points = runs.flatMap((r) => r.evals.map((e) => ({ contender: r.label, seconds: e.seconds, accuracy: e.accuracy })));
   return { part: 'time-to-accuracy', markdown, data: { settings: s, trainExamples: n, testExamples: data.testX.shape[0], runs }, charts: [accuracyChart(points, s.target)] };

@@ -14,7 +14,8 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 420;
 
 function chart(id: string, title: string, spec: TopLevelSpec): Chart {
-  return { id, title, spec: { ...spec, $schema: SCHEMA, title } };
+  // Long labels (contender and kernel names) are shown whole, not cut at vega's default 160 px.
+  return { id, title, spec: { ...spec, $schema: SCHEMA, title, config: { legend: { labelLimit: 320 }, axis: { labelLimit: 320 } } } };
 }
 
 /** native (all threads, and 1 thread against onnxruntime 1t) over each peer, per kernel, log scale. */
@@ -23,8 +24,8 @@ export function kernelCharts(derived: readonly Derived[]): Chart[] {
     ['vsCpu', 'batchwise cpu'],
     ['vsTfjsWasm', 'tfjs-wasm'],
     ['vsTfjsCpu', 'tfjs-cpu'],
-    ['vsOrt1', 'onnxruntime (1t vs 1t)'],
-    ['vsOrt2', 'onnxruntime (2t vs 2t)'],
+    ['vsOrt1', 'onnxruntime 1t (native 1t)'],
+    ['vsOrt2', 'onnxruntime 2t (native 2t)'],
   ];
   const values = derived.flatMap((d) =>
     peers.flatMap(([key, peer]) => {
@@ -33,16 +34,21 @@ export function kernelCharts(derived: readonly Derived[]): Chart[] {
     }),
   );
   return [
-    chart('kernels-speedup', 'Kernels: how many times faster batchwise native is than each peer', {
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        y: { field: 'kernel', type: 'nominal', title: null, sort: null },
-        yOffset: { field: 'peer', type: 'nominal' },
-        x: { field: 'speedup', type: 'quantitative', scale: { type: 'log' }, title: 'speedup (peer time / native time), log scale' },
-        color: { field: 'peer', type: 'nominal', title: 'peer' },
-      },
+    chart('kernels-speedup', 'Kernels: how many times faster batchwise native is than each peer (log scale; left of 1x: slower)', {
       width: WIDTH,
+      layer: [
+        {
+          data: { values },
+          mark: { type: 'point', filled: true, size: 70, tooltip: true },
+          encoding: {
+            y: { field: 'kernel', type: 'nominal', title: null, sort: null },
+            x: { field: 'speedup', type: 'quantitative', scale: { type: 'log' }, title: 'peer time / native time' },
+            color: { field: 'peer', type: 'nominal', title: 'peer', scale: { domain: peers.map(([, p]) => p) } },
+            shape: { field: 'peer', type: 'nominal', scale: { domain: peers.map(([, p]) => p) } },
+          },
+        },
+        { data: { values: [{ x: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      ],
     }),
   ];
 }
@@ -66,7 +72,7 @@ export function modelCharts(cases: readonly ModelCase[], columns: readonly Colum
         encoding: {
           y: { field: 'contender', type: 'nominal', sort: order, title: null },
           x: { field: 'imagesPerSecond', type: 'quantitative', title: 'images/s' },
-          color: { field: 'contender', type: 'nominal', sort: order, legend: null },
+          color: { field: 'contender', type: 'nominal', scale: { domain: order }, legend: null },
         },
       },
       resolve: { scale: { x: 'independent' } },
@@ -81,7 +87,7 @@ export function modelCharts(cases: readonly ModelCase[], columns: readonly Colum
         encoding: {
           x: { field: 'batch', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'batch size' },
           y: { field: 'imagesPerSecond', type: 'quantitative', scale: { type: 'log' }, title: 'images/s' },
-          color: { field: 'contender', type: 'nominal', sort: order, title: null },
+          color: { field: 'contender', type: 'nominal', scale: { domain: order }, title: null },
         },
       },
     }),
