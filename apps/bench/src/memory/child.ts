@@ -7,7 +7,7 @@ import { loadOurBackend, OUR_BACKENDS, type OurBackendName } from '../contenders
 import { firstLine } from '../errors.js';
 import { collectGarbage } from '../measure.js';
 import { CNN_BN_TRAINING } from '../models/specs.js';
-import { median } from '../stats.js';
+import { summarize } from '../stats.js';
 import type { MemoryFigures, MemorySettings } from './figures.js';
 
 /*
@@ -16,6 +16,9 @@ import type { MemoryFigures, MemorySettings } from './figures.js';
  * sampling RSS after every step, then measures steady-state steps one at a
  * time. Prints one JSON line (MemoryFigures).
  */
+
+/** The median of the per-step counts, through the harness's one summary (its median is the bench's only one). */
+const median = (values: readonly number[]) => summarize(values).medianMs;
 
 export async function memoryChild(backendName: string, s: MemorySettings): Promise<MemoryFigures> {
   const b = OUR_BACKENDS.find((x) => x.name === backendName);
