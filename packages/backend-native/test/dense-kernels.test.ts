@@ -1,3 +1,4 @@
+import { accumulated } from '@batchwise/conformance';
 import { tensor, type Conv2DOptions, type Padding, type Shape } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { loadRawAddon } from './fixtures/entry-specs.mjs';
@@ -61,7 +62,12 @@ describe('conv2d family against backend-cpu', () => {
     it(`backprop filter ${name}`, () => {
       const x = randn(xs, 4), f = randn(fs, 5);
       const dy = randn(cpu.conv2d(x, f, o).shape, 6);
-      expectTensorClose(native.conv2dBackpropFilter(x, dy, fs, o), cpu.conv2dBackpropFilter(x, dy, fs, o), `df ${name}`);
+      // Each df element sums one product per output pixel (3136 in the big batch case): two
+      // float32 sums in different orders agree to twice the conformance slack for that many
+      // terms, far below the ~1 a missing term costs; |df| itself can cancel to near zero.
+      const terms = dy.shape[0] * dy.shape[1] * dy.shape[2];
+      const { atol, rtol } = accumulated(terms);
+      expectTensorClose(native.conv2dBackpropFilter(x, dy, fs, o), cpu.conv2dBackpropFilter(x, dy, fs, o), `df ${name}`, 2 * rtol, 2 * atol);
     });
   }
 });

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "kernels/batch-norm-rows.h"
+#include "kernels/conv2d-micro.h"
 #include "kernels/gemm.h"
 #include "kernels/max-pool-rows.h"
 #include "kernels/vec-math.h"
@@ -17,6 +18,7 @@ struct KernelTable {
   // The level the variants were built for: 'scalar', 'avx2' or 'avx512'.
   const char* isa;
   GemmKernel gemm;
+  ConvMicro conv;
   VecMath vec_math;
   BatchNormRows batch_norm_rows;
   MaxPoolRows max_pool_rows;

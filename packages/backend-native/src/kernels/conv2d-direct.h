@@ -1,0 +1,14 @@
+// Convolutions whose microkernels read the image in place from a zero-padded
+// copy (conv2d-micro.h): no patch matrix is packed, and every window is
+// inside the copy, so the microkernels never test for padding.
+#pragma once
+
+#include "kernels/conv2d.h"
+#include "kernels/conv2d-micro.h"
+
+namespace bw {
+
+// df [k_h, k_w, in_c, out_c] = sum over output pixels of window(x) (outer) dy.
+void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* dy, float* df);
+
+}  // namespace bw
