@@ -52,7 +52,72 @@ void PadImage(const ConvGeom& g, const float* x, Padded* p) {
   p->data = out;
 }
 
+// Offset of filter row (kh, kw, c) from the window's corner in the padded image.
+std::vector<int64_t> WindowOffsets(const ConvGeom& g, int64_t padded_w, int64_t rows) {
+  const int64_t C = g.in_c, kk = g.k_h * g.k_w * C;
+  std::vector<int64_t> offset(static_cast<size_t>(std::max(rows, kk)), 0);
+  for (int64_t i = 0; i < kk; ++i) {
+    const int64_t kh = i / (g.k_w * C), kw = (i / C) % g.k_w, c = i % C;
+    offset[i] = (kh * g.dil_h * padded_w + kw * g.dil_w) * C + c;
+  }
+  return offset;
+}
+
+// Output pixels per forward task: a multiple of every MR, a few hundred
+// microkernel calls, and dozens of tasks for a first layer of a batch of 64.
+constexpr int64_t kForwardPixels = 1152;
+
 }  // namespace
+
+void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y) {
+  const int mr = micro.mr, nr = micro.nr;
+  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C;
+  const int64_t col_slivers = (O + nr - 1) / nr;
+  Padded xp;
+  PadImage(g, x, &xp);
+  const std::vector<int64_t> offset = WindowOffsets(g, xp.w, kk);
+  // f [kk, O] as kk x NR slivers, zeros past O.
+  std::vector<float> packed(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
+  for (int64_t js = 0; js < col_slivers; ++js) {
+    const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+    for (int64_t k = 0; k < kk; ++k) std::memcpy(packed.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
+  }
+  const int64_t pixels = g.batch * g.out_h * g.out_w;
+  const int64_t per_task = std::min<int64_t>(kForwardPixels, (pixels + mr - 1) / mr * mr);
+  const int64_t tasks = (pixels + per_task - 1) / per_task;
+  ThreadPool::Instance().Run(tasks, [&](int64_t task) {
+    const int64_t p_begin = task * per_task, p_end = std::min(pixels, p_begin + per_task);
+    int64_t ow = p_begin % g.out_w, oh = (p_begin / g.out_w) % g.out_h, n = p_begin / (g.out_w * g.out_h);
+    const float* pixel[32];
+    float tile[32 * 64];
+    for (int64_t p0 = p_begin; p0 < p_end; p0 += mr) {
+      const int64_t h = std::min<int64_t>(mr, p_end - p0);
+      for (int64_t r = 0; r < h; ++r) {
+        pixel[r] = xp.data + ((n * xp.h + oh * g.stride_h) * xp.w + ow * g.stride_w) * C;
+        if (++ow == g.out_w) {
+          ow = 0;
+          if (++oh == g.out_h) {
+            oh = 0;
+            ++n;
+          }
+        }
+      }
+      // Rows past the task's end repeat its last pixel; their results are dropped.
+      for (int64_t r = h; r < mr; ++r) pixel[r] = pixel[h - 1];
+      for (int64_t js = 0; js < col_slivers; ++js) {
+        const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+        const float* b = packed.data() + js * kk * nr;
+        float* out = y + p0 * O + j0;
+        if (h == mr && w == nr) {
+          micro.forward(kk, pixel, offset.data(), b, out, O);
+          continue;
+        }
+        micro.forward(kk, pixel, offset.data(), b, tile, nr);
+        for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
+      }
+    }
+  });
+}
 
 void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* dy, float* df) {
   const int mr = micro.mr, nr = micro.nr;
@@ -61,13 +126,8 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
   const int64_t kk_pad = row_slivers * mr;
   Padded xp;
   PadImage(g, x, &xp);
-  // Offset of filter row (kh, kw, c) from the window's corner; rows past kk
-  // (the last sliver's padding) repeat row 0 and are never stored.
-  std::vector<int64_t> offset(static_cast<size_t>(kk_pad), 0);
-  for (int64_t i = 0; i < kk; ++i) {
-    const int64_t kh = i / (g.k_w * C), kw = (i / C) % g.k_w, c = i % C;
-    offset[i] = (kh * g.dil_h * xp.w + kw * g.dil_w) * C + c;
-  }
+  // Rows past kk (the last sliver's padding) repeat row 0 and are never stored.
+  const std::vector<int64_t> offset = WindowOffsets(g, xp.w, kk_pad);
   const int64_t pixels = g.batch * g.out_h * g.out_w;
   // Chunks from the problem size only: about kChunkPixels each, a multiple of
   // four of them so that two or four threads share them evenly, and the

@@ -8,6 +8,10 @@
 
 namespace bw {
 
+// y = conv(x, f) with micro.forward: for few input channels, where the
+// indirect kernel's per-tap pointers cost more than the multiply-adds.
+void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y);
+
 // df [k_h, k_w, in_c, out_c] = sum over output pixels of window(x) (outer) dy.
 void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* dy, float* df);
 

@@ -27,8 +27,21 @@ void FilterGradScalar(int64_t runs, const ConvRun* run, int64_t x_step, const in
   }
 }
 
+void ForwardScalar(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b, float* c, int64_t ldc) {
+  float acc[kMr][kNr] = {};
+  for (int64_t k = 0; k < kk; ++k, b += kNr) {
+    for (int r = 0; r < kMr; ++r) {
+      const float a = pixel[r][offset[k]];
+      for (int j = 0; j < kNr; ++j) acc[r][j] += a * b[j];
+    }
+  }
+  for (int r = 0; r < kMr; ++r) {
+    for (int j = 0; j < kNr; ++j) c[r * ldc + j] = acc[r][j];
+  }
+}
+
 }  // namespace
 
-ConvMicro ConvMicroScalar() { return {kMr, kNr, FilterGradScalar, "scalar-4x8"}; }
+ConvMicro ConvMicroScalar() { return {kMr, kNr, FilterGradScalar, ForwardScalar, "scalar-4x8"}; }
 
 }  // namespace bw

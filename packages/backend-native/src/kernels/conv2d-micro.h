@@ -26,10 +26,19 @@ struct ConvRun {
 using ConvFilterGradFn = void (*)(int64_t runs, const ConvRun* run, int64_t x_step, const int64_t* offset, int64_t ldy,
                                   int64_t cols, float* c, int64_t ldc);
 
+// Forward tile: for r < MR and j < NR,
+//   c[r * ldc + j] = sum over k < kk of pixel[r][offset[k]] * b[k * NR + j],
+// pixel[r] at output pixel r's window corner in the padded image, b the filter
+// packed as a kk x NR sliver. With few input channels this beats the indirect
+// kernel, which walks one pointer per tap and pixel for a single multiply-add.
+using ConvForwardFn = void (*)(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b, float* c,
+                               int64_t ldc);
+
 struct ConvMicro {
   int mr;
   int nr;
   ConvFilterGradFn filter_grad;
+  ConvForwardFn forward;
   const char* name;
 };
 

@@ -53,6 +53,32 @@ void FilterGradAvx512(int64_t runs, const ConvRun* run, int64_t x_step, const in
   BW_ROWS(BW_STORE)
 }
 
+#define BW_POINTER(r) const float* p##r = pixel[r];
+#define BW_FWD_FMA(r)                                     \
+  {                                                       \
+    const __m512 av = _mm512_set1_ps(p##r[off]);          \
+    acc##r##a = _mm512_fmadd_ps(av, b0, acc##r##a);       \
+    acc##r##b = _mm512_fmadd_ps(av, b1, acc##r##b);       \
+  }
+#define BW_FWD_STORE(r)                             \
+  _mm512_storeu_ps(c + (r) * ldc, acc##r##a);       \
+  _mm512_storeu_ps(c + (r) * ldc + 16, acc##r##b);
+
+void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b, float* c, int64_t ldc) {
+  BW_ROWS(BW_ZERO)
+  BW_ROWS(BW_POINTER)
+  for (int64_t k = 0; k < kk; ++k, b += kNr) {
+    const int64_t off = offset[k];
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    BW_ROWS(BW_FWD_FMA)
+  }
+  BW_ROWS(BW_FWD_STORE)
+}
+
+#undef BW_POINTER
+#undef BW_FWD_FMA
+#undef BW_FWD_STORE
 #undef BW_ROWS
 #undef BW_ZERO
 #undef BW_OFFSET
@@ -61,6 +87,6 @@ void FilterGradAvx512(int64_t runs, const ConvRun* run, int64_t x_step, const in
 
 }  // namespace
 
-ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, "avx512-12x32"}; }
+ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32"}; }
 
 }  // namespace bw
