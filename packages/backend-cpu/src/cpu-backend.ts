@@ -78,5 +78,9 @@ export function createCpuBackend(): Backend {
 
     assign: k.assign,
     axpby: k.axpby,
+
+    batchNormReluTraining: k.batchNormReluTraining,
+    batchNormReluBackward: k.batchNormReluBackward,
+    conv2dBatchNormRelu: k.conv2dBatchNormRelu,
   };
 }
