@@ -179,6 +179,8 @@ export interface BatchNormReluBackwardParams extends BatchNormBackwardParams {
   y: Tensor;
   /** With pool: the forward's argmax, one index into x per element of y. */
   argmax?: Int32Array;
+  /** With argmax: the forward's pool options (a backend may use the window layout to skip work). */
+  pool?: MaxPoolOptions;
 }
 
 export interface Conv2DBatchNormReluOptions extends Conv2DOptions {

@@ -112,7 +112,7 @@ function bnReluCases(): ConformanceCase[] {
         },
         tolerance: { dx: c.values === 'offset-1e4' ? { atol: 2e-3, rtol: 1e-5 } : { atol: 1e-5, rtol: 1e-4 }, dgamma: stats, dbeta: stats },
         run: (b, i) => {
-          const g = b.batchNormReluBackward!(i.dy, { x: i.x, gamma: i.gamma, mean: i.mean, invStd: i.invStd, y: i.y, ...(i.argmax ? { argmax: i.argmax } : {}) });
+          const g = b.batchNormReluBackward!(i.dy, { x: i.x, gamma: i.gamma, mean: i.mean, invStd: i.invStd, y: i.y, ...(i.argmax ? { argmax: i.argmax, pool: c.pool } : {}) });
           return { dx: g.dx, dgamma: g.dgamma, dbeta: g.dbeta };
         },
         reference: (i) => ({

@@ -42,7 +42,10 @@ export function validateBatchNormReluBackward(dy: Tensor, params: BatchNormReluB
   validateChannelParams(fn, params.x, { gamma: params.gamma, mean: params.mean, invStd: params.invStd });
   assertTensor(fn, 'y', params.y);
   assertShape(fn, 'y', params.y, dy.shape);
-  const { argmax } = params;
+  const { argmax, pool } = params;
+  if ((argmax === undefined) !== (pool === undefined)) {
+    throw new InvalidArgumentError(`${fn}: argmax and pool must be given together (a pooled forward) or both omitted, received ${argmax === undefined ? 'pool only' : 'argmax only'}.`);
+  }
   if (argmax === undefined) {
     assertShape(fn, 'dy', dy, params.x.shape);
     return;
@@ -57,6 +60,8 @@ export function validateBatchNormReluBackward(dy: Tensor, params: BatchNormReluB
   if (argmax.length !== dy.size) {
     throw new ShapeError(`${fn}: argmax must have one index per dy element (${dy.size}), received ${argmax.length}.`);
   }
+  const pooled = validateOptionalPool(fn, pool, params.x.shape);
+  if (!shapesEqual(dy.shape, pooled)) throw new ShapeError(`${fn}: dy must have the pooled shape ${formatShape(pooled)}, received ${formatShape(dy.shape)}.`);
   // The indices themselves are checked by the kernel that reads them (see argmaxRangeError).
 }
 

@@ -28,6 +28,7 @@ function poolOptions(pool: MaxPooling2D | null): { pool?: MaxPoolOptions } {
 }
 
 interface BatchNormReluCache {
+  pool?: MaxPoolOptions;
   x: Tensor;
   gamma: Tensor;
   mean: Tensor;
@@ -47,13 +48,13 @@ function trainingRun(chain: BatchNormReluChain): FusedRun {
       const { gamma, beta } = channelParams(bn.gamma, bn.beta, channels);
       const r = ops.batchNormReluTraining(x, gamma, beta, { epsilon: bn.epsilon, ...poolOptions(chain.pool) });
       bn.afterFusedPass({ y: r.y, cache: { kind: 'batch', x, gamma, mean: r.mean, invStd: r.invStd }, mean: r.mean, variance: r.variance, groupCount: x.size / channels });
-      const cache: BatchNormReluCache = { x, gamma, mean: r.mean, invStd: r.invStd, y: r.y, ...(r.argmax ? { argmax: r.argmax } : {}) };
+      const cache: BatchNormReluCache = { x, gamma, mean: r.mean, invStd: r.invStd, y: r.y, ...(r.argmax ? { argmax: r.argmax, ...poolOptions(chain.pool) } : {}) };
       return { output: r.y, cache };
     },
     backward(dy, cache, options) {
       const c = cache as BatchNormReluCache;
       if (!options.inputGrads && !options.weightGrads) return { dInputs: [null], grads: [] };
-      const g = ops.batchNormReluBackward(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...(c.argmax ? { argmax: c.argmax } : {}) });
+      const g = ops.batchNormReluBackward(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...(c.argmax ? { argmax: c.argmax, pool: c.pool } : {}) });
       const grads: [LayerVariable, Tensor][] = [];
       if (options.weightGrads) {
         if (bn.gamma) grads.push([bn.gamma, g.dgamma]);
