@@ -33,6 +33,7 @@ Napi::Value KernelTableInfo(const Napi::CallbackInfo& info, const char* fn) {
   o.Set("gemm", t.gemm.name);
   o.Set("vecMath", t.vec_math.name);
   o.Set("batchNormRows", t.batch_norm_rows.name);
+  o.Set("batchNormReluRows", t.bn_relu_rows.name);
   o.Set("maxPoolRows", t.max_pool_rows.name);
   return o;
 }
@@ -67,6 +68,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterReduce(env, exports);
   RegisterTraining(env, exports);
   RegisterTensorOps(env, exports);
+  RegisterFused(env, exports);
   return exports;
 }
 

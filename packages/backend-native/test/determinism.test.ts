@@ -1,4 +1,4 @@
-import type { Conv2DOptions, Tensor } from '@batchwise/core';
+import { makeTensor, type Conv2DOptions, type Tensor } from '@batchwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, setNumThreads } from '../src/index.js';
 import { bitsEqual, native, randn } from './helpers.js';
@@ -64,6 +64,26 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
         return [r.y, r.mean, r.variance, r.invStd, g.dx, g.dgamma, g.dbeta];
       }),
       'batchNorm',
+    );
+  });
+  it('fused batch norm + ReLU, with disjoint 2x2 and overlapping 3x3 pools, forward and backward', () => {
+    const x = randn([32, 14, 14, 24], 16, 2, 1), gamma = randn([24], 17), beta = randn([24], 18);
+    const pools = [
+      { poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { poolSize: [3, 3], strides: [2, 2], padding: 'same' },
+    ] as const;
+    expectIdentical(
+      acrossThreads(() =>
+        pools.flatMap((pool) => {
+          const r = native.batchNormReluTraining!(x, gamma, beta, { epsilon: 1e-3, pool });
+          const dy = randn(r.y.shape, 19);
+          const g = native.batchNormReluBackward!(dy, { x, gamma, mean: r.mean, invStd: r.invStd, y: r.y, argmax: r.argmax, pool });
+          // argmax compared bit for bit through a float view of its memory.
+          const argmax = makeTensor(new Float32Array(r.argmax!.buffer, r.argmax!.byteOffset, r.argmax!.length), [r.argmax!.length]);
+          return [r.y, r.mean, r.variance, r.invStd, argmax, g.dx, g.dgamma, g.dbeta];
+        }),
+      ),
+      'batchNormRelu',
     );
   });
   it('reductions, biasGrad and softmax', () => {

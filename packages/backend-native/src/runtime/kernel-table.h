@@ -7,6 +7,7 @@
 #pragma once
 
 #include "kernels/batch-norm-rows.h"
+#include "kernels/bn-relu-rows.h"
 #include "kernels/conv2d-micro.h"
 #include "kernels/gemm.h"
 #include "kernels/max-pool-rows.h"
@@ -21,6 +22,7 @@ struct KernelTable {
   ConvMicro conv;
   VecMath vec_math;
   BatchNormRows batch_norm_rows;
+  BatchNormReluRows bn_relu_rows;
   MaxPoolRows max_pool_rows;
   // Size of the largest cache one core shares (0 when unknown); maxPool
   // prefetches only an input that cannot still be cached.

@@ -1,0 +1,61 @@
+import {
+  argmaxRangeError,
+  makeTensor,
+  poolGeometry,
+  type BatchNormReluBackwardParams,
+  type BatchNormReluOptions,
+  type FusedKernels,
+  type Tensor,
+} from '@batchwise/core';
+import type { FullAddon } from '../addon.js';
+import { outputF32, outputI32 } from './output.js';
+import { geometryArgs, validatedFused } from './validated.js';
+
+type BatchNormReluKernels = Required<Pick<FusedKernels, 'batchNormReluTraining' | 'batchNormReluBackward'>>;
+
+export function batchNormReluKernels(addon: FullAddon): BatchNormReluKernels {
+  return {
+    batchNormReluTraining: validatedFused('batchNormReluTraining', (x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormReluOptions) => {
+      const c = x.shape[x.rank - 1];
+      const mean = outputF32(c);
+      const variance = outputF32(c);
+      const invStd = outputF32(c);
+      const stats = { mean: makeTensor(mean, [c]), variance: makeTensor(variance, [c]), invStd: makeTensor(invStd, [c]) };
+      if (!o.pool) {
+        const y = outputF32(x.size);
+        addon.batchNormReluTraining(x.data, x.shape, gamma.data, beta.data, o.epsilon, y, mean, variance, invStd);
+        return { y: makeTensor(y, x.shape), ...stats };
+      }
+      const g = poolGeometry(x.shape, o.pool);
+      const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
+      const y = outputF32(shape.reduce((a, b) => a * b, 1));
+      const argmax = outputI32(y.length);
+      addon.batchNormReluPoolTraining(
+        x.data, x.shape, gamma.data, beta.data, o.epsilon, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(g, g.inChannels),
+        y, argmax, mean, variance, invStd,
+      );
+      return { y: makeTensor(y, shape), argmax, ...stats };
+    }),
+    batchNormReluBackward: validatedFused('batchNormReluBackward', (dy: Tensor, p: BatchNormReluBackwardParams) => {
+      const c = p.x.shape[p.x.rank - 1];
+      const dx = outputF32(p.x.size);
+      const dgamma = outputF32(c);
+      const dbeta = outputF32(c);
+      if (!p.argmax || !p.pool) {
+        addon.batchNormReluBackward(dy.data, dy.shape, p.x.data, p.gamma.data, p.mean.data, p.invStd.data, p.y.data, dx, dgamma, dbeta);
+      } else {
+        const g = poolGeometry(p.x.shape, p.pool);
+        try {
+          // The addon scans argmax (vectorised) before writing; TypeScript scans it only to report a failure.
+          addon.batchNormReluPoolBackward(
+            dy.data, dy.shape, p.x.data, p.x.shape, p.gamma.data, p.mean.data, p.invStd.data, p.y.data, p.argmax,
+            p.pool.poolSize, p.pool.strides, p.pool.padding, geometryArgs(g, g.inChannels), dx, dgamma, dbeta,
+          );
+        } catch (e) {
+          throw argmaxRangeError(p.argmax, p.x.size) ?? e;
+        }
+      }
+      return { dx: makeTensor(dx, p.x.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
+    }),
+  };
+}
