@@ -15,6 +15,7 @@ type Dims = readonly number[];
 export interface KernelTable {
   isa: string;
   gemm: string;
+  convMicro: string;
   vecMath: string;
   batchNormRows: string;
   batchNormReluRows: string;

@@ -31,6 +31,7 @@ Napi::Value KernelTableInfo(const Napi::CallbackInfo& info, const char* fn) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("isa", t.isa);
   o.Set("gemm", t.gemm.name);
+  o.Set("convMicro", t.conv.name);
   o.Set("vecMath", t.vec_math.name);
   o.Set("batchNormRows", t.batch_norm_rows.name);
   o.Set("batchNormReluRows", t.bn_relu_rows.name);
