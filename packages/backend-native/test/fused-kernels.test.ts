@@ -44,3 +44,26 @@ describe('native batchNormReluBackward', () => {
     expect(call).toThrow(argmaxRangeError(argmax, x.size)!.message);
   });
 });
+
+describe('native conv2dBatchNormRelu', () => {
+  // Each conv path: direct (few input channels), indirect (3x3, 32 channels), packed GEMM (1x1, 24 channels).
+  const cases = [
+    { name: 'direct, 2x2 pool', x: [3, 10, 10, 1], f: [3, 3, 1, 16], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'indirect, overlapping 3x3 stride 2 same pool', x: [2, 9, 9, 32], f: [3, 3, 32, 40], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { name: 'packed GEMM (1x1), no pool', x: [2, 5, 7, 24], f: [1, 1, 24, 20] },
+    { name: 'batch of one, 2x2 pool', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  ] as const;
+  for (const c of cases) {
+    it(`gives the bits of conv2d, batchNormInference, relu and maxPool one by one: ${c.name}`, () => {
+      const x = randn([...c.x], 5), f = randn([...c.f], 6), o = c.f[3];
+      const params = { mean: randn([o], 7), variance: randn([o], 8, 0.2, 1), gamma: randn([o], 9), beta: randn([o], 10), epsilon: 1e-3 };
+      const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      const pool = 'pool' in c ? c.pool : undefined;
+      const fused = native.conv2dBatchNormRelu!(x, f, params, { ...conv, ...(pool ? { pool } : {}) });
+      const r = native.relu(native.batchNormInference(native.conv2d(x, f, conv), params));
+      const chain = pool ? native.maxPool(r, pool).y : r;
+      expect(fused.shape).toEqual(chain.shape);
+      expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(true);
+    });
+  }
+});

@@ -1,5 +1,5 @@
 import { createCpuBackend } from '@batchwise/backend-cpu';
-import { FUSED_KERNEL_NAMES, Tensor, registerBackend, removeBackend, setBackend, type Backend } from '@batchwise/core';
+import { FUSED_KERNEL_NAMES, Tensor, hasKernel, registerBackend, removeBackend, setBackend, type Backend } from '@batchwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusionPlan } from '../src/fusion/plan.js';
 import { layers, model, sequential, train, type LayersModel } from '../src/index.js';
@@ -7,42 +7,62 @@ import type { Graph } from '../src/engine/topology.js';
 import { expectClose, randn } from './helpers.js';
 
 /*
- * Fused chains against the layers one by one. 'cpu-counting' is the cpu
- * backend with a counter on each fused kernel; 'cpu-unfused' is the cpu
+ * Fused chains against the layers one by one. '<backend>-counting' is a
+ * backend with a counter on each fused kernel; '<backend>-unfused' the same
  * backend without its fused kernels, so layers must fall back to the unfused
  * chain, which stays the reference. On cpu the fused kernels run the same
- * loops in the same order, so results agree to the bit; the bound below is
- * what a backend with another summation order would need.
+ * loops in the same order, so results agree to the bit; native's fused
+ * backward sums in another order (float64, then rounded), ~1e-7 relative per
+ * step, which Adam's 6 steps carry into the weights.
  */
 const SAME = { atol: 1e-6, rtol: 1e-5 };
 
-const calls = new Map<string, number>();
-function counting(): Backend {
-  const cpu = createCpuBackend();
-  const wrapped: Record<string, unknown> = { ...cpu, name: 'cpu-counting' };
-  for (const k of FUSED_KERNEL_NAMES) {
-    const fn = cpu[k] as (...a: unknown[]) => unknown;
-    wrapped[k] = (...args: unknown[]) => {
-      calls.set(k, (calls.get(k) ?? 0) + 1);
-      return fn(...args);
-    };
-  }
-  return wrapped as unknown as Backend;
-}
-function unfused(): Backend {
-  const cpu: Record<string, unknown> = { ...createCpuBackend(), name: 'cpu-unfused' };
-  for (const k of FUSED_KERNEL_NAMES) delete cpu[k];
-  return cpu as unknown as Backend;
+let nativeBackend: Backend | null = null;
+try {
+  const { createNativeBackend } = await import('@batchwise/backend-native');
+  nativeBackend = createNativeBackend();
+} catch {
+  // Without the addon only cpu is compared; backends.test.ts reports why.
 }
 
+const calls = new Map<string, number>();
+function counting(base: () => Backend, name: string): () => Backend {
+  return () => {
+    const b = base();
+    const wrapped: Record<string, unknown> = { ...b, name };
+    for (const k of FUSED_KERNEL_NAMES) {
+      const fn = b[k] as (...a: unknown[]) => unknown;
+      wrapped[k] = (...args: unknown[]) => {
+        calls.set(k, (calls.get(k) ?? 0) + 1);
+        return fn(...args);
+      };
+    }
+    return wrapped as unknown as Backend;
+  };
+}
+function unfused(base: () => Backend, name: string): () => Backend {
+  return () => {
+    const b: Record<string, unknown> = { ...base(), name };
+    for (const k of FUSED_KERNEL_NAMES) delete b[k];
+    return b as unknown as Backend;
+  };
+}
+
+const BACKENDS: [string, () => Backend][] = [['cpu', createCpuBackend]];
+if (nativeBackend && FUSED_KERNEL_NAMES.every((k) => hasKernel(k, nativeBackend!))) BACKENDS.push(['native', () => nativeBackend!]);
+
 beforeAll(() => {
-  registerBackend('cpu-counting', counting);
-  registerBackend('cpu-unfused', unfused);
+  for (const [name, create] of BACKENDS) {
+    registerBackend(`${name}-counting`, counting(create, `${name}-counting`));
+    registerBackend(`${name}-unfused`, unfused(create, `${name}-unfused`));
+  }
 });
 afterAll(() => {
   setBackend('cpu');
-  removeBackend('cpu-counting');
-  removeBackend('cpu-unfused');
+  for (const [name] of BACKENDS) {
+    removeBackend(`${name}-counting`);
+    removeBackend(`${name}-unfused`);
+  }
 });
 
 const graphOf = (m: LayersModel): Graph => (m as unknown as { graph: Graph }).graph;
@@ -128,13 +148,13 @@ describe('fusion plan', () => {
   });
 });
 
-describe('fused chains against the layers one by one', () => {
+describe.each(BACKENDS.map(([name]) => name))('fused chains against the layers one by one on %s', (backend) => {
   it('train and predict the same, and the fused kernels run', async () => {
     calls.clear();
-    const fused = await trainOn('cpu-counting', () => cnnBn('t'));
+    const fused = await trainOn(`${backend}-counting`, () => cnnBn('t'));
     // 6 steps x 3 chains forward and backward; 2 inference chains in one predict.
     expect(Object.fromEntries(calls)).toEqual({ batchNormReluTraining: 18, batchNormReluBackward: 18, conv2dBatchNormRelu: 2 });
-    const reference = await trainOn('cpu-unfused', () => cnnBn('t'));
+    const reference = await trainOn(`${backend}-unfused`, () => cnnBn('t'));
     expectSameRun(fused, reference);
   });
 
@@ -147,19 +167,19 @@ describe('fused chains against the layers one by one', () => {
       await m.trainOnBatch(randn([4, 8, 8, 1], 5), labels(4));
       return m.weights.filter((w) => w.name.startsWith('moving')).map((w) => Float32Array.from(w.value.data));
     };
-    const a = await stats('cpu-counting');
-    const b = await stats('cpu-unfused');
+    const a = await stats(`${backend}-counting`);
+    const b = await stats(`${backend}-unfused`);
     expect(a).toHaveLength(6);
     a.forEach((w, i) => expectClose(w, b[i], SAME, `moving statistic ${i}`));
   });
 
   it('run unfused around a frozen BatchNormalization (inference mode inside fit)', async () => {
     calls.clear();
-    const fused = await trainOn('cpu-counting', () => cnnBn('f', { frozen: true }));
+    const fused = await trainOn(`${backend}-counting`, () => cnnBn('f', { frozen: true }));
     // bn1 is frozen: two training chains per step remain; predict still fuses both convs.
     expect(calls.get('batchNormReluTraining')).toBe(12);
     expect(calls.get('conv2dBatchNormRelu')).toBe(2);
-    expectSameRun(fused, await trainOn('cpu-unfused', () => cnnBn('f', { frozen: true })));
+    expectSameRun(fused, await trainOn(`${backend}-unfused`, () => cnnBn('f', { frozen: true })));
   });
 
   it('give the same gradients (computeGradients)', () => {
@@ -170,8 +190,8 @@ describe('fused chains against the layers one by one', () => {
       m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
       return m.computeGradients(randn([6, 8, 8, 1], 6), labels(6)).grads.map((g) => Float32Array.from(g.data));
     };
-    const a = grads('cpu-counting');
-    const b = grads('cpu-unfused');
+    const a = grads(`${backend}-counting`);
+    const b = grads(`${backend}-unfused`);
     a.forEach((g, i) => expectClose(g, b[i], SAME, `gradient ${i}`));
   });
 });

@@ -1,7 +1,10 @@
 import {
   argmaxRangeError,
+  conv2dGeometry,
   makeTensor,
   poolGeometry,
+  type BatchNormInferenceParams,
+  type Conv2DBatchNormReluOptions,
   type BatchNormReluBackwardParams,
   type BatchNormReluOptions,
   type FusedKernels,
@@ -11,9 +14,9 @@ import type { FullAddon } from '../addon.js';
 import { outputF32, outputI32 } from './output.js';
 import { geometryArgs, validatedFused } from './validated.js';
 
-type BatchNormReluKernels = Required<Pick<FusedKernels, 'batchNormReluTraining' | 'batchNormReluBackward'>>;
+type NativeFusedKernels = Required<FusedKernels>;
 
-export function batchNormReluKernels(addon: FullAddon): BatchNormReluKernels {
+export function fusedKernels(addon: FullAddon): NativeFusedKernels {
   return {
     batchNormReluTraining: validatedFused('batchNormReluTraining', (x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormReluOptions) => {
       const c = x.shape[x.rank - 1];
@@ -56,6 +59,22 @@ export function batchNormReluKernels(addon: FullAddon): BatchNormReluKernels {
         }
       }
       return { dx: makeTensor(dx, p.x.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
+    }),
+    conv2dBatchNormRelu: validatedFused('conv2dBatchNormRelu', (x: Tensor, filter: Tensor, p: BatchNormInferenceParams, o: Conv2DBatchNormReluOptions) => {
+      const g = conv2dGeometry(x.shape, filter.shape, o);
+      const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels)] as const;
+      const params = [p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon] as const;
+      const z = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+      if (!o.pool) {
+        const y = outputF32(z.reduce((a, b) => a * b, 1));
+        addon.conv2dBatchNormRelu(...conv, ...params, y);
+        return makeTensor(y, z);
+      }
+      const pg = poolGeometry(z, o.pool);
+      const shape = [pg.batch, pg.outHeight, pg.outWidth, pg.inChannels];
+      const y = outputF32(shape.reduce((a, b) => a * b, 1));
+      addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, pg.inChannels), y);
+      return makeTensor(y, shape);
     }),
   };
 }

@@ -6,6 +6,7 @@
 
 #include "binding/entry.h"
 #include "kernels/fused-bn-relu.h"
+#include "kernels/fused-conv-bn-relu.h"
 
 namespace bw {
 namespace {
@@ -132,6 +133,37 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
                         dgamma.data, dbeta.data);
 }
 
+// x, xShape, filter, filterShape, strides, padding, dilations, geometry, mean, variance, gamma, beta,
+// epsilon, then (pooled) poolSize, poolStrides, poolPadding, poolGeometry, then y.
+void ConvBatchNormRelu(const Napi::CallbackInfo& info, const char* fn, bool pooled) {
+  Args args(info, fn, pooled ? 18 : 14);
+  const F32 x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+  const F32 f = args.Float32(2, "filter");
+  const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
+  RequireCount(args, x, xs, "xShape");
+  RequireCount(args, f, fs, "filterShape");
+  if (fs[2] != xs[3]) {
+    args.Fail(true, "filterShape in-channels (dimension 2) must equal the input's channels " + std::to_string(xs[3]) +
+                        ", received " + FormatDims(fs) + ".");
+  }
+  const ConvGeom g = CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
+  const F32 mean = args.Float32(8, "mean"), var = args.Float32(9, "variance"), gamma = args.Float32(10, "gamma"),
+            beta = args.Float32(11, "beta");
+  const double eps = args.NumberIn(12, "epsilon", 0.0, std::numeric_limits<double>::max(), true, false);
+  for (const F32* p : {&mean, &var, &gamma, &beta}) RequireLength(args, *p, g.out_c);
+  ConvGeom pool{};
+  Dims out = {g.batch, g.out_h, g.out_w, g.out_c};
+  if (pooled) {
+    pool = PoolGeometry(args, out, 13);
+    out = {pool.batch, pool.out_h, pool.out_w, pool.out_c};
+  }
+  const F32 y = args.Float32(pooled ? 17 : 13, "y");
+  RequireCount(args, y, out, "output shape");
+  RequireAllDisjoint(args, {y}, {x, f, mean, var, gamma, beta});
+  Conv2dBatchNormRelu(g, x.data, f.data, mean.data, var.data, gamma.data, beta.data, eps, pooled ? &pool : nullptr, y.data);
+}
+
 }  // namespace
 
 void RegisterFused(Napi::Env env, Napi::Object exports) {
@@ -139,6 +171,8 @@ void RegisterFused(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "batchNormReluPoolTraining", PoolTraining);
   Export(env, exports, "batchNormReluBackward", Backward);
   Export(env, exports, "batchNormReluPoolBackward", PoolBackward);
+  Export(env, exports, "conv2dBatchNormRelu", [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormRelu(info, fn, false); });
+  Export(env, exports, "conv2dBatchNormReluPool", [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormRelu(info, fn, true); });
 }
 
 }  // namespace bw

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "runtime/thread-pool.h"
@@ -25,6 +26,7 @@ struct Padded {
   int64_t h, w;
   std::vector<float> storage;
 };
+
 
 void PadImage(const ConvGeom& g, const float* x, Padded* p) {
   p->h = g.in_h + g.pad_top + g.pad_bottom;
@@ -69,53 +71,70 @@ constexpr int64_t kForwardPixels = 1152;
 
 }  // namespace
 
-void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y) {
-  const int mr = micro.mr, nr = micro.nr;
-  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C;
-  const int64_t col_slivers = (O + nr - 1) / nr;
+DirectRows::DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f)
+    : g_(g), micro_(micro) {
+  const int nr = micro.nr;
+  const int64_t O = g.out_c, kk = g.k_h * g.k_w * g.in_c;
   Padded xp;
   PadImage(g, x, &xp);
-  const std::vector<int64_t> offset = WindowOffsets(g, xp.w, kk);
+  padded_ = std::move(xp.storage);
+  xp_ = xp.data == x ? x : padded_.data();
+  xp_h_ = xp.h;
+  xp_w_ = xp.w;
+  offset_ = WindowOffsets(g, xp.w, kk);
   // f [kk, O] as kk x NR slivers, zeros past O.
-  std::vector<float> packed(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
+  const int64_t col_slivers = (O + nr - 1) / nr;
+  packed_.assign(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
   for (int64_t js = 0; js < col_slivers; ++js) {
     const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-    for (int64_t k = 0; k < kk; ++k) std::memcpy(packed.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
+    for (int64_t k = 0; k < kk; ++k) std::memcpy(packed_.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
   }
+}
+
+void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
+  const ConvGeom& g = g_;
+  const int mr = micro_.mr, nr = micro_.nr;
+  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C, col_slivers = (O + nr - 1) / nr;
+  int64_t ow = i0 % g.out_w, oh = (i0 / g.out_w) % g.out_h, n = i0 / (g.out_w * g.out_h);
+  const float* pixel[32];
+  float tile[32 * 64];
+  for (int64_t p0 = 0; p0 < rows; p0 += mr) {
+    const int64_t h = std::min<int64_t>(mr, rows - p0);
+    for (int64_t r = 0; r < h; ++r) {
+      pixel[r] = xp_ + ((n * xp_h_ + oh * g.stride_h) * xp_w_ + ow * g.stride_w) * C;
+      if (++ow == g.out_w) {
+        ow = 0;
+        if (++oh == g.out_h) {
+          oh = 0;
+          ++n;
+        }
+      }
+    }
+    // Rows past the range repeat its last pixel; their results are dropped.
+    for (int64_t r = h; r < mr; ++r) pixel[r] = pixel[h - 1];
+    for (int64_t js = 0; js < col_slivers; ++js) {
+      const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+      const float* b = packed_.data() + js * kk * nr;
+      float* out = dst + p0 * O + j0;
+      if (h == mr && w == nr) {
+        micro_.forward(kk, pixel, offset_.data(), b, out, O);
+        continue;
+      }
+      micro_.forward(kk, pixel, offset_.data(), b, tile, nr);
+      for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
+    }
+  }
+}
+
+void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y) {
+  const DirectRows plan(g, micro, x, f);
+  const int mr = micro.mr;
   const int64_t pixels = g.batch * g.out_h * g.out_w;
   const int64_t per_task = std::min<int64_t>(kForwardPixels, (pixels + mr - 1) / mr * mr);
   const int64_t tasks = (pixels + per_task - 1) / per_task;
   ThreadPool::Instance().Run(tasks, [&](int64_t task) {
     const int64_t p_begin = task * per_task, p_end = std::min(pixels, p_begin + per_task);
-    int64_t ow = p_begin % g.out_w, oh = (p_begin / g.out_w) % g.out_h, n = p_begin / (g.out_w * g.out_h);
-    const float* pixel[32];
-    float tile[32 * 64];
-    for (int64_t p0 = p_begin; p0 < p_end; p0 += mr) {
-      const int64_t h = std::min<int64_t>(mr, p_end - p0);
-      for (int64_t r = 0; r < h; ++r) {
-        pixel[r] = xp.data + ((n * xp.h + oh * g.stride_h) * xp.w + ow * g.stride_w) * C;
-        if (++ow == g.out_w) {
-          ow = 0;
-          if (++oh == g.out_h) {
-            oh = 0;
-            ++n;
-          }
-        }
-      }
-      // Rows past the task's end repeat its last pixel; their results are dropped.
-      for (int64_t r = h; r < mr; ++r) pixel[r] = pixel[h - 1];
-      for (int64_t js = 0; js < col_slivers; ++js) {
-        const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-        const float* b = packed.data() + js * kk * nr;
-        float* out = y + p0 * O + j0;
-        if (h == mr && w == nr) {
-          micro.forward(kk, pixel, offset.data(), b, out, O);
-          continue;
-        }
-        micro.forward(kk, pixel, offset.data(), b, tile, nr);
-        for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
-      }
-    }
+    plan.Rows(p_begin, p_end - p_begin, y + p_begin * g.out_c);
   });
 }
 

@@ -10,11 +10,13 @@
 #include "kernels/conv2d.h"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "kernels/conv2d-direct.h"
 #include "kernels/conv2d-indirect.h"
 #include "kernels/conv2d-patches.h"
+#include "kernels/conv2d-rows.h"
 #include "kernels/gemm.h"
 #include "runtime/kernel-table.h"
 
@@ -28,7 +30,51 @@ bool IsPointwise(const ConvGeom& g) {
          g.out_h == g.in_h && g.out_w == g.in_w;
 }
 
+// Output rows of the packed-GEMM path: A's rows (output pixels) seen from i0.
+class OffsetPacker final : public APacker {
+ public:
+  OffsetPacker(const APacker& base, int64_t offset) : base_(base), offset_(offset) {}
+  void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override {
+    base_.Pack(i0 + offset_, mc, k0, kc, mr, dst);
+  }
+
+ private:
+  const APacker& base_;
+  int64_t offset_;
+};
+
+class GemmRows final : public ConvRows {
+ public:
+  GemmRows(const ConvGeom& g, const float* x, const float* f) : g_(g), f_(f), dense_(x, g.in_c, 1), patches_(g_, x) {}
+  void Rows(int64_t i0, int64_t rows, float* dst) const override {
+    const OffsetPacker a(IsPointwise(g_) ? static_cast<const APacker&>(dense_) : patches_, i0);
+    GemmProblem p;
+    p.m = rows;
+    p.n = g_.out_c;
+    p.k = g_.k_h * g_.k_w * g_.in_c;
+    p.a = &a;
+    p.b = f_;
+    p.b_row_stride = g_.out_c;
+    p.c = dst;
+    p.ldc = g_.out_c;
+    Gemm(p);
+  }
+
+ private:
+  ConvGeom g_;
+  const float* f_;
+  StridedA dense_;
+  PatchRows patches_;
+};
+
 }  // namespace
+
+std::unique_ptr<ConvRows> MakeConvRows(const ConvGeom& g, const float* x, const float* f) {
+  const GemmKernel& kern = Kernels().gemm;
+  if (g.in_c <= kDirectMaxChannels) return std::make_unique<DirectRows>(g, Kernels().conv, x, f);
+  if (kern.indirect != nullptr && !IsPointwise(g)) return std::make_unique<IndirectRows>(g, kern, x, f);
+  return std::make_unique<GemmRows>(g, x, f);
+}
 
 bool WindowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, bool same, int64_t* out,
                 int64_t* pad_before, int64_t* pad_after) {
