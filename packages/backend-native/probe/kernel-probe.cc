@@ -17,6 +17,8 @@
 
 #include "kernels/batch-norm.h"
 #include "kernels/conv2d.h"
+#include "kernels/fused-bn-relu.h"
+#include "kernels/fused-conv-bn-relu.h"
 #include "kernels/max-pool.h"
 #include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
@@ -75,6 +77,23 @@ int main(int argc, char** argv) {
     BatchNormTraining(n * h * w, c, x.data(), gamma.data(), beta.data(), 1e-3, y.data(), mean.data(), var.data(), inv.data());
     auto d = Random(xs, 4);
     run = [&, d] { BatchNormBackward(n * h * w, c, d.data(), x.data(), gamma.data(), mean.data(), inv.data(), dx.data(), dg.data(), db.data()); };
+  } else if (kernel == "conv2dBatchNormReluPool") {
+    // oc output channels, then a 2x2 stride 2 pool on the conv output.
+    static ConvGeom pg;
+    pg = {n, h, w, oc, h / 2, w / 2, oc, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0};
+    static std::vector<float> m, v, ga, be;
+    m = Random(oc, 5);
+    v.assign(static_cast<size_t>(oc), 1.0f);
+    ga.assign(static_cast<size_t>(oc), 1.0f);
+    be = Random(oc, 6);
+    run = [&] { Conv2dBatchNormRelu(g, x.data(), f.data(), m.data(), v.data(), ga.data(), be.data(), 1e-3, &pg, y.data()); };
+    flops = 2.0 * ys * k * k * c;
+  } else if (kernel == "batchNormReluPool") {
+    run = [&] { BatchNormReluTraining(n * h * w, c, x.data(), gamma.data(), beta.data(), 1e-3, &pool, y.data(), argmax.data(), mean.data(), var.data(), inv.data()); };
+  } else if (kernel == "batchNormReluPoolBackward") {
+    BatchNormReluTraining(n * h * w, c, x.data(), gamma.data(), beta.data(), 1e-3, &pool, y.data(), argmax.data(), mean.data(), var.data(), inv.data());
+    auto d = Random(xs / 4, 4);
+    run = [&, d] { BatchNormReluBackward(n * h * w, c, d.data(), x.data(), gamma.data(), mean.data(), inv.data(), y.data(), argmax.data(), &pool, dx.data(), dg.data(), db.data()); };
   } else if (kernel == "maxPool") {
     run = [&] { MaxPool(pool, x.data(), y.data(), argmax.data()); };
   } else {

@@ -13,6 +13,10 @@ describe('matMul and transpose against backend-cpu', () => {
     ['tiny', [1, 1], [1, 1], false, false],
     ['edge tiles', [13, 300], [300, 35], false, false],
     ['large k', [64, 2000], [2000, 70], false, false],
+    // Four rows or fewer: the row kernel (B read in place, partial sums over k).
+    ['one row, a dense head', [1, 3136], [3136, 10], false, false],
+    ['three rows, transposeA, 37 columns (masked tail)', [301, 3], [301, 37], true, false],
+    ['two rows, k not a multiple of 4', [2, 7], [7, 33], false, false],
   ];
   for (const [name, as, bs, ta, tb] of cases) {
     it(name, () => {

@@ -30,7 +30,11 @@ function expectIdentical(results: Tensor[][], label: string): void {
 describe('bit-identical results for 1, 2 and 3 threads', () => {
   it('matMul (many tasks, edge tiles)', () => {
     const a = randn([300, 517], 1), b = randn([517, 301], 2);
-    expectIdentical(acrossThreads(() => [native.matMul(a, b), native.matMul(b, a, { transposeA: true, transposeB: true })]), 'matMul');
+    const row = randn([2, 700], 20), wide = randn([700, 900], 21);
+    expectIdentical(
+      acrossThreads(() => [native.matMul(a, b), native.matMul(b, a, { transposeA: true, transposeB: true }), native.matMul(row, wide)]),
+      'matMul',
+    );
   });
   it('conv2d forward and both gradients', () => {
     const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };

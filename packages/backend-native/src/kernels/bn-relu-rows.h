@@ -30,6 +30,8 @@ struct BatchNormReluRows {
   void (*relu)(const float* x, int64_t n, int64_t channels, const BnAffine& a, float* y);
   // One output row (= image * out_h + oh) of maxPool(relu(normalize(x))); g is the pool's geometry.
   void (*pool_row)(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row);
+  // pool_row's y alone (inference), in fewer operations per element; the same bits.
+  void (*pool_row_value)(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int64_t row);
   // Backward sums over pooled rows [row0, row1) of non-overlapping windows: for each window
   // position p that argmax names, g = y > 0 ? dy : 0; sdy += g, sdx += g * (x[p] - mean)
   // (float64). Returns how many pooled elements named a position of their own window.

@@ -54,9 +54,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
     const int64_t r0 = std::max<int64_t>(0, ph0 * p.stride_h - p.pad_top);
     const int64_t r1 = std::min(g.out_h, (ph1 - 1) * p.stride_h - p.pad_top + p.k_h);
     thread_local std::vector<float> rows;
-    thread_local std::vector<int32_t> argmax;
     rows.resize(static_cast<size_t>((r1 - r0) * g.out_w * O));
-    argmax.resize(static_cast<size_t>((ph1 - ph0) * p.out_w * O));
     conv->Rows((n * g.out_h + r0) * g.out_w, (r1 - r0) * g.out_w, rows.data());
     // The pool's geometry on these rows alone: image n's conv rows [r0, r1) and pooled rows [ph0, ph1).
     ConvGeom local = p;
@@ -65,8 +63,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
     local.out_h = ph1 - ph0;
     local.pad_top = p.pad_top + r0 - ph0 * p.stride_h;
     float* out = y + (n * p.out_h + ph0) * p.out_w * O;
-    // The argmax is not needed in inference; pool_row writes it to scratch.
-    for (int64_t q = 0; q < ph1 - ph0; ++q) k.pool_row(local, rows.data(), a, out, argmax.data(), q);
+    for (int64_t q = 0; q < ph1 - ph0; ++q) k.pool_row_value(local, rows.data(), a, out, q);
   });
 }
 

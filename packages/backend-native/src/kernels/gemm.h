@@ -59,6 +59,12 @@ using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* 
 using IndirectMicroKernel = void (*)(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c,
                                      int64_t ldc);
 
+// One row of A against B, for products with a few rows (a batch of one), where
+// the MR-row tile would be mostly padding and packing B cost more than the
+// multiplies: c[j] (+)= sum over q < k of a[q] * b[q * ldb + j] for j < n, each
+// column's sum in four interleaved partial sums (q mod 4) added at the end.
+using RowKernel = void (*)(int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c, bool accumulate);
+
 struct GemmKernel {
   int mr;
   int nr;
@@ -66,7 +72,11 @@ struct GemmKernel {
   const char* name;
   // Null where the ISA has none; convolutions then pack patches for `micro`.
   IndirectMicroKernel indirect = nullptr;
+  RowKernel row = nullptr;
 };
+
+// The scalar row kernel (gemm.cc), for every ISA's table.
+void RowScalar(int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c, bool accumulate);
 
 // Largest MR x NR tile of any microkernel (AVX-512: 12 x 32), for edge tiles computed aside.
 constexpr int kGemmMaxTile = 12 * 32;

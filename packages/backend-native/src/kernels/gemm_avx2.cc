@@ -93,8 +93,32 @@ void IndirectAvx2(int64_t taps, int64_t channels, const float* const* rows, cons
   }
 }
 
+// See RowKernel (gemm.h): 8 columns at a time (the tail through masked loads
+// and a lane-by-lane store), four partial sums over k.
+void RowAvx2(int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int64_t j = 0; j < n; j += 8) {
+    const int valid = n - j >= 8 ? 8 : static_cast<int>(n - j);
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(valid), iota);
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    const float* bj = b + j;
+    int64_t q = 0;
+    for (; q + 4 <= k; q += 4) {
+      s0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + q), _mm256_maskload_ps(bj + q * ldb, m), s0);
+      s1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + q + 1), _mm256_maskload_ps(bj + (q + 1) * ldb, m), s1);
+      s2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + q + 2), _mm256_maskload_ps(bj + (q + 2) * ldb, m), s2);
+      s3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + q + 3), _mm256_maskload_ps(bj + (q + 3) * ldb, m), s3);
+    }
+    __m256* tail[4] = {&s0, &s1, &s2, &s3};
+    for (; q < k; ++q) *tail[q % 4] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + q), _mm256_maskload_ps(bj + q * ldb, m), *tail[q % 4]);
+    __m256 sum = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
+    if (accumulate) sum = _mm256_add_ps(_mm256_maskload_ps(c + j, m), sum);
+    _mm256_maskstore_ps(c + j, m, sum);
+  }
+}
+
 }  // namespace
 
-GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16", IndirectAvx2}; }
+GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16", IndirectAvx2, RowAvx2}; }
 
 }  // namespace bw
