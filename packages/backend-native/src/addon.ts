@@ -20,6 +20,7 @@ export interface KernelTable {
   batchNormRows: string;
   batchNormReluRows: string;
   maxPoolRows: string;
+  optimizerRows: string;
 }
 
 /** The raw entry points of the addon. Outputs are preallocated by the caller; every entry re-validates. */

@@ -36,6 +36,7 @@ Napi::Value KernelTableInfo(const Napi::CallbackInfo& info, const char* fn) {
   o.Set("batchNormRows", t.batch_norm_rows.name);
   o.Set("batchNormReluRows", t.bn_relu_rows.name);
   o.Set("maxPoolRows", t.max_pool_rows.name);
+  o.Set("optimizerRows", t.optimizer_rows.name);
   return o;
 }
 

@@ -39,7 +39,7 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       // One dispatch table: every kernel family runs the variant of the level in use.
       const simd = got.isa === 'scalar' ? 'libm' : got.isa;
       expect(got.table).toEqual({
-        isa: got.isa, gemm: got.gemm, convMicro: got.gemm, vecMath: simd, batchNormRows: got.isa, batchNormReluRows: got.isa, maxPoolRows: got.isa,
+        isa: got.isa, gemm: got.gemm, convMicro: got.gemm, vecMath: simd, batchNormRows: got.isa, batchNormReluRows: got.isa, maxPoolRows: got.isa, optimizerRows: got.isa,
       });
       for (const key of ['mm', 'conv', 'bn', 'mean', 'variance'] as const) {
         expectClose(got[key], expected[key], `${level} ${key}`, 1e-4, 1e-5);
@@ -94,7 +94,7 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
     const info = createNativeBackend().info();
     const { isa, ...families } = loadRawAddon().getKernelTable();
     expect(info).toMatchObject({ simd: isa, ...families });
-    expect(Object.keys(families)).toEqual(['gemm', 'convMicro', 'vecMath', 'batchNormRows', 'batchNormReluRows', 'maxPoolRows']);
+    expect(Object.keys(families)).toEqual(['gemm', 'convMicro', 'vecMath', 'batchNormRows', 'batchNormReluRows', 'maxPoolRows', 'optimizerRows']);
   });
   it('an unknown BATCHWISE_ISA is reported, not silently ignored', () => {
     const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: 'sse9' });

@@ -11,6 +11,7 @@
 #include "kernels/conv2d-micro.h"
 #include "kernels/gemm.h"
 #include "kernels/max-pool-rows.h"
+#include "kernels/optimizer-rows.h"
 #include "kernels/vec-math.h"
 
 namespace bw {
@@ -24,6 +25,7 @@ struct KernelTable {
   BatchNormRows batch_norm_rows;
   BatchNormReluRows bn_relu_rows;
   MaxPoolRows max_pool_rows;
+  OptimizerRows optimizer_rows;
   // Size of the largest cache one core shares (0 when unknown); maxPool
   // prefetches only an input that cannot still be cached.
   long long last_level_cache_bytes;
