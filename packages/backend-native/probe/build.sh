@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds kernel-probe, a stand-alone timing driver for the C++ kernels (no Node):
 #   sh probe/build.sh && ./probe/out/kernel-probe conv2dBackpropFilter 32,28,28,32 64 3
-# Flags as CMakeLists.txt: -O3, -ffp-contract=off, ISA flags only on *_<isa>.cc.
+# Flags as CMakeLists.txt: -O3, -ffp-contract=off -fno-math-errno, ISA flags only on *_<isa>.cc.
 set -e
 cd "$(dirname "$0")/.."
 mkdir -p probe/out
@@ -16,8 +16,8 @@ for f in $(sed -n '/set(BATCHWISE_SOURCES/,/^)/p' CMakeLists.txt | grep 'src/ker
   objs="$objs $o"
   # Rebuilt when its source or any header is newer than the object.
   if [ -f "$o" ] && [ "$o" -nt "$f" ] && [ -z "$(find src -name '*.h' -newer "$o" -o -name '*.inc' -newer "$o")" ]; then continue; fi
-  g++ -std=c++17 -O3 -g -ffp-contract=off -Isrc $flags -c "$f" -o "$o" &
+  g++ -std=c++17 -O3 -g -ffp-contract=off -fno-math-errno -Isrc $flags -c "$f" -o "$o" &
 done
 wait
-g++ -std=c++17 -O3 -g -ffp-contract=off -Isrc -c probe/kernel-probe.cc -o probe/out/kernel-probe.o
+g++ -std=c++17 -O3 -g -ffp-contract=off -fno-math-errno -Isrc -c probe/kernel-probe.cc -o probe/out/kernel-probe.o
 g++ -o probe/out/kernel-probe probe/out/kernel-probe.o $objs -lpthread
