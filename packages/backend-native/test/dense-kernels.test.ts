@@ -2,7 +2,7 @@ import { accumulated } from '@batchwise/conformance';
 import { tensor, type Conv2DOptions, type Padding, type Shape } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { loadRawAddon } from './fixtures/entry-specs.mjs';
-import { cpu, expectClose, expectTensorClose, native, randn } from './helpers.js';
+import { bitsEqual, cpu, expectClose, expectTensorClose, native, randn } from './helpers.js';
 
 describe('matMul and transpose against backend-cpu', () => {
   const cases: [string, Shape, Shape, boolean, boolean][] = [
@@ -26,6 +26,14 @@ describe('matMul and transpose against backend-cpu', () => {
       expectTensorClose(native.matMul(a, b, options), cpu.matMul(a, b, options), `matMul ${name}`, 1e-4, 1e-4);
     });
   }
+  it('a row gives the same bits whether the product has 1, 4 or 20 rows (row kernel and blocked path)', () => {
+    const a = randn([20, 600], 7), b = randn([600, 45], 8);
+    const all = native.matMul(a, b).data;
+    for (const rows of [1, 4]) {
+      const part = native.matMul(tensor(a.data.slice(0, rows * 600), [rows, 600]), b).data;
+      expect(bitsEqual(part, all.slice(0, rows * 45))).toBe(true);
+    }
+  });
   it('k = 0 gives zeros', () => {
     const y = native.matMul(tensor(new Float32Array(0), [3, 0]), tensor(new Float32Array(0), [0, 2]));
     expect(Array.from(y.data)).toEqual([0, 0, 0, 0, 0, 0]);

@@ -142,16 +142,14 @@ void StridedA::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, floa
   }
 }
 
-void RowScalar(int64_t n, int64_t k, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+void RowScalar(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  // MicroScalar's arithmetic: acc += a * b (no FMA), one chain per column and block.
   for (int64_t j = 0; j < n; ++j) {
-    float s[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-    int64_t q = 0;
-    for (; q + 4 <= k; q += 4) {
-      for (int u = 0; u < 4; ++u) s[u] += a[q + u] * b[(q + u) * ldb + j];
+    for (int64_t q0 = 0; q0 < k; q0 += kc) {
+      float acc = 0.0f;
+      for (int64_t q = q0; q < std::min(k, q0 + kc); ++q) acc += a[q] * b[q * ldb + j];
+      c[j] = accumulate || q0 > 0 ? c[j] + acc : acc;
     }
-    for (; q < k; ++q) s[q % 4] += a[q] * b[q * ldb + j];
-    const float sum = (s[0] + s[1]) + (s[2] + s[3]);
-    c[j] = accumulate ? c[j] + sum : sum;
   }
 }
 
@@ -167,15 +165,15 @@ void Gemm(const GemmProblem& p) {
   }
   const GemmKernel& kern = Kernels().gemm;
   // A few rows (a batch of one or two): one row of A at a time against B read
-  // in place, columns in independent ranges (whatever the split, each element
-  // is the same sum). Packing B for a 1 x 10 x 3136 product wrote 400 KB for 63
-  // thousand multiply-adds (one thread: 36 -> 2 us).
+  // in place, columns in independent ranges; each element is the same sum as
+  // in the blocked path below. Packing B for a 1 x 10 x 3136 product wrote
+  // 400 KB for 63 thousand multiply-adds (one thread: 36 -> 3 us).
   if (p.m <= kRowKernelMaxRows && kern.row != nullptr && p.b_col_stride == 1 && !(p.k_chunk > 0 && p.k > p.k_chunk)) {
     std::vector<float> rows(static_cast<size_t>(p.m * p.k));
     p.a->Pack(0, p.m, 0, p.k, 1, rows.data());
     auto run = [&](int64_t j0, int64_t j1) {
       for (int64_t i = 0; i < p.m; ++i) {
-        kern.row(j1 - j0, p.k, rows.data() + i * p.k, p.b + j0, p.b_row_stride, p.c + i * p.ldc + j0, p.accumulate);
+        kern.row(j1 - j0, p.k, kKc, rows.data() + i * p.k, p.b + j0, p.b_row_stride, p.c + i * p.ldc + j0, p.accumulate);
       }
     };
     if (p.m * p.n * p.k < kInlineFlops) {
