@@ -82,5 +82,6 @@ export function createCpuBackend(): Backend {
     batchNormReluTraining: k.batchNormReluTraining,
     batchNormReluBackward: k.batchNormReluBackward,
     conv2dBatchNormRelu: k.conv2dBatchNormRelu,
+    conv2dBatchNormReluTraining: k.conv2dBatchNormReluTraining,
   };
 }

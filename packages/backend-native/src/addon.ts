@@ -84,6 +84,15 @@ export interface NativeAddon {
     x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
     mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims, y: F32,
   ): void;
+  conv2dBatchNormReluTraining(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    gamma: F32, beta: F32, epsilon: number, z: F32, y: F32, mean: F32, variance: F32, invStd: F32,
+  ): void;
+  conv2dBatchNormReluPoolTraining(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims,
+    z: F32, y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
+  ): void;
   batchNormReluBackward(dy: F32, dyShape: Dims, x: F32, gamma: F32, mean: F32, invStd: F32, y: F32, dx: F32, dgamma: F32, dbeta: F32): void;
   batchNormReluPoolBackward(
     dy: F32, dyShape: Dims, x: F32, xShape: Dims, gamma: F32, mean: F32, invStd: F32, y: F32, argmax: Int32Array,

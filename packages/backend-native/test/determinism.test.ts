@@ -90,6 +90,19 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
       'batchNormRelu',
     );
   });
+  it('fused conv + batch norm + ReLU + pool, training and inference', () => {
+    const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const pool = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+    const x = randn([16, 14, 14, 8], 22), f = randn([3, 3, 8, 24], 23), gamma = randn([24], 24), beta = randn([24], 25);
+    const params = { mean: randn([24], 26), variance: randn([24], 27, 0.1, 1), gamma, beta, epsilon: 1e-3 };
+    expectIdentical(
+      acrossThreads(() => {
+        const r = native.conv2dBatchNormReluTraining!(x, f, gamma, beta, { ...o, epsilon: 1e-3, pool });
+        return [r.z, r.y, r.mean, r.variance, native.conv2dBatchNormRelu!(x, f, params, { ...o, pool })];
+      }),
+      'conv2dBatchNormRelu',
+    );
+  });
   it('reductions, biasGrad and softmax', () => {
     const x = randn([200, 50, 30], 10);
     expectIdentical(

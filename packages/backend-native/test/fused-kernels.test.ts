@@ -67,3 +67,29 @@ describe('native conv2dBatchNormRelu', () => {
     });
   }
 });
+
+describe('native conv2dBatchNormReluTraining', () => {
+  const bits = (t: { data: Float32Array } | Int32Array) => {
+    const a = t instanceof Int32Array ? t : t.data;
+    return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  };
+  const cases = [
+    { name: 'first layer [64,28,28,1] -> 32, 2x2 pool (many statistics chunks)', x: [64, 28, 28, 1], f: [3, 3, 1, 32], pool: true },
+    { name: 'batch of one [1,14,14,32] -> 64 (fewer chunks than tasks)', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
+    { name: 'no pool [4,9,9,20] -> 24', x: [4, 9, 9, 20], f: [3, 3, 20, 24], pool: false },
+  ] as const;
+  for (const c of cases) {
+    it(`gives the bits of conv2d then batchNormReluTraining: ${c.name}`, () => {
+      const x = randn([...c.x], 11), f = randn([...c.f], 12), o = c.f[3];
+      const gamma = randn([o], 13), beta = randn([o], 14);
+      const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      const pool = c.pool ? ({ poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const) : undefined;
+      const fused = native.conv2dBatchNormReluTraining!(x, f, gamma, beta, { ...conv, epsilon: 1e-3, ...(pool ? { pool } : {}) });
+      const z = native.conv2d(x, f, conv);
+      const r = native.batchNormReluTraining!(z, gamma, beta, { epsilon: 1e-3, ...(pool ? { pool } : {}) });
+      expect(bits(fused.z).equals(bits(z))).toBe(true);
+      for (const k of ['y', 'mean', 'variance', 'invStd'] as const) expect(bits(fused[k]).equals(bits(r[k])), k).toBe(true);
+      if (pool) expect(bits(fused.argmax!).equals(bits(r.argmax!))).toBe(true);
+    });
+  }
+});

@@ -188,6 +188,17 @@ export interface Conv2DBatchNormReluOptions extends Conv2DOptions {
   pool?: MaxPoolOptions;
 }
 
+export interface Conv2DBatchNormReluTrainingOptions extends Conv2DBatchNormReluOptions {
+  /** Added to the variance before the square root. */
+  epsilon: number;
+}
+
+/** What the fused conv + batch norm + ReLU (+ max pool) training forward returns. */
+export interface Conv2DBatchNormReluTrainingResult extends BatchNormReluTrainingResult {
+  /** The convolution's output, batch norm's input: batchNormReluBackward's x. */
+  z: Tensor;
+}
+
 /**
  * Fused kernels: each does the work of a chain of the kernels above in fewer
  * passes over memory, with the same conventions. They are optional: layers use
@@ -212,6 +223,15 @@ export interface FusedKernels {
    * options.pool is set) in one kernel: the conv output never goes to memory.
    */
   conv2dBatchNormRelu?(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): Tensor;
+  /**
+   * Training forward of conv2d -> batchNormReluTraining: the conv output z and
+   * what batchNormReluTraining returns on it, the batch statistics gathered
+   * while each piece of z is still in cache. Its backward is
+   * batchNormReluBackward on z, then the conv gradients.
+   */
+  conv2dBatchNormReluTraining?(
+    x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
+  ): Conv2DBatchNormReluTrainingResult;
 }
 
 /** What a backend says about itself (shown by `listBackends()` and `batchwise backends`). */
@@ -361,7 +381,9 @@ export const KERNEL_NAMES = [
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
 /** Names of the optional fused kernels (FusedKernels). */
-export const FUSED_KERNEL_NAMES = ['batchNormReluTraining', 'batchNormReluBackward', 'conv2dBatchNormRelu'] as const satisfies readonly (keyof FusedKernels)[];
+export const FUSED_KERNEL_NAMES = [
+  'batchNormReluTraining', 'batchNormReluBackward', 'conv2dBatchNormRelu', 'conv2dBatchNormReluTraining',
+] as const satisfies readonly (keyof FusedKernels)[];
 
 export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];
 

@@ -3,7 +3,12 @@ import { NotImplementedError } from './errors.js';
 import { getBackend } from './registry.js';
 import { validateBatchNormBackward, validateBatchNormInference, validateBatchNormTraining } from './validate/batch-norm.js';
 import { validateConv2d, validateConv2dBackpropFilter, validateConv2dBackpropInput } from './validate/conv.js';
-import { validateBatchNormReluBackward, validateBatchNormReluTraining, validateConv2dBatchNormRelu } from './validate/fused.js';
+import {
+  validateBatchNormReluBackward,
+  validateBatchNormReluTraining,
+  validateConv2dBatchNormRelu,
+  validateConv2dBatchNormReluTraining,
+} from './validate/fused.js';
 import {
   validateActivationBackward,
   validateBiasAdd,
@@ -98,6 +103,7 @@ export const FUSED_KERNEL_VALIDATORS: { [K in FusedKernelName]: (...args: Parame
   batchNormReluTraining: validateBatchNormReluTraining,
   batchNormReluBackward: validateBatchNormReluBackward,
   conv2dBatchNormRelu: validateConv2dBatchNormRelu,
+  conv2dBatchNormReluTraining: validateConv2dBatchNormReluTraining,
 };
 
 /** Whether a backend (default: the active one) has the fused kernel `name`. */

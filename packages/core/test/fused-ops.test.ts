@@ -26,7 +26,10 @@ describe('fused kernels in createOps', () => {
     ops.batchNormReluBackward(zeros([2, 2, 2, 3]), { x: zeros([2, 4, 4, 3]), gamma: ones([3]), mean: zeros([3]), invStd: ones([3]), y: zeros([2, 2, 2, 3]), argmax: new Int32Array(24), pool });
     ops.batchNormReluBackward(zeros([5, 3]), { x: zeros([5, 3]), gamma: ones([3]), mean: zeros([3]), invStd: ones([3]), y: zeros([5, 3]) });
     ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), bnParams(5), { ...conv, pool });
-    expect(calls).toEqual(['batchNormReluTraining', 'batchNormReluTraining', 'batchNormReluBackward', 'batchNormReluBackward', 'conv2dBatchNormRelu']);
+    ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([5]), zeros([5]), { ...conv, epsilon: 1e-3, pool });
+    expect(calls).toEqual([
+      'batchNormReluTraining', 'batchNormReluTraining', 'batchNormReluBackward', 'batchNormReluBackward', 'conv2dBatchNormRelu', 'conv2dBatchNormReluTraining',
+    ]);
   });
 
   it('hasKernel tells which backend has them; a missing one throws NotImplementedError after validation', () => {
@@ -55,6 +58,8 @@ describe('fused kernels in createOps', () => {
     ['backward dy not the pooled shape', () => ops.batchNormReluBackward(zeros([2, 2, 2, 3]), { ...params, y: zeros([2, 2, 2, 3]), argmax: new Int32Array(24), pool: { ...pool, poolSize: [4, 4], strides: [4, 4] } }), 'batchNormReluBackward: dy must have the pooled shape [2,1,1,3], received [2,2,2,3].', ShapeError],
     ['conv params shape', () => ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), bnParams(4), conv), 'conv2dBatchNormRelu: mean must have shape [5] (the filter\'s out-channels), received [4].', ShapeError],
     ['conv filter channels', () => ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 3, 5]), bnParams(5), conv), "conv2dBatchNormRelu: filter in-channels (dimension 2) must equal the input's channels 2, received [3,3,3,5].", ShapeError],
+    ['conv training gamma shape', () => ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([4]), zeros([5]), { ...conv, epsilon: 1e-3 }), "conv2dBatchNormReluTraining: gamma must have shape [5] (the filter's out-channels), received [4].", ShapeError],
+    ['conv training epsilon', () => ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([5]), zeros([5]), { ...conv, epsilon: 0 }), 'conv2dBatchNormReluTraining: epsilon must be in (0, 1.7976931348623157e+308], received 0.', InvalidArgumentError],
     ['conv pool padding', () => ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), bnParams(5), { ...conv, pool: { ...pool, padding: 'full' as 'same' } }), "conv2dBatchNormRelu: padding must be one of 'same', 'valid', received 'full'.", InvalidArgumentError],
   ];
   for (const [name, call, message, errorClass] of invalid) {

@@ -114,20 +114,20 @@ function expectSameRun(a: Awaited<ReturnType<typeof trainOn>>, b: Awaited<Return
 }
 
 describe('fusion plan', () => {
-  it('finds BN-ReLU(-pool) chains for training and conv-BN-ReLU(-pool) chains for inference', () => {
+  it('finds BN-ReLU(-pool) chains and conv-BN-ReLU(-pool) chains', () => {
     const plan = fusionPlan(graphOf(cnnBn('a')));
-    const training = [...plan.training.values()].map((c) => [c.bn.name, c.pool?.name ?? null]);
+    const training = [...plan.batchNorm.values()].map((c) => [c.bn.name, c.pool?.name ?? null]);
     expect(training).toEqual([['abn1', 'ap1'], ['abn2', 'ap2'], ['abn3', null]]);
-    const inference = [...plan.inference.values()].map((c) => [c.conv.name, c.tensors.map((t) => t.sourceLayer.name)]);
+    const inference = [...plan.conv.values()].map((c) => [c.conv.name, c.tensors.map((t) => t.sourceLayer.name)]);
     expect(inference).toEqual([['ac1', ['ac1', 'abn1', 'ar1', 'ap1']], ['ac2', ['ac2', 'abn2', 'ar2', 'ap2']]]);
   });
 
-  it('leaves out a conv with a bias from the inference chain, and BN followed by another activation', () => {
+  it('leaves out a conv with a bias from the conv chain, and BN followed by another activation', () => {
     const plan = fusionPlan(graphOf(cnnBn('b', { convBias: true })));
-    expect(plan.inference.size).toBe(0);
-    expect(plan.training.size).toBe(3);
+    expect(plan.conv.size).toBe(0);
+    expect(plan.batchNorm.size).toBe(3);
     const sig = sequential({ layers: [layers.dense({ units: 4, inputShape: [3] }), layers.batchNormalization(), layers.activation({ activation: 'sigmoid' })] });
-    expect(fusionPlan(graphOf(sig)).training.size).toBe(0);
+    expect(fusionPlan(graphOf(sig)).batchNorm.size).toBe(0);
   });
 
   it('never covers a tensor that something else reads or that the model outputs', () => {
@@ -138,13 +138,13 @@ describe('fusion plan', () => {
     const p = layers.maxPooling2d({}).apply(r);
     // The ReLU output feeds the pool and is also a model output: the chain stops before the pool.
     const plan = fusionPlan(graphOf(model({ inputs: x, outputs: [p, r] })));
-    expect([...plan.training.values()].map((c) => c.tensors.length)).toEqual([2]);
+    expect([...plan.batchNorm.values()].map((c) => c.tensors.length)).toEqual([2]);
     // The BN output is a model output: no chain at all.
-    expect(fusionPlan(graphOf(model({ inputs: x, outputs: [bn, r] }))).training.size).toBe(0);
+    expect(fusionPlan(graphOf(model({ inputs: x, outputs: [bn, r] }))).batchNorm.size).toBe(0);
     // BN over axis 1 (not the last): no chain.
     const y = layers.input({ shape: [4, 5] });
     const b1 = layers.batchNormalization({ axis: 1 }).apply(layers.dense({ units: 5 }).apply(y));
-    expect(fusionPlan(graphOf(model({ inputs: y, outputs: layers.activation({ activation: 'relu' }).apply(b1) }))).training.size).toBe(0);
+    expect(fusionPlan(graphOf(model({ inputs: y, outputs: layers.activation({ activation: 'relu' }).apply(b1) }))).batchNorm.size).toBe(0);
   });
 });
 
@@ -152,8 +152,8 @@ describe.each(BACKENDS.map(([name]) => name))('fused chains against the layers o
   it('train and predict the same, and the fused kernels run', async () => {
     calls.clear();
     const fused = await trainOn(`${backend}-counting`, () => cnnBn('t'));
-    // 6 steps x 3 chains forward and backward; 2 inference chains in one predict.
-    expect(Object.fromEntries(calls)).toEqual({ batchNormReluTraining: 18, batchNormReluBackward: 18, conv2dBatchNormRelu: 2 });
+    // 6 steps: 2 conv chains and the dense chain forward, 3 backward; 2 inference chains in one predict.
+    expect(Object.fromEntries(calls)).toEqual({ conv2dBatchNormReluTraining: 12, batchNormReluTraining: 6, batchNormReluBackward: 18, conv2dBatchNormRelu: 2 });
     const reference = await trainOn(`${backend}-unfused`, () => cnnBn('t'));
     expectSameRun(fused, reference);
   });
@@ -176,8 +176,9 @@ describe.each(BACKENDS.map(([name]) => name))('fused chains against the layers o
   it('run unfused around a frozen BatchNormalization (inference mode inside fit)', async () => {
     calls.clear();
     const fused = await trainOn(`${backend}-counting`, () => cnnBn('f', { frozen: true }));
-    // bn1 is frozen: two training chains per step remain; predict still fuses both convs.
-    expect(calls.get('batchNormReluTraining')).toBe(12);
+    // bn1 is frozen: its conv chain runs unfused; conv 2's and the dense chain remain; predict still fuses both convs.
+    expect(calls.get('conv2dBatchNormReluTraining')).toBe(6);
+    expect(calls.get('batchNormReluTraining')).toBe(6);
     expect(calls.get('conv2dBatchNormRelu')).toBe(2);
     expectSameRun(fused, await trainOn(`${backend}-unfused`, () => cnnBn('f', { frozen: true })));
   });

@@ -10,6 +10,8 @@ import {
   type BatchNormReluOptions,
   type BatchNormReluTrainingResult,
   type Conv2DBatchNormReluOptions,
+  type Conv2DBatchNormReluTrainingOptions,
+  type Conv2DBatchNormReluTrainingResult,
   type MaxPoolOptions,
   type Tensor,
 } from '@batchwise/core';
@@ -73,4 +75,16 @@ export function conv2dBatchNormRelu(x: Tensor, filter: Tensor, params: BatchNorm
   const bn = batchNormInference(makeTensor(z, shape), params);
   reluImpl(bn.data, bn.data);
   return poolOrSelf(bn, options.pool).y;
+}
+
+/** The `conv2dBatchNormReluTraining` kernel: conv2d, then batchNormReluTraining on its output. */
+export function conv2dBatchNormReluTraining(
+  x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
+): Conv2DBatchNormReluTrainingResult {
+  const g = conv2dGeometry(x.shape, filter.shape, options);
+  const shape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+  const z = outputFloat32(shape.reduce((a, b) => a * b, 1));
+  conv2dImpl(x.data, filter.data, g, z);
+  const zt = makeTensor(z, shape);
+  return { z: zt, ...batchNormReluTraining(zt, gamma, beta, { epsilon: options.epsilon, ...(options.pool ? { pool: options.pool } : {}) }) };
 }

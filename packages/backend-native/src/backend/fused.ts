@@ -5,6 +5,7 @@ import {
   poolGeometry,
   type BatchNormInferenceParams,
   type Conv2DBatchNormReluOptions,
+  type Conv2DBatchNormReluTrainingOptions,
   type BatchNormReluBackwardParams,
   type BatchNormReluOptions,
   type FusedKernels,
@@ -76,5 +77,32 @@ export function fusedKernels(addon: FullAddon): NativeFusedKernels {
       addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, pg.inChannels), y);
       return makeTensor(y, shape);
     }),
+    conv2dBatchNormReluTraining: validatedFused(
+      'conv2dBatchNormReluTraining',
+      (x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, o: Conv2DBatchNormReluTrainingOptions) => {
+        const g = conv2dGeometry(x.shape, filter.shape, o);
+        const zShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+        const c = g.outChannels;
+        const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, c)] as const;
+        const z = outputF32(zShape.reduce((a, b) => a * b, 1));
+        const mean = outputF32(c);
+        const variance = outputF32(c);
+        const invStd = outputF32(c);
+        const stats = { z: makeTensor(z, zShape), mean: makeTensor(mean, [c]), variance: makeTensor(variance, [c]), invStd: makeTensor(invStd, [c]) };
+        if (!o.pool) {
+          const y = outputF32(z.length);
+          addon.conv2dBatchNormReluTraining(...conv, gamma.data, beta.data, o.epsilon, z, y, mean, variance, invStd);
+          return { y: makeTensor(y, zShape), ...stats };
+        }
+        const pg = poolGeometry(zShape, o.pool);
+        const shape = [pg.batch, pg.outHeight, pg.outWidth, pg.inChannels];
+        const y = outputF32(shape.reduce((a, b) => a * b, 1));
+        const argmax = outputI32(y.length);
+        addon.conv2dBatchNormReluPoolTraining(
+          ...conv, gamma.data, beta.data, o.epsilon, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, c), z, y, argmax, mean, variance, invStd,
+        );
+        return { y: makeTensor(y, shape), argmax, ...stats };
+      },
+    ),
   };
 }

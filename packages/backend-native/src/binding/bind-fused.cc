@@ -164,6 +164,51 @@ void ConvBatchNormRelu(const Napi::CallbackInfo& info, const char* fn, bool pool
   Conv2dBatchNormRelu(g, x.data, f.data, mean.data, var.data, gamma.data, beta.data, eps, pooled ? &pool : nullptr, y.data);
 }
 
+// x, xShape, filter, filterShape, strides, padding, dilations, geometry, gamma, beta, epsilon,
+// then (pooled) poolSize, poolStrides, poolPadding, poolGeometry, then z, y, [argmax], mean, variance, invStd.
+void ConvBatchNormReluTraining(const Napi::CallbackInfo& info, const char* fn, bool pooled) {
+  Args args(info, fn, pooled ? 21 : 16);
+  const F32 x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+  const F32 f = args.Float32(2, "filter");
+  const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
+  RequireCount(args, x, xs, "xShape");
+  RequireCount(args, f, fs, "filterShape");
+  if (fs[2] != xs[3]) {
+    args.Fail(true, "filterShape in-channels (dimension 2) must equal the input's channels " + std::to_string(xs[3]) +
+                        ", received " + FormatDims(fs) + ".");
+  }
+  const ConvGeom g = CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
+  const F32 gamma = args.Float32(8, "gamma"), beta = args.Float32(9, "beta");
+  const double eps = args.NumberIn(10, "epsilon", 0.0, std::numeric_limits<double>::max(), true, false);
+  const Dims zs = {g.batch, g.out_h, g.out_w, g.out_c};
+  ConvGeom pool{};
+  Dims out = zs;
+  size_t at = 11;
+  if (pooled) {
+    if (CheckedProduct(args, "output shape", zs) > std::numeric_limits<int32_t>::max()) {
+      args.Fail(true, "the conv output must have fewer than 2^31 elements.");
+    }
+    pool = PoolGeometry(args, zs, 11);
+    out = {pool.batch, pool.out_h, pool.out_w, pool.out_c};
+    at = 15;
+  }
+  const F32 z = args.Float32(at, "z"), y = args.Float32(at + 1, "y");
+  const I32 argmax = pooled ? args.Int32(at + 2, "argmax") : I32{};
+  const size_t s = pooled ? at + 3 : at + 2;
+  const F32 mean = args.Float32(s, "mean"), var = args.Float32(s + 1, "variance"), inv = args.Float32(s + 2, "invStd");
+  for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, g.out_c);
+  RequireCount(args, z, zs, "conv output shape");
+  RequireCount(args, y, out, "output shape");
+  if (pooled && argmax.length != y.length) {
+    args.Fail(true, "argmax must have " + std::to_string(y.length) + " elements, received " + std::to_string(argmax.length) + ".");
+  }
+  RequireAllDisjoint(args, {z, y, mean, var, inv}, {x, f, gamma, beta});
+  if (pooled) RequireArgmaxApart(args, argmax, {x, f, gamma, beta, z, y, mean, var, inv});
+  Conv2dBatchNormReluTraining(g, x.data, f.data, gamma.data, beta.data, eps, pooled ? &pool : nullptr, z.data, y.data,
+                              pooled ? argmax.data : nullptr, mean.data, var.data, inv.data);
+}
+
 }  // namespace
 
 void RegisterFused(Napi::Env env, Napi::Object exports) {
@@ -173,6 +218,10 @@ void RegisterFused(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "batchNormReluPoolBackward", PoolBackward);
   Export(env, exports, "conv2dBatchNormRelu", [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormRelu(info, fn, false); });
   Export(env, exports, "conv2dBatchNormReluPool", [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormRelu(info, fn, true); });
+  Export(env, exports, "conv2dBatchNormReluTraining",
+         [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormReluTraining(info, fn, false); });
+  Export(env, exports, "conv2dBatchNormReluPoolTraining",
+         [](const Napi::CallbackInfo& info, const char* fn) { ConvBatchNormReluTraining(info, fn, true); });
 }
 
 }  // namespace bw

@@ -15,6 +15,12 @@ int64_t BatchNormRowsPerChunk(int64_t channels);
 void BatchNormStatistics(int64_t rows, int64_t channels, const float* x, const float* gamma, double epsilon,
                          float* mean, float* variance, float* inv_std, float* mean_lo, float* scale);
 
+// The merge step of BatchNormStatistics, for kernels that gather the per-chunk
+// statistics themselves (chunks of BatchNormRowsPerChunk rows, in order, each
+// [mean (channels), M2 (channels)] as BatchNormRows::stats writes them).
+void BatchNormMergeStatistics(int64_t rows, int64_t channels, const double* stats, const float* gamma, double epsilon,
+                              float* mean, float* variance, float* inv_std, float* mean_lo, float* scale);
+
 // dgamma, dbeta and dx = k1 * dy + k2 * (x - mean) + k3 from per-chunk sums
 // ([chunk][sum dy (channels), sum dy*(x - mean) (channels)], added in chunk order).
 void BatchNormBackwardCoefficients(int64_t rows, int64_t channels, int64_t chunks, const double* sums,

@@ -26,7 +26,11 @@ void BatchNormReluTraining(int64_t rows, int64_t channels, const float* x, const
                            float* variance, float* inv_std) {
   std::vector<float> scale(static_cast<size_t>(channels)), mean_lo(static_cast<size_t>(channels));
   BatchNormStatistics(rows, channels, x, gamma, epsilon, mean, variance, inv_std, mean_lo.data(), scale.data());
-  const BnAffine a{mean, mean_lo.data(), scale.data(), beta};
+  BatchNormReluApply(rows, channels, x, {mean, mean_lo.data(), scale.data(), beta}, pool, y, argmax);
+}
+
+void BatchNormReluApply(int64_t rows, int64_t channels, const float* x, const BnAffine& a, const ConvGeom* pool, float* y,
+                        int32_t* argmax) {
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
   if (pool == nullptr) {
     // Last rows first: the statistics pass just read them.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "kernels/bn-relu-rows.h"
 #include "kernels/conv2d.h"
 
 namespace bw {
@@ -15,6 +16,11 @@ namespace bw {
 void BatchNormReluTraining(int64_t rows, int64_t channels, const float* x, const float* gamma, const float* beta,
                            double epsilon, const ConvGeom* pool, float* y, int32_t* argmax, float* mean,
                            float* variance, float* inv_std);
+
+// The second half of BatchNormReluTraining: y = relu(normalize(x)) (or its max
+// pool with argmax) with the normalizing coefficients given.
+void BatchNormReluApply(int64_t rows, int64_t channels, const float* x, const BnAffine& a, const ConvGeom* pool, float* y,
+                        int32_t* argmax);
 
 // dx, dgamma, dbeta of that chain from dy (y's shape), the forward's y and
 // argmax; every argmax index must already be checked to lie in [0, rows * channels).

@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/batch-norm.h"
 #include "kernels/bn-relu-rows.h"
+#include "kernels/fused-bn-relu.h"
 #include "kernels/conv2d-rows.h"
 #include "runtime/kernel-table.h"
 #include "runtime/thread-pool.h"
@@ -65,6 +67,32 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
     float* out = y + (n * p.out_h + ph0) * p.out_w * O;
     for (int64_t q = 0; q < ph1 - ph0; ++q) k.pool_row_value(local, rows.data(), a, out, q);
   });
+}
+
+void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float* f, const float* gamma,
+                                 const float* beta, double epsilon, const ConvGeom* pool, float* z, float* y,
+                                 int32_t* argmax, float* mean, float* variance, float* inv_std) {
+  const int64_t O = g.out_c, rows = g.batch * g.out_h * g.out_w;
+  const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
+  // The chunks of BatchNormStatistics, so the statistics have its bits.
+  const int64_t per = BatchNormRowsPerChunk(O), chunks = (rows + per - 1) / per;
+  std::vector<double> stats(static_cast<size_t>(chunks * O * 2));
+  const BatchNormRows& k = Kernels().batch_norm_rows;
+  if (chunks < kMinTasks) {
+    // Too few chunks to share among the threads (a small batch): the
+    // convolution in smaller pieces first; z is small enough to stay cached.
+    const int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    ParallelRanges(rows, grain, [&](int64_t r0, int64_t r1) { conv->Rows(r0, r1 - r0, z + r0 * O); });
+  }
+  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+    if (chunks >= kMinTasks) conv->Rows(r0, r1 - r0, z + r0 * O);
+    double* mu = stats.data() + q * O * 2;
+    k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+  });
+  std::vector<float> scale(static_cast<size_t>(O)), mean_lo(static_cast<size_t>(O));
+  BatchNormMergeStatistics(rows, O, stats.data(), gamma, epsilon, mean, variance, inv_std, mean_lo.data(), scale.data());
+  BatchNormReluApply(rows, O, z, {mean, mean_lo.data(), scale.data(), beta}, pool, y, argmax);
 }
 
 }  // namespace bw

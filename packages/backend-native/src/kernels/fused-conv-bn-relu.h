@@ -13,4 +13,11 @@ namespace bw {
 void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, const float* mean, const float* variance,
                          const float* gamma, const float* beta, double epsilon, const ConvGeom* pool, float* y);
 
+// Training: z = Conv2dForward(x, f), then BatchNormReluTraining on z (same
+// bits as the two one after the other), its batch statistics gathered per
+// chunk of rows right after the convolution wrote them, while still in cache.
+void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float* f, const float* gamma,
+                                 const float* beta, double epsilon, const ConvGeom* pool, float* z, float* y,
+                                 int32_t* argmax, float* mean, float* variance, float* inv_std);
+
 }  // namespace bw

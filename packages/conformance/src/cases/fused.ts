@@ -1,7 +1,7 @@
 import { hasKernel, type Backend, type FusedKernelName, type MaxPoolOptions, type Random, type Tensor } from '@batchwise/core';
 import { constant, normal, toTensor, uniform } from '../inputs.js';
 import {
-  fromTensor, refBatchNormReluBackward, refBatchNormReluTraining, refConv2dBatchNormRelu,
+  fromTensor, refBatchNormReluBackward, refBatchNormReluTraining, refConv2dBatchNormRelu, refConv2dBatchNormReluTraining,
 } from '../references/index.js';
 import { accumulated, EXACT, type Tolerance } from '../tolerance.js';
 import { comparisonCase, type ComparisonSpec } from './comparison.js';
@@ -177,7 +177,46 @@ function convBnReluCases(): ConformanceCase[] {
   });
 }
 
+/*
+ * The training forward: small cases only. Its argmax is compared exactly, and a
+ * conv output off by float32 rounding can swap two window values that lie
+ * within that rounding of each other; with a few hundred windows per case that
+ * never happens for these seeds, while thousands would make it likely. Large
+ * shapes are held by the native tests (bits equal to conv2d then batchNormReluTraining).
+ */
+const CONV_TRAINING_CASES = CONV_BN_RELU_CASES.filter((c) => c.input.reduce((a, b) => a * b, 1) <= 4000);
+
+function convTrainingCases(): ConformanceCase[] {
+  return CONV_TRAINING_CASES.map((c) => {
+    const conv = { strides: c.strides ?? [1, 1], padding: c.padding, dilations: c.dilations ?? [1, 1] } as const;
+    const [kh, kw, ci, co] = c.filter;
+    const sum = accumulated(kh * kw * ci);
+    return fusedCase({
+      kernel: 'conv2dBatchNormReluTraining', name: c.name, seed: c.seed + 100,
+      make: (rng: Random) => {
+        const x = normal(rng, c.input);
+        const filter = normal(rng, c.filter);
+        const gamma = c.negativeGamma ? uniform(rng, [co], -1.5, -0.5) : uniform(rng, [co], 0.5, 1.5);
+        return { x, filter, gamma, beta: normal(rng, [co]) };
+      },
+      // z carries the conv sum's slack; batch norm divides it by z's spread (about sqrt(K)) again.
+      tolerance: {
+        z: sum, y: { atol: 1e-5 + sum.atol, rtol: 1e-5 }, argmax: EXACT,
+        mean: { atol: sum.atol, rtol: 1e-6 }, variance: { atol: sum.atol * 10, rtol: 1e-4 }, invStd: { atol: 1e-6, rtol: 1e-4 },
+      },
+      run: (b, i) => {
+        const r = b.conv2dBatchNormReluTraining!(i.x, i.filter, i.gamma, i.beta, { ...conv, epsilon: EPSILON, ...(c.pool ? { pool: c.pool } : {}) });
+        return { z: r.z, y: r.y, mean: r.mean, variance: r.variance, invStd: r.invStd, ...(r.argmax ? { argmax: r.argmax } : {}) };
+      },
+      reference: (i) => {
+        const r = refConv2dBatchNormReluTraining(fromTensor(i.x), fromTensor(i.filter), fromTensor(i.gamma), fromTensor(i.beta), EPSILON, conv, c.pool);
+        return { z: r.z, y: r.y, mean: r.mean, variance: r.variance, invStd: r.invStd, ...(r.argmax ? { argmax: r.argmax } : {}) };
+      },
+    });
+  });
+}
+
 /** Every case of the fused kernels. */
 export function fusedCases(): ConformanceCase[] {
-  return [...bnReluCases(), ...convBnReluCases()];
+  return [...bnReluCases(), ...convBnReluCases(), ...convTrainingCases()];
 }

@@ -46,3 +46,11 @@ export function refConv2dBatchNormRelu(
   const r = refRelu(refBatchNormInference(refConv2d(x, filter, conv), mean, variance, gamma, beta, epsilon));
   return pool ? refMaxPool(r, pool).y : r;
 }
+
+/** conv2d, then batch norm with batch statistics, ReLU and the optional pool on its output z. */
+export function refConv2dBatchNormReluTraining(
+  x: Array64, filter: Array64, gamma: Array64, beta: Array64, epsilon: number, conv: RefWindow, pool?: RefPool,
+): RefBatchNormRelu & { z: Array64 } {
+  const z = refConv2d(x, filter, conv);
+  return { z, ...refBatchNormReluTraining(z, gamma, beta, epsilon, pool) };
+}

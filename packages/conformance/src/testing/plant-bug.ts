@@ -27,6 +27,7 @@ export const PLANTED_BUGS = {
   'bn-relu-pool-before-norm': { kernel: 'batchNormReluTraining', description: 'argmax taken on x before batch norm (wrong when gamma < 0)' },
   'bn-relu-backward-unmasked': { kernel: 'batchNormReluBackward', description: 'dy routed through argmax even where the ReLU output is 0' },
   'conv-bn-relu-relu-first': { kernel: 'conv2dBatchNormRelu', description: 'ReLU applied to the conv output before batch norm' },
+  'conv-bn-relu-training-unbiased': { kernel: 'conv2dBatchNormReluTraining', description: 'batch variance of the conv output divided by N - 1' },
 } as const;
 
 export type PlantedBug = keyof typeof PLANTED_BUGS;
@@ -218,6 +219,14 @@ function bugged(inner: Backend, bug: PlantedBug): Partial<Backend> {
         const z = inner.relu(inner.conv2d(x, f, o));
         const r = inner.relu(inner.batchNormInference(z, p));
         return o.pool ? inner.maxPool(r, o.pool).y : r;
+      } };
+    case 'conv-bn-relu-training-unbiased':
+      return { conv2dBatchNormReluTraining: (x, f, gamma, beta, o) => {
+        const z = inner.conv2d(x, f, o);
+        const bn = batchNormWith(z, gamma, beta, o.epsilon, 'unbiased');
+        const r = inner.relu(bn.y);
+        const pooled = o.pool ? inner.maxPool(r, o.pool) : { y: r };
+        return { ...bn, z, ...pooled };
       } };
     case 'gather-row-off-by-one':
       return { gather: (x, indices, o) => {

@@ -4,6 +4,7 @@ import type {
   BatchNormReluBackwardParams,
   BatchNormReluOptions,
   Conv2DBatchNormReluOptions,
+  Conv2DBatchNormReluTrainingOptions,
 } from '../backend.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { conv2dOutputShape, poolOutputShape } from '../geometry.js';
@@ -65,8 +66,8 @@ export function validateBatchNormReluBackward(dy: Tensor, params: BatchNormReluB
   // The indices themselves are checked by the kernel that reads them (see argmaxRangeError).
 }
 
-export function validateConv2dBatchNormRelu(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): void {
-  const fn = 'conv2dBatchNormRelu';
+/** The conv part of the fused conv kernels; returns the conv output's shape. */
+function validateFusedConv(fn: string, x: Tensor, filter: Tensor, options: Conv2DBatchNormReluOptions): Shape {
   assertTensor(fn, 'x', x);
   assertTensor(fn, 'filter', filter);
   assertRank(fn, 'x', x, 4);
@@ -74,12 +75,32 @@ export function validateConv2dBatchNormRelu(x: Tensor, filter: Tensor, params: B
   validateInputShape(fn, 'x', x.shape);
   validateConv2DOptions(fn, options);
   validateFilterShape(fn, 'filter', filter.shape, x.shape[3]);
-  const z = conv2dOutputShape(x.shape, filter.shape, options, fn);
+  return conv2dOutputShape(x.shape, filter.shape, options, fn);
+}
+
+/** Per-channel tensors of the conv's out-channels. */
+function validateOutChannelParams(fn: string, filter: Tensor, params: Record<string, Tensor>): void {
   const out = filter.shape[3];
-  for (const [name, t] of Object.entries({ mean: params?.mean, variance: params.variance, gamma: params.gamma, beta: params.beta })) {
+  for (const [name, t] of Object.entries(params)) {
     assertTensor(fn, name, t);
     if (!shapesEqual(t.shape, [out])) throw new ShapeError(`${fn}: ${name} must have shape [${out}] (the filter's out-channels), received ${formatShape(t.shape)}.`);
   }
+}
+
+export function validateConv2dBatchNormRelu(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): void {
+  const fn = 'conv2dBatchNormRelu';
+  const z = validateFusedConv(fn, x, filter, options);
+  validateOutChannelParams(fn, filter, { mean: params?.mean, variance: params.variance, gamma: params.gamma, beta: params.beta });
   validateEpsilon(fn, params.epsilon);
+  validateOptionalPool(fn, options.pool, z);
+}
+
+export function validateConv2dBatchNormReluTraining(
+  x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
+): void {
+  const fn = 'conv2dBatchNormReluTraining';
+  const z = validateFusedConv(fn, x, filter, options);
+  validateOutChannelParams(fn, filter, { gamma, beta });
+  validateEpsilon(fn, options.epsilon);
   validateOptionalPool(fn, options.pool, z);
 }

@@ -8,7 +8,7 @@ import { MaxPooling2D } from '../layers/max-pooling2d.js';
 /*
  * Layer chains that a fused kernel can run in one call, found once per graph:
  *   BatchNormalization -> Activation('relu') [-> MaxPooling2D]           (training)
- *   Conv2D -> BatchNormalization -> Activation('relu') [-> MaxPooling2D] (inference)
+ *   Conv2D -> BatchNormalization -> Activation('relu') [-> MaxPooling2D] (training and inference)
  * A chain only covers tensors that nothing else reads (no other consumer, not
  * a model output), so skipping them changes no value anyone sees.
  */
@@ -28,10 +28,10 @@ export interface ConvBatchNormReluChain extends BatchNormReluChain {
 }
 
 export interface FusionPlan {
-  /** Training chains by the id of their batch-norm tensor. */
-  training: Map<number, BatchNormReluChain>;
-  /** Inference chains by the id of their conv tensor. */
-  inference: Map<number, ConvBatchNormReluChain>;
+  /** Batch norm chains (training) by the id of their batch-norm tensor. */
+  batchNorm: Map<number, BatchNormReluChain>;
+  /** Conv chains by the id of their conv tensor (training and inference). */
+  conv: Map<number, ConvBatchNormReluChain>;
 }
 
 const plans = new WeakMap<Graph, FusionPlan>();
@@ -55,8 +55,8 @@ function findChains(graph: Graph): FusionPlan {
     const c = consumers.get(t.id) ?? [];
     return c.length === 1 && !outputs.has(t.id) ? c[0] : null;
   };
-  const training = new Map<number, BatchNormReluChain>();
-  const inference = new Map<number, ConvBatchNormReluChain>();
+  const batchNorm = new Map<number, BatchNormReluChain>();
+  const conv = new Map<number, ConvBatchNormReluChain>();
   for (const t of graph.order) {
     const bn = t.sourceLayer;
     if (!(bn instanceof BatchNormalization) || t.inputs.length !== 1 || bn.resolveAxis(t.rank) !== t.rank - 1) continue;
@@ -70,12 +70,12 @@ function findChains(graph: Graph): FusionPlan {
       pool: pool ? (pool.sourceLayer as MaxPooling2D) : null,
       tensors: pool ? [t, relu, pool] : [t, relu],
     };
-    training.set(t.id, chain);
+    batchNorm.set(t.id, chain);
     const convOut = chain.input;
-    const conv = convOut.sourceLayer;
-    if (conv instanceof Conv2D && conv.activation === 'linear' && !conv.useBias && convOut.inputs.length === 1 && onlyConsumer(convOut) === t) {
-      inference.set(convOut.id, { ...chain, conv, input: convOut.inputs[0], tensors: [convOut, ...chain.tensors] });
+    const layer = convOut.sourceLayer;
+    if (layer instanceof Conv2D && layer.activation === 'linear' && !layer.useBias && convOut.inputs.length === 1 && onlyConsumer(convOut) === t) {
+      conv.set(convOut.id, { ...chain, conv: layer, input: convOut.inputs[0], tensors: [convOut, ...chain.tensors] });
     }
   }
-  return { training, inference };
+  return { batchNorm, conv };
 }
