@@ -2,7 +2,7 @@ import { createCpuBackend } from '@batchwise/backend-cpu';
 import { FUSED_KERNEL_NAMES, Tensor, hasKernel, registerBackend, removeBackend, setBackend, type Backend } from '@batchwise/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusionPlan } from '../src/fusion/plan.js';
-import { layers, model, sequential, train, type LayersModel } from '../src/index.js';
+import { BatchNormalization, layers, model, sequential, train, type LayersModel } from '../src/index.js';
 import type { Graph } from '../src/engine/topology.js';
 import { expectClose, randn } from './helpers.js';
 
@@ -68,18 +68,18 @@ afterAll(() => {
 const graphOf = (m: LayersModel): Graph => (m as unknown as { graph: Graph }).graph;
 
 /** conv-BN-ReLU-pool twice, then dense-BN-ReLU-dropout and a softmax head (the CLI's cnn-bn, small). */
-function cnnBn(prefix: string, options: { convBias?: boolean; frozen?: boolean } = {}): LayersModel {
+function cnnBn(prefix: string, options: { convBias?: boolean; frozen?: boolean; bn?: Record<string, unknown> } = {}): LayersModel {
   const conv = (filters: number, name: string) =>
     layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: options.convBias ?? false, name: `${prefix}${name}` });
   return sequential({
     layers: [
       layers.inputLayer({ shape: [8, 8, 1], name: `${prefix}in` }),
-      conv(4, 'c1'), layers.batchNormalization({ name: `${prefix}bn1`, trainable: !options.frozen }), layers.activation({ activation: 'relu', name: `${prefix}r1` }),
+      conv(4, 'c1'), layers.batchNormalization({ name: `${prefix}bn1`, trainable: !options.frozen, ...options.bn }), layers.activation({ activation: 'relu', name: `${prefix}r1` }),
       layers.maxPooling2d({ poolSize: 2, name: `${prefix}p1` }),
-      conv(6, 'c2'), layers.batchNormalization({ name: `${prefix}bn2` }), layers.activation({ activation: 'relu', name: `${prefix}r2` }),
+      conv(6, 'c2'), layers.batchNormalization({ name: `${prefix}bn2`, ...options.bn }), layers.activation({ activation: 'relu', name: `${prefix}r2` }),
       layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same', name: `${prefix}p2` }),
       layers.flatten({ name: `${prefix}fl` }),
-      layers.dense({ units: 8, useBias: false, name: `${prefix}d1` }), layers.batchNormalization({ name: `${prefix}bn3` }), layers.activation({ activation: 'relu', name: `${prefix}r3` }),
+      layers.dense({ units: 8, useBias: false, name: `${prefix}d1` }), layers.batchNormalization({ name: `${prefix}bn3`, ...options.bn }), layers.activation({ activation: 'relu', name: `${prefix}r3` }),
       layers.dropout({ rate: 0.25, seed: 5, name: `${prefix}dr` }),
       layers.dense({ units: 3, activation: 'softmax', name: `${prefix}d2` }),
     ],
@@ -171,6 +171,26 @@ describe.each(BACKENDS.map(([name]) => name))('fused chains against the layers o
     const b = await stats(`${backend}-unfused`);
     expect(a).toHaveLength(6);
     a.forEach((w, i) => expectClose(w, b[i], SAME, `moving statistic ${i}`));
+  });
+
+  it('fold into cumulative and bias-corrected averages and record the batch statistics the same', async () => {
+    const run = async (b: string, bn: Record<string, unknown>) => {
+      setBackend(b);
+      const m = cnnBn('r', { bn });
+      m.initializeWeights(4);
+      m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+      const norms = m.layers.filter((l): l is BatchNormalization => l instanceof BatchNormalization);
+      for (const l of norms) l.recordBatchStatistics = true;
+      for (let i = 0; i < 3; i++) await m.trainOnBatch(randn([4, 8, 8, 1], 30 + i), labels(4));
+      return norms.flatMap((l) => [l.lastBatchStatistics!.mean, l.lastBatchStatistics!.variance, Float32Array.from(l.movingMean.value.data), Float32Array.from(l.movingVariance.value.data)]);
+    };
+    for (const bn of [{ momentum: null }, { biasCorrection: true }]) {
+      calls.clear();
+      const a = await run(`${backend}-counting`, bn);
+      expect(calls.get('batchNormReluBackward')).toBe(9);
+      const b = await run(`${backend}-unfused`, bn);
+      a.forEach((v, i) => expectClose(v, b[i], SAME, `${JSON.stringify(bn)} statistic ${i}`));
+    }
   });
 
   it('run unfused around a frozen BatchNormalization (inference mode inside fit)', async () => {
