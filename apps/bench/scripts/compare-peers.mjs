@@ -27,7 +27,9 @@ setNumThreads(threads);
 // ---- PyTorch worker ----
 const worker = spawn(python, [join(dirname(fileURLToPath(import.meta.url)), 'pytorch-worker.py'), String(threads)], {
   stdio: ['pipe', 'pipe', 'inherit'],
-  env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+  // Passive OpenMP waits: on a machine shared with other jobs, spinning workers time-slice
+  // against each other and a 2-thread step took 10x longer than a 1-thread one.
+  env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, OMP_NUM_THREADS: String(threads) },
 });
 const replies = createInterface({ input: worker.stdout });
 const pending = [];

@@ -67,6 +67,14 @@ for (const name of Object.keys(backend)) {
     const shape = args[0]?.shape ? `[${args[0].shape}]` : '';
     let flops = 0;
     if (name === 'conv2d') flops = convFlops(r.shape, args[1].shape);
+    if (name === 'conv2dBatchNormRelu') {
+      const [n, h, w] = args[0].shape;
+      const [kh, kw, ci, co] = args[1].shape;
+      const same = args[3].padding === 'same';
+      const oh = same ? Math.ceil(h / args[3].strides[0]) : Math.floor((h - (kh - 1) * args[3].dilations[0] - 1) / args[3].strides[0]) + 1;
+      const ow = same ? Math.ceil(w / args[3].strides[1]) : Math.floor((w - (kw - 1) * args[3].dilations[1] - 1) / args[3].strides[1]) + 1;
+      flops = 2 * n * oh * ow * co * kh * kw * ci;
+    }
     if (name === 'conv2dBackpropInput') flops = convFlops(args[0].shape, args[1].shape);
     if (name === 'conv2dBackpropFilter') flops = convFlops(args[1].shape, args[2]);
     if (name === 'matMul') flops = 2 * r.size * args[0].shape[args[2]?.transposeA ? 0 : 1];
