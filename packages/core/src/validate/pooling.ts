@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { assertWindowPair } from '../window-limits.js';
 import { PADDINGS } from './conv.js';
 
-function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
+export function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
   assertWindowPair(fn, 'poolSize', options?.poolSize);
   assertWindowPair(fn, 'strides', options.strides);
   assertOneOf(fn, 'padding', options.padding, PADDINGS);
