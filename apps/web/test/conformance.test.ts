@@ -1,6 +1,6 @@
 import { createCpuBackend } from '@batchwise/backend-cpu';
 import { runConformance, type KernelSummary } from '@batchwise/conformance';
-import { KERNEL_NAMES } from '@batchwise/core';
+import { FUSED_KERNEL_NAMES, KERNEL_NAMES } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import type { BackendResult } from '../src/conformance/protocol.js';
 import { useBrowser } from './browser.js';
@@ -31,7 +31,8 @@ describe('the conformance suite in the page', () => {
     expect(results.onnx).toBe(true);
     expect(cpu.failures).toEqual([]);
     expect(results.gradients).toEqual({ pass: true, checks: expect.any(Number), failures: [] });
-    for (const k of KERNEL_NAMES) expect(cpu.kernels[k]?.pass, k).toBe(true);
+    // The fused kernels too: layers run them on cpu whenever the backend has them.
+    for (const k of [...KERNEL_NAMES, ...FUSED_KERNEL_NAMES]) expect(cpu.kernels[k]?.pass, k).toBe(true);
     const rows = (kernels: Record<string, KernelSummary>) => Object.entries(kernels).map(([k, s]) => `${k}: ${s.pass ? 'pass' : 'FAIL'} ${s.cases} cases, ${s.skipped} skipped, max error ${s.maxError}`);
     console.log(`MEASURED in Chromium (${cpu.detail}, ${cpu.seconds.toFixed(1)} s):\n${rows(cpu.kernels).join('\n')}`);
     expect(rows(cpu.kernels)).toEqual(rows(node.kernels));

@@ -61,6 +61,7 @@ export function predictPanel(images: Promise<Map<string, ImageSet>>): PredictPan
       name.className = 'name';
       name.textContent = names[i];
       const value = document.createElement('span');
+      value.className = 'value';
       value.textContent = formatPercent(p);
       const bar = document.createElement('span');
       bar.className = 'bar';
