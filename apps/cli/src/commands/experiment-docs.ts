@@ -48,7 +48,7 @@ export function registerExperimentDocs(group: Command, env: CliEnv): void {
       const page = resolve(env.cwd, o.page);
       const readme = resolve(env.cwd, o.readme);
       const groups = groupByExperiment(readRuns(from), EXPERIMENTS.map((e) => e.name));
-      const pageText = experimentsPage(groups, dirname(page), from);
+      const pageText = experimentsPage(groups, dirname(page), from, o.from);
       let readmeText: string;
       try {
         readmeText = withReadmeTable(readFileSync(readme, 'utf8'), readmeTable(groups, dirname(readme)));

@@ -63,7 +63,7 @@ export function readmeTable(groups: readonly RunFolder[][], readmeDir: string): 
 }
 
 /** The whole EXPERIMENTS.md. */
-export function experimentsPage(groups: readonly RunFolder[][], pageDir: string, runsDir: string): string {
+export function experimentsPage(groups: readonly RunFolder[][], pageDir: string, runsDir: string, runsLabel: string): string {
   const runs = groups.flat();
   const out: string[] = [
     '# Batch Normalization, measured',
@@ -76,7 +76,7 @@ export function experimentsPage(groups: readonly RunFolder[][], pageDir: string,
     'generated from the measured numbers), `<name>.svg` (the main plot) and `metrics.json` (every',
     'number, and the raw measurements: `--from <dir>` rebuilds the report from them without training).',
     '',
-    `This page is generated from the committed runs under [\`${link(pageDir, runsDir) === '' ? '.' : relative(pageDir, runsDir).split(sep).pop()}/\`](${link(pageDir, runsDir)}/); no number on it is typed`,
+    `This page is generated from the committed runs under [\`${runsLabel}\`](${link(pageDir, runsDir)}/); no number on it is typed`,
     'by hand. How numbers are judged: a mean over seeds comes with its 95 % t-interval (Student\'s t with',
     'n − 1 degrees of freedom); two networks trained with the same seeds are compared seed by seed',
     '(paired t-interval of the differences) and, for classifiers, on the same test images (McNemar\'s',
