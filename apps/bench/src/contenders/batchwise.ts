@@ -9,11 +9,10 @@ import { firstLine } from '../errors.js';
  * unavailable with its reason while every other contender still runs.
  */
 
-/** What @batchwise/backend-native exports besides its factory (checked at run time). */
+/** The thread controls @batchwise/backend-native and backend-wasm export besides their factory (checked at run time). */
 export interface NativeControls {
   setNumThreads(n: number): void;
   getNumThreads(): number;
-  getIsa(): string;
 }
 
 export interface LoadedBackend {
@@ -31,7 +30,9 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
     const specifier: string = pkg;
     mod = (await import(specifier)) as Record<string, unknown>;
   } catch (e) {
-    return { reason: `cannot import ${pkg}: ${firstLine(e)}` };
+    // The package itself missing (not installed in this checkout) is said in a few words.
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(`'${pkg}'`);
+    return { reason: missing ? `${pkg} is not installed` : `cannot import ${pkg}: ${firstLine(e)}` };
   }
   const factory = mod[factoryName];
   if (typeof factory !== 'function') return { reason: `${pkg} does not export ${factoryName}()` };
@@ -41,7 +42,7 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
   } catch (e) {
     return { reason: `${factoryName}() failed: ${firstLine(e)}` };
   }
-  const controls = ['setNumThreads', 'getNumThreads', 'getIsa'].every((k) => typeof mod[k] === 'function')
+  const controls = ['setNumThreads', 'getNumThreads'].every((k) => typeof mod[k] === 'function')
     ? (mod as unknown as NativeControls)
     : undefined;
   if (controls) {
@@ -62,7 +63,7 @@ const THREAD_SWITCH_SETTLE_MS = 20;
  * posted before a new worker read the job generation hung the process, fixed
  * in 62cb9ba); the pause kept those builds usable too.
  */
-async function switchThreads(native: NativeControls, threads: number): Promise<void> {
+export async function switchThreads(native: NativeControls, threads: number): Promise<void> {
   if (native.getNumThreads() === threads) return;
   native.setNumThreads(threads);
   await settle();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { batchwiseContender } from '../contenders/batchwise.js';
-import { loadNative } from '../contenders/all.js';
+import { loadNative } from '../contenders/ours.js';
 import type { Peak } from '../machine/peak.js';
 import { formatNumber, formatPercent, formatTable } from '../table.js';
 import type { KernelId } from '../types.js';
@@ -45,7 +45,7 @@ export async function isaChild(): Promise<void> {
     const m = result.measurements[0];
     if (m && 'sample' in m) medianMs[id] = m.sample.medianMs;
   }
-  console.log(JSON.stringify({ requested, used: native.native.getIsa(), medianMs }));
+  console.log(JSON.stringify({ requested, used: native.backend.info().simd, medianMs }));
 }
 
 /** Parent side: one child per level; a failing child becomes a row with its error. */
