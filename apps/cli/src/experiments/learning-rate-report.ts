@@ -58,6 +58,8 @@ function outcomeText(r: RateResult): string {
   if (r.outcome === 'diverges') return `diverges in every seed (at step ${r.runs.map((x) => x.divergedAt).join(', ')})`;
   const counts = (['trains', 'stalls', 'diverges'] as const).map((o) => [o, r.outcomes.filter((x) => x === o).length] as const).filter(([, n]) => n > 0);
   const what = r.outcome === 'mixed' ? `mixed: ${counts.map(([o, n]) => `${o} in ${n}`).join(', ')} of ${r.outcomes.length} seeds` : `${r.outcome} in every seed`;
+  // Seeds that split into training and stalling make a two-humped sample: a t-interval of it is no summary (it can pass 100 %), the seeds are.
+  if (r.outcome === 'mixed') return `${what}, tail accuracy per seed ${r.tails.map((t) => (Number.isFinite(t) ? pct(t) : 'diverged')).join(', ')}`;
   return Number.isFinite(r.tail.mean) ? `${what}, tail accuracy ${formatInterval(r.tail, pct)}` : what;
 }
 
