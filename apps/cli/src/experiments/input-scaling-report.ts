@@ -74,7 +74,7 @@ export function inputScalingReport(d: ScalingData): ExperimentResult {
     : `A BatchNormalization layer on the raw inputs does not train reliably here (${describe('raw + BN layer')}), against the article's intuition that BN does inside the network what input scaling does outside.`);
   conclusion.push(`Which scaling ends lower (the noise check): ${scalings.text}`);
   const short = (v: Variant) => (summaries[v].diverged.length > 0 ? `diverged in ${summaries[v].diverged.length}/${n} seeds` : formatInterval(summaries[v].rmse, eur));
-  const headline = `test RMSE, raw inputs: ${short('raw')}; min-max ${short('min-max')}; standardized ${short('standardized')} (difference ${scalings.larger === 'none' ? 'not distinguishable' : scalings.larger === 'a' ? 'min-max higher' : 'min-max lower'}); raw + BN layer ${short('raw + BN layer')} (${n} seeds; predicting the mean: ${eur(d.baselineRmse)})`;
+  const headline = `test RMSE, raw inputs: ${short('raw')}; min-max ${short('min-max')}; standardized ${short('standardized')} (min-max − standardized ${formatInterval({ ...scalings.difference, n }, signedEur)}: ${scalings.larger === 'none' ? `not distinguishable with ${n} seeds` : scalings.larger === 'a' ? 'min-max higher' : 'min-max lower'}); raw + BN layer ${short('raw + BN layer')} (${n} seeds; predicting the mean: ${eur(d.baselineRmse)})`;
   const series = VARIANTS.map((v) => {
     const { xs, perSeed } = alignCurves(summaries[v].runs, (c) => Math.sqrt(c.evalLoss) * d.priceStd);
     return { name: v === 'raw + BN layer' ? v : `${v} inputs`, points: meanCurve(xs.map((x) => x / d.perEpoch), perSeed) };
