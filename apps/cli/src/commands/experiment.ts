@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { action, addBackendOption, addJsonOption, type CliEnv } from '../cli/program.js';
 import { SEED_FLAG, type ExperimentOptions } from '../experiments/common.js';
+import { derivedFields } from '../experiments/docs.js';
 import { reproduceCommand } from '../experiments/reproduce.js';
 import { EXPERIMENTS } from '../experiments/index.js';
 import { writeFileAtomic } from '../report/atomic-write.js';
@@ -39,10 +40,10 @@ export function registerExperiment(program: Command, env: CliEnv): void {
         });
         const plot = join(dir, `${exp.name}.svg`);
         await writeFileAtomic(plot, `${(await renderPlot(r.mainPlot)).svg}\n`);
-        const tables = r.sections.flatMap((s) => (s.tables ?? []).map((t) => ({ section: s.heading, ...t })));
+        const derived = derivedFields(r);
         const result = {
-          experiment: exp.name, title: r.title, claim: r.claim, headline: r.headline, settings: Object.fromEntries(settings), command, report, plot, seconds,
-          conclusion: r.conclusion, tables, metrics: r.metrics, raw,
+          experiment: exp.name, title: derived.title, claim: derived.claim, headline: derived.headline, settings: Object.fromEntries(settings), command, report, plot, seconds,
+          conclusion: derived.conclusion, tables: derived.tables, metrics: derived.metrics, raw,
         };
         // The file beside the report names its siblings relatively, so a report folder can be moved or committed.
         await writeFileAtomic(join(dir, 'metrics.json'), compactJson({ ...result, report: basename(report), plot: basename(plot) }));

@@ -1,4 +1,5 @@
 import { relative, sep } from 'node:path';
+import type { ExperimentResult } from './common.js';
 
 /*
  * EXPERIMENTS.md and the README's "Batch normalization, measured" table,
@@ -19,7 +20,13 @@ export interface StoredMetrics {
   plot: string;
   report: string;
   conclusion: string[];
-  tables: { section: string; caption?: string; header: string[]; rows: string[][] }[];
+  tables: { section: string; caption?: string; header: readonly string[]; rows: readonly (readonly string[])[] }[];
+}
+
+/** The fields of metrics.json derived from the measurements by the experiment's report code (all but raw, settings and the run's command and time). */
+export function derivedFields(r: ExperimentResult): Pick<StoredMetrics, 'title' | 'claim' | 'headline' | 'conclusion' | 'tables'> & { metrics: Record<string, unknown> } {
+  const tables = r.sections.flatMap((s) => (s.tables ?? []).map((t) => ({ section: s.heading, ...t })));
+  return { title: r.title, claim: r.claim, headline: r.headline, conclusion: r.conclusion, tables, metrics: r.metrics };
 }
 
 export interface RunFolder {
