@@ -143,10 +143,10 @@ export function speedReport(runs: SpeedRuns, ctx: SpeedContext): Omit<Experiment
   }
   if (ctx.steps < 50_000) conclusion.push(`The paper trains for 50,000 steps on 60,000 images; these runs train ${steps(ctx.steps)} steps on ${'the MNIST subset'} (see the settings), so the end here is earlier in the paper's figure 1a.`);
   const headCells = cellsOf(head);
-  const short = (c: Comparison) => (c.larger === 'a' ? 'higher' : c.larger === 'b' ? 'lower' : 'n.d.');
+  const short = (c: Comparison) => (c.larger === 'a' ? 'higher' : c.larger === 'b' ? 'lower' : `not distinguishable with ${c.seeds} seeds`);
   const reachShort = (r: Reach, lr: number) => (r.plain.every((s) => s === null) && r.bn.every((s) => s === null)
     ? `not reached at lr ${lr}`
-    : `${formatInterval(r.ratio, ratioText)}${r.plain.some((s) => s === null) || r.bn.some((s) => s === null) ? ' (a bound)' : ''} sooner at lr ${lr} (${r.verdict === 'faster' ? 'faster' : r.verdict === 'slower' ? 'slower' : 'n.d.'})`);
+    : `${formatInterval(r.ratio, ratioText)}${r.plain.some((s) => s === null) || r.bn.some((s) => s === null) ? ' (a bound)' : ''} sooner at lr ${lr} (${r.verdict === 'faster' ? 'faster' : r.verdict === 'slower' ? 'slower' : `not distinguishable with ${ctx.seeds.length} seeds`})`);
   const headline = `With BN, ${pct(TARGETS[0], 0)} is reached ${headCells.map((c) => reachShort(c.reach[0], c.lr)).join(', ')}; final accuracy BN − plain ${headCells.map((c) => `${formatInterval({ ...c.finalComparison.difference, n: ctx.seeds.length }, points)} (${short(c.finalComparison)}) at lr ${c.lr}`).join(', ')} (${ctx.seeds.length} seeds, ${head} init; other initialisers in the report)`;
   const grids = ctx.initializers.map((init) => accuracyGrid(runs, init, ctx));
   const sections: ReportSection[] = [
