@@ -26,25 +26,28 @@ function isStorage(value: unknown): value is TensorStorage {
   );
 }
 
-let setStorage: (t: Tensor, storage: TensorStorage) => void;
+/** Backend-managed storage of the tensors that have one (a WeakMap: forged objects simply have none). */
+const storages = new WeakMap<Tensor, TensorStorage>();
+
+/** Makes `t.data` read `storage.view()`: an own accessor, so plain tensors keep a plain property. */
+function defineStorageData(t: Tensor, storage: TensorStorage): void {
+  storages.set(t, storage);
+  Object.defineProperty(t, 'data', { get: () => storage.view(), enumerable: true, configurable: true });
+}
 
 /**
  * A dense float32 tensor: contiguous row-major data plus a shape. Images are
  * NHWC and conv filters `[kh, kw, inChannels, outChannels]`, the layouts of
  * TensorFlow.js and Keras. Backends read and write `data` directly, so the
  * same tensor works on every backend without copies. The data is a
- * Float32Array, or a `TensorStorage` a backend manages (then `data` is its view).
+ * Float32Array, or a `TensorStorage` a backend manages: then `data` is its
+ * view, taken anew on each read (read `data` again rather than keeping it
+ * across kernel calls).
  */
 export class Tensor {
+  readonly data: Float32Array;
   readonly shape: readonly number[];
   readonly size: number;
-  #storage: Float32Array | TensorStorage;
-
-  static {
-    setStorage = (t, storage) => {
-      t.#storage = storage;
-    };
-  }
 
   constructor(data: Float32Array | TensorStorage, shape: Shape) {
     if (!(data instanceof Float32Array) && !isStorage(data)) {
@@ -60,21 +63,18 @@ export class Tensor {
     if (length !== size) {
       throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${length}.`);
     }
-    this.#storage = data;
+    if (data instanceof Float32Array) this.data = data;
+    else {
+      this.data = data.view();
+      defineStorageData(this, data);
+    }
     this.shape = Object.freeze([...shape]);
     this.size = size;
   }
 
-  /** The values, row-major. For backend-managed storage a view that may be replaced after the backend runs again: read it anew rather than keeping it. */
-  get data(): Float32Array {
-    const s = this.#storage;
-    return s instanceof Float32Array ? s : s.view();
-  }
-
   /** The backend-managed storage under `data`, or undefined when the data is a plain Float32Array. */
   get storage(): TensorStorage | undefined {
-    const s = this.#storage;
-    return s instanceof Float32Array ? undefined : s;
+    return storages.get(this);
   }
 
   get rank(): number {
@@ -97,7 +97,7 @@ export class Tensor {
     if (sizeOf(resolved) !== this.size || !resolved.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ShapeError(`reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)}.`);
     }
-    return new Tensor(this.#storage, resolved);
+    return new Tensor(storages.get(this) ?? this.data, resolved);
   }
 
   clone(): Tensor {
@@ -129,7 +129,7 @@ export function moveTensorStorage(fn: string, t: Tensor, storage: TensorStorage)
   if (length !== t.size) {
     throw new ShapeError(`${fn}: storage must have ${t.size} elements for shape ${formatShape(t.shape)}, received ${length}.`);
   }
-  setStorage(t, storage);
+  defineStorageData(t, storage);
 }
 
 /** Wraps a Float32Array (no copy) as a tensor. */
