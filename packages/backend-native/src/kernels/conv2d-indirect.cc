@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -48,7 +48,7 @@ void Conv2dForwardIndirect(const ConvGeom& g, const GemmKernel& kern, const floa
   const int64_t span_h = (g.k_h - 1) * g.dil_h, span_w = (g.k_w - 1) * g.dil_w;
   const int64_t per_task = std::min<int64_t>(kIndirectRows, ((m + 7) / 8 + mr - 1) / mr * mr);
   const int64_t tasks = (m + per_task - 1) / per_task;
-  ThreadPool::Instance().Run(tasks, [&](int64_t task) {
+  ParallelTasks(tasks, [&](int64_t task) {
     const int64_t i0 = task * per_task, rows = std::min(per_task, m - i0);
     const int64_t slivers = (rows + mr - 1) / mr;
     // Pointers of sliver s, tap t, row r at [(s * taps + t) * mr + r].

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "kernels/pack.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {

@@ -10,7 +10,7 @@
 #include "kernels/pack.h"
 #include "runtime/kernel-table.h"
 #include "runtime/scratch.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -192,7 +192,7 @@ void Gemm(const GemmProblem& p) {
       PackB(p, pc, kc, j0, std::min(nb, p.n - j0), kern.nr, dst + pc * packed.npad_all + j0 * kc);
     };
     if (big) {
-      ThreadPool::Instance().Run(panels * n_blocks, pack);
+      ParallelTasks(panels * n_blocks, pack);
     } else {
       for (int64_t t = 0; t < panels * n_blocks; ++t) pack(t);
     }
@@ -214,7 +214,7 @@ void Gemm(const GemmProblem& p) {
   if (!big) {
     for (int64_t t = 0; t < tasks; ++t) task(t);
   } else {
-    ThreadPool::Instance().Run(tasks, task);
+    ParallelTasks(tasks, task);
   }
   if (!split) return;
   // Chunks are added in chunk order whatever thread computed them.

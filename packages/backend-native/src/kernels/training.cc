@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
