@@ -21,20 +21,50 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeSrc = join(root, '..', 'backend-native', 'src');
 const csrc = join(root, 'csrc');
 const out = join(root, 'build', 'wasm');
-const objDir = join(root, 'build', 'obj');
+const objRoot = join(root, 'build', 'obj');
 const failedFile = join(root, 'build', 'BUILD_FAILED.txt');
 
 /** Apt packages that provide the toolchain (Debian 12; any clang >= 16 with its matching libc++ works). */
 export const APT_PACKAGES = 'clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32';
 
 // Sources are listed one by one (no glob), like backend-native's CMakeLists.txt.
-const KERNEL_SOURCES = ['kernels/training.cc', 'kernels/reduce.cc', 'kernels/transpose.cc'].map((f) => join(nativeSrc, f));
+// From backend-native: every kernel body, its scalar parts and the *_wasm.cc
+// ISA files (the wasm counterparts of *_avx2.cc), plus the portable scratch
+// buffers and parallel loops. Not its CPU detection, kernel table or thread
+// pool: csrc/runtime has the wasm ones.
+const KERNEL_SOURCES = [
+  'kernels/gemm.cc',
+  'kernels/pack.cc',
+  'kernels/gemm_wasm.cc',
+  'kernels/conv2d.cc',
+  'kernels/conv2d-indirect.cc',
+  'kernels/conv2d-patches.cc',
+  'kernels/batch-norm.cc',
+  'kernels/batch-norm-rows_wasm.cc',
+  'kernels/max-pool.cc',
+  'kernels/max-pool_wasm.cc',
+  'kernels/elementwise.cc',
+  'kernels/reduce.cc',
+  'kernels/softmax.cc',
+  'kernels/vec-math_wasm.cc',
+  'kernels/transpose.cc',
+  'kernels/training.cc',
+  'runtime/scratch.cc',
+  'runtime/parallel.cc',
+].map((f) => join(nativeSrc, f));
 const OWN_SOURCES = [
-  'runtime/thread-pool.cc',
+  'runtime/wasm-pool.cc',
   'runtime/heap.cc',
+  'runtime/kernel-table.cc',
   'entry/error.cc',
   'entry/args.cc',
+  'entry/window.cc',
   'entry/runtime-exports.cc',
+  'entry/bind-linear.cc',
+  'entry/bind-conv.cc',
+  'entry/bind-norm-pool.cc',
+  'entry/bind-elementwise.cc',
+  'entry/bind-reduce.cc',
   'entry/bind-training.cc',
 ].map((f) => join(csrc, f));
 
@@ -46,14 +76,17 @@ const MAX_PAGES = 65536;
 const STACK_BYTES = 1 << 20;
 
 // No -ffast-math: sums must not be reassociated behind our back (as native).
-// -matomics/-mbulk-memory for the threaded module; the same objects link
-// into the single-threaded one, where atomics on unshared memory are plain
-// accesses and nothing ever waits.
 const COMPILE_FLAGS = [
-  '--target=wasm32-wasi', '--sysroot=/usr', '-std=c++17', '-O3', '-msimd128', '-matomics', '-mbulk-memory',
-  '-fno-exceptions', '-fno-rtti', '-ffp-contract=off', '-fvisibility=hidden', '-Wall', '-Wextra',
-  `-I${csrc}`, `-I${nativeSrc}`,
+  '--target=wasm32-wasi', '--sysroot=/usr', '-std=c++17', '-O3', '-msimd128', '-fno-exceptions', '-fno-rtti',
+  '-ffp-contract=off', '-fvisibility=hidden', '-Wall', '-Wextra', `-I${csrc}`, `-I${nativeSrc}`,
 ];
+// Each module gets its own objects: with atomics, thread_local is real
+// thread-local storage, which wasm-ld 19 places wrongly (offset twice) in a
+// module without shared memory; without atomics it is an ordinary global.
+const VARIANTS = {
+  threads: { file: 'batchwise-threads.wasm', compile: ['-matomics', '-mbulk-memory'] },
+  single: { file: 'batchwise.wasm', compile: [] },
+};
 const WRAPPED = ['malloc', 'free', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc'];
 const LINK_FLAGS = [
   '--target=wasm32-wasi', '--sysroot=/usr', '-nostartfiles', '-Wl,--no-entry', '-Wl,--import-memory',
@@ -105,8 +138,8 @@ function run(cmd, args) {
   });
 }
 
-function objectFor(source) {
-  return join(objDir, relative(join(root, '..'), source).replace(/[\\/]/g, '__').replace(/\.cc$/, '.o'));
+function objectFor(objDir, source) {
+  return join(objDir, relative(join(root, '..'), source).replace(/[\\/]/g, '__').replace(/^(\.\.__)+/, '').replace(/\.cc$/, '.o'));
 }
 
 /** Whether `obj` is older than its source or any header its .d file lists. */
@@ -122,21 +155,21 @@ function firstError(text) {
   return (lines.find((l) => /\berror\b/i.test(l)) ?? lines.at(-1) ?? 'unknown error').slice(0, 400);
 }
 
-async function compileAll(cxx, sources) {
+async function compileAll(cxx, sources, objDir, flags) {
   mkdirSync(objDir, { recursive: true });
   // Objects built with other flags or another compiler are rebuilt.
-  const stamp = createHash('sha256').update(JSON.stringify([cxx, COMPILE_FLAGS])).digest('hex');
+  const stamp = createHash('sha256').update(JSON.stringify([cxx, flags])).digest('hex');
   const stampFile = join(objDir, 'flags.sha256');
   const sameFlags = existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
-  const todo = sources.filter((s) => !sameFlags || stale(objectFor(s), s));
+  const todo = sources.filter((s) => !sameFlags || stale(objectFor(objDir, s), s));
   const jobs = Math.max(1, Math.min(availableParallelism(), Number(process.env.BATCHWISE_WASM_JOBS) || 2));
   let next = 0;
   let error = null;
   const worker = async () => {
     while (next < todo.length && error === null) {
       const source = todo[next++];
-      const obj = objectFor(source);
-      const r = await run(cxx, [...COMPILE_FLAGS, '-MMD', '-MF', `${obj}.d`, '-c', source, '-o', obj]);
+      const obj = objectFor(objDir, source);
+      const r = await run(cxx, [...flags, '-MMD', '-MF', `${obj}.d`, '-c', source, '-o', obj]);
       if (r.status !== 0) error = `${relative(root, source)}: ${firstError(r.text)}`;
       else if (r.text.trim()) process.stderr.write(r.text);
     }
@@ -159,13 +192,15 @@ if (!toolchain) {
   fail(`no clang++ compiles for wasm32-wasi with a libc++ sysroot (Debian: apt-get install ${APT_PACKAGES}; or set BATCHWISE_WASM_CXX)`);
 }
 const sources = [...KERNEL_SOURCES, ...OWN_SOURCES];
-const compiled = await compileAll(toolchain.cxx, sources);
 mkdirSync(out, { recursive: true });
-const objects = sources.map(objectFor);
-await link(toolchain.cxx, objects, 'batchwise-threads.wasm', THREADED_LINK_FLAGS);
-await link(toolchain.cxx, objects, 'batchwise.wasm', []);
+let compiled = 0;
+for (const [name, variant] of Object.entries(VARIANTS)) {
+  const objDir = join(objRoot, name);
+  compiled += await compileAll(toolchain.cxx, sources, objDir, [...COMPILE_FLAGS, ...variant.compile]);
+  await link(toolchain.cxx, sources.map((s) => objectFor(objDir, s)), variant.file, name === 'threads' ? THREADED_LINK_FLAGS : []);
+}
 writeFileSync(
   join(out, 'manifest.json'),
   `${JSON.stringify({ toolchain: toolchain.version, initialPages: INITIAL_PAGES, maxPages: MAX_PAGES, stackBytes: STACK_BYTES, simd: 'wasm-simd128' }, null, 2)}\n`,
 );
-console.log(`[backend-wasm] ${compiled} of ${sources.length} sources compiled, 2 modules linked in ${((Date.now() - started) / 1000).toFixed(1)} s (${toolchain.version})`);
+console.log(`[backend-wasm] ${compiled} of ${2 * sources.length} objects compiled, 2 modules linked in ${((Date.now() - started) / 1000).toFixed(1)} s (${toolchain.version})`);

@@ -1,10 +1,10 @@
 import { InvalidArgumentError, registerBackend } from '@batchwise/core';
 import { createWasmBackend, WASM_BACKEND_NAME } from './wasm-backend.js';
 
-export { createWasmBackend, WASM_BACKEND_NAME } from './wasm-backend.js';
+export { createWasmBackend, getNumThreads, MAX_THREADS, setNumThreads, WASM_BACKEND_NAME } from './wasm-backend.js';
 export type { WasmBackendOptions } from './wasm-backend.js';
 
-/** Registry priority: between cpu (0) and native (10), so wasm is the default where native does not load. */
+/** Registry priority: between cpu (1) and native (10), so wasm is the default where native does not load. */
 export const WASM_PRIORITY = 5;
 
 // The one import side effect: registration. The factory instantiates the

@@ -1,4 +1,17 @@
-import { KERNEL_NAMES, NotImplementedError, assertPositiveInt, type Backend, type BackendInfo } from '@batchwise/core';
+import {
+  InvalidArgumentError,
+  KERNEL_NAMES,
+  NotImplementedError,
+  assertBoolean,
+  assertPositiveInt,
+  type Backend,
+  type BackendInfo,
+} from '@batchwise/core';
+import { convKernels } from './backend/conv.js';
+import { elementwiseKernels } from './backend/elementwise.js';
+import { linearKernels } from './backend/linear.js';
+import { normPoolKernels } from './backend/norm-pool.js';
+import { reduceKernels } from './backend/reduce.js';
 import { trainingKernels } from './backend/training.js';
 import { WasmRuntime } from './runtime/runtime.js';
 
@@ -13,6 +26,31 @@ export interface WasmBackendOptions {
    * uses the single-threaded module; `true` fails where they are missing.
    */
   sharedMemory?: boolean;
+  /**
+   * Most bytes the linear memory may grow to (default and maximum 4 GiB,
+   * wasm32's limit). Backends with different limits get separate memories.
+   */
+  memoryLimitBytes?: number;
+}
+
+/** Most threads a pool runs (csrc/runtime/wasm-pool.h kMaxThreads). */
+export const MAX_THREADS = 64;
+
+function assertThreadCount(fn: string, n: unknown): asserts n is number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new InvalidArgumentError(`${fn}: numThreads must be an integer in [1, ${MAX_THREADS}], received ${String(n)}.`);
+  }
+}
+
+/** Resizes the threaded module's pool (1..64, the caller included); results do not depend on it, only speed. */
+export function setNumThreads(n: number): void {
+  assertThreadCount('setNumThreads', n);
+  WasmRuntime.get(undefined, undefined).setThreads(n);
+}
+
+/** Threads the default wasm backend's kernels use now (1 without shared memory). */
+export function getNumThreads(): number {
+  return WasmRuntime.get(undefined, undefined).threads();
 }
 
 /** The registry name of this backend. */
@@ -24,12 +62,18 @@ export const WASM_BACKEND_NAME = 'wasm';
  * WebAssembly SIMD).
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const rt = WasmRuntime.get(options.sharedMemory);
-  if (options.numThreads !== undefined) {
-    assertPositiveInt('createWasmBackend', 'numThreads', options.numThreads);
-    rt.setThreads(options.numThreads);
-  }
+  const fn = 'createWasmBackend';
+  if (options.sharedMemory !== undefined) assertBoolean(fn, 'sharedMemory', options.sharedMemory);
+  if (options.memoryLimitBytes !== undefined) assertPositiveInt(fn, 'memoryLimitBytes', options.memoryLimitBytes);
+  if (options.numThreads !== undefined) assertThreadCount(fn, options.numThreads);
+  const rt = WasmRuntime.get(options.sharedMemory, options.memoryLimitBytes);
+  if (options.numThreads !== undefined) rt.setThreads(options.numThreads);
   const kernels: Partial<Backend> = {
+    ...linearKernels(rt),
+    ...convKernels(rt),
+    ...normPoolKernels(rt),
+    ...elementwiseKernels(rt),
+    ...reduceKernels(rt),
     ...trainingKernels(rt),
   };
   for (const name of KERNEL_NAMES) {
@@ -46,6 +90,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       simd: rt.manifest.simd,
       threading: rt.threaded ? 'shared memory + workers' : `single-threaded: ${rt.singleThreadedReason}`,
       memoryBytes: rt.buffer.byteLength,
+      memoryLimitBytes: rt.limitBytes,
+      workerTasks: rt.exports.bw_worker_tasks(),
       toolchain: rt.manifest.toolchain,
     }),
   };

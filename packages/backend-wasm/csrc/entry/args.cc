@@ -77,7 +77,12 @@ Text& Text::operator<<(int64_t x) {
 
 Text& Text::operator<<(double x) {
   char s[32];
-  std::snprintf(s, sizeof s, "%g", x);
+  // Whole numbers (addresses, lengths) in full; others as %g, like the native addon's streams.
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15) {
+    std::snprintf(s, sizeof s, "%.0f", x);
+  } else {
+    std::snprintf(s, sizeof s, "%g", x);
+  }
   return *this << s;
 }
 

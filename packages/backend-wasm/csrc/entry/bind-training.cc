@@ -22,7 +22,7 @@ void RequirePairwiseDisjoint(const Args& args, std::initializer_list<F32> arrays
 
 using namespace bw;
 
-BW_ENTRY("sgdUpdate") {
+BW_ENTRY(sgdUpdate) {
   Args args(fn, 6);
   const F32 w = args.Float32(0, "param"), g = args.Float32(1, "grad"), v = args.OptionalFloat32(2, "velocity");
   const double lr = args.NumberIn(3, "learningRate", 0.0, kMaxDouble, false, false);
@@ -40,7 +40,7 @@ BW_ENTRY("sgdUpdate") {
   SgdUpdate(w.length, w.data, g.data, has_v ? v.data : nullptr, lr, momentum, nesterov);
 }
 
-BW_ENTRY("adamUpdate") {
+BW_ENTRY(adamUpdate) {
   Args args(fn, 9);
   const F32 w = args.Float32(0, "param"), g = args.Float32(1, "grad"), m = args.Float32(2, "m"), v = args.Float32(3, "v");
   const double lr = args.NumberIn(4, "learningRate", 0.0, kMaxDouble, false, false);

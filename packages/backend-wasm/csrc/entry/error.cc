@@ -11,7 +11,11 @@ char last_message[1024];
 }  // namespace
 
 void FailAndTrap(ErrorKind kind, const char* fn, const char* what) {
-  std::snprintf(last_message, sizeof last_message, "%s: %s", fn, what);
+  if (fn[0] == '\0') {
+    std::snprintf(last_message, sizeof last_message, "%s", what);
+  } else {
+    std::snprintf(last_message, sizeof last_message, "%s: %s", fn, what);
+  }
   last_kind = kind;
   __builtin_trap();
 }

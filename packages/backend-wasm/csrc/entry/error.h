@@ -11,7 +11,9 @@ namespace bw {
 // Mirrors the native addon's mapping: kType -> TypeError, kRange -> RangeError.
 enum class ErrorKind : int { kNone = 0, kType = 1, kRange = 2, kInternal = 3 };
 
-// Records "<fn>: <what>" (truncated to the buffer) and traps.
+// Records "<fn>: <what>" (just <what> for an empty fn; truncated to the
+// buffer) and traps. Internal failures pass an empty fn: the JavaScript side
+// names the kernel that was running.
 [[noreturn]] void FailAndTrap(ErrorKind kind, const char* fn, const char* what);
 
 // The last recorded failure (kNone after ClearError).

@@ -5,7 +5,7 @@
 
 #include "entry/args.h"
 #include "entry/error.h"
-#include "runtime/thread-pool.h"
+#include "runtime/wasm-pool.h"
 
 #define BW_EXPORT(name) extern "C" __attribute__((export_name(name)))
 
@@ -22,9 +22,9 @@ BW_EXPORT("bw_error_message") const char* BwErrorMessage() { return bw::LastErro
 
 BW_EXPORT("bw_clear_error") void BwClearError() { bw::ClearError(); }
 
-BW_EXPORT("bw_set_threads") void BwSetThreads(int n) { bw::ThreadPool::Instance().SetThreads(n); }
+BW_EXPORT("bw_set_threads") void BwSetThreads(int n) { bw::SetPoolThreads(n); }
 
-BW_EXPORT("bw_threads") int BwThreads() { return bw::ThreadPool::Instance().threads(); }
+BW_EXPORT("bw_threads") int BwThreads() { return bw::PoolThreads(); }
 
 BW_EXPORT("bw_max_threads") int BwMaxThreads() { return bw::kMaxThreads; }
 
@@ -35,3 +35,6 @@ BW_EXPORT("bw_worker_loop") void BwWorkerLoop(int index) { bw::WorkerLoop(index)
 BW_EXPORT("bw_worker_trapped") void BwWorkerTrapped(int index) { bw::WorkerTrapped(index); }
 
 BW_EXPORT("bw_recover") void BwRecover() { bw::RecoverFromCallerTrap(); }
+
+// As a double: JavaScript reads an i64 result as a BigInt.
+BW_EXPORT("bw_worker_tasks") double BwWorkerTasks() { return static_cast<double>(bw::WorkerTasks()); }

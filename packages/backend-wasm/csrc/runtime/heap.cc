@@ -89,7 +89,7 @@ namespace {
 void* AllocateOrTrap(size_t size, size_t alignment) {
   void* p = alignment <= alignof(std::max_align_t) ? std::malloc(size == 0 ? 1 : size)
                                                    : std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-  if (p == nullptr) bw::FailAndTrap(bw::ErrorKind::kInternal, "memory", "out of WebAssembly memory (4 GiB at most).");
+  if (p == nullptr) bw::FailAndTrap(bw::ErrorKind::kInternal, "", "out of WebAssembly memory (the memory reached its maximum size).");
   return p;
 }
 
@@ -121,6 +121,6 @@ _LIBCPP_BEGIN_NAMESPACE_STD
   va_start(args, format);
   vsnprintf(text, sizeof text, format, args);
   va_end(args);
-  bw::FailAndTrap(bw::ErrorKind::kInternal, "libc++", text);
+  bw::FailAndTrap(bw::ErrorKind::kInternal, "", text);
 }
 _LIBCPP_END_NAMESPACE_STD

@@ -55,6 +55,12 @@ export class KernelCall {
     return this.storage(s);
   }
 
+  /** An int32 output (maxPool's argmax), released again if the call fails. */
+  outputInt32(s: WasmStorage): this {
+    this.outputs.push(s);
+    return this.int32(s);
+  }
+
   null(): this {
     return this.put(TAG.null, []);
   }

@@ -19,6 +19,7 @@ export interface WasmExports {
   bw_worker_loop(index: number): void;
   bw_worker_trapped(index: number): void;
   bw_recover(): void;
+  bw_worker_tasks(): number;
 }
 
 /** Error kinds of csrc/entry/error.h. */

@@ -1,4 +1,4 @@
-import { nodeFs } from './platform.js';
+import { env, nodeFs } from './platform.js';
 
 /*
  * The compiled WebAssembly modules (build/wasm, shipped in the package),
@@ -21,14 +21,22 @@ export interface LoadedModule {
   manifest: Manifest;
 }
 
-const BUILD_DIR = new URL('../../build/', import.meta.url);
+const PACKAGE_BUILD_DIR = new URL('../../build/', import.meta.url);
 const compiled = new Map<string, { value: LoadedModule } | { error: Error }>();
 
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim().length > 0)?.trim() ?? 'unknown reason';
 }
 
+/** build/ of this package, or BATCHWISE_WASM_BUILD_DIR (another build; the tests use it). */
+function buildDir(): URL {
+  const dir = env('BATCHWISE_WASM_BUILD_DIR');
+  if (dir === undefined || dir === '') return PACKAGE_BUILD_DIR;
+  return new URL(`file://${dir.endsWith('/') ? dir : `${dir}/`}`);
+}
+
 function load(file: string): LoadedModule {
+  const BUILD_DIR = buildDir();
   const fs = nodeFs();
   if (fs === undefined) {
     throw new Error('the WebAssembly module is read with node:fs; this host has none (browsers are not supported yet).');

@@ -24,12 +24,16 @@ export class WasmRuntime {
   private readonly pool: WorkerPool | null;
   private bytes: Uint8Array;
 
-  private constructor(threaded: boolean, reason: string | null) {
+  /** Most bytes the memory may grow to. */
+  readonly limitBytes: number;
+
+  private constructor(threaded: boolean, reason: string | null, limitPages: number) {
     const { module, manifest } = loadModule(threaded);
     this.manifest = manifest;
     this.threaded = threaded;
     this.singleThreadedReason = reason;
-    this.memory = new WebAssembly.Memory({ initial: manifest.initialPages, maximum: manifest.maxPages, shared: threaded });
+    this.limitBytes = limitPages * PAGE;
+    this.memory = new WebAssembly.Memory({ initial: manifest.initialPages, maximum: limitPages, shared: threaded });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory }, ...wasiStubs(module) });
     this.exports = instance.exports as unknown as WasmExports;
     this.exports.__wasm_call_ctors();
@@ -41,16 +45,24 @@ export class WasmRuntime {
     this.exports.bw_set_caller_can_block(1);
   }
 
-  /** The threaded runtime where shared memory and workers exist, else the single-threaded one (unless told otherwise). */
-  static get(sharedMemory: boolean | undefined): WasmRuntime {
+  /**
+   * The threaded runtime where shared memory and workers exist, else the
+   * single-threaded one (unless told otherwise); one per kind and memory limit.
+   */
+  static get(sharedMemory: boolean | undefined, limitBytes: number | undefined): WasmRuntime {
     const unavailable = sharedMemoryUnavailable();
     if (sharedMemory === true && unavailable !== null) throw new Error(`wasm: threads were asked for, but ${unavailable}.`);
     const threaded = sharedMemory !== false && unavailable === null;
-    const key = threaded ? 'threaded' : 'single';
+    const { manifest } = loadModule(threaded);
+    const limitPages = limitBytes === undefined ? manifest.maxPages : Math.min(manifest.maxPages, Math.ceil(limitBytes / PAGE));
+    if (limitPages < manifest.initialPages) {
+      throw new RangeError(`createWasmBackend: memoryLimitBytes must be at least ${manifest.initialPages * PAGE} (the module's first memory size), received ${limitBytes}.`);
+    }
+    const key = `${threaded ? 'threaded' : 'single'}:${limitPages}`;
     let rt = runtimes.get(key);
     if (rt === undefined) {
       const reason = threaded ? null : sharedMemory === false ? 'sharedMemory: false was asked for' : unavailable;
-      rt = new WasmRuntime(threaded, reason);
+      rt = new WasmRuntime(threaded, reason, limitPages);
       if (threaded) rt.setThreads(defaultThreadCount(rt.maxThreads));
       runtimes.set(key, rt);
     }
@@ -87,7 +99,7 @@ export class WasmRuntime {
     const ptr = bytes > 0xffff_fff0 ? 0 : this.exports.bw_alloc(bytes);
     this.refresh();
     if (ptr === 0) {
-      throw new RangeError(`${fn}: out of WebAssembly memory allocating ${bytes} bytes (the memory holds ${this.buffer.byteLength} bytes, 4 GiB at most).`);
+      throw new RangeError(`${fn}: out of WebAssembly memory allocating ${bytes} bytes (the memory holds ${this.buffer.byteLength} bytes, at most ${this.limitBytes}).`);
     }
     return ptr;
   }
@@ -121,8 +133,8 @@ export class WasmRuntime {
     this.exports.bw_recover();
     if (kind === ERROR_KIND.type) return new TypeError(message);
     if (kind === ERROR_KIND.range) return new RangeError(message);
-    if (kind === ERROR_KIND.internal) return new Error(`${fn}: ${message}`);
-    return new Error(`${fn}: the WebAssembly kernel trapped (${trap.message}); the backend recovered and stays usable.`);
+    if (kind === ERROR_KIND.internal) return new Error(`${fn}: ${message}`, { cause: trap });
+    return new Error(`${fn}: the WebAssembly kernel trapped (${trap.message}); the backend recovered and stays usable.`, { cause: trap });
   }
 
   private cString(ptr: number): string {
@@ -134,3 +146,4 @@ export class WasmRuntime {
 }
 
 const runtimes = new Map<string, WasmRuntime>();
+const PAGE = 65536;

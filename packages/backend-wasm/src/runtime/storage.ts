@@ -13,6 +13,14 @@ import type { WasmRuntime } from './runtime.js';
 
 const EMPTY = new Float32Array(0);
 
+/** What a released storage's view is: empty over a detached buffer, as a disposed pool buffer reads. */
+const RELEASED = ((): Float32Array => {
+  const buffer = new ArrayBuffer(0);
+  const view = new Float32Array(buffer);
+  structuredClone(buffer, { transfer: [buffer] });
+  return view;
+})();
+
 const orphans = new FinalizationRegistry<{ rt: WasmRuntime; ptr: number }>(({ rt, ptr }) => rt.free(ptr));
 
 export class WasmStorage implements TensorStorage {
@@ -49,7 +57,7 @@ export class WasmStorage implements TensorStorage {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.current = EMPTY;
+    this.current = RELEASED;
     if (this.ptr !== 0) {
       orphans.unregister(this);
       this.rt.free(this.ptr);
@@ -95,4 +103,36 @@ export function storageOf(rt: WasmRuntime, fn: string, t: Tensor): WasmStorage {
   adopted.set(data, storage);
   relocateTensor(t, storage);
   return storage;
+}
+
+// maxPool's argmax arrays and the blocks they came from, so that the backward pass reads the block in place.
+const argmaxBlocks = new WeakMap<Int32Array, WasmStorage>();
+
+/**
+ * A block for maxPool's argmax. With shared memory the caller gets a view of
+ * it (valid however the memory grows); an unshared memory may detach views
+ * when it grows, so there the caller gets a copy, which the backward pass
+ * still maps to the block without copying it back in.
+ */
+export function argmaxOutput(rt: WasmRuntime, fn: string, length: number): { storage: WasmStorage; handOut(): Int32Array } {
+  const storage = outputStorage(rt, fn, length);
+  return {
+    storage,
+    handOut(): Int32Array {
+      const view = storage.int32View();
+      const out = rt.threaded ? view : view.slice();
+      argmaxBlocks.set(out, storage);
+      trackStorage(storage, out);
+      return out;
+    },
+  };
+}
+
+/** The block holding `argmax` for one call: its own when this backend made it, else a temporary copy (freed by `done`). */
+export function argmaxStorage(rt: WasmRuntime, fn: string, argmax: Int32Array): { storage: WasmStorage; done(): void } {
+  const known = argmaxBlocks.get(argmax);
+  if (known !== undefined && known.rt === rt && !known.isReleased) return { storage: known, done: () => {} };
+  const storage = new WasmStorage(rt, argmax.length === 0 ? 0 : rt.alloc(fn, argmax.length * 4), argmax.length);
+  storage.int32View().set(argmax);
+  return { storage, done: () => storage.release() };
 }

@@ -7,8 +7,12 @@ interface Host {
   alloc(fn: string, bytes: number): number;
 }
 
-/** How long setThreads waits for a new worker to start before it gives up on it. */
-const START_TIMEOUT_MS = 30_000;
+/**
+ * How long setThreads waits for new workers to start (tens of milliseconds
+ * normally). A worker that fails before its script runs cannot say so while
+ * this thread is blocked: the wait ends with an error instead.
+ */
+const START_TIMEOUT_MS = 10_000;
 
 const WORKER_URL = new URL('../../worker/wasm-worker.mjs', import.meta.url);
 
@@ -40,6 +44,8 @@ export class WorkerPool {
       const stack = this.host.alloc('setNumThreads', this.host.manifest.stackBytes);
       const tls = this.host.alloc('setNumThreads', tlsSize + tlsAlign);
       const worker = new wt.Worker(WORKER_URL, {
+        // Not the parent's flags (e.g. --input-type of a `node -e` script, which a worker rejects): it only runs the module.
+        execArgv: [],
         workerData: {
           module: this.module,
           memory: this.memory,

@@ -1,4 +1,4 @@
-#include "runtime/thread-pool.h"
+#include "runtime/wasm-pool.h"
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +24,8 @@ struct Shared {
   std::atomic<int32_t> done32{0};
   std::atomic<int32_t> failed{0};
   std::atomic<int32_t> active{1};
+  // Tasks run on workers since load (not by the caller): shows the pool is in use.
+  std::atomic<int64_t> worker_tasks{0};
   // 1 + the task each thread is running (0: none), for recovery after a trap.
   // Zero-initialised like every member: workers must not depend on a constructor having run.
   std::atomic<int64_t> running[kMaxThreads];
@@ -77,6 +79,7 @@ void Work(int index) {
     pool.running[index].store(next + 1);
     (*fn)(next);
     pool.running[index].store(0);
+    if (index != 0) pool.worker_tasks.fetch_add(1, std::memory_order_relaxed);
     if (pool.done.fetch_add(1) + 1 == tasks) {
       pool.done32.store(static_cast<int32_t>(tasks));
       Notify(&pool.done32, 1);
@@ -90,16 +93,11 @@ bool caller_can_block = true;
 
 }  // namespace
 
-ThreadPool& ThreadPool::Instance() {
-  static ThreadPool instance;  // empty: constant-initialised, no guard
-  return instance;
-}
+int PoolThreads() { return pool.active.load(); }
 
-int ThreadPool::threads() const { return pool.active.load(); }
+void SetPoolThreads(int n) { pool.active.store(std::clamp(n, 1, kMaxThreads)); }
 
-void ThreadPool::SetThreads(int n) { pool.active.store(std::clamp(n, 1, kMaxThreads)); }
-
-void ThreadPool::Run(int64_t tasks, const std::function<void(int64_t)>& fn) {
+void ParallelTasks(int64_t tasks, const std::function<void(int64_t)>& fn) {
   if (tasks <= 0) return;
   if (tasks == 1 || pool.active.load() == 1 || in_task || tasks >= (int64_t{1} << 31)) {
     for (int64_t t = 0; t < tasks; ++t) fn(t);
@@ -126,19 +124,9 @@ void ThreadPool::Run(int64_t tasks, const std::function<void(int64_t)>& fn) {
   // A task that trapped on a worker left its part of the outputs unwritten:
   // the kernel's call fails as a whole (keeping the worker's message if it left one).
   if (pool.failed.load() != 0) {
-    FailAndTrap(LastErrorKind() == ErrorKind::kNone ? ErrorKind::kInternal : LastErrorKind(), "thread pool",
-                "a task trapped on a worker; the kernel's outputs are incomplete.");
+    if (LastErrorKind() != ErrorKind::kNone) __builtin_trap();
+    FailAndTrap(ErrorKind::kInternal, "", "a task trapped on a worker; the kernel's outputs are incomplete.");
   }
-}
-
-void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn, bool last_first) {
-  if (n <= 0) return;
-  if (grain < 1) grain = 1;
-  const int64_t pieces = (n + grain - 1) / grain;
-  ThreadPool::Instance().Run(pieces, [&](int64_t p) {
-    const int64_t begin = (last_first ? pieces - 1 - p : p) * grain;
-    fn(begin, std::min(n, begin + grain));
-  });
 }
 
 void WorkerLoop(int index) {
@@ -182,5 +170,7 @@ void RecoverFromCallerTrap() {
 }
 
 void SetCallerCanBlock(bool can_block) { caller_can_block = can_block; }
+
+int64_t WorkerTasks() { return pool.worker_tasks.load(); }
 
 }  // namespace bw
