@@ -9,6 +9,7 @@ import { bestPeak, compilePeakProbe, type Peak, type PeakProbe } from '../machin
 import { MEASURE_DEFAULTS, type MeasureOptions } from '../measure.js';
 import { CONTENDER_IDS } from '../report/derive.js';
 import { renderReport, summarizeContender } from '../report/render.js';
+import { deriveWasm, evaluateWasmTargets, renderWasm } from '../report/wasm.js';
 import { writeResults } from '../results.js';
 import { firstLine } from '../errors.js';
 import { formatNumber } from '../table.js';
@@ -38,6 +39,7 @@ function checkIds(flag: string, given: readonly string[] | undefined, known: rea
 function versions(): Record<string, string> {
   return {
     '@batchwise/backend-native': packageVersion('@batchwise/backend-native'),
+    '@batchwise/backend-wasm': packageVersion('@batchwise/backend-wasm'),
     '@batchwise/backend-cpu': packageVersion('@batchwise/backend-cpu'),
     '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'),
     '@tensorflow/tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm'),
@@ -107,7 +109,9 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
   const peak = peaks.length > 0 ? bestPeak(peaks) : undefined;
   const summaries = contenders.map(summarizeContender);
   const isaSection = isa.length > 0 ? ['### native per ISA level (1 thread, child process per level)', '', renderIsa(isa, peak), ''] : [];
-  const report = renderReport(info, versions(), peak, peakError, results, summaries, isaSection);
+  const wasmDerived = results.map(deriveWasm);
+  const wasmTargets = evaluateWasmTargets(wasmDerived);
+  const report = renderReport(info, versions(), peak, peakError, results, summaries, [renderWasm(wasmDerived, wasmTargets), ...isaSection]);
   console.log(report.text);
 
   if (!args.flags.has('no-write')) {
@@ -124,6 +128,7 @@ export async function kernelsCommand(args: ParsedArgs): Promise<void> {
       derived: report.derived,
       isa,
       targets: report.targets,
+      wasm: { derived: wasmDerived, targets: wasmTargets },
     };
     const files = await writeResults('kernels', started, json, `# bench kernels, ${started.toISOString()}\n\n${report.text}`);
     log(`wrote ${files.join(', ')}`);

@@ -1,17 +1,17 @@
 import os from 'node:os';
 import { loadBatchwiseBackend } from '../contenders/batchwise.js';
-import { CPU_PACKAGE, NATIVE_PACKAGE } from '../contenders/all.js';
+import { CPU_PACKAGE, NATIVE_PACKAGE, WASM_PACKAGE } from '../contenders/all.js';
 import { tfjsContender } from '../contenders/tfjs.js';
 import { listFlag, type ParsedArgs } from '../cli-args.js';
 import { machineInfo, packageVersion } from '../machine/info.js';
 import { measureInterleaved, MEASURE_DEFAULTS, type Entry, type MeasureOptions } from '../measure.js';
-import { batchwiseModelContender, tfjsModelContender, type ModelContender } from '../models/contenders.js';
+import { batchwiseModelContender, tfjsModelContender, type ModelContender, type ThreadSetting } from '../models/contenders.js';
 import { MODEL_CASES, type LayersApi } from '../models/definitions.js';
 import { onnxModelContender, type OnnxExporter } from '../models/onnx-contender.js';
 import { onnxVersion } from '../contenders/onnx.js';
 import { writeResults } from '../results.js';
 import { speedup, type Sample } from '../stats.js';
-import { formatNumber, formatRatio, formatTable } from '../table.js';
+import { formatNumber, formatPercent, formatRatio, formatTable } from '../table.js';
 import { firstLine } from '../errors.js';
 
 /*
@@ -54,6 +54,7 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
   const info = machineInfo();
   // Importing the backend packages registers them with core's registry, which the layers use.
   const native = await loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
+  const wasm = await loadBatchwiseBackend(WASM_PACKAGE, 'createWasmBackend');
   const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
   const layers = await loadLayers();
   const onnx = await loadExporter();
@@ -61,8 +62,15 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
   await tfjsContender('wasm');
   const threads = os.availableParallelism();
   const onnxDeps = { api: layers.api, exporter: onnx.exporter, backendName: native.backend ? 'native' : 'cpu', reason: layers.reason ?? onnx.reason };
+  // native and wasm at all threads and at 1 (set before every run): wasm's share of native is compared at the same count.
+  const at = (controls: ThreadSetting['controls'] | undefined, count: number): ThreadSetting | undefined => (controls ? { count, controls } : undefined);
+  const nativeApi = native.backend ? layers.api : undefined, nativeReason = native.reason ?? layers.reason;
+  const wasmApi = wasm.backend ? layers.api : undefined, wasmReason = wasm.reason ?? layers.reason;
   const all: ModelContender[] = [
-    batchwiseModelContender('native', native.backend ? layers.api : undefined, native.reason ?? layers.reason),
+    batchwiseModelContender('native', nativeApi, nativeReason, at(native.native, threads), false),
+    batchwiseModelContender('native', nativeApi, nativeReason, at(native.native, 1)),
+    batchwiseModelContender('wasm', wasmApi, wasmReason, at(wasm.native, threads), false),
+    batchwiseModelContender('wasm', wasmApi, wasmReason, at(wasm.native, 1)),
     batchwiseModelContender('cpu', cpu.backend ? layers.api : undefined, cpu.reason ?? layers.reason),
     tfjsModelContender('wasm', args.flags.has('slow')),
     tfjsModelContender('cpu', args.flags.has('slow')),
@@ -98,7 +106,11 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
     const cell = table.get(caseId)?.get(id);
     return cell && 'sample' in cell ? cell.sample.medianMs : undefined;
   };
-  const headers = ['model', 'batch', ...contenders.map((k) => `${k.label} ms (img/s)`), 'native vs tfjs-wasm', 'native vs tfjs-cpu', 'native vs cpu', `native vs ort ${threads}t`];
+  const headers = [
+    'model', 'batch', ...contenders.map((k) => `${k.label} ms (img/s)`),
+    'native vs tfjs-wasm', 'native vs tfjs-cpu', 'native vs cpu', `native vs ort ${threads}t`,
+    'wasm vs tfjs-wasm', 'wasm 1t vs tfjs-wasm', 'wasm share of native', 'wasm 1t share of native 1t',
+  ];
   const rows = MODEL_CASES.map((c) => [
     c.label,
     String(c.batch),
@@ -110,6 +122,10 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, 'tfjs-cpu'))),
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, 'batchwise-cpu'))),
     formatRatio(speedup(ms(c.id, 'batchwise-native'), ms(c.id, ortAll))),
+    formatRatio(speedup(ms(c.id, 'batchwise-wasm'), ms(c.id, 'tfjs-wasm'))),
+    formatRatio(speedup(ms(c.id, 'batchwise-wasm-1t'), ms(c.id, 'tfjs-wasm'))),
+    formatPercent(speedup(ms(c.id, 'batchwise-wasm'), ms(c.id, 'batchwise-native'))),
+    formatPercent(speedup(ms(c.id, 'batchwise-wasm-1t'), ms(c.id, 'batchwise-native-1t'))),
   ]);
   const notes = MODEL_CASES.flatMap((c) =>
     contenders.flatMap((k) => {
@@ -119,7 +135,7 @@ export async function modelsCommand(args: ParsedArgs): Promise<void> {
     }),
   );
   const text = [
-    `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads), Node ${info.node}; batchwise native uses all threads, ort as labelled, the others one.`,
+    `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads), Node ${info.node}; batchwise native and wasm use all threads (1t: one), ort as labelled, the others one.`,
     `Load average (1 min) at start: ${info.loadAverage.toFixed(2)}, at end: ${os.loadavg()[0].toFixed(2)}`,
     `Versions: @batchwise/layers ${packageVersion('@batchwise/layers')}, @tensorflow/tfjs-layers ${packageVersion('@tensorflow/tfjs-layers')}, onnxruntime-node ${onnxVersion()} (CPU EP, models exported by @batchwise/onnx)`,
     '',

@@ -5,15 +5,25 @@ import { tfjsContender } from './tfjs.js';
 
 /*
  * Every contender of the kernel benchmark, in table order: batchwise native
- * on 1 and 2 threads, batchwise cpu, tfjs-wasm, tfjs-cpu, onnxruntime on 1
- * and 2 threads.
+ * and wasm on 1 and 2 threads, batchwise cpu, tfjs-wasm, tfjs-cpu,
+ * onnxruntime on 1 and 2 threads.
  */
 
 export const NATIVE_PACKAGE = '@batchwise/backend-native';
+export const WASM_PACKAGE = '@batchwise/backend-wasm';
 export const CPU_PACKAGE = '@batchwise/backend-cpu';
 
 export async function loadNative(): Promise<LoadedBackend> {
   return loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
+}
+
+export async function loadWasm(): Promise<LoadedBackend> {
+  return loadBatchwiseBackend(WASM_PACKAGE, 'createWasmBackend');
+}
+
+function wasmContenders(wasm: LoadedBackend): Contender[] {
+  const usable = wasm.backend && !wasm.native ? { ...wasm, backend: undefined, reason: `${WASM_PACKAGE} exports no setNumThreads()` } : wasm;
+  return [batchwiseContender('wasm-1t', 'wasm 1t', usable, 1, true), batchwiseContender('wasm-2t', 'wasm 2t', usable, 2, true)];
 }
 
 function nativeContenders(native: LoadedBackend): Contender[] {
@@ -28,9 +38,11 @@ function nativeContenders(native: LoadedBackend): Contender[] {
 /** Loads every contender; `only` filters by id. Unavailable ones are kept, with their reason. */
 export async function loadContenders(only?: readonly string[]): Promise<{ contenders: Contender[]; native: LoadedBackend }> {
   const native = await loadNative();
+  const wasm = await loadWasm();
   const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
   const all = [
     ...nativeContenders(native),
+    ...wasmContenders(wasm),
     batchwiseContender('cpu', 'cpu', cpu, 1, false),
     await tfjsContender('wasm'),
     await tfjsContender('cpu'),

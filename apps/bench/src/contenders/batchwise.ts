@@ -9,11 +9,10 @@ import { firstLine } from '../errors.js';
  * unavailable with its reason while every other contender still runs.
  */
 
-/** What @batchwise/backend-native exports besides its factory (checked at run time). */
+/** The thread controls @batchwise/backend-native and backend-wasm export besides their factory (checked at run time). */
 export interface NativeControls {
   setNumThreads(n: number): void;
   getNumThreads(): number;
-  getIsa(): string;
 }
 
 export interface LoadedBackend {
@@ -41,7 +40,7 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
   } catch (e) {
     return { reason: `${factoryName}() failed: ${firstLine(e)}` };
   }
-  const controls = ['setNumThreads', 'getNumThreads', 'getIsa'].every((k) => typeof mod[k] === 'function')
+  const controls = ['setNumThreads', 'getNumThreads'].every((k) => typeof mod[k] === 'function')
     ? (mod as unknown as NativeControls)
     : undefined;
   if (controls) {

@@ -45,7 +45,7 @@ export async function isaChild(): Promise<void> {
     const m = result.measurements[0];
     if (m && 'sample' in m) medianMs[id] = m.sample.medianMs;
   }
-  console.log(JSON.stringify({ requested, used: native.native.getIsa(), medianMs }));
+  console.log(JSON.stringify({ requested, used: native.backend.info().simd, medianMs }));
 }
 
 /** Parent side: one child per level; a failing child becomes a row with its error. */

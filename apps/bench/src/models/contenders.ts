@@ -7,11 +7,17 @@ import { buildModel, CLASSES, type LayersApi, type ModelCase } from './definitio
 import { firstLine } from '../errors.js';
 
 /*
- * Contenders of the model benchmark: @batchwise/layers on the native and cpu
- * backends, tfjs-layers on tfjs-wasm and tfjs-cpu. Each gets its own model,
- * built while its backend is active, and switches to that backend (untimed)
- * before every run.
+ * Contenders of the model benchmark: @batchwise/layers on the native, wasm
+ * and cpu backends, tfjs-layers on tfjs-wasm and tfjs-cpu. Each gets its own
+ * model, built while its backend is active, and switches to that backend
+ * (and, for native and wasm, its thread count) untimed before every run.
  */
+
+/** A backend package's thread controls and the count a contender runs at. */
+export interface ThreadSetting {
+  count: number;
+  controls: { setNumThreads(n: number): void; getNumThreads(): number };
+}
 
 export interface ModelContender {
   id: string;
@@ -31,14 +37,25 @@ async function checked(run: () => unknown, before: () => Promise<void> | void): 
   }
 }
 
-export function batchwiseModelContender(backendName: string, api: LayersApi | undefined, reason: string | undefined): ModelContender {
+/** `threads` is set before every run; `named` adds the count to id and label (batchwise-wasm-1t). */
+export function batchwiseModelContender(
+  backendName: string,
+  api: LayersApi | undefined,
+  reason: string | undefined,
+  threads?: ThreadSetting,
+  named = threads !== undefined,
+): ModelContender {
+  const suffix = threads && named ? `-${threads.count}t` : '';
   return {
-    id: `batchwise-${backendName}`,
-    label: `batchwise ${backendName}`,
+    id: `batchwise-${backendName}${suffix}`,
+    label: `batchwise ${backendName}${suffix.replace('-', ' ')}`,
     maxRuns: Number.POSITIVE_INFINITY,
     async prepare(c) {
       if (!api) return { unavailable: reason ?? '@batchwise/layers did not load' };
-      const before = () => void setBackend(backendName);
+      const before = () => {
+        setBackend(backendName);
+        if (threads && threads.controls.getNumThreads() !== threads.count) threads.controls.setNumThreads(threads.count);
+      };
       try {
         before();
       } catch (e) {

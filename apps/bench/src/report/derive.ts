@@ -12,6 +12,8 @@ import type { KernelCase, KernelResult } from '../types.js';
 export const CONTENDER_IDS = {
   native1: 'native-1t',
   native2: 'native-2t',
+  wasm1: 'wasm-1t',
+  wasm2: 'wasm-2t',
   cpu: 'cpu',
   tfjsWasm: 'tfjs-wasm',
   tfjsCpu: 'tfjs-cpu',
