@@ -18,7 +18,11 @@ constexpr int64_t kGrain = 1 << 15;
 template <typename F>
 void Map(int64_t n, F f) {
   ParallelRanges(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) f(i);
+    // A local copy of f: the pointers it captured are then locals. Through f
+    // itself clang (the WebAssembly build) reloaded them after every store, in
+    // case the store changed them, and did not vectorise relu or maximum.
+    const F g = f;
+    for (int64_t i = i0; i < i1; ++i) g(i);
   });
 }
 
