@@ -55,6 +55,7 @@ const KERNEL_SOURCES = [
 const OWN_SOURCES = [
   'runtime/wasm-pool.cc',
   'runtime/heap.cc',
+  'runtime/string.cc',
   'runtime/kernel-table.cc',
   'entry/error.cc',
   'entry/args.cc',
@@ -77,14 +78,14 @@ const STACK_BYTES = 1 << 20;
 
 // No -ffast-math: sums must not be reassociated behind our back (as native).
 const COMPILE_FLAGS = [
-  '--target=wasm32-wasi', '--sysroot=/usr', '-std=c++17', '-O3', '-msimd128', '-fno-exceptions', '-fno-rtti',
+  '--target=wasm32-wasi', '--sysroot=/usr', '-std=c++17', '-O3', '-msimd128', '-mbulk-memory', '-fno-exceptions', '-fno-rtti',
   '-ffp-contract=off', '-fvisibility=hidden', '-Wall', '-Wextra', `-I${csrc}`, `-I${nativeSrc}`,
 ];
 // Each module gets its own objects: with atomics, thread_local is real
 // thread-local storage, which wasm-ld 19 places wrongly (offset twice) in a
 // module without shared memory; without atomics it is an ordinary global.
 const VARIANTS = {
-  threads: { file: 'batchwise-threads.wasm', compile: ['-matomics', '-mbulk-memory'] },
+  threads: { file: 'batchwise-threads.wasm', compile: ['-matomics'] },
   single: { file: 'batchwise.wasm', compile: [] },
 };
 const WRAPPED = ['malloc', 'free', 'calloc', 'realloc', 'posix_memalign', 'aligned_alloc'];
