@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/copy.h"
 #include "kernels/pack.h"
 #include "runtime/parallel.h"
 
@@ -125,9 +126,9 @@ void PatchColumns::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, 
         const int64_t ih = base_h[k] + off_h[0], iw = base_w[k] + off_w[0];
         float* dk = d + k * mr;
         if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
-          std::memcpy(dk, x0 + image[k] + (ih * g.in_w + iw) * g.in_c, sizeof(float) * mr);
+          CopyFloats(dk, x0 + image[k] + (ih * g.in_w + iw) * g.in_c, mr);
         } else {
-          std::memset(dk, 0, sizeof(float) * mr);
+          ZeroFloats(dk, mr);
         }
       }
       continue;
