@@ -49,6 +49,10 @@ const KERNEL_SOURCES = [
   'kernels/vec-math_wasm.cc',
   'kernels/transpose.cc',
   'kernels/training.cc',
+  'kernels/axpby.cc',
+  'kernels/broadcast.cc',
+  'kernels/compare.cc',
+  'kernels/data-movement.cc',
   'runtime/scratch.cc',
   'runtime/parallel.cc',
 ].map((f) => join(nativeSrc, f));
@@ -67,6 +71,7 @@ const OWN_SOURCES = [
   'entry/bind-elementwise.cc',
   'entry/bind-reduce.cc',
   'entry/bind-training.cc',
+  'entry/bind-tensor-ops.cc',
 ].map((f) => join(csrc, f));
 
 // Linear memory: 16 MiB to start (static data, the 1 MiB main stack, the first

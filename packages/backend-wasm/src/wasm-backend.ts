@@ -1,7 +1,5 @@
 import {
   InvalidArgumentError,
-  KERNEL_NAMES,
-  NotImplementedError,
   assertBoolean,
   assertPositiveInt,
   type Backend,
@@ -12,6 +10,7 @@ import { elementwiseKernels } from './backend/elementwise.js';
 import { linearKernels } from './backend/linear.js';
 import { normPoolKernels } from './backend/norm-pool.js';
 import { reduceKernels } from './backend/reduce.js';
+import { tensorOpKernels } from './backend/tensor-ops.js';
 import { trainingKernels } from './backend/training.js';
 import { WasmRuntime } from './runtime/runtime.js';
 
@@ -68,21 +67,18 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   if (options.numThreads !== undefined) assertThreadCount(fn, options.numThreads);
   const rt = WasmRuntime.get(options.sharedMemory, options.memoryLimitBytes);
   if (options.numThreads !== undefined) rt.setThreads(options.numThreads);
-  const kernels: Partial<Backend> = {
+  // Typed as the whole interface: a kernel left out is a compile error.
+  const kernels: Omit<Backend, 'name' | 'info'> = {
     ...linearKernels(rt),
     ...convKernels(rt),
     ...normPoolKernels(rt),
     ...elementwiseKernels(rt),
     ...reduceKernels(rt),
     ...trainingKernels(rt),
+    ...tensorOpKernels(rt),
   };
-  for (const name of KERNEL_NAMES) {
-    kernels[name] ??= (() => {
-      throw new NotImplementedError(WASM_BACKEND_NAME, name);
-    }) as never;
-  }
   return {
-    ...(kernels as Backend),
+    ...kernels,
     name: WASM_BACKEND_NAME,
     info: (): BackendInfo => ({
       name: WASM_BACKEND_NAME,

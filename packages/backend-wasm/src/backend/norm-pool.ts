@@ -11,7 +11,7 @@ import {
 } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
-import { argmaxOutput, argmaxStorage, outputTensor } from '../runtime/storage.js';
+import { argmaxOutput, int32Input, outputTensor } from '../runtime/storage.js';
 import { geometryArgs } from './conv.js';
 import { validated } from './validated.js';
 
@@ -61,7 +61,7 @@ export function normPoolKernels(rt: WasmRuntime): NormPoolKernels {
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
       const dx = outputTensor(rt, 'maxPoolBackward', inputShape);
-      const indices = argmaxStorage(rt, 'maxPoolBackward', argmax);
+      const indices = int32Input(rt, 'maxPoolBackward', argmax);
       try {
         // The module scans argmax (vectorised) before writing; TypeScript scans it only to report a failure.
         new KernelCall(rt, 'maxPoolBackward').tensor(dy).array(dy.shape).int32(indices.storage).array(inputShape).output(dx.storage).run();

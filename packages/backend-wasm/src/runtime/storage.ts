@@ -128,11 +128,15 @@ export function argmaxOutput(rt: WasmRuntime, fn: string, length: number): { sto
   };
 }
 
-/** The block holding `argmax` for one call: its own when this backend made it, else a temporary copy (freed by `done`). */
-export function argmaxStorage(rt: WasmRuntime, fn: string, argmax: Int32Array): { storage: WasmStorage; done(): void } {
-  const known = argmaxBlocks.get(argmax);
+/**
+ * The block holding an int32 input for one call: maxPool's argmax in place
+ * when this backend made it, anything else (gather's indices, an argmax from
+ * another backend) copied into a temporary block that `done` frees.
+ */
+export function int32Input(rt: WasmRuntime, fn: string, array: Int32Array): { storage: WasmStorage; done(): void } {
+  const known = argmaxBlocks.get(array);
   if (known !== undefined && known.rt === rt && !known.isReleased) return { storage: known, done: () => {} };
-  const storage = new WasmStorage(rt, argmax.length === 0 ? 0 : rt.alloc(fn, argmax.length * 4), argmax.length);
-  storage.int32View().set(argmax);
+  const storage = new WasmStorage(rt, array.length === 0 ? 0 : rt.alloc(fn, array.length * 4), array.length);
+  storage.int32View().set(array);
   return { storage, done: () => storage.release() };
 }
