@@ -14,7 +14,7 @@ const USAGE = `usage: node apps/bench/dist/main.js <command> [flags]
 
 commands:
   kernels   kernel timings against tfjs-cpu, tfjs-wasm, onnxruntime and the machine peak
-            --only=<ids>      contenders: native-1t,native-2t,cpu,tfjs-wasm,tfjs-cpu,ort-1t,ort-2t
+            --only=<ids>      contenders: native-1t,native-2t,wasm-1t,wasm-2t,cpu,tfjs-wasm,tfjs-cpu,ort-1t,ort-2t
             --kernels=<ids>   matMul,conv2d,conv2dBackpropInput,conv2dBackpropFilter,batchNormTraining,
                               batchNormTrainingBackward,batchNormInference,maxPool,maxPoolBackward
             --quick           fewer runs (still the median of 5)
@@ -23,7 +23,8 @@ commands:
             --lead-in=<ms>    untimed back-to-back calls before each timed one (default 100; 0 = none)
   models    CNN and MLP with batch norm: trainOnBatch and predict, images/s, batchwise vs tfjs-layers,
             and predict in onnxruntime of the same models exported by @batchwise/onnx
-            --only=<ids>      contenders: batchwise-native,batchwise-cpu,tfjs-wasm,tfjs-cpu,ort-1t,ort-<all>t
+            --only=<ids>      contenders: batchwise-native,batchwise-native-1t,batchwise-wasm,batchwise-wasm-1t,
+                              batchwise-cpu,tfjs-wasm,tfjs-cpu,ort-1t,ort-<all>t
             --quick           5 timed runs per cell (a smoke run)
             --slow            include tfjs-cpu CNN training (~40 s per step)
             --no-write        print only`;
