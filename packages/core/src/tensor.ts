@@ -26,14 +26,7 @@ function isStorage(value: unknown): value is TensorStorage {
   );
 }
 
-/** Backend-managed storage of the tensors that have one (a WeakMap: forged objects simply have none). */
-const storages = new WeakMap<Tensor, TensorStorage>();
-
-/** Makes `t.data` read `storage.view()`: an own accessor, so plain tensors keep a plain property. */
-function defineStorageData(t: Tensor, storage: TensorStorage): void {
-  storages.set(t, storage);
-  Object.defineProperty(t, 'data', { get: () => storage.view(), enumerable: true, configurable: true });
-}
+let setStorage: (t: Tensor, storage: TensorStorage) => void;
 
 /**
  * A dense float32 tensor: contiguous row-major data plus a shape. Images are
@@ -45,9 +38,17 @@ function defineStorageData(t: Tensor, storage: TensorStorage): void {
  * across kernel calls).
  */
 export class Tensor {
-  readonly data: Float32Array;
   readonly shape: readonly number[];
   readonly size: number;
+  #array: Float32Array | undefined;
+  #storage: TensorStorage | undefined;
+
+  static {
+    setStorage = (t, storage) => {
+      t.#storage = storage;
+      t.#array = undefined;
+    };
+  }
 
   constructor(data: Float32Array | TensorStorage, shape: Shape) {
     if (!(data instanceof Float32Array) && !isStorage(data)) {
@@ -63,18 +64,24 @@ export class Tensor {
     if (length !== size) {
       throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${length}.`);
     }
-    if (data instanceof Float32Array) this.data = data;
-    else {
-      this.data = data.view();
-      defineStorageData(this, data);
-    }
+    if (data instanceof Float32Array) this.#array = data;
+    else this.#storage = data;
     this.shape = Object.freeze([...shape]);
     this.size = size;
   }
 
+  /**
+   * The values, row-major. Over backend-managed storage, its current view:
+   * read it anew rather than keeping it across kernel calls.
+   */
+  get data(): Float32Array {
+    const s = this.#storage;
+    return s === undefined ? (this.#array as Float32Array) : s.view();
+  }
+
   /** The backend-managed storage under `data`, or undefined when the data is a plain Float32Array. */
   get storage(): TensorStorage | undefined {
-    return storages.get(this);
+    return #storage in this ? this.#storage : undefined;
   }
 
   get rank(): number {
@@ -97,7 +104,7 @@ export class Tensor {
     if (sizeOf(resolved) !== this.size || !resolved.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ShapeError(`reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)}.`);
     }
-    return new Tensor(storages.get(this) ?? this.data, resolved);
+    return new Tensor(this.storage ?? this.data, resolved);
   }
 
   clone(): Tensor {
@@ -119,6 +126,17 @@ export class Tensor {
   }
 }
 
+// A setter beside the getter, outside the class so that `data` stays readonly
+// to TypeScript: an object forged from Tensor.prototype with Object.assign
+// (the conformance suite's bad tensors) gets its own data property, as it
+// would without the getter, and kernels refuse it for what it claims.
+Object.defineProperty(Tensor.prototype, 'data', {
+  ...Object.getOwnPropertyDescriptor(Tensor.prototype, 'data'),
+  set(this: Tensor, value: unknown) {
+    Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true });
+  },
+});
+
 /**
  * Points `t` at `storage` (internal: not exported from the package; backends
  * use memory.ts's `relocateTensor`, which also moves the tidy bookkeeping).
@@ -129,7 +147,7 @@ export function moveTensorStorage(fn: string, t: Tensor, storage: TensorStorage)
   if (length !== t.size) {
     throw new ShapeError(`${fn}: storage must have ${t.size} elements for shape ${formatShape(t.shape)}, received ${length}.`);
   }
-  defineStorageData(t, storage);
+  setStorage(t, storage);
 }
 
 /** Wraps a Float32Array (no copy) as a tensor. */
