@@ -38,15 +38,24 @@ let setStorage: (t: Tensor, storage: TensorStorage) => void;
  * across kernel calls).
  */
 export class Tensor {
+  /**
+   * The values, row-major. A plain property for a Float32Array; over
+   * backend-managed storage an own accessor returning the storage's current
+   * view (one getter for every such tensor, so they share a hidden class; own
+   * and enumerable, so deep equality still compares values).
+   */
+  readonly data: Float32Array;
   readonly shape: readonly number[];
   readonly size: number;
-  #array: Float32Array | undefined;
   #storage: TensorStorage | undefined;
 
   static {
+    const storageData = function (this: Tensor): Float32Array {
+      return (this.#storage as TensorStorage).view();
+    };
     setStorage = (t, storage) => {
       t.#storage = storage;
-      t.#array = undefined;
+      Object.defineProperty(t, 'data', { get: storageData, enumerable: true, configurable: true });
     };
   }
 
@@ -64,19 +73,14 @@ export class Tensor {
     if (length !== size) {
       throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${length}.`);
     }
-    if (data instanceof Float32Array) this.#array = data;
-    else this.#storage = data;
+    if (data instanceof Float32Array) {
+      this.data = data;
+    } else {
+      this.data = data.view();
+      setStorage(this, data);
+    }
     this.shape = Object.freeze([...shape]);
     this.size = size;
-  }
-
-  /**
-   * The values, row-major. Over backend-managed storage, its current view:
-   * read it anew rather than keeping it across kernel calls.
-   */
-  get data(): Float32Array {
-    const s = this.#storage;
-    return s === undefined ? (this.#array as Float32Array) : s.view();
   }
 
   /** The backend-managed storage under `data`, or undefined when the data is a plain Float32Array. */
@@ -125,17 +129,6 @@ export class Tensor {
     return `Tensor${formatShape(this.shape)}`;
   }
 }
-
-// A setter beside the getter, outside the class so that `data` stays readonly
-// to TypeScript: an object forged from Tensor.prototype with Object.assign
-// (the conformance suite's bad tensors) gets its own data property, as it
-// would without the getter, and kernels refuse it for what it claims.
-Object.defineProperty(Tensor.prototype, 'data', {
-  ...Object.getOwnPropertyDescriptor(Tensor.prototype, 'data'),
-  set(this: Tensor, value: unknown) {
-    Object.defineProperty(this, 'data', { value, writable: true, enumerable: true, configurable: true });
-  },
-});
 
 /**
  * Points `t` at `storage` (internal: not exported from the package; backends

@@ -47,6 +47,12 @@ describe('tensors over backend-managed storage', () => {
     expect(makeTensor(new Float32Array(1), [1]).storage).toBeUndefined();
   });
 
+  it('compare by value under deep equality, like plain tensors', () => {
+    expect(stored([1, 2], [2]).t).toEqual(stored([1, 2], [2]).t);
+    expect(stored([1, 2], [2]).t).not.toEqual(stored([1, 3], [2]).t);
+    expect(stored([1, 2], [2]).t).toEqual(makeTensor(Float32Array.from([1, 2]), [2]));
+  });
+
   it('check the storage length against the shape', () => {
     expect(() => new Tensor(new FakeStorage(new Float32Array(3)), [2, 2])).toThrow(
       new ShapeError('Tensor: data must have 4 elements for shape [2,2], received 3.'),
