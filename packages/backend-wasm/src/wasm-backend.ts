@@ -88,6 +88,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       memoryBytes: rt.buffer.byteLength,
       memoryLimitBytes: rt.limitBytes,
       workerTasks: rt.exports.bw_worker_tasks(),
+      movedInTensors: rt.movedIn.tensors,
+      movedInBytes: rt.movedIn.bytes,
       toolchain: rt.manifest.toolchain,
     }),
   };

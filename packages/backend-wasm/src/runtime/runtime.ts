@@ -20,6 +20,8 @@ export class WasmRuntime {
   readonly singleThreadedReason: string | null;
   /** memory.buffer as of the last call into the module. */
   buffer: ArrayBufferLike;
+  /** Tensors made elsewhere that were copied into this memory (once each), and their bytes. */
+  readonly movedIn = { tensors: 0, bytes: 0 };
   private readonly stackPointer: WebAssembly.Global;
   private readonly pool: WorkerPool | null;
   private bytes: Uint8Array;

@@ -102,6 +102,8 @@ export function storageOf(rt: WasmRuntime, fn: string, t: Tensor): WasmStorage {
   storage.view().set(data);
   adopted.set(data, storage);
   relocateTensor(t, storage);
+  rt.movedIn.tensors++;
+  rt.movedIn.bytes += data.length * 4;
   return storage;
 }
 
