@@ -122,11 +122,12 @@ double TriadGbs(size_t n, int threads, int passes, int trials) {
 
 int main(int argc, char** argv) {
   // argv[1]: elements per array of the in-cache triad (the benchmarked tensor's size).
+  // argv[2]: trials per figure (default 5; the bench's smoke run asks for 1).
   const size_t cacheElems = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : (6u << 20) / 4;
   const size_t dramElems = 32u << 20;  // 128 MiB per array, 384 MiB in all: far beyond any L3
   const int all = std::max(1u, std::thread::hardware_concurrency());
   const bool avx512 = __builtin_cpu_supports("avx512f");
-  const int trials = 5;
+  const int trials = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
 
   const double avx2One = FmaGflops(FmaAvx2, 8, 1, trials, 0.1);
   const double avx2All = FmaGflops(FmaAvx2, 8, all, trials, 0.1);

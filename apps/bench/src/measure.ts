@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { summarize } from './stats.js';
-import type { Prepared } from './types.js';
+import type { LeadIn, Prepared } from './types.js';
 import type { Sample } from './stats.js';
 import { firstLine } from './errors.js';
 
@@ -27,7 +27,7 @@ import { firstLine } from './errors.js';
  * 25 ms of lead-in, 0.125 after 100). So: at least 25 ms and 50 calls, at most 100 ms.
  */
 
-export interface MeasureOptions {
+export interface MeasureOptions extends LeadIn {
   /** Untimed calls before timing. */
   warmup: number;
   /** At least this many timed runs (the median of at least 5 is the project rule). */
@@ -36,17 +36,17 @@ export interface MeasureOptions {
   targetMs: number;
   /** Hard cap on timed runs for fast kernels. */
   maxRuns: number;
-  /**
-   * Before each timed call of a contender faster than `leadInMs`, untimed
-   * back-to-back calls: at least `leadInMinMs` and `leadInCalls` calls, at most `leadInMs`.
-   */
-  leadInMs: number;
-  leadInMinMs: number;
-  leadInCalls: number;
 }
 
 /** Defaults of `measureInterleaved`. */
 export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 30, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50 };
+
+/**
+ * A smoke run (--quick): one warm-up and one timed call, no lead-in. It proves
+ * every contender runs; its figures are not measurements (the project's
+ * minimum is the median of 5).
+ */
+export const SMOKE: MeasureOptions = { warmup: 1, minRuns: 1, targetMs: 0, maxRuns: 1, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0 };
 
 export interface Entry {
   id: string;
@@ -61,11 +61,12 @@ export interface Entry {
 // second worker thread needs (native maxPool on 2 threads in a full run: 0.13
 // ms without, 0.084-0.089 ms with).
 setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+export const collectGarbage = runInNewContext('gc') as () => void;
 
 async function timeOnce(p: Prepared, leadIn: boolean, o: MeasureOptions): Promise<number> {
   if (p.before) await p.before();
   collectGarbage();
+  if (p.timeSelf) return p.timeSelf(leadIn ? { leadInMs: o.leadInMs, leadInMinMs: o.leadInMinMs, leadInCalls: o.leadInCalls } : undefined);
   const begin = performance.now();
   for (let calls = 0; leadIn; calls++) {
     const elapsed = performance.now() - begin;

@@ -28,10 +28,23 @@ export type KernelId =
   | 'maxPool'
   | 'maxPoolBackward';
 
+/** Untimed back-to-back calls before a timed one (see measure.ts): at least `leadInMinMs` and `leadInCalls` calls, at most `leadInMs`. */
+export interface LeadIn {
+  leadInMs: number;
+  leadInMinMs: number;
+  leadInCalls: number;
+}
+
 /** A ready-to-time kernel call. `before` runs untimed before every timed `run`. */
 export interface Prepared {
   before?: () => void | Promise<void>;
   run: () => unknown;
+  /**
+   * For a contender in another process (PyTorch): runs the lead-in (when given)
+   * and one timed call there and returns that call's milliseconds, so the
+   * pipe's latency is not counted. Replaces the harness's own timing of `run`.
+   */
+  timeSelf?: (leadIn: LeadIn | undefined) => Promise<number>;
   dispose?: () => void;
   /** Shown with the result, e.g. that a peer composes the kernel from basic operators. */
   note?: string;

@@ -16,7 +16,9 @@ describe('measureInterleaved', () => {
   it('interleaves contenders round by round and honours per-contender caps', async () => {
     const calls: string[] = [];
     const entry = (id: string, maxRuns: number) => ({ id, maxRuns, prepared: { run: () => void calls.push(id) } });
-    const out = await measureInterleaved([entry('a', Number.POSITIVE_INFINITY), entry('b', 5)], options);
+    // A long target: the uncapped contender's planned runs must not depend on how long its warm-up took
+    // (1 ms against a warm-up preempted for over 0.125 ms on a loaded machine gave 7 runs, not 8).
+    const out = await measureInterleaved([entry('a', Number.POSITIVE_INFINITY), entry('b', 5)], { ...options, targetMs: 10_000 });
     // Warm-up: one call each; the capped one warms up once as well.
     expect(calls.slice(0, 2)).toEqual(['a', 'b']);
     const timed = calls.slice(2);
@@ -74,5 +76,22 @@ describe('measureInterleaved', () => {
     await measureInterleaved([fast], { ...options, leadInMs: 1000, leadInMinMs: 0, leadInCalls: 3 });
     // One warm-up, then 5 rounds of 3 lead-in calls (the minimum time is 0) and 1 timed call.
     expect(calls).toBe(1 + 5 * (3 + 1));
+  });
+
+  it('lets a contender in another process time itself, passing the lead-in when one applies', async () => {
+    const leadIns: unknown[] = [];
+    let runs = 0;
+    const remote = {
+      id: 'remote',
+      maxRuns: 5,
+      prepared: { run: () => void runs++, timeSelf: async (leadIn: unknown) => (leadIns.push(leadIn), 7) },
+    };
+    const out = await measureInterleaved([remote], { ...options, leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 });
+    // The reported times are the contender's own, never the harness's timing of run().
+    expect(out.get('remote')).toMatchObject({ runs: 5, medianMs: 7, minMs: 7, maxMs: 7 });
+    expect(runs).toBe(0);
+    // Warm-up without a lead-in (no estimate yet), then 7 ms < 20 ms: every timed call gets one.
+    expect(leadIns[0]).toBeUndefined();
+    expect(leadIns.slice(1)).toEqual(Array(5).fill({ leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 }));
   });
 });

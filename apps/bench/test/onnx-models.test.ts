@@ -2,11 +2,12 @@ import '@batchwise/backend-cpu';
 import * as layersApi from '@batchwise/layers';
 import { toOnnx } from '@batchwise/onnx';
 import { describe, expect, it } from 'vitest';
-import { MODEL_CASES, type LayersApi } from '../src/models/definitions.js';
+import type { LayersApi } from '../src/models/definitions.js';
+import { modelCases } from '../src/models/specs.js';
 import { onnxModelContender, type OnnxExporter } from '../src/models/onnx-contender.js';
 
 const api = layersApi as unknown as LayersApi;
-const mlpPredict = MODEL_CASES.find((c) => c.id === 'mlpPredict')!;
+const mlpPredict = modelCases().find((c) => c.id === 'mlp-predict-8')!;
 
 describe('onnxruntime model contender', () => {
   it('runs the exported MLP+BN after checking it against batchwise', async () => {
@@ -35,7 +36,7 @@ describe('onnxruntime model contender', () => {
   });
 
   it('says that training is not available', async () => {
-    const train = MODEL_CASES.find((c) => c.mode === 'train')!;
+    const train = modelCases().find((c) => c.mode === 'train')!;
     expect(await onnxModelContender(2, { backendName: 'cpu' }).prepare(train)).toEqual({ unavailable: 'onnxruntime-node runs inference only (no training)' });
   });
 });

@@ -78,5 +78,10 @@ export function createCpuBackend(): Backend {
 
     assign: k.assign,
     axpby: k.axpby,
+
+    batchNormReluTraining: k.batchNormReluTraining,
+    batchNormReluBackward: k.batchNormReluBackward,
+    conv2dBatchNormRelu: k.conv2dBatchNormRelu,
+    conv2dBatchNormReluTraining: k.conv2dBatchNormReluTraining,
   };
 }

@@ -15,9 +15,12 @@ type Dims = readonly number[];
 export interface KernelTable {
   isa: string;
   gemm: string;
+  convMicro: string;
   vecMath: string;
   batchNormRows: string;
+  batchNormReluRows: string;
   maxPoolRows: string;
+  optimizerRows: string;
 }
 
 /** The raw entry points of the addon. Outputs are preallocated by the caller; every entry re-validates. */
@@ -68,6 +71,33 @@ export interface NativeAddon {
   oneHot(indices: F32, depth: number, out: F32): void;
   assign(target: F32, source: F32): void;
   axpby(y: F32, x: F32, alpha: number, beta: number): void;
+  batchNormReluTraining(x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, y: F32, mean: F32, variance: F32, invStd: F32): void;
+  batchNormReluPoolTraining(
+    x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, strides: Dims, padding: string, geometry: Dims,
+    y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
+  ): void;
+  conv2dBatchNormRelu(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, y: F32,
+  ): void;
+  conv2dBatchNormReluPool(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims, y: F32,
+  ): void;
+  conv2dBatchNormReluTraining(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    gamma: F32, beta: F32, epsilon: number, z: F32, y: F32, mean: F32, variance: F32, invStd: F32,
+  ): void;
+  conv2dBatchNormReluPoolTraining(
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims,
+    z: F32, y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
+  ): void;
+  batchNormReluBackward(dy: F32, dyShape: Dims, x: F32, gamma: F32, mean: F32, invStd: F32, y: F32, dx: F32, dgamma: F32, dbeta: F32): void;
+  batchNormReluPoolBackward(
+    dy: F32, dyShape: Dims, x: F32, xShape: Dims, gamma: F32, mean: F32, invStd: F32, y: F32, argmax: Int32Array,
+    poolSize: Dims, strides: Dims, padding: string, geometry: Dims, dx: F32, dgamma: F32, dbeta: F32,
+  ): void;
 }
 
 /** The long kernels also have a `<name>Async` entry: same arguments, checked at once, run on a worker. */

@@ -31,9 +31,12 @@ Napi::Value KernelTableInfo(const Napi::CallbackInfo& info, const char* fn) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("isa", t.isa);
   o.Set("gemm", t.gemm.name);
+  o.Set("convMicro", t.conv.name);
   o.Set("vecMath", t.vec_math.name);
   o.Set("batchNormRows", t.batch_norm_rows.name);
+  o.Set("batchNormReluRows", t.bn_relu_rows.name);
   o.Set("maxPoolRows", t.max_pool_rows.name);
+  o.Set("optimizerRows", t.optimizer_rows.name);
   return o;
 }
 
@@ -67,6 +70,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterReduce(env, exports);
   RegisterTraining(env, exports);
   RegisterTensorOps(env, exports);
+  RegisterFused(env, exports);
   return exports;
 }
 

@@ -2,6 +2,7 @@ import { assertPositiveInt, type Backend, type BackendInfo } from '@batchwise/co
 import { loadAddon, loadedAddonPath } from './addon.js';
 import { convKernels } from './backend/conv.js';
 import { elementwiseKernels } from './backend/elementwise.js';
+import { fusedKernels } from './backend/fused.js';
 import { linearKernels } from './backend/linear.js';
 import { normPoolKernels } from './backend/norm-pool.js';
 import { reduceTrainKernels } from './backend/reduce-train.js';
@@ -37,6 +38,7 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
     ...normPoolKernels(addon),
     ...elementwiseKernels(addon),
     ...reduceTrainKernels(addon),
+    ...fusedKernels(addon),
     ...tensorOpKernels(addon),
   };
 }

@@ -1,4 +1,4 @@
-import type { Conv2DOptions, Tensor } from '@batchwise/core';
+import { makeTensor, type Conv2DOptions, type Tensor } from '@batchwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, setNumThreads } from '../src/index.js';
 import { bitsEqual, native, randn } from './helpers.js';
@@ -30,7 +30,11 @@ function expectIdentical(results: Tensor[][], label: string): void {
 describe('bit-identical results for 1, 2 and 3 threads', () => {
   it('matMul (many tasks, edge tiles)', () => {
     const a = randn([300, 517], 1), b = randn([517, 301], 2);
-    expectIdentical(acrossThreads(() => [native.matMul(a, b), native.matMul(b, a, { transposeA: true, transposeB: true })]), 'matMul');
+    const row = randn([2, 700], 20), wide = randn([700, 900], 21);
+    expectIdentical(
+      acrossThreads(() => [native.matMul(a, b), native.matMul(b, a, { transposeA: true, transposeB: true }), native.matMul(row, wide)]),
+      'matMul',
+    );
   });
   it('conv2d forward and both gradients', () => {
     const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
@@ -64,6 +68,39 @@ describe('bit-identical results for 1, 2 and 3 threads', () => {
         return [r.y, r.mean, r.variance, r.invStd, g.dx, g.dgamma, g.dbeta];
       }),
       'batchNorm',
+    );
+  });
+  it('fused batch norm + ReLU, with disjoint 2x2 and overlapping 3x3 pools, forward and backward', () => {
+    const x = randn([32, 14, 14, 24], 16, 2, 1), gamma = randn([24], 17), beta = randn([24], 18);
+    const pools = [
+      { poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { poolSize: [3, 3], strides: [2, 2], padding: 'same' },
+    ] as const;
+    expectIdentical(
+      acrossThreads(() =>
+        pools.flatMap((pool) => {
+          const r = native.batchNormReluTraining!(x, gamma, beta, { epsilon: 1e-3, pool });
+          const dy = randn(r.y.shape, 19);
+          const g = native.batchNormReluBackward!(dy, { x, gamma, mean: r.mean, invStd: r.invStd, y: r.y, argmax: r.argmax, pool });
+          // argmax compared bit for bit through a float view of its memory.
+          const argmax = makeTensor(new Float32Array(r.argmax!.buffer, r.argmax!.byteOffset, r.argmax!.length), [r.argmax!.length]);
+          return [r.y, r.mean, r.variance, r.invStd, argmax, g.dx, g.dgamma, g.dbeta];
+        }),
+      ),
+      'batchNormRelu',
+    );
+  });
+  it('fused conv + batch norm + ReLU + pool, training and inference', () => {
+    const o: Conv2DOptions = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const pool = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+    const x = randn([16, 14, 14, 8], 22), f = randn([3, 3, 8, 24], 23), gamma = randn([24], 24), beta = randn([24], 25);
+    const params = { mean: randn([24], 26), variance: randn([24], 27, 0.1, 1), gamma, beta, epsilon: 1e-3 };
+    expectIdentical(
+      acrossThreads(() => {
+        const r = native.conv2dBatchNormReluTraining!(x, f, gamma, beta, { ...o, epsilon: 1e-3, pool });
+        return [r.z, r.y, r.mean, r.variance, native.conv2dBatchNormRelu!(x, f, params, { ...o, pool })];
+      }),
+      'conv2dBatchNormRelu',
     );
   });
   it('reductions, biasGrad and softmax', () => {

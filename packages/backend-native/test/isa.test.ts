@@ -38,7 +38,9 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
       expect(got.gemm.startsWith(got.isa)).toBe(true);
       // One dispatch table: every kernel family runs the variant of the level in use.
       const simd = got.isa === 'scalar' ? 'libm' : got.isa;
-      expect(got.table).toEqual({ isa: got.isa, gemm: got.gemm, vecMath: simd, batchNormRows: got.isa, maxPoolRows: got.isa });
+      expect(got.table).toEqual({
+        isa: got.isa, gemm: got.gemm, convMicro: got.gemm, vecMath: simd, batchNormRows: got.isa, batchNormReluRows: got.isa, maxPoolRows: got.isa, optimizerRows: got.isa,
+      });
       for (const key of ['mm', 'conv', 'bn', 'mean', 'variance'] as const) {
         expectClose(got[key], expected[key], `${level} ${key}`, 1e-4, 1e-5);
       }
@@ -52,7 +54,7 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
   it('batch norm gives the same bits at every level (vectorised across channels, no FMA contraction)', () => {
     const runs = LEVELS.map((level) => JSON.parse(runFixture('isa-child.mjs', [], { BATCHWISE_ISA: level }).stdout));
     for (const run of runs.slice(1)) {
-      for (const key of ['bn', 'mean', 'variance', 'bnWide', 'bnTwenty'] as const) expect(run[key]).toEqual(runs[0][key]);
+      for (const key of ['bn', 'mean', 'variance', 'bnWide', 'bnTwenty', 'bnRelu'] as const) expect(run[key]).toEqual(runs[0][key]);
     }
   });
   it('exp, sigmoid and tanh stay within the elementwise tolerance (rtol 1e-6, atol 1e-7) at every level', () => {
@@ -92,7 +94,7 @@ describe('each ISA level forced with BATCHWISE_ISA in a child process', () => {
     const info = createNativeBackend().info();
     const { isa, ...families } = loadRawAddon().getKernelTable();
     expect(info).toMatchObject({ simd: isa, ...families });
-    expect(Object.keys(families)).toEqual(['gemm', 'vecMath', 'batchNormRows', 'maxPoolRows']);
+    expect(Object.keys(families)).toEqual(['gemm', 'convMicro', 'vecMath', 'batchNormRows', 'batchNormReluRows', 'maxPoolRows', 'optimizerRows']);
   });
   it('an unknown BATCHWISE_ISA is reported, not silently ignored', () => {
     const run = runFixture('isa-child.mjs', [], { BATCHWISE_ISA: 'sse9' });

@@ -1,6 +1,6 @@
 import { Random } from '@batchwise/core';
 import {
-  array64, refBatchNormBackward, refBatchNormTraining, refBiasAdd, refBiasGrad, refConv2d, refConv2dBackpropFilter,
+  array64, refBatchNormBackward, refBatchNormReluBackward, refBatchNormReluTraining, refBatchNormTraining, refBiasAdd, refBiasGrad, refConv2d, refConv2dBackpropFilter,
   refConv2dBackpropInput, refDropoutApply, refMaxPool, refMaxPoolBackward, refRelu, refReluBackward, refSigmoid,
   refSigmoidBackward, refSoftmax, refSoftmaxBackward, refSoftmaxCrossEntropy, refTanh, refTanhBackward, type Array64,
 } from './references/index.js';
@@ -62,6 +62,23 @@ function convProblem(rng: Random, input: number[], filter: number[], o: Paramete
   };
 }
 
+/** batch norm -> ReLU (-> max pool): the fused kernels' chain, with respect to x, gamma and beta. */
+function batchNormReluProblem(rng: Random, shape: number[], pool?: Parameters<typeof refBatchNormReluTraining>[4]): GradientProblem {
+  const x = randn(rng, shape);
+  const c = shape[shape.length - 1];
+  const gamma = randn(rng, [c]);
+  const beta = randn(rng, [c], 0.5);
+  return {
+    params: { x, gamma, beta },
+    forward: () => refBatchNormReluTraining(x, gamma, beta, 1e-3, pool).y.data,
+    backward: (w) => {
+      const f = refBatchNormReluTraining(x, gamma, beta, 1e-3, pool);
+      const g = refBatchNormReluBackward(view(w, f.y.shape), x, gamma, f.mean, f.invStd, f.y, f.argmax);
+      return { x: g.dx, gamma: g.dgamma, beta: g.dbeta };
+    },
+  };
+}
+
 function activationProblem(rng: Random, f: (x: Array64) => Array64, b: (dy: Array64, y: Array64) => Array64): GradientProblem {
   const x = randn(rng, [3, 5], 2);
   return {
@@ -92,6 +109,9 @@ export const GRADIENT_CHECKS: GradientCheckCase[] = [
       },
     };
   } },
+  { kernel: 'batchNormReluBackward', name: 'rank 2 [6,3], no pool', seed: 1013, make: (r) => batchNormReluProblem(r, [6, 3]) },
+  { kernel: 'batchNormReluBackward', name: 'overlapping 3x3 stride 2 same pool on [2,5,5,2]', seed: 1014,
+    make: (r) => batchNormReluProblem(r, [2, 5, 5, 2], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }) },
   { kernel: 'maxPoolBackward', name: 'overlapping 3x3 stride 2 same', seed: 1005, make: (r) => {
     const x = randn(r, [1, 5, 5, 2]);
     const o = { poolSize: [3, 3], strides: [2, 2], padding: 'same' } as const;

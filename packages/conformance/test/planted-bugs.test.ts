@@ -20,6 +20,7 @@ const CAUGHT_BY: Partial<Record<PlantedBug, string>> = {
   'argmax-last-on-ties': 'constant rows: first index',
   'cross-entropy-ignores-label-sum': 'labels summing to 2 [3,5]',
   'broadcast-last-axis-only': 'div: rows: axis 0 of [6,4]',
+  'bn-relu-pool-before-norm': 'negative gamma, 2x2',
 };
 
 describe('planted bugs', () => {

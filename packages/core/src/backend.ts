@@ -159,6 +159,81 @@ export interface AxpbyOptions {
   beta: number;
 }
 
+export interface BatchNormReluOptions {
+  /** Added to the variance before the square root. */
+  epsilon: number;
+  /** Max-pool the ReLU output with these options (rank-4 NHWC x only); omitted: no pooling. */
+  pool?: MaxPoolOptions;
+}
+
+/** What the fused batch norm + ReLU (+ max pool) forward returns. */
+export interface BatchNormReluTrainingResult extends BatchNormTrainingResult {
+  /** y is the ReLU output (shape of x), or its max pool when options.pool is set. */
+  y: Tensor;
+  /** With pool: for every element of y, the flat index into x of its window's maximum (first on ties), as maxPool's. */
+  argmax?: Int32Array;
+}
+
+export interface BatchNormReluBackwardParams extends BatchNormBackwardParams {
+  /** The forward output: the ReLU output (shape of x), or its max pool. */
+  y: Tensor;
+  /** With pool: the forward's argmax, one index into x per element of y. */
+  argmax?: Int32Array;
+  /** With argmax: the forward's pool options (a backend may use the window layout to skip work). */
+  pool?: MaxPoolOptions;
+}
+
+export interface Conv2DBatchNormReluOptions extends Conv2DOptions {
+  /** Max-pool the ReLU output with these options; omitted: no pooling. */
+  pool?: MaxPoolOptions;
+}
+
+export interface Conv2DBatchNormReluTrainingOptions extends Conv2DBatchNormReluOptions {
+  /** Added to the variance before the square root. */
+  epsilon: number;
+}
+
+/** What the fused conv + batch norm + ReLU (+ max pool) training forward returns. */
+export interface Conv2DBatchNormReluTrainingResult extends BatchNormReluTrainingResult {
+  /** The convolution's output, batch norm's input: batchNormReluBackward's x. */
+  z: Tensor;
+}
+
+/**
+ * Fused kernels: each does the work of a chain of the kernels above in fewer
+ * passes over memory, with the same conventions. They are optional: layers use
+ * one only when the active backend has it (`hasKernel`) and run the unfused
+ * chain otherwise, which stays the reference they are tested against.
+ */
+export interface FusedKernels {
+  /**
+   * relu(batchNormTraining(x, gamma, beta)), then maxPool when options.pool is
+   * set: the same mean, variance and invStd as batchNormTraining, and y and argmax
+   * as relu and maxPool would give on its output.
+   */
+  batchNormReluTraining?(x: Tensor, gamma: Tensor, beta: Tensor, options: BatchNormReluOptions): BatchNormReluTrainingResult;
+  /**
+   * Backward of batchNormReluTraining: maxPoolBackward (when argmax is given),
+   * reluBackward against the ReLU output, then batchNormBackward. Throws
+   * `argmaxRangeError`'s error for an index outside x, as maxPoolBackward.
+   */
+  batchNormReluBackward?(dy: Tensor, params: BatchNormReluBackwardParams): BatchNormGradients;
+  /**
+   * Inference of conv2d -> batchNormInference -> relu (-> maxPool when
+   * options.pool is set) in one kernel: the conv output never goes to memory.
+   */
+  conv2dBatchNormRelu?(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): Tensor;
+  /**
+   * Training forward of conv2d -> batchNormReluTraining: the conv output z and
+   * what batchNormReluTraining returns on it, the batch statistics gathered
+   * while each piece of z is still in cache. Its backward is
+   * batchNormReluBackward on z, then the conv gradients.
+   */
+  conv2dBatchNormReluTraining?(
+    x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
+  ): Conv2DBatchNormReluTrainingResult;
+}
+
 /** What a backend says about itself (shown by `listBackends()` and `batchwise backends`). */
 export interface BackendInfo {
   name: string;
@@ -169,7 +244,7 @@ export interface BackendInfo {
   [key: string]: string | number | boolean;
 }
 
-export interface Backend {
+export interface Backend extends FusedKernels {
   readonly name: string;
   info(): BackendInfo;
 
@@ -305,13 +380,20 @@ export const KERNEL_NAMES = [
 
 export type KernelName = (typeof KERNEL_NAMES)[number];
 
+/** Names of the optional fused kernels (FusedKernels). */
+export const FUSED_KERNEL_NAMES = [
+  'batchNormReluTraining', 'batchNormReluBackward', 'conv2dBatchNormRelu', 'conv2dBatchNormReluTraining',
+] as const satisfies readonly (keyof FusedKernels)[];
+
+export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];
+
 /**
- * The kernels of `Backend` that KERNEL_NAMES leaves out; must be `never`. The
+ * The kernels of `Backend` that KERNEL_NAMES and FUSED_KERNEL_NAMES leave out; must be `never`. The
  * `satisfies` above only proves KERNEL_NAMES is a subset; this proves it is
  * all of them, so a kernel added to the interface but not to the list (and so
  * missing from createOps, the registry checks and the conformance coverage)
  * fails to compile, naming the kernel.
  */
-export type UnlistedKernel = Exclude<Exclude<keyof Backend, 'name' | 'info'>, KernelName>;
+export type UnlistedKernel = Exclude<Exclude<keyof Backend, 'name' | 'info'>, KernelName | FusedKernelName>;
 const everyKernelListed: [UnlistedKernel] extends [never] ? true : { unlisted: UnlistedKernel } = true;
 void everyKernelListed;

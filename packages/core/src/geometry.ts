@@ -88,11 +88,11 @@ export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options
 }
 
 /** Geometry of NHWC max pooling (no dilation). */
-export function poolGeometry(inputShape: Shape, options: MaxPoolOptions): WindowGeometry {
-  return windowGeometry('maxPool', inputShape, options.poolSize, options.strides, [1, 1], options.padding, inputShape[3]);
+export function poolGeometry(inputShape: Shape, options: MaxPoolOptions, fn = 'maxPool'): WindowGeometry {
+  return windowGeometry(fn, inputShape, options.poolSize, options.strides, [1, 1], options.padding, inputShape[3]);
 }
 
-export function poolOutputShape(inputShape: Shape, options: MaxPoolOptions): number[] {
-  const g = poolGeometry(inputShape, options);
+export function poolOutputShape(inputShape: Shape, options: MaxPoolOptions, fn = 'maxPool'): number[] {
+  const g = poolGeometry(inputShape, options, fn);
   return [g.batch, g.outHeight, g.outWidth, g.inChannels];
 }

@@ -1,7 +1,14 @@
-import { KERNEL_NAMES, type Backend, type KernelName } from './backend.js';
+import { FUSED_KERNEL_NAMES, KERNEL_NAMES, type Backend, type FusedKernelName, type FusedKernels, type KernelName } from './backend.js';
+import { NotImplementedError } from './errors.js';
 import { getBackend } from './registry.js';
 import { validateBatchNormBackward, validateBatchNormInference, validateBatchNormTraining } from './validate/batch-norm.js';
 import { validateConv2d, validateConv2dBackpropFilter, validateConv2dBackpropInput } from './validate/conv.js';
+import {
+  validateBatchNormReluBackward,
+  validateBatchNormReluTraining,
+  validateConv2dBatchNormRelu,
+  validateConv2dBatchNormReluTraining,
+} from './validate/fused.js';
 import {
   validateActivationBackward,
   validateBiasAdd,
@@ -27,8 +34,11 @@ import {
   validateOneHot,
 } from './validate/tensor-ops.js';
 
-/** The validated kernel entry points: the same signatures as `Backend`. */
-export type Ops = Pick<Backend, KernelName>;
+/**
+ * The validated kernel entry points: the same signatures as `Backend`. A fused
+ * kernel the backend lacks throws NotImplementedError: check `hasKernel` first.
+ */
+export type Ops = Pick<Backend, KernelName> & Required<FusedKernels>;
 
 type Validators = { [K in KernelName]: (...args: Parameters<Backend[K]>) => void };
 
@@ -88,6 +98,19 @@ export const KERNEL_VALIDATORS: Validators = {
   axpby: validateAxpby,
 };
 
+/** One argument check per fused kernel. */
+export const FUSED_KERNEL_VALIDATORS: { [K in FusedKernelName]: (...args: Parameters<Required<FusedKernels>[K]>) => void } = {
+  batchNormReluTraining: validateBatchNormReluTraining,
+  batchNormReluBackward: validateBatchNormReluBackward,
+  conv2dBatchNormRelu: validateConv2dBatchNormRelu,
+  conv2dBatchNormReluTraining: validateConv2dBatchNormReluTraining,
+};
+
+/** Whether a backend (default: the active one) has the fused kernel `name`. */
+export function hasKernel(name: FusedKernelName, backend: Backend = getBackend()): boolean {
+  return typeof backend[name] === 'function';
+}
+
 /**
  * Validated kernels bound to one backend, or to a function that picks one at
  * each call (the default `ops` follows `setBackend`). Each call checks its
@@ -102,6 +125,16 @@ export function createOps(source: Backend | (() => Backend)): Ops {
       validate(...args);
       const backend = pick();
       return (backend[name] as (...a: unknown[]) => unknown).apply(backend, args);
+    };
+  }
+  for (const name of FUSED_KERNEL_NAMES) {
+    const validate = FUSED_KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
+    ops[name] = (...args: unknown[]) => {
+      validate(...args);
+      const backend = pick();
+      const kernel = backend[name] as ((...a: unknown[]) => unknown) | undefined;
+      if (typeof kernel !== 'function') throw new NotImplementedError(backend.name, name);
+      return kernel.apply(backend, args);
     };
   }
   return ops as unknown as Ops;

@@ -39,11 +39,11 @@ function forge(dir: string, edit: (s: Record<string, any>) => void): void {
 
 describe('checkpoint state.json is validated field by field (issue 11)', () => {
   const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
-    ['batch 1e9', (s) => (s.position.batch = 1e9), /position\.batch must be below 2/],
+    ['batch 1e9', (s) => (s.position.batch = 1e9), /position\.batch must be at most 2/],
     ['batchSize -5', (s) => (s.fit.batchSize = -5), /fit\.batchSize must be >=1, received -5/],
     ['epoch -3', (s) => (s.position.epoch = -3), /position\.epoch must be >=0, received -3/],
     ['an unknown optimizer', (s) => (s.compile.optimizer.className = 'Lion'), /compile\.optimizer\.className must be \("SGD" \| "Adam"\), received "Lion"/],
-    ['a missing key', (s) => delete s.position, /position must be Object, received undefined|position must be .*received undefined/],
+    ['a missing key', (s) => delete s.position, /state\.json: position is missing\./],
     ['an unknown key', (s) => (s.extra = 1), /extra must be never/],
     ['a NaN-like string', (s) => (s.position.sums[0] = 'NaN'), /position\.sums\.0 must be number, received "NaN"/],
     ['another format', (s) => (s.format = 'other'), /format must be "batchwise-checkpoint"/],
@@ -134,5 +134,5 @@ describe('generations: a crash never loses the last good checkpoint (issue 11)',
     }
     // Not asserted (timing), but reported: how many kills landed inside a save.
     console.log(`checkpoint kill test: ${KILLS} kills, ${killedMidSave} left a partial save behind`);
-  }, 120_000);
+  }, Math.max(120_000, KILLS * 5_000));
 });

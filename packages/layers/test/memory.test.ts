@@ -80,7 +80,8 @@ describe.each(backends)('memory reuse on %s', (backend) => {
     const off = await run(backend, 0);
     const reusedBefore = memory().reused;
     const on = await run(backend, DEFAULT_LIMIT);
-    expect(memory().reused - reusedBefore).toBeGreaterThan(100);
+    // 72 buffers reused on cpu with the fused batch norm chains (fewer intermediates), 100+ without.
+    expect(memory().reused - reusedBefore).toBeGreaterThan(50);
     expect(on.losses).toEqual(off.losses);
     on.weights.forEach((w, i) => expect(w).toEqual(off.weights[i]));
     expect(on.predicted).toEqual(off.predicted);

@@ -1,5 +1,6 @@
 import type { Contender } from '../types.js';
-import { batchwiseContender, loadBatchwiseBackend, type LoadedBackend } from './batchwise.js';
+import { batchwiseContender, type LoadedBackend } from './batchwise.js';
+import { loadNative, loadOurBackend, loadWasm, NATIVE_PACKAGE, WASM_PACKAGE } from './ours.js';
 import { onnxContender } from './onnx.js';
 import { tfjsContender } from './tfjs.js';
 
@@ -8,18 +9,6 @@ import { tfjsContender } from './tfjs.js';
  * and wasm on 1 and 2 threads, batchwise cpu, tfjs-wasm, tfjs-cpu,
  * onnxruntime on 1 and 2 threads.
  */
-
-export const NATIVE_PACKAGE = '@batchwise/backend-native';
-export const WASM_PACKAGE = '@batchwise/backend-wasm';
-export const CPU_PACKAGE = '@batchwise/backend-cpu';
-
-export async function loadNative(): Promise<LoadedBackend> {
-  return loadBatchwiseBackend(NATIVE_PACKAGE, 'createNativeBackend');
-}
-
-export async function loadWasm(): Promise<LoadedBackend> {
-  return loadBatchwiseBackend(WASM_PACKAGE, 'createWasmBackend');
-}
 
 function wasmContenders(wasm: LoadedBackend): Contender[] {
   const usable = wasm.backend && !wasm.native ? { ...wasm, backend: undefined, reason: `${WASM_PACKAGE} exports no setNumThreads()` } : wasm;
@@ -39,7 +28,7 @@ function nativeContenders(native: LoadedBackend): Contender[] {
 export async function loadContenders(only?: readonly string[]): Promise<{ contenders: Contender[]; native: LoadedBackend }> {
   const native = await loadNative();
   const wasm = await loadWasm();
-  const cpu = await loadBatchwiseBackend(CPU_PACKAGE, 'createCpuBackend');
+  const cpu = await loadOurBackend('cpu');
   const all = [
     ...nativeContenders(native),
     ...wasmContenders(wasm),

@@ -30,7 +30,9 @@ export async function loadBatchwiseBackend(pkg: string, factoryName: string): Pr
     const specifier: string = pkg;
     mod = (await import(specifier)) as Record<string, unknown>;
   } catch (e) {
-    return { reason: `cannot import ${pkg}: ${firstLine(e)}` };
+    // The package itself missing (not installed in this checkout) is said in a few words.
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(`'${pkg}'`);
+    return { reason: missing ? `${pkg} is not installed` : `cannot import ${pkg}: ${firstLine(e)}` };
   }
   const factory = mod[factoryName];
   if (typeof factory !== 'function') return { reason: `${pkg} does not export ${factoryName}()` };
@@ -61,7 +63,7 @@ const THREAD_SWITCH_SETTLE_MS = 20;
  * posted before a new worker read the job generation hung the process, fixed
  * in 62cb9ba); the pause kept those builds usable too.
  */
-async function switchThreads(native: NativeControls, threads: number): Promise<void> {
+export async function switchThreads(native: NativeControls, threads: number): Promise<void> {
   if (native.getNumThreads() === threads) return;
   native.setNumThreads(threads);
   await settle();

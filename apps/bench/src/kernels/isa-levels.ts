@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { batchwiseContender } from '../contenders/batchwise.js';
-import { loadNative } from '../contenders/all.js';
+import { loadNative } from '../contenders/ours.js';
 import type { Peak } from '../machine/peak.js';
 import { formatNumber, formatPercent, formatTable } from '../table.js';
 import type { KernelId } from '../types.js';

@@ -76,7 +76,8 @@ export function bestPeak(peaks: readonly Peak[]): Peak {
 }
 
 export interface PeakProbe {
-  measure(): Promise<Peak>;
+  /** Runs the probe: best of `trials` per figure (default 5). */
+  measure(trials?: number): Promise<Peak>;
   dispose(): Promise<void>;
 }
 
@@ -93,8 +94,8 @@ export async function compilePeakProbe(cacheElements: number): Promise<PeakProbe
     throw new Error(`cannot compile the peak probe with g++: ${msg}`);
   }
   return {
-    async measure() {
-      const { stdout } = await run(binary, [String(cacheElements)], { timeout: 120_000 });
+    async measure(trials = 5) {
+      const { stdout } = await run(binary, [String(cacheElements), String(trials)], { timeout: 120_000 });
       return parsePeak(stdout);
     },
     dispose: () => rm(dir, { recursive: true, force: true }),

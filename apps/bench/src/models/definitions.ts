@@ -1,5 +1,7 @@
+import type { LayerSpec, ModelSpec } from './specs.js';
+
 /*
- * The benchmarked models, written once against the tfjs-layers API that both
+ * Builds a model spec (./specs.ts) through the tfjs-layers API that both
  * @batchwise/layers and @tensorflow/tfjs-layers offer, so the two build the
  * same architecture from the same code.
  */
@@ -7,78 +9,61 @@
 type Factory = (args?: Record<string, unknown>) => unknown;
 
 export interface ModelLike {
-  compile(args: { optimizer: string; loss: string }): void;
-  trainOnBatch(x: unknown, y: unknown): Promise<unknown>;
+  compile(args: { optimizer: unknown; loss: string; metrics?: string[] }): void;
+  trainOnBatch(x: unknown, y: unknown): Promise<unknown> | unknown;
   predict(x: unknown, args?: { batchSize?: number }): unknown;
 }
 
-/** The part of a tfjs-layers-style API the models use. */
+/** The part of a tfjs-layers-style API the models use (`train` is tfjs-core's in TensorFlow.js). */
 export interface LayersApi {
-  layers: Record<'conv2d' | 'batchNormalization' | 'activation' | 'maxPooling2d' | 'flatten' | 'dense', Factory>;
+  layers: Record<'conv2d' | 'batchNormalization' | 'activation' | 'maxPooling2d' | 'flatten' | 'dense' | 'dropout', Factory>;
   sequential(args: { layers: unknown[] }): ModelLike;
+  train: {
+    sgd(learningRate: number): unknown;
+    adam(learningRate: number, beta1?: number, beta2?: number, epsilon?: number): unknown;
+  };
 }
 
-export type ModelKind = 'cnn' | 'mlp';
+/** Keras' Adam constants, given explicitly so both libraries (and PyTorch) use the same. */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
 
-export interface ModelCase {
-  id: string;
-  label: string;
-  model: ModelKind;
-  mode: 'train' | 'predict';
-  batch: number;
-}
-
-export const MODEL_CASES: readonly ModelCase[] = [
-  { id: 'cnnTrain', label: 'CNN+BN trainOnBatch', model: 'cnn', mode: 'train', batch: 64 },
-  { id: 'cnnPredict', label: 'CNN+BN predict', model: 'cnn', mode: 'predict', batch: 256 },
-  // Ioffe & Szegedy (2015), sec. 4.1: 3 hidden layers of 100 sigmoid units with BN, mini-batches of 60.
-  { id: 'mlpTrain', label: 'MLP 784-100-100-100-10+BN trainOnBatch', model: 'mlp', mode: 'train', batch: 60 },
-  { id: 'mlpPredict', label: 'MLP 784-100-100-100-10+BN predict', model: 'mlp', mode: 'predict', batch: 256 },
-];
-
-/** Input shape of one example, without the batch axis. */
-export function inputShape(kind: ModelKind): number[] {
-  return kind === 'cnn' ? [28, 28, 1] : [784];
-}
-
-export const CLASSES = 10;
-
-/**
- * conv 3x3 (32) - BN - relu - maxpool 2 - conv 3x3 (64) - BN - relu - maxpool 2
- * - flatten - dense 10 softmax. Convolutions feeding BN have no bias: BN's
- * beta replaces it (Ioffe & Szegedy 2015, sec. 3.2).
- */
-function cnn(api: LayersApi): ModelLike {
+function layer(api: LayersApi, spec: LayerSpec, first: Record<string, unknown>): unknown {
   const l = api.layers;
-  return api.sequential({
-    layers: [
-      l.conv2d({ inputShape: inputShape('cnn'), filters: 32, kernelSize: 3, padding: 'same', useBias: false }),
-      l.batchNormalization(),
-      l.activation({ activation: 'relu' }),
-      l.maxPooling2d({ poolSize: 2 }),
-      l.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false }),
-      l.batchNormalization(),
-      l.activation({ activation: 'relu' }),
-      l.maxPooling2d({ poolSize: 2 }),
-      l.flatten(),
-      l.dense({ units: CLASSES, activation: 'softmax' }),
-    ],
-  });
+  switch (spec.type) {
+    case 'conv2d':
+      return l.conv2d({
+        ...first,
+        filters: spec.filters,
+        kernelSize: spec.kernelSize,
+        padding: 'same',
+        useBias: spec.useBias,
+        ...(spec.kernelInitializer ? { kernelInitializer: spec.kernelInitializer } : {}),
+      });
+    case 'batchNormalization':
+      return l.batchNormalization(first);
+    case 'activation':
+      return l.activation({ ...first, activation: spec.activation });
+    case 'maxPooling2d':
+      return l.maxPooling2d({ ...first, poolSize: spec.poolSize });
+    case 'flatten':
+      return l.flatten(first);
+    case 'dense':
+      return l.dense({ ...first, units: spec.units, useBias: spec.useBias, ...(spec.activation ? { activation: spec.activation } : {}) });
+    case 'dropout':
+      return l.dropout({ ...first, rate: spec.rate });
+  }
 }
 
-function mlp(api: LayersApi): ModelLike {
-  const l = api.layers;
-  const hidden = (first: boolean) => [
-    l.dense({ units: 100, useBias: false, ...(first ? { inputShape: inputShape('mlp') } : {}) }),
-    l.batchNormalization(),
-    l.activation({ activation: 'sigmoid' }),
-  ];
-  return api.sequential({ layers: [...hidden(true), ...hidden(false), ...hidden(false), l.dense({ units: CLASSES, activation: 'softmax' })] });
+/** The spec's optimizer in `api`'s own classes. */
+export function optimizerOf(api: LayersApi, spec: ModelSpec): unknown {
+  const o = spec.optimizer;
+  return o.name === 'sgd' ? api.train.sgd(o.learningRate) : api.train.adam(o.learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
 }
 
-/** Builds and compiles (plain SGD, categorical cross-entropy) one model. */
-export function buildModel(api: LayersApi, kind: ModelKind): ModelLike {
-  const model = kind === 'cnn' ? cnn(api) : mlp(api);
-  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+/** Builds and compiles (the spec's optimizer, categorical cross-entropy) one model. */
+export function buildModel(api: LayersApi, spec: ModelSpec, metrics?: string[]): ModelLike {
+  const layers = spec.layers.map((s, i) => layer(api, s, i === 0 ? { inputShape: [...spec.inputShape] } : {}));
+  const model = api.sequential({ layers });
+  model.compile({ optimizer: optimizerOf(api, spec), loss: 'categoricalCrossentropy', ...(metrics ? { metrics } : {}) });
   return model;
 }

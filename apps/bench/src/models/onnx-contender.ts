@@ -5,11 +5,12 @@ import { firstLine } from '../errors.js';
 import type { Preparation } from '../types.js';
 import type { ModelContender } from './contenders.js';
 import { batchData } from './data.js';
-import { buildModel, CLASSES, type LayersApi, type ModelCase } from './definitions.js';
+import { buildModel, type LayersApi } from './definitions.js';
+import { CLASSES, type ModelCase } from './specs.js';
 
 /*
  * onnxruntime-node on the same models: each is built with @batchwise/layers,
- * trained one step (so the batch norms' moving statistics are not their
+ * trained one step on its training batch (so the batch norms' moving statistics are not their
  * initial 0 and 1), exported with @batchwise/onnx's toOnnx, and checked
  * against batchwise's own predict before it is timed. Inference only:
  * onnxruntime-node has no training.
@@ -44,10 +45,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 async function prepareOnnx(c: ModelCase, threads: number, api: LayersApi, exporter: OnnxExporter, backendName: string): Promise<Preparation> {
   setBackend(backendName);
-  const model = buildModel(api, c.model);
+  const model = buildModel(api, c.spec);
+  // One step on the model's training batch (a batch of one has no batch statistics to learn from).
+  const t = batchData({ spec: c.spec, batch: c.spec.trainBatch });
+  await model.trainOnBatch(makeTensor(t.x, t.xShape), makeTensor(t.y, [c.spec.trainBatch, CLASSES]));
   const d = batchData(c);
   const x = makeTensor(d.x, d.xShape);
-  await model.trainOnBatch(x, makeTensor(d.y, [c.batch, CLASSES]));
   const ours = model.predict(x, { batchSize: c.batch }) as Tensor;
   const session = await createSession(exporter.toOnnx(model), threads);
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', d.x, d.xShape) };

@@ -34,5 +34,6 @@ export function parseRunSettings(where: string, json: unknown): RunSettings {
   const r = v.safeParse(settingsSchema, json);
   if (r.success) return r.output;
   const issue = r.issues[0];
-  throw new CliError(`${where}: metadata.${v.getDotPath(issue) ?? '(settings)'} must be ${issue.expected ?? 'valid'}, received ${issue.received}`);
+  const field = `metadata.${v.getDotPath(issue) ?? '(settings)'}`;
+  throw new CliError(issue.received === 'undefined' ? `${where}: ${field} is missing` : `${where}: ${field} must be ${issue.expected ?? 'valid'}, received ${issue.received}`);
 }

@@ -2,12 +2,11 @@
  * Per-channel loops over a [rows, channels] view (NHWC puts the channel last),
  * shared by batch norm and bias. Rows go in blocks of about 8 KiB so a block
  * stays in L1, and within a block four channels at a time run down the rows
- * with their sums in local float64 variables. Accumulating into a
- * Float64Array per element instead (acc[c] += x[o + c]) was 3.4x slower at
- * 32 channels and 7x at 64 (Node 20): every element became a load-add-store
- * on memory. Leftover channels (channels % 4) run one at a time. Write
- * passes go one channel at a time within a block: four at a time measured
- * no faster there.
+ * with their sums in local float64 variables, which stay in registers: a
+ * Float64Array accumulator (acc[c] += x[o + c]) makes every element a
+ * load-add-store on memory, several times slower (docs/backend-cpu/design.md).
+ * Leftover channels (channels % 4) run one at a time. Write passes go one
+ * channel at a time within a block: there four at a time gains nothing.
  */
 
 /** Elements of one row block (8 KiB of float32). */

@@ -22,9 +22,9 @@ import { winogradConv, winogradConvBackpropFilter } from './winograd.js';
 export const COL_CHUNK_ELEMENTS = 1 << 18;
 
 /**
- * Fewest in and out channels for Winograd. Measured (Node 20, batch 64): at
- * 8 -> 8 channels Winograd took 12.5 ms against 17 for im2col, at 4 -> 16 they
- * tied, at 1 -> 32 im2col won 10 to 14 (27 for backprop input).
+ * Fewest in and out channels for Winograd: with fewer, the transforms cost more
+ * than the multiplies they save and im2col is as fast or faster (measured in
+ * docs/backend-cpu/design.md).
  */
 export const WINOGRAD_MIN_CHANNELS = 8;
 

@@ -15,6 +15,7 @@ export * from './conv2d.js';
 export * from './data-movement.js';
 export * from './dropout.js';
 export * from './elementwise.js';
+export * from './fused.js';
 export * from './im2col.js';
 export * from './loss.js';
 export * from './matmul.js';

@@ -6,9 +6,9 @@ import { makeTensor, outputFloat32, type MatMulOptions, type Tensor } from '@bat
  * blocks of 4-column micro-panels, A into MC x KC blocks of 3-row micro-panels,
  * and a 3x4 register tile with 12 local accumulators walks the shared K.
  * x64 V8 allocates doubles to 16 XMM registers: 12 accumulators + 3 A values
- * + 1 B value fit, while a 4x4 tile spills. Measured in Node 20 on 480^3:
- * 3x4 7.1-7.2 GFLOP/s, 4x4 6.4-6.7, 2x6 6.9, 4x6 6.6; unrolling K by 2 lost
- * 10-15 %. Panels are float64 so the micro-kernel loads need no conversion.
+ * + 1 B value fit, while a 4x4 tile spills; 3x4 was the fastest tile measured
+ * (docs/backend-cpu/design.md). Panels are float64 so the micro-kernel loads
+ * need no conversion.
  */
 
 /**
@@ -38,7 +38,7 @@ const roundUp = (v: number, step: number): number => Math.ceil(v / step) * step;
 /**
  * Scratch for GEMMs up to m x n x k (the full 96x256 and 256x512 blocks when
  * omitted). Sizing to the problem matters for small products: zeroing 1.2 MiB
- * of full-size panels cost 0.2 ms, ten times a 60x100x10 product.
+ * of full-size panels costs ten times a 60x100x10 product.
  */
 export function createGemmWorkspace(m: number = MC, n: number = NC, k: number = KC): GemmWorkspace {
   const need = panelSizes(m, n, k);

@@ -1,4 +1,4 @@
-import { KERNEL_VALIDATORS, type Backend, type KernelName, type WindowGeometry } from '@batchwise/core';
+import { FUSED_KERNEL_VALIDATORS, KERNEL_VALIDATORS, type Backend, type FusedKernelName, type FusedKernels, type KernelName, type WindowGeometry } from '@batchwise/core';
 
 /*
  * Every native kernel runs core's validator for its name first (the same
@@ -13,6 +13,16 @@ export function validated<K extends KernelName>(name: K, impl: Backend[K]): Back
     validate(...args);
     return run(...args);
   }) as Backend[K];
+}
+
+/** `validated` for a fused kernel. */
+export function validatedFused<K extends FusedKernelName>(name: K, impl: Required<FusedKernels>[K]): Required<FusedKernels>[K] {
+  const validate = FUSED_KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
+  const run = impl as (...args: unknown[]) => unknown;
+  return ((...args: unknown[]) => {
+    validate(...args);
+    return run(...args);
+  }) as Required<FusedKernels>[K];
 }
 
 /** The 17 numbers the addon re-derives and compares, in the order of its ConvGeom struct. */

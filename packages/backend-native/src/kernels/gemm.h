@@ -59,6 +59,16 @@ using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* 
 using IndirectMicroKernel = void (*)(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c,
                                      int64_t ldc);
 
+// One row of A against B, for products with a few rows (a batch of one), where
+// the MR-row tile would be mostly padding and packing B cost more than the
+// multiplies: c[j] (+)= sum over q < k of a[q] * b[q * ldb + j] for j < n. The
+// sum runs exactly as the microkernels' (k in blocks of kc: each block one
+// multiply-add chain from zero in order, blocks added to c in order), so a
+// row's bits do not depend on how many rows the product has (predict in
+// batches of 8 or 20 gives the same outputs).
+using RowKernel = void (*)(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                           bool accumulate);
+
 struct GemmKernel {
   int mr;
   int nr;
@@ -66,7 +76,11 @@ struct GemmKernel {
   const char* name;
   // Null where the ISA has none; convolutions then pack patches for `micro`.
   IndirectMicroKernel indirect = nullptr;
+  RowKernel row = nullptr;
 };
+
+// The scalar row kernel (gemm.cc), for every ISA's table.
+void RowScalar(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate);
 
 // Largest MR x NR tile of any microkernel (AVX-512: 12 x 32), for edge tiles computed aside.
 constexpr int kGemmMaxTile = 12 * 32;

@@ -93,8 +93,40 @@ void IndirectAvx2(int64_t taps, int64_t channels, const float* const* rows, cons
   }
 }
 
+// See RowKernel (gemm.h): up to 32 columns at a time (four independent chains,
+// the tail through masked loads and stores), each block of kc steps from zero, then added to c.
+void RowAvx2(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int64_t j = 0; j < n; j += 32) {
+    __m256i m[4];
+    for (int v = 0; v < 4; ++v) {
+      const int64_t left = n - j - 8 * v;
+      m[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(left < 0 ? 0 : left > 8 ? 8 : left)), iota);
+    }
+    for (int64_t q0 = 0; q0 < k; q0 += kc) {
+      __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
+      for (int64_t q = q0; q < q1; ++q) {
+        const __m256 av = _mm256_broadcast_ss(a + q);
+        const float* bq = b + q * ldb + j;
+        s0 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq, m[0]), s0);
+        s1 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 8, m[1]), s1);
+        s2 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 16, m[2]), s2);
+        s3 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 24, m[3]), s3);
+      }
+      const bool add = accumulate || q0 > 0;
+      const __m256 sums[4] = {s0, s1, s2, s3};
+      for (int v = 0; v < 4; ++v) {
+        float* cv = c + j + 8 * v;
+        const __m256 out = add ? _mm256_add_ps(_mm256_maskload_ps(cv, m[v]), sums[v]) : sums[v];
+        _mm256_maskstore_ps(cv, m[v], out);
+      }
+    }
+  }
+}
+
 }  // namespace
 
-GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16", IndirectAvx2}; }
+GemmKernel GemmKernelAvx2() { return {kMr, kNr, MicroAvx2, "avx2-6x16", IndirectAvx2, RowAvx2}; }
 
 }  // namespace bw

@@ -69,8 +69,39 @@ void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, co
   }
 }
 
+// See RowKernel (gemm.h): up to 64 columns at a time (four independent chains,
+// the tail masked), each block of kc steps from zero, then added to c.
+void RowAvx512(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  for (int64_t j = 0; j < n; j += 64) {
+    __mmask16 m[4];
+    for (int v = 0; v < 4; ++v) {
+      const int64_t left = n - j - 16 * v;
+      m[v] = left >= 16 ? static_cast<__mmask16>(0xFFFF) : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1u);
+    }
+    for (int64_t q0 = 0; q0 < k; q0 += kc) {
+      __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
+      for (int64_t q = q0; q < q1; ++q) {
+        const __m512 av = _mm512_set1_ps(a[q]);
+        const float* bq = b + q * ldb + j;
+        s0 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[0], bq), s0);
+        s1 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[1], bq + 16), s1);
+        s2 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[2], bq + 32), s2);
+        s3 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[3], bq + 48), s3);
+      }
+      const bool add = accumulate || q0 > 0;
+      const __m512 sums[4] = {s0, s1, s2, s3};
+      for (int v = 0; v < 4; ++v) {
+        float* cv = c + j + 16 * v;
+        const __m512 out = add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], cv), sums[v]) : sums[v];
+        _mm512_mask_storeu_ps(cv, m[v], out);
+      }
+    }
+  }
+}
+
 }  // namespace
 
-GemmKernel GemmKernelAvx512() { return {kMr, kNr, MicroAvx512, "avx512-12x32", IndirectAvx512}; }
+GemmKernel GemmKernelAvx512() { return {kMr, kNr, MicroAvx512, "avx512-12x32", IndirectAvx512, RowAvx512}; }
 
 }  // namespace bw

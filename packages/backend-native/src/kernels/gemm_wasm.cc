@@ -81,8 +81,36 @@ void IndirectWasm(int64_t taps, int64_t channels, const float* const* rows, cons
   }
 }
 
+// See RowKernel (gemm.h): 16 columns at a time in four independent chains,
+// each block of kc steps from zero, then added to c. Columns past the last
+// full 16 go through RowScalar, whose arithmetic per column is the same.
+void RowWasm(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  const int64_t full = n / 16 * 16;
+  for (int64_t j = 0; j < full; j += 16) {
+    for (int64_t q0 = 0; q0 < k; q0 += kc) {
+      v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
+      for (int64_t q = q0; q < q1; ++q) {
+        const v128_t av = wasm_v128_load32_splat(a + q);
+        const float* bq = b + q * ldb + j;
+        s0 = MulAdd(av, wasm_v128_load(bq), s0);
+        s1 = MulAdd(av, wasm_v128_load(bq + 4), s1);
+        s2 = MulAdd(av, wasm_v128_load(bq + 8), s2);
+        s3 = MulAdd(av, wasm_v128_load(bq + 12), s3);
+      }
+      const bool add = accumulate || q0 > 0;
+      const v128_t sums[4] = {s0, s1, s2, s3};
+      for (int v = 0; v < 4; ++v) {
+        float* cv = c + j + 4 * v;
+        wasm_v128_store(cv, add ? wasm_f32x4_add(wasm_v128_load(cv), sums[v]) : sums[v]);
+      }
+    }
+  }
+  if (full < n) RowScalar(n - full, k, kc, a, b + full, ldb, c + full, accumulate);
+}
+
 }  // namespace
 
-GemmKernel GemmKernelWasm() { return {kMr, kNr, MicroWasm, "wasm-simd128-4x8", IndirectWasm}; }
+GemmKernel GemmKernelWasm() { return {kMr, kNr, MicroWasm, "wasm-simd128-4x8", IndirectWasm, RowWasm}; }
 
 }  // namespace bw

@@ -7,16 +7,20 @@ namespace bw {
 namespace {
 
 KernelTable Build() {
-  KernelTable t{"scalar", GemmKernelScalar(), VecMathScalar(), BatchNormRowsScalar(), MaxPoolRowsScalar(),
+  KernelTable t{"scalar",          GemmKernelScalar(),      ConvMicroScalar(),     VecMathScalar(),
+                BatchNormRowsScalar(), BatchNormReluRowsScalar(), MaxPoolRowsScalar(), OptimizerRowsScalar(),
                 LastLevelCacheBytes()};
 #if defined(__x86_64__) || defined(__i386__)
   switch (ActiveIsa()) {
     case Isa::kAvx512:
-      t = {"avx512", GemmKernelAvx512(), VecMathAvx512(), BatchNormRowsAvx512(), MaxPoolRowsAvx512(),
+      t = {"avx512",         GemmKernelAvx512(),      ConvMicroAvx512(),     VecMathAvx512(),
+           BatchNormRowsAvx512(), BatchNormReluRowsAvx512(), MaxPoolRowsAvx512(), OptimizerRowsAvx512(),
            t.last_level_cache_bytes};
       break;
     case Isa::kAvx2:
-      t = {"avx2", GemmKernelAvx2(), VecMathAvx2(), BatchNormRowsAvx2(), MaxPoolRowsAvx2(), t.last_level_cache_bytes};
+      t = {"avx2",         GemmKernelAvx2(),      ConvMicroAvx2(),     VecMathAvx2(),
+           BatchNormRowsAvx2(), BatchNormReluRowsAvx2(), MaxPoolRowsAvx2(), OptimizerRowsAvx2(),
+           t.last_level_cache_bytes};
       break;
     case Isa::kScalar:
       break;

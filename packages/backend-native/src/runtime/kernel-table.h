@@ -7,8 +7,11 @@
 #pragma once
 
 #include "kernels/batch-norm-rows.h"
+#include "kernels/bn-relu-rows.h"
+#include "kernels/conv2d-micro.h"
 #include "kernels/gemm.h"
 #include "kernels/max-pool-rows.h"
+#include "kernels/optimizer-rows.h"
 #include "kernels/vec-math.h"
 
 namespace bw {
@@ -17,9 +20,12 @@ struct KernelTable {
   // The level the variants were built for: 'scalar', 'avx2' or 'avx512'.
   const char* isa;
   GemmKernel gemm;
+  ConvMicro conv;
   VecMath vec_math;
   BatchNormRows batch_norm_rows;
+  BatchNormReluRows bn_relu_rows;
   MaxPoolRows max_pool_rows;
+  OptimizerRows optimizer_rows;
   // Size of the largest cache one core shares (0 when unknown); maxPool
   // prefetches only an input that cannot still be cached.
   long long last_level_cache_bytes;

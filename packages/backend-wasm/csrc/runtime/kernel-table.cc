@@ -8,8 +8,9 @@ namespace {
 
 // Built by the module's static constructors, which run once, on the first
 // instance, before any worker exists: no initialisation race between threads.
-const KernelTable table = {"wasm-simd128", GemmKernelWasm(), VecMathWasm(), BatchNormRowsWasm(), MaxPoolRowsWasm(),
-                           /*last_level_cache_bytes=*/0};
+const KernelTable table = {"wasm-simd128",         GemmKernelWasm(),      ConvMicroWasm(),
+                           VecMathWasm(),          BatchNormRowsWasm(),   BatchNormReluRowsWasm(),
+                           MaxPoolRowsWasm(),      OptimizerRowsWasm(),   /*last_level_cache_bytes=*/0};
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-import { Random, Tensor, type Backend, type KernelName } from '@batchwise/core';
+import { Random, Tensor, type Backend, type FusedKernelName, type KernelName } from '@batchwise/core';
 import { compareArrays, formatTolerance, unravel, type Tolerance } from '../tolerance.js';
 import type { CaseOutcome, ConformanceCase } from './types.js';
 
@@ -8,7 +8,7 @@ export type Outputs = Record<string, OutputValue>;
 
 /** A case checked by comparing a backend's outputs with the float64 reference on the same seeded inputs. */
 export interface ComparisonSpec<I> {
-  kernel: KernelName;
+  kernel: KernelName | FusedKernelName;
   name: string;
   seed: number;
   /** One tolerance for every output, or one per output name. */

@@ -5,6 +5,7 @@ import { convCases } from './conv.js';
 import { dataMovementCases } from './data-movement.js';
 import { dropoutCases } from './dropout.js';
 import { elementwiseCases } from './elementwise.js';
+import { fusedCases } from './fused.js';
 import { invalidCases } from './invalid.js';
 import { linearCases } from './linear.js';
 import { poolCases } from './pooling.js';
@@ -26,6 +27,7 @@ export function kernelCases(): ConformanceCase[] {
     ...dataMovementCases(),
     ...reduceCases(),
     ...trainingCases(),
+    ...fusedCases(),
   ];
 }
 

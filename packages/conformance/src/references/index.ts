@@ -10,3 +10,4 @@ export * from './losses.js';
 export * from './optimizers.js';
 export * from './dropout-mask.js';
 export * from './tensor-ops.js';
+export * from './fused.js';

@@ -24,6 +24,10 @@ export const PLANTED_BUGS = {
   'broadcast-last-axis-only': { kernel: 'broadcastBinary', description: 'the vector always runs along the last axis, whatever axis says' },
   'axpby-float32-steps': { kernel: 'axpby', description: 'alpha*x and beta*y each rounded to float32 before the sum' },
   'gather-row-off-by-one': { kernel: 'gather', description: 'gathers the row after each index (wrapping at the end)' },
+  'bn-relu-pool-before-norm': { kernel: 'batchNormReluTraining', description: 'argmax taken on x before batch norm (wrong when gamma < 0)' },
+  'bn-relu-backward-unmasked': { kernel: 'batchNormReluBackward', description: 'dy routed through argmax even where the ReLU output is 0' },
+  'conv-bn-relu-relu-first': { kernel: 'conv2dBatchNormRelu', description: 'ReLU applied to the conv output before batch norm' },
+  'conv-bn-relu-training-unbiased': { kernel: 'conv2dBatchNormReluTraining', description: 'batch variance of the conv output divided by N - 1' },
 } as const;
 
 export type PlantedBug = keyof typeof PLANTED_BUGS;
@@ -198,6 +202,31 @@ function bugged(inner: Backend, bug: PlantedBug): Partial<Backend> {
     case 'axpby-float32-steps':
       return { axpby: (y, x, o) => {
         for (let i = 0; i < y.size; i++) y.data[i] = Math.fround(o.alpha * x.data[i]) + Math.fround(o.beta * y.data[i]);
+      } };
+    case 'bn-relu-pool-before-norm':
+      return { batchNormReluTraining: (x, gamma, beta, o) => {
+        const r = inner.batchNormReluTraining!(x, gamma, beta, o);
+        if (!o.pool) return r;
+        // Winners chosen on x, values read from the ReLU output at those positions.
+        const relu = inner.relu(inner.batchNormTraining(x, gamma, beta, o).y);
+        const argmax = inner.maxPool(x, o.pool).argmax;
+        return { ...r, argmax, y: new Tensor(Float32Array.from(argmax, (j) => relu.data[j]), r.y.shape) };
+      } };
+    case 'bn-relu-backward-unmasked':
+      return { batchNormReluBackward: (dy, p) => inner.batchNormReluBackward!(dy, { ...p, y: new Tensor(p.y.data.map(() => 1), p.y.shape) }) };
+    case 'conv-bn-relu-relu-first':
+      return { conv2dBatchNormRelu: (x, f, p, o) => {
+        const z = inner.relu(inner.conv2d(x, f, o));
+        const r = inner.relu(inner.batchNormInference(z, p));
+        return o.pool ? inner.maxPool(r, o.pool).y : r;
+      } };
+    case 'conv-bn-relu-training-unbiased':
+      return { conv2dBatchNormReluTraining: (x, f, gamma, beta, o) => {
+        const z = inner.conv2d(x, f, o);
+        const bn = batchNormWith(z, gamma, beta, o.epsilon, 'unbiased');
+        const r = inner.relu(bn.y);
+        const pooled = o.pool ? inner.maxPool(r, o.pool) : { y: r };
+        return { ...bn, z, ...pooled };
       } };
     case 'gather-row-off-by-one':
       return { gather: (x, indices, o) => {

@@ -40,6 +40,24 @@ export function createReferenceBackend(name = 'reference'): Backend {
       if (bad) throw bad;
       return f32(R.refMaxPoolBackward(f64(dy), argmax, shape));
     },
+    batchNormReluTraining: (x, gamma, beta, o) => {
+      const r = R.refBatchNormReluTraining(f64(x), f64(gamma), f64(beta), o.epsilon, o.pool);
+      return { y: f32(r.y), mean: f32(r.mean), variance: f32(r.variance), invStd: f32(r.invStd), ...(r.argmax ? { argmax: r.argmax } : {}) };
+    },
+    batchNormReluBackward: (dy, p) => {
+      if (p.argmax) {
+        const bad = argmaxRangeError(p.argmax, p.x.size);
+        if (bad) throw bad;
+      }
+      const g = R.refBatchNormReluBackward(f64(dy), f64(p.x), f64(p.gamma), f64(p.mean), f64(p.invStd), f64(p.y), p.argmax);
+      return { dx: f32(g.dx), dgamma: f32(g.dgamma), dbeta: f32(g.dbeta) };
+    },
+    conv2dBatchNormReluTraining: (x, f, gamma, beta, o) => {
+      const r = R.refConv2dBatchNormReluTraining(f64(x), f64(f), f64(gamma), f64(beta), o.epsilon, o, o.pool);
+      return { z: f32(r.z), y: f32(r.y), mean: f32(r.mean), variance: f32(r.variance), invStd: f32(r.invStd), ...(r.argmax ? { argmax: r.argmax } : {}) };
+    },
+    conv2dBatchNormRelu: (x, f, p, o) =>
+      f32(R.refConv2dBatchNormRelu(f64(x), f64(f), f64(p.mean), f64(p.variance), f64(p.gamma), f64(p.beta), p.epsilon, o, o.pool)),
     biasAdd: (x, bias) => f32(R.refBiasAdd(f64(x), f64(bias))),
     biasGrad: (dy) => f32(R.refBiasGrad(f64(dy))),
     relu: (x) => f32(R.refRelu(f64(x))),

@@ -6,7 +6,7 @@ function channelsOf(x: Tensor): number {
   return x.shape[x.rank - 1];
 }
 
-function validateChannelParams(fn: string, x: Tensor, params: Record<string, Tensor>): void {
+export function validateChannelParams(fn: string, x: Tensor, params: Record<string, Tensor>): void {
   const c = channelsOf(x);
   for (const [name, t] of Object.entries(params)) {
     assertTensor(fn, name, t);
@@ -14,12 +14,12 @@ function validateChannelParams(fn: string, x: Tensor, params: Record<string, Ten
   }
 }
 
-function validateEpsilon(fn: string, epsilon: unknown): void {
+export function validateEpsilon(fn: string, epsilon: unknown): void {
   // epsilon > 0 keeps 1/sqrt(var + eps) finite for a constant feature.
   assertInRange(fn, 'epsilon', epsilon, 0, Number.MAX_VALUE, { lowOpen: true });
 }
 
-function validateInput(fn: string, name: string, x: Tensor): void {
+export function validateBatchNormInput(fn: string, name: string, x: Tensor): void {
   assertTensor(fn, name, x);
   assertMinRank(fn, name, x, 2);
   assertNonEmpty(fn, name, x);
@@ -27,21 +27,21 @@ function validateInput(fn: string, name: string, x: Tensor): void {
 
 export function validateBatchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, options: BatchNormTrainingOptions): void {
   const fn = 'batchNormTraining';
-  validateInput(fn, 'x', x);
+  validateBatchNormInput(fn, 'x', x);
   validateChannelParams(fn, x, { gamma, beta });
   validateEpsilon(fn, options?.epsilon);
 }
 
 export function validateBatchNormInference(x: Tensor, params: BatchNormInferenceParams): void {
   const fn = 'batchNormInference';
-  validateInput(fn, 'x', x);
+  validateBatchNormInput(fn, 'x', x);
   validateChannelParams(fn, x, { mean: params?.mean, variance: params.variance, gamma: params.gamma, beta: params.beta });
   validateEpsilon(fn, params.epsilon);
 }
 
 export function validateBatchNormBackward(dy: Tensor, params: BatchNormBackwardParams): void {
   const fn = 'batchNormBackward';
-  validateInput(fn, 'dy', dy);
+  validateBatchNormInput(fn, 'dy', dy);
   assertTensor(fn, 'x', params?.x);
   assertShape(fn, 'x', params.x, dy.shape);
   validateChannelParams(fn, dy, { gamma: params.gamma, mean: params.mean, invStd: params.invStd });

@@ -14,7 +14,7 @@ export function validateConv2DOptions(fn: string, options: Conv2DOptions): void 
   assertWindowPair(fn, 'dilations', options.dilations);
 }
 
-function validateFilterShape(fn: string, name: string, filterShape: Shape, inChannels: number): void {
+export function validateFilterShape(fn: string, name: string, filterShape: Shape, inChannels: number): void {
   if (filterShape.length !== 4 || filterShape.some((d) => d < 1)) {
     throw new ShapeError(`${fn}: ${name} must have rank 4 [kh,kw,in,out] with positive sizes, received ${formatShape(filterShape)}.`);
   }
@@ -25,7 +25,7 @@ function validateFilterShape(fn: string, name: string, filterShape: Shape, inCha
   }
 }
 
-function validateInputShape(fn: string, name: string, shape: Shape): void {
+export function validateInputShape(fn: string, name: string, shape: Shape): void {
   if (shape.length !== 4 || shape.some((d) => d < 1)) {
     throw new ShapeError(`${fn}: ${name} must be NHWC (rank 4) with positive sizes, received ${formatShape(shape)}.`);
   }

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 import { assertWindowPair } from '../window-limits.js';
 import { PADDINGS } from './conv.js';
 
-function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
+export function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
   assertWindowPair(fn, 'poolSize', options?.poolSize);
   assertWindowPair(fn, 'strides', options.strides);
   assertOneOf(fn, 'padding', options.padding, PADDINGS);
@@ -44,9 +44,9 @@ export function validateMaxPoolBackward(dy: Tensor, argmax: Int32Array, inputSha
 /**
  * The error for the first argmax index outside [0, size), or null. Backends
  * throw it (or the same check done natively) before maxPoolBackward returns,
- * writing at most into their own fresh output: a scan in JavaScript costs about 0.3 ms per 800k indices, as much
- * as the native kernel itself, so it runs once, where the indices are read,
- * and not again in every validation layer a call passes through.
+ * writing at most into their own fresh output. A scan in JavaScript costs as
+ * much as the native kernel itself (docs/core/design.md), so it runs once,
+ * where the indices are read, and not again in every validation layer.
  */
 export function argmaxRangeError(argmax: Int32Array, size: number): InvalidArgumentError | null {
   for (let i = 0; i < argmax.length; i++) {

@@ -78,8 +78,9 @@ export async function saveCheckpoint(dir: string, model: LayersModel, content: C
     metadata: content.metadata ?? null,
   };
   const json = JSON.stringify(state);
-  // Validate what we write exactly as a reader will, so an unreadable checkpoint is never written.
-  parseState(fn, JSON.parse(json));
+  // Validate what we write exactly as a reader will, so an unreadable checkpoint is never written
+  // (and never replaces a good one: writeGeneration removes older generations).
+  checkStateConsistency(fn, parseState(fn, JSON.parse(json)));
   return writeGeneration(
     dir,
     async (temp) => {

@@ -58,14 +58,15 @@ export function parseState(file: string, json: unknown): CheckpointState {
   if (r.success) return r.output;
   const issue = r.issues[0];
   const path = v.getDotPath(issue) ?? '(top level)';
-  throw new InvalidArgumentError(`${file}: ${path} must be ${issue.expected ?? 'valid'}, received ${issue.received}.`);
+  throw new InvalidArgumentError(issue.received === 'undefined' ? `${file}: ${path} is missing.` : `${file}: ${path} must be ${issue.expected ?? 'valid'}, received ${issue.received}.`);
 }
 
 /** Cross-field checks the schema cannot express. */
 export function checkStateConsistency(file: string, s: CheckpointState): void {
   const batches = Math.ceil(s.fit.samples / s.fit.batchSize);
   const fail = (what: string) => new InvalidArgumentError(`${file}: ${what}.`);
-  if (s.position.batch >= batches) throw fail(`position.batch must be below ${batches} (batches per epoch of ${s.fit.samples} samples in batches of ${s.fit.batchSize}), received ${s.position.batch}`);
+  // batch === batches: saved after the epoch's last step, before its end (validation, onEpochEnd).
+  if (s.position.batch > batches) throw fail(`position.batch must be at most ${batches} (batches per epoch of ${s.fit.samples} samples in batches of ${s.fit.batchSize}), received ${s.position.batch}`);
   if (s.position.seen > s.fit.samples) throw fail(`position.seen must be at most ${s.fit.samples} samples, received ${s.position.seen}`);
   if (s.position.sums.length !== 1 + s.compile.metrics.length) throw fail(`position.sums must hold ${1 + s.compile.metrics.length} values (loss and metrics), received ${s.position.sums.length}`);
   if (s.history.epoch.length > s.position.epoch) throw fail(`history.epoch must list at most ${s.position.epoch} epochs (those before position.epoch), received ${s.history.epoch.length}`);

@@ -239,6 +239,21 @@ export class BatchNormalization extends Layer {
     return { output: move.inverse ? ops.transpose(y, move.inverse) : y, cache: layerCache };
   }
 
+  /**
+   * Whether a fused kernel may do this layer's training-mode work on input of
+   * this rank: plain batch statistics (no ghost batches, no renormalization) over the last axis.
+   */
+  fusableInTraining(rank: number): boolean {
+    return this.normalizeWithValue === 'batch' && this.virtualBatchSize === null && !this.renorm && this.resolveAxis(rank) === rank - 1;
+  }
+
+  /** What forward does after its batch-statistics pass, for a pass a fused kernel computed. */
+  afterFusedPass(pass: TrainingPass<BatchCache>): void {
+    this.warnings.check(pass.groupCount, false);
+    if (this.recordBatchStatistics) this.record(pass, true);
+    if (this.updateMovingValue) this.foldIntoMovingStatistics(pass);
+  }
+
   /** The training-mode normalization this layer's options select, on data with the feature axis last. */
   private batchPass(xt: Tensor, gamma: Tensor, beta: Tensor): TrainingPass<PassCache> {
     if (this.virtualBatchSize !== null) return ghostForward(xt, gamma, beta, this.epsilonValue, this.virtualBatchSize);

@@ -10,7 +10,11 @@ import { InvalidArgumentError, Random, describeValue } from '@batchwise/core';
 export interface FitPosition {
   /** 0-based epoch in progress. */
   epoch: number;
-  /** Next batch index within that epoch (0 at an epoch boundary). */
+  /**
+   * Next batch index within that epoch (0 at an epoch boundary). Equal to the batches per epoch
+   * between the epoch's last step and its end (validation, onEpochEnd): a step checkpoint there
+   * resumes with just the end of the epoch.
+   */
   batch: number;
   /** Optimizer steps taken so far, over every epoch (resumed runs included). */
   step: number;
@@ -42,7 +46,7 @@ export function checkPosition(fn: string, p: unknown, metrics: number, batches: 
   if (p === null || typeof p !== 'object') throw new InvalidArgumentError(`${fn}: initialPosition must be an object from a checkpoint or History.position, received ${describeValue(p)}.`);
   const { epoch, batch, step, sums, seen, seconds } = p as Record<string, unknown>;
   if (!isCount(epoch)) throw bad('epoch must be a non-negative integer', epoch);
-  if (!isCount(batch) || batch >= batches) throw bad(`batch must be an integer in [0, ${batches - 1}] (batches per epoch)`, batch);
+  if (!isCount(batch) || batch > batches) throw bad(`batch must be an integer in [0, ${batches}] (batches per epoch)`, batch);
   if (!isCount(step)) throw bad('step must be a non-negative integer', step);
   if (!isCount(seen)) throw bad('seen must be a non-negative integer', seen);
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) throw bad('seconds must be a finite number >= 0', seconds);

@@ -1,0 +1,108 @@
+import {
+  argmaxRangeError,
+  conv2dGeometry,
+  makeTensor,
+  poolGeometry,
+  type BatchNormInferenceParams,
+  type Conv2DBatchNormReluOptions,
+  type Conv2DBatchNormReluTrainingOptions,
+  type BatchNormReluBackwardParams,
+  type BatchNormReluOptions,
+  type FusedKernels,
+  type Tensor,
+} from '@batchwise/core';
+import type { FullAddon } from '../addon.js';
+import { outputF32, outputI32 } from './output.js';
+import { geometryArgs, validatedFused } from './validated.js';
+
+type NativeFusedKernels = Required<FusedKernels>;
+
+export function fusedKernels(addon: FullAddon): NativeFusedKernels {
+  return {
+    batchNormReluTraining: validatedFused('batchNormReluTraining', (x: Tensor, gamma: Tensor, beta: Tensor, o: BatchNormReluOptions) => {
+      const c = x.shape[x.rank - 1];
+      const mean = outputF32(c);
+      const variance = outputF32(c);
+      const invStd = outputF32(c);
+      const stats = { mean: makeTensor(mean, [c]), variance: makeTensor(variance, [c]), invStd: makeTensor(invStd, [c]) };
+      if (!o.pool) {
+        const y = outputF32(x.size);
+        addon.batchNormReluTraining(x.data, x.shape, gamma.data, beta.data, o.epsilon, y, mean, variance, invStd);
+        return { y: makeTensor(y, x.shape), ...stats };
+      }
+      const g = poolGeometry(x.shape, o.pool);
+      const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
+      const y = outputF32(shape.reduce((a, b) => a * b, 1));
+      const argmax = outputI32(y.length);
+      addon.batchNormReluPoolTraining(
+        x.data, x.shape, gamma.data, beta.data, o.epsilon, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(g, g.inChannels),
+        y, argmax, mean, variance, invStd,
+      );
+      return { y: makeTensor(y, shape), argmax, ...stats };
+    }),
+    batchNormReluBackward: validatedFused('batchNormReluBackward', (dy: Tensor, p: BatchNormReluBackwardParams) => {
+      const c = p.x.shape[p.x.rank - 1];
+      const dx = outputF32(p.x.size);
+      const dgamma = outputF32(c);
+      const dbeta = outputF32(c);
+      if (!p.argmax || !p.pool) {
+        addon.batchNormReluBackward(dy.data, dy.shape, p.x.data, p.gamma.data, p.mean.data, p.invStd.data, p.y.data, dx, dgamma, dbeta);
+      } else {
+        const g = poolGeometry(p.x.shape, p.pool);
+        try {
+          // The addon scans argmax (vectorised) before writing; TypeScript scans it only to report a failure.
+          addon.batchNormReluPoolBackward(
+            dy.data, dy.shape, p.x.data, p.x.shape, p.gamma.data, p.mean.data, p.invStd.data, p.y.data, p.argmax,
+            p.pool.poolSize, p.pool.strides, p.pool.padding, geometryArgs(g, g.inChannels), dx, dgamma, dbeta,
+          );
+        } catch (e) {
+          throw argmaxRangeError(p.argmax, p.x.size) ?? e;
+        }
+      }
+      return { dx: makeTensor(dx, p.x.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
+    }),
+    conv2dBatchNormRelu: validatedFused('conv2dBatchNormRelu', (x: Tensor, filter: Tensor, p: BatchNormInferenceParams, o: Conv2DBatchNormReluOptions) => {
+      const g = conv2dGeometry(x.shape, filter.shape, o);
+      const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels)] as const;
+      const params = [p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon] as const;
+      const z = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+      if (!o.pool) {
+        const y = outputF32(z.reduce((a, b) => a * b, 1));
+        addon.conv2dBatchNormRelu(...conv, ...params, y);
+        return makeTensor(y, z);
+      }
+      const pg = poolGeometry(z, o.pool);
+      const shape = [pg.batch, pg.outHeight, pg.outWidth, pg.inChannels];
+      const y = outputF32(shape.reduce((a, b) => a * b, 1));
+      addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, pg.inChannels), y);
+      return makeTensor(y, shape);
+    }),
+    conv2dBatchNormReluTraining: validatedFused(
+      'conv2dBatchNormReluTraining',
+      (x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, o: Conv2DBatchNormReluTrainingOptions) => {
+        const g = conv2dGeometry(x.shape, filter.shape, o);
+        const zShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+        const c = g.outChannels;
+        const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, c)] as const;
+        const z = outputF32(zShape.reduce((a, b) => a * b, 1));
+        const mean = outputF32(c);
+        const variance = outputF32(c);
+        const invStd = outputF32(c);
+        const stats = { z: makeTensor(z, zShape), mean: makeTensor(mean, [c]), variance: makeTensor(variance, [c]), invStd: makeTensor(invStd, [c]) };
+        if (!o.pool) {
+          const y = outputF32(z.length);
+          addon.conv2dBatchNormReluTraining(...conv, gamma.data, beta.data, o.epsilon, z, y, mean, variance, invStd);
+          return { y: makeTensor(y, zShape), ...stats };
+        }
+        const pg = poolGeometry(zShape, o.pool);
+        const shape = [pg.batch, pg.outHeight, pg.outWidth, pg.inChannels];
+        const y = outputF32(shape.reduce((a, b) => a * b, 1));
+        const argmax = outputI32(y.length);
+        addon.conv2dBatchNormReluPoolTraining(
+          ...conv, gamma.data, beta.data, o.epsilon, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, c), z, y, argmax, mean, variance, invStd,
+        );
+        return { y: makeTensor(y, shape), argmax, ...stats };
+      },
+    ),
+  };
+}

@@ -1,0 +1,203 @@
+#include "kernels/conv2d-direct.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "runtime/parallel.h"
+
+namespace bw {
+namespace {
+
+// Output pixels per block: the block's dy columns of one sliver (128 x 32
+// floats, 16 KiB) stay in L1 while every row sliver of the filter streams them.
+constexpr int64_t kBlockPixels = 128;
+// Output pixels per chunk of the reduction: each chunk is one task with its own
+// partial gradient, added in chunk order (so the bits do not depend on the threads).
+constexpr int64_t kChunkPixels = 4096;
+// Blocks summed into a group before the group is added to the chunk's partial:
+// three levels of float32 sums instead of one long run of block additions.
+constexpr int64_t kGroupBlocks = 8;
+
+// x with its 'same' padding as zeros, or x itself when there is none.
+struct Padded {
+  const float* data;
+  int64_t h, w;
+  std::vector<float> storage;
+};
+
+
+void PadImage(const ConvGeom& g, const float* x, Padded* p) {
+  p->h = g.in_h + g.pad_top + g.pad_bottom;
+  p->w = g.in_w + g.pad_left + g.pad_right;
+  if (p->h == g.in_h && p->w == g.in_w) {
+    p->data = x;
+    return;
+  }
+  const int64_t C = g.in_c, row = p->w * C;
+  p->storage.resize(static_cast<size_t>(g.batch * p->h * row));
+  float* out = p->storage.data();
+  ParallelRanges(g.batch * p->h, std::max<int64_t>(1, 16384 / row), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* dst = out + r * row;
+      const int64_t n = r / p->h, ih = r % p->h - g.pad_top;
+      if (ih < 0 || ih >= g.in_h) {
+        std::fill(dst, dst + row, 0.0f);
+        continue;
+      }
+      std::fill(dst, dst + g.pad_left * C, 0.0f);
+      std::memcpy(dst + g.pad_left * C, x + (n * g.in_h + ih) * g.in_w * C, sizeof(float) * g.in_w * C);
+      std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
+    }
+  });
+  p->data = out;
+}
+
+// Offset of filter row (kh, kw, c) from the window's corner in the padded image.
+std::vector<int64_t> WindowOffsets(const ConvGeom& g, int64_t padded_w, int64_t rows) {
+  const int64_t C = g.in_c, kk = g.k_h * g.k_w * C;
+  std::vector<int64_t> offset(static_cast<size_t>(std::max(rows, kk)), 0);
+  for (int64_t i = 0; i < kk; ++i) {
+    const int64_t kh = i / (g.k_w * C), kw = (i / C) % g.k_w, c = i % C;
+    offset[i] = (kh * g.dil_h * padded_w + kw * g.dil_w) * C + c;
+  }
+  return offset;
+}
+
+// Output pixels per forward task: a multiple of every MR, a few hundred
+// microkernel calls, and dozens of tasks for a first layer of a batch of 64.
+constexpr int64_t kForwardPixels = 1152;
+
+}  // namespace
+
+DirectRows::DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f)
+    : g_(g), micro_(micro) {
+  const int nr = micro.nr;
+  const int64_t O = g.out_c, kk = g.k_h * g.k_w * g.in_c;
+  Padded xp;
+  PadImage(g, x, &xp);
+  padded_ = std::move(xp.storage);
+  xp_ = xp.data == x ? x : padded_.data();
+  xp_h_ = xp.h;
+  xp_w_ = xp.w;
+  offset_ = WindowOffsets(g, xp.w, kk);
+  // f [kk, O] as kk x NR slivers, zeros past O.
+  const int64_t col_slivers = (O + nr - 1) / nr;
+  packed_.assign(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
+  for (int64_t js = 0; js < col_slivers; ++js) {
+    const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+    for (int64_t k = 0; k < kk; ++k) std::memcpy(packed_.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
+  }
+}
+
+void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
+  const ConvGeom& g = g_;
+  const int mr = micro_.mr, nr = micro_.nr;
+  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C, col_slivers = (O + nr - 1) / nr;
+  int64_t ow = i0 % g.out_w, oh = (i0 / g.out_w) % g.out_h, n = i0 / (g.out_w * g.out_h);
+  const float* pixel[32];
+  float tile[32 * 64];
+  for (int64_t p0 = 0; p0 < rows; p0 += mr) {
+    const int64_t h = std::min<int64_t>(mr, rows - p0);
+    for (int64_t r = 0; r < h; ++r) {
+      pixel[r] = xp_ + ((n * xp_h_ + oh * g.stride_h) * xp_w_ + ow * g.stride_w) * C;
+      if (++ow == g.out_w) {
+        ow = 0;
+        if (++oh == g.out_h) {
+          oh = 0;
+          ++n;
+        }
+      }
+    }
+    // Rows past the range repeat its last pixel; their results are dropped.
+    for (int64_t r = h; r < mr; ++r) pixel[r] = pixel[h - 1];
+    for (int64_t js = 0; js < col_slivers; ++js) {
+      const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+      const float* b = packed_.data() + js * kk * nr;
+      float* out = dst + p0 * O + j0;
+      if (h == mr && w == nr) {
+        micro_.forward(kk, pixel, offset_.data(), b, out, O);
+        continue;
+      }
+      micro_.forward(kk, pixel, offset_.data(), b, tile, nr);
+      for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
+    }
+  }
+}
+
+void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y) {
+  const DirectRows plan(g, micro, x, f);
+  const int mr = micro.mr;
+  const int64_t pixels = g.batch * g.out_h * g.out_w;
+  const int64_t per_task = std::min<int64_t>(kForwardPixels, (pixels + mr - 1) / mr * mr);
+  const int64_t tasks = (pixels + per_task - 1) / per_task;
+  ParallelTasks(tasks, [&](int64_t task) {
+    const int64_t p_begin = task * per_task, p_end = std::min(pixels, p_begin + per_task);
+    plan.Rows(p_begin, p_end - p_begin, y + p_begin * g.out_c);
+  });
+}
+
+void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* dy, float* df) {
+  const int mr = micro.mr, nr = micro.nr;
+  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C;
+  const int64_t row_slivers = (kk + mr - 1) / mr, col_slivers = (O + nr - 1) / nr;
+  const int64_t kk_pad = row_slivers * mr;
+  Padded xp;
+  PadImage(g, x, &xp);
+  // Rows past kk (the last sliver's padding) repeat row 0 and are never stored.
+  const std::vector<int64_t> offset = WindowOffsets(g, xp.w, kk_pad);
+  const int64_t pixels = g.batch * g.out_h * g.out_w;
+  // Chunks from the problem size only: about kChunkPixels each, a multiple of
+  // four of them so that two or four threads share them evenly, and the
+  // partial gradients kept under 64 MiB.
+  int64_t chunks = (pixels + kChunkPixels - 1) / kChunkPixels;
+  if (chunks > 1) chunks = (chunks + 3) / 4 * 4;
+  chunks = std::max<int64_t>(1, std::min(chunks, (int64_t{1} << 24) / std::max<int64_t>(1, kk_pad * O)));
+  const int64_t per_chunk = (pixels + chunks - 1) / chunks;
+  chunks = (pixels + per_chunk - 1) / per_chunk;
+  std::vector<float> partial(static_cast<size_t>(chunks * kk_pad * O), 0.0f);
+  ParallelTasks(chunks, [&](int64_t chunk) {
+    float* part = partial.data() + chunk * kk_pad * O;
+    thread_local std::vector<float> group_storage;
+    group_storage.resize(static_cast<size_t>(kk_pad * O));
+    float* group = group_storage.data();
+    const int64_t p_begin = chunk * per_chunk, p_end = std::min(pixels, (chunk + 1) * per_chunk);
+    ConvRun runs[kBlockPixels];
+    for (int64_t p0 = p_begin; p0 < p_end; p0 += kBlockPixels) {
+      const int64_t block = (p0 - p_begin) / kBlockPixels;
+      if (block % kGroupBlocks == 0) std::fill(group, group + kk_pad * O, 0.0f);
+      const int64_t p1 = std::min(p_end, p0 + kBlockPixels);
+      int64_t count = 0;
+      for (int64_t p = p0; p < p1;) {
+        const int64_t ow = p % g.out_w, oh = (p / g.out_w) % g.out_h, n = p / (g.out_w * g.out_h);
+        const int64_t len = std::min(g.out_w - ow, p1 - p);
+        runs[count++] = {xp.data + ((n * xp.h + oh * g.stride_h) * xp.w + ow * g.stride_w) * C, dy + p * O, len};
+        p += len;
+      }
+      for (int64_t js = 0; js < col_slivers; ++js) {
+        const int64_t j0 = js * nr, cols = std::min<int64_t>(nr, O - j0);
+        ConvRun shifted[kBlockPixels];
+        for (int64_t s = 0; s < count; ++s) shifted[s] = {runs[s].x, runs[s].dy + j0, runs[s].count};
+        for (int64_t is = 0; is < row_slivers; ++is) {
+          micro.filter_grad(count, shifted, g.stride_w * C, offset.data() + is * mr, O, cols, group + is * mr * O + j0, O);
+        }
+      }
+      if (block % kGroupBlocks == kGroupBlocks - 1 || p1 == p_end) {
+        for (int64_t i = 0; i < kk_pad * O; ++i) part[i] += group[i];
+      }
+    }
+  });
+  // Chunks added in chunk order, whichever thread computed them.
+  ParallelRanges(kk, std::max<int64_t>(1, 16384 / O), [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i) {
+      for (int64_t o = 0; o < O; ++o) {
+        float s = partial[i * O + o];
+        for (int64_t q = 1; q < chunks; ++q) s += partial[(q * kk_pad + i) * O + o];
+        df[i * O + o] = s;
+      }
+    }
+  });
+}
+
+}  // namespace bw

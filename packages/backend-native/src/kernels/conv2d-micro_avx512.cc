@@ -1,0 +1,92 @@
+// AVX-512 convolution microkernels (see conv2d-micro.h), 12 x 32 tiles like the
+// GEMM's: 24 ZMM accumulators, two dy loads and twelve broadcasts per pixel.
+// Partial column slivers go through masked loads and stores, which never touch
+// memory outside the mask.
+#include <immintrin.h>
+
+#include "kernels/conv2d-micro.h"
+
+namespace bw {
+namespace {
+
+constexpr int kMr = 12;
+constexpr int kNr = 32;
+
+// Named accumulators (the BW_ROWS macros), not an array: with __m512 acc[12][2]
+// GCC 12 kept the registers but also stored all 24 to the stack on every pixel.
+#define BW_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#define BW_ZERO(r) __m512 acc##r##a = _mm512_setzero_ps(), acc##r##b = _mm512_setzero_ps();
+#define BW_OFFSET(r) const int64_t off##r = offset[r];
+#define BW_FMA(r)                                         \
+  {                                                       \
+    const __m512 av = _mm512_set1_ps(x[off##r]);          \
+    acc##r##a = _mm512_fmadd_ps(av, b0, acc##r##a);       \
+    acc##r##b = _mm512_fmadd_ps(av, b1, acc##r##b);       \
+  }
+#define BW_STORE(r)                                                                                     \
+  _mm512_mask_storeu_ps(c + (r) * ldc, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, c + (r) * ldc), acc##r##a)); \
+  _mm512_mask_storeu_ps(c + (r) * ldc + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, c + (r) * ldc + 16), acc##r##b));
+
+void FilterGradAvx512(int64_t runs, const ConvRun* run, int64_t x_step, const int64_t* offset, int64_t ldy,
+                      int64_t cols, float* c, int64_t ldc) {
+  const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : static_cast<__mmask16>((1u << (cols - 16)) - 1);
+  BW_ROWS(BW_ZERO)
+  BW_ROWS(BW_OFFSET)
+  for (int64_t s = 0; s < runs; ++s) {
+    const float* x = run[s].x;
+    const float* dy = run[s].dy;
+    if (cols == kNr) {
+      for (int64_t q = run[s].count; q > 0; --q, x += x_step, dy += ldy) {
+        const __m512 b0 = _mm512_loadu_ps(dy);
+        const __m512 b1 = _mm512_loadu_ps(dy + 16);
+        BW_ROWS(BW_FMA)
+      }
+      continue;
+    }
+    for (int64_t q = run[s].count; q > 0; --q, x += x_step, dy += ldy) {
+      const __m512 b0 = _mm512_maskz_loadu_ps(m0, dy);
+      const __m512 b1 = _mm512_maskz_loadu_ps(m1, dy + 16);
+      BW_ROWS(BW_FMA)
+    }
+  }
+  BW_ROWS(BW_STORE)
+}
+
+#define BW_POINTER(r) const float* p##r = pixel[r];
+#define BW_FWD_FMA(r)                                     \
+  {                                                       \
+    const __m512 av = _mm512_set1_ps(p##r[off]);          \
+    acc##r##a = _mm512_fmadd_ps(av, b0, acc##r##a);       \
+    acc##r##b = _mm512_fmadd_ps(av, b1, acc##r##b);       \
+  }
+#define BW_FWD_STORE(r)                             \
+  _mm512_storeu_ps(c + (r) * ldc, acc##r##a);       \
+  _mm512_storeu_ps(c + (r) * ldc + 16, acc##r##b);
+
+void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b, float* c, int64_t ldc) {
+  BW_ROWS(BW_ZERO)
+  BW_ROWS(BW_POINTER)
+  for (int64_t k = 0; k < kk; ++k, b += kNr) {
+    const int64_t off = offset[k];
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    BW_ROWS(BW_FWD_FMA)
+  }
+  BW_ROWS(BW_FWD_STORE)
+}
+
+#undef BW_POINTER
+#undef BW_FWD_FMA
+#undef BW_FWD_STORE
+#undef BW_ROWS
+#undef BW_ZERO
+#undef BW_OFFSET
+#undef BW_FMA
+#undef BW_STORE
+
+}  // namespace
+
+ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32"}; }
+
+}  // namespace bw

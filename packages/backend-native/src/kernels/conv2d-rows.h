@@ -1,0 +1,26 @@
+// A forward convolution prepared once (filter packed, input padded), whose
+// output pixels can then be computed in any ranges, on any thread: the fused
+// kernels compute a few rows into cache and finish them there. Each output
+// element is one microkernel call whatever the range, so the bits do not
+// depend on how the pixels are split.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "kernels/conv2d.h"
+
+namespace bw {
+
+class ConvRows {
+ public:
+  virtual ~ConvRows() = default;
+  // Output pixels [i0, i0 + rows) (flat over batch, out_h, out_w) into dst, out_c floats per pixel.
+  virtual void Rows(int64_t i0, int64_t rows, float* dst) const = 0;
+};
+
+// The path Conv2dForward would take for g: direct for few input channels,
+// indirect where the ISA has it, the packed GEMM otherwise.
+std::unique_ptr<ConvRows> MakeConvRows(const ConvGeom& g, const float* x, const float* f);
+
+}  // namespace bw

@@ -1,0 +1,31 @@
+// Batch norm with batch statistics, ReLU and an optional max pool in one
+// kernel, and its backward (core's batchNormReluTraining / batchNormReluBackward).
+// x is NHWC viewed as [rows, channels]; pool (or null) is the max pool's
+// geometry on x's shape, with out_c == in_c.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/bn-relu-rows.h"
+#include "kernels/conv2d.h"
+
+namespace bw {
+
+// The statistics of BatchNormTraining (same bits), y = relu(normalize(x)) or its
+// max pool with argmax (same bits as relu and MaxPool on that output).
+void BatchNormReluTraining(int64_t rows, int64_t channels, const float* x, const float* gamma, const float* beta,
+                           double epsilon, const ConvGeom* pool, float* y, int32_t* argmax, float* mean,
+                           float* variance, float* inv_std);
+
+// The second half of BatchNormReluTraining: y = relu(normalize(x)) (or its max
+// pool with argmax) with the normalizing coefficients given.
+void BatchNormReluApply(int64_t rows, int64_t channels, const float* x, const BnAffine& a, const ConvGeom* pool, float* y,
+                        int32_t* argmax);
+
+// dx, dgamma, dbeta of that chain from dy (y's shape), the forward's y and
+// argmax; every argmax index must already be checked to lie in [0, rows * channels).
+void BatchNormReluBackward(int64_t rows, int64_t channels, const float* dy, const float* x, const float* gamma,
+                           const float* mean, const float* inv_std, const float* y, const int32_t* argmax,
+                           const ConvGeom* pool, float* dx, float* dgamma, float* dbeta);
+
+}  // namespace bw

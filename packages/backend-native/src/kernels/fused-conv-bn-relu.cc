@@ -1,0 +1,98 @@
+#include "kernels/fused-conv-bn-relu.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "kernels/batch-norm.h"
+#include "kernels/bn-relu-rows.h"
+#include "kernels/fused-bn-relu.h"
+#include "kernels/conv2d-rows.h"
+#include "runtime/kernel-table.h"
+#include "runtime/parallel.h"
+
+namespace bw {
+namespace {
+
+// Conv output pixels per task: a multiple of every MR (4, 6, 12), as the indirect conv's tasks.
+constexpr int64_t kTaskPixels = 144;
+// With a pool: about this many conv output pixels per task (whole pooled rows).
+constexpr int64_t kPoolTaskPixels = 256;
+// Fewest tasks worth aiming for (2 cores x 4), so a batch of one still uses every thread.
+constexpr int64_t kMinTasks = 8;
+
+}  // namespace
+
+void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, const float* mean, const float* variance,
+                         const float* gamma, const float* beta, double epsilon, const ConvGeom* pool, float* y) {
+  const int64_t O = g.out_c;
+  // batchNormInference's coefficients: scale = gamma / sqrt(var + eps) in float64, rounded once.
+  std::vector<float> scale(static_cast<size_t>(O)), zero(static_cast<size_t>(O), 0.0f);
+  for (int64_t c = 0; c < O; ++c) {
+    scale[c] = static_cast<float>(static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon));
+  }
+  const BnAffine a{mean, zero.data(), scale.data(), beta};
+  const BatchNormReluRows& k = Kernels().bn_relu_rows;
+  const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
+  if (pool == nullptr) {
+    const int64_t m = g.batch * g.out_h * g.out_w;
+    const int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    ParallelRanges(m, per_task, [&](int64_t i0, int64_t i1) {
+      float* out = y + i0 * O;
+      conv->Rows(i0, i1 - i0, out);
+      k.relu(out, i1 - i0, O, a, out);
+    });
+    return;
+  }
+  const ConvGeom& p = *pool;
+  // Whole pooled rows of one image per task, and the conv rows their windows read.
+  const int64_t per_pooled_row = std::max<int64_t>(1, p.stride_h * g.out_w);
+  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  const int64_t blocks_per_image = (p.out_h + block - 1) / block;
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+    const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
+    const int64_t ph1 = std::min(p.out_h, ph0 + block);
+    const int64_t r0 = std::max<int64_t>(0, ph0 * p.stride_h - p.pad_top);
+    const int64_t r1 = std::min(g.out_h, (ph1 - 1) * p.stride_h - p.pad_top + p.k_h);
+    thread_local std::vector<float> rows;
+    rows.resize(static_cast<size_t>((r1 - r0) * g.out_w * O));
+    conv->Rows((n * g.out_h + r0) * g.out_w, (r1 - r0) * g.out_w, rows.data());
+    // The pool's geometry on these rows alone: image n's conv rows [r0, r1) and pooled rows [ph0, ph1).
+    ConvGeom local = p;
+    local.batch = 1;
+    local.in_h = r1 - r0;
+    local.out_h = ph1 - ph0;
+    local.pad_top = p.pad_top + r0 - ph0 * p.stride_h;
+    float* out = y + (n * p.out_h + ph0) * p.out_w * O;
+    for (int64_t q = 0; q < ph1 - ph0; ++q) k.pool_row_value(local, rows.data(), a, out, q);
+  });
+}
+
+void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float* f, const float* gamma,
+                                 const float* beta, double epsilon, const ConvGeom* pool, float* z, float* y,
+                                 int32_t* argmax, float* mean, float* variance, float* inv_std) {
+  const int64_t O = g.out_c, rows = g.batch * g.out_h * g.out_w;
+  const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
+  // The chunks of BatchNormStatistics, so the statistics have its bits.
+  const int64_t per = BatchNormRowsPerChunk(O), chunks = (rows + per - 1) / per;
+  std::vector<double> stats(static_cast<size_t>(chunks * O * 2));
+  const BatchNormRows& k = Kernels().batch_norm_rows;
+  if (chunks < kMinTasks) {
+    // Too few chunks to share among the threads (a small batch): the
+    // convolution in smaller pieces first; z is small enough to stay cached.
+    const int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    ParallelRanges(rows, grain, [&](int64_t r0, int64_t r1) { conv->Rows(r0, r1 - r0, z + r0 * O); });
+  }
+  ParallelTasks(chunks, [&](int64_t q) {
+    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+    if (chunks >= kMinTasks) conv->Rows(r0, r1 - r0, z + r0 * O);
+    double* mu = stats.data() + q * O * 2;
+    k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+  });
+  std::vector<float> scale(static_cast<size_t>(O)), mean_lo(static_cast<size_t>(O));
+  BatchNormMergeStatistics(rows, O, stats.data(), gamma, epsilon, mean, variance, inv_std, mean_lo.data(), scale.data());
+  BatchNormReluApply(rows, O, z, {mean, mean_lo.data(), scale.data(), beta}, pool, y, argmax);
+}
+
+}  // namespace bw

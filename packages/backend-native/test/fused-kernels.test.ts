@@ -1,0 +1,95 @@
+import { argmaxRangeError, type MaxPoolOptions } from '@batchwise/core';
+import { describe, expect, it } from 'vitest';
+import { cpu, expectTensorClose, native, randn } from './helpers.js';
+
+/*
+ * Paths of the native fused batch norm + ReLU backward that the conformance
+ * cases (argmax from the forward) do not reach: an argmax index that is in
+ * range but outside its own window sends the call from the disjoint-window
+ * path to the general one, which must still follow the definition (cpu's).
+ */
+const pool: MaxPoolOptions = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+
+function forward() {
+  const x = randn([2, 6, 6, 4], 1), gamma = randn([4], 2), beta = randn([4], 3);
+  const r = native.batchNormReluTraining!(x, gamma, beta, { epsilon: 1e-3, pool });
+  const dy = randn(r.y.shape, 4);
+  return { x, gamma, r, dy };
+}
+
+describe('native batchNormReluBackward', () => {
+  it('follows the definition when an argmax index lies outside its window', () => {
+    const { x, gamma, r, dy } = forward();
+    const argmax = r.argmax!.slice();
+    // Element 0 (image 0, pooled pixel (0,0), channel 0) now names pixel (5,5): in range, not in its window.
+    argmax[0] = (5 * 6 + 5) * 4;
+    const y = r.y.clone();
+    y.data[0] = 1;
+    const params = { x, gamma, mean: r.mean, invStd: r.invStd, y, argmax, pool };
+    const n = native.batchNormReluBackward!(dy, params);
+    const c = cpu.batchNormReluBackward!(dy, params);
+    for (const k of ['dx', 'dgamma', 'dbeta'] as const) expectTensorClose(n[k], c[k], `general path ${k}`, 1e-5, 1e-5);
+    // Unchanged argmax: the disjoint-window path, same definition.
+    const fast = { ...params, y: r.y, argmax: r.argmax };
+    const nf = native.batchNormReluBackward!(dy, fast);
+    const cf = cpu.batchNormReluBackward!(dy, fast);
+    for (const k of ['dx', 'dgamma', 'dbeta'] as const) expectTensorClose(nf[k], cf[k], `disjoint path ${k}`, 1e-5, 1e-5);
+  });
+
+  it("refuses an index outside x with maxPoolBackward's error, before returning", () => {
+    const { x, gamma, r, dy } = forward();
+    const argmax = r.argmax!.slice();
+    argmax[7] = x.size;
+    const call = () => native.batchNormReluBackward!(dy, { x, gamma, mean: r.mean, invStd: r.invStd, y: r.y, argmax, pool });
+    expect(call).toThrow(argmaxRangeError(argmax, x.size)!.message);
+  });
+});
+
+describe('native conv2dBatchNormRelu', () => {
+  // Each conv path: direct (few input channels), indirect (3x3, 32 channels), packed GEMM (1x1, 24 channels).
+  const cases = [
+    { name: 'direct, 2x2 pool', x: [3, 10, 10, 1], f: [3, 3, 1, 16], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'indirect, overlapping 3x3 stride 2 same pool', x: [2, 9, 9, 32], f: [3, 3, 32, 40], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { name: 'packed GEMM (1x1), no pool', x: [2, 5, 7, 24], f: [1, 1, 24, 20] },
+    { name: 'batch of one, 2x2 pool', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  ] as const;
+  for (const c of cases) {
+    it(`gives the bits of conv2d, batchNormInference, relu and maxPool one by one: ${c.name}`, () => {
+      const x = randn([...c.x], 5), f = randn([...c.f], 6), o = c.f[3];
+      const params = { mean: randn([o], 7), variance: randn([o], 8, 0.2, 1), gamma: randn([o], 9), beta: randn([o], 10), epsilon: 1e-3 };
+      const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      const pool = 'pool' in c ? c.pool : undefined;
+      const fused = native.conv2dBatchNormRelu!(x, f, params, { ...conv, ...(pool ? { pool } : {}) });
+      const r = native.relu(native.batchNormInference(native.conv2d(x, f, conv), params));
+      const chain = pool ? native.maxPool(r, pool).y : r;
+      expect(fused.shape).toEqual(chain.shape);
+      expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(true);
+    });
+  }
+});
+
+describe('native conv2dBatchNormReluTraining', () => {
+  const bits = (t: { data: Float32Array } | Int32Array) => {
+    const a = t instanceof Int32Array ? t : t.data;
+    return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  };
+  const cases = [
+    { name: 'first layer [64,28,28,1] -> 32, 2x2 pool (many statistics chunks)', x: [64, 28, 28, 1], f: [3, 3, 1, 32], pool: true },
+    { name: 'batch of one [1,14,14,32] -> 64 (fewer chunks than tasks)', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
+    { name: 'no pool [4,9,9,20] -> 24', x: [4, 9, 9, 20], f: [3, 3, 20, 24], pool: false },
+  ] as const;
+  for (const c of cases) {
+    it(`gives the bits of conv2d then batchNormReluTraining: ${c.name}`, () => {
+      const x = randn([...c.x], 11), f = randn([...c.f], 12), o = c.f[3];
+      const gamma = randn([o], 13), beta = randn([o], 14);
+      const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+      const pool = c.pool ? ({ poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const) : undefined;
+      const fused = native.conv2dBatchNormReluTraining!(x, f, gamma, beta, { ...conv, epsilon: 1e-3, ...(pool ? { pool } : {}) });
+      const z = native.conv2d(x, f, conv);
+      const r = native.batchNormReluTraining!(z, gamma, beta, { epsilon: 1e-3, ...(pool ? { pool } : {}) });
+      expect(bits(fused.z).equals(bits(z))).toBe(true);
+      for (const k of ['y', 'mean', 'variance', 'invStd'] as const) expect(bits(fused[k]).equals(bits(r[k])), k).toBe(true);
+      if (pool) expect(bits(fused.argmax!).equals(bits(r.argmax!))).toBe(true);
+    });
+  }
+});
