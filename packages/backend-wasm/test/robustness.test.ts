@@ -124,18 +124,19 @@ describe('traps inside kernels', () => {
   }
 
   it('a worker that traps fails the call, keeps serving, and the pool keeps using it', () => {
-    // A memory and workers of its own (another limit). [4,512] x [512,2048] is
-    // 8 tasks over columns with no packed copy of b; the caller's scratch
+    // A memory and workers of its own (another limit). [8,512] x [512,2048] is
+    // tasks over columns with no packed copy of b (and more rows than the
+    // GEMM's row kernel takes, which needs no scratch); the caller's scratch
     // buffers exist before the memory is filled with 1 KiB blocks, a worker's
     // (256 KiB) do not, so the first task a worker takes fails to allocate them.
     const limit = 20 << 20;
     const capped = createWasmBackend({ numThreads: 1, memoryLimitBytes: limit });
-    const a = randn([4, 512], 10), b = randn([512, 2048], 11);
+    const a = randn([8, 512], 10), b = randn([512, 2048], 11);
     const expected = Array.from(capped.matMul(a, b).data);
     const chunk = capped.addScalar(randn([256], 12), 0);
-    // One 64 KiB block kept aside, the rest filled with 1 KiB blocks; freeing the
-    // big one leaves room for the 32 KiB output, not for a worker's scratch.
-    const reserve = capped.addScalar(randn([16384], 13), 0);
+    // One 128 KiB block kept aside, the rest filled with 1 KiB blocks; freeing the
+    // big one leaves room for the 64 KiB output, not for a worker's scratch.
+    const reserve = capped.addScalar(randn([32768], 13), 0);
     const fill: Tensor[] = [];
     for (;;) {
       try {
