@@ -78,6 +78,7 @@ const OWN_SOURCES = [
   'entry/bind-reduce.cc',
   'entry/bind-training.cc',
   'entry/bind-tensor-ops.cc',
+  'entry/bind-fused.cc',
 ].map((f) => join(csrc, f));
 
 // Linear memory: 16 MiB to start (static data, the 1 MiB main stack, the first

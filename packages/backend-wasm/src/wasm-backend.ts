@@ -7,6 +7,7 @@ import {
 } from '@batchwise/core';
 import { convKernels } from './backend/conv.js';
 import { elementwiseKernels } from './backend/elementwise.js';
+import { fusedKernels } from './backend/fused.js';
 import { linearKernels } from './backend/linear.js';
 import { normPoolKernels } from './backend/norm-pool.js';
 import { reduceKernels } from './backend/reduce.js';
@@ -76,6 +77,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     ...reduceKernels(rt),
     ...trainingKernels(rt),
     ...tensorOpKernels(rt),
+    ...fusedKernels(rt),
   };
   return {
     ...kernels,

@@ -73,6 +73,20 @@ describe('bit-identical results for 1, 2 and 3 threads and without shared memory
       'reductions',
     );
   });
+  it('fused conv + batch norm + ReLU + pool (training and inference) and the fused backward', () => {
+    const o = { strides: [1, 1], padding: 'same', dilations: [1, 1], epsilon: 1e-3, pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } } as const;
+    const x = randn([16, 14, 14, 3], 13), f = randn([3, 3, 3, 32], 14), gamma = randn([32], 15), beta = randn([32], 16);
+    const dy = randn([16, 7, 7, 32], 17);
+    expectIdentical(
+      acrossThreads((w) => {
+        const r = w.conv2dBatchNormReluTraining!(x, f, gamma, beta, o);
+        const g = w.batchNormReluBackward!(dy, { x: r.z, gamma, mean: r.mean, invStd: r.invStd, y: r.y, argmax: r.argmax, pool: o.pool });
+        const p = { mean: r.mean, variance: r.variance, gamma, beta, epsilon: 1e-3 };
+        return [r.z, r.y, r.mean, r.variance, r.invStd, g.dx, g.dgamma, g.dbeta, w.conv2dBatchNormRelu!(x, f, p, o)];
+      }),
+      'fused',
+    );
+  });
   it('dropout masks do not depend on the thread count', () => {
     const x = randn([100_001], 11);
     expectIdentical(acrossThreads((w) => [w.dropout(x, { rate: 0.4, seed: 5 }).mask]), 'dropout');

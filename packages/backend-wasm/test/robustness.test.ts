@@ -77,6 +77,30 @@ describe('argument checks in the module', () => {
       },
       new RangeError('maxPoolBackward: argmax[0] must be in [0, 4), received 9.'),
     ],
+    [
+      'a fused call one argument short (the widest frame: 21)',
+      () => {
+        const call = new KernelCall(rt, 'conv2dBatchNormReluPoolTraining');
+        for (let i = 0; i < 20; i++) call.number(0);
+        call.run();
+      },
+      new TypeError('conv2dBatchNormReluPoolTraining: expects 21 arguments, received 20.'),
+    ],
+    [
+      'an argmax index outside x in the fused backward',
+      () => {
+        const one = () => randn([1], 6);
+        const dy = randn([1, 1, 1, 1], 5), xs = randn([1, 2, 2, 1], 7);
+        const argmax = outputStorage(rt, 'test', 1);
+        argmax.int32View()[0] = 9;
+        new KernelCall(rt, 'batchNormReluPoolBackward')
+          .tensor(dy).array(dy.shape).tensor(xs).array(xs.shape).tensor(one()).tensor(one()).tensor(one()).tensor(randn([1, 1, 1, 1], 8))
+          .int32(argmax).array([2, 2]).array([2, 2]).oneOf('valid', ['same', 'valid']).array([1, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0])
+          .storage(outputStorage(rt, 'test', 4)).storage(outputStorage(rt, 'test', 1)).storage(outputStorage(rt, 'test', 1))
+          .run();
+      },
+      new RangeError('batchNormReluPoolBackward: argmax[0] must be in [0, 4), received 9.'),
+    ],
   ];
   for (const [name, call, expected] of cases) {
     it(`rejects ${name} with an error naming the kernel, and stays usable`, () => {

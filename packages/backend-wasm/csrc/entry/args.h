@@ -15,7 +15,7 @@
 
 namespace bw {
 
-constexpr int kFrameSlots = 16;
+constexpr int kFrameSlots = 24;
 constexpr int kSlotWidth = 20;
 constexpr size_t kMaxDims = kSlotWidth - 2;
 

@@ -1,4 +1,4 @@
-import { KERNEL_VALIDATORS, type Backend, type KernelName } from '@batchwise/core';
+import { FUSED_KERNEL_VALIDATORS, KERNEL_VALIDATORS, type Backend, type FusedKernelName, type FusedKernels, type KernelName } from '@batchwise/core';
 
 /*
  * Every wasm kernel runs core's validator for its name first (the checks
@@ -12,4 +12,14 @@ export function validated<K extends KernelName>(name: K, impl: Backend[K]): Back
     validate(...args);
     return run(...args);
   }) as Backend[K];
+}
+
+/** The same for the optional fused kernels (core's FUSED_KERNEL_VALIDATORS). */
+export function validatedFused<K extends FusedKernelName>(name: K, impl: Required<FusedKernels>[K]): Required<FusedKernels>[K] {
+  const validate = FUSED_KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
+  const run = impl as (...args: unknown[]) => unknown;
+  return ((...args: unknown[]) => {
+    validate(...args);
+    return run(...args);
+  }) as Required<FusedKernels>[K];
 }

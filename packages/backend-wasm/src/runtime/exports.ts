@@ -29,7 +29,7 @@ export const ERROR_KIND = { none: 0, type: 1, range: 2, internal: 3 } as const;
 export const TAG = { end: -1, null: 0, float32: 1, int32: 2, array: 3, number: 4, boolean: 5, string: 6 } as const;
 
 /** Frame geometry of csrc/entry/args.h: slots of float64 values. */
-export const FRAME_SLOTS = 16;
+export const FRAME_SLOTS = 24;
 export const SLOT_WIDTH = 20;
 
 /** Imports of WASI functions that libc's stdio links in but the kernels never call: each fails with ENOSYS. */
