@@ -35,3 +35,22 @@ describe('wasm ratios and targets (issue 17)', () => {
     expect(renderWasm([mm, pool], checks)).toContain('maxPool 2x2: wasm 2 threads >= 3x tfjs-wasm');
   });
 });
+
+describe('wasm in the models ratio table (issue 17)', () => {
+  it('gives wasm against tfjs-wasm and as a share of native, at 1 thread and at all', async () => {
+    const { renderRatios } = await import('../src/models/render.js');
+    const { modelCases } = await import('../src/models/specs.js');
+    const c = modelCases(true)[0];
+    const cells = new Map(Object.entries({
+      'batchwise-wasm-2t': 20, 'batchwise-wasm-1t': 30, 'batchwise-native-2t': 10, 'batchwise-native-1t': 15, 'tfjs-wasm': 60,
+    }).map(([id, ms]) => [id, { sample: sample(ms) }]));
+    const text = renderRatios([c], new Map([[c.id, cells]]), [], 2);
+    const [header, , row] = text.split('\n');
+    const cols = (line: string) => line.split('|').map((s) => s.trim()).filter((s) => s !== '');
+    const at = (name: string) => cols(row)[cols(header).indexOf(name)];
+    expect(at('wasm 2t vs tfjs-wasm')).toBe('3.00x');
+    expect(at('wasm 1t vs tfjs-wasm')).toBe('2.00x');
+    expect(at('wasm 2t % of native 2t')).toBe('50%');
+    expect(at('wasm 1t % of native 1t')).toBe('50%');
+  });
+});
