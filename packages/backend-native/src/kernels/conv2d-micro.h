@@ -37,6 +37,7 @@ using ConvForwardFn = void (*)(int64_t kk, const float* const* pixel, const int6
 struct ConvMicro {
   int mr;
   int nr;
+  // Null where the ISA has none (wasm): the filter gradient then runs as a packed GEMM.
   ConvFilterGradFn filter_grad;
   ConvForwardFn forward;
   const char* name;
