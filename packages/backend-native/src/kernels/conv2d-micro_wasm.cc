@@ -2,8 +2,8 @@
 // like the wasm GEMM tile: a multiply and an add per step (SIMD128 has no
 // fused multiply-add), so every element is the scalar kernel's sum, in its order.
 // No filter-gradient kernel: a 4 x 8 tile reads 6 values from dy and x in place
-// per 32 multiply-adds, and ran slower than the packed GEMM that conv2d.cc uses
-// instead (one thread, [32,28,28,32] 3x3 -> 64, CPU time 68 -> 37 ms).
+// per 32 multiply-adds, slower than the packed GEMM that conv2d.cc uses instead
+// (docs/backend-wasm/measurements.md).
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
