@@ -15,16 +15,15 @@ import { firstLine } from './errors.js';
  * Lead-in: interleaving means every call starts after other engines ran for
  * milliseconds, so a multithreaded engine's idle workers have gone to sleep.
  * On this kind of VM (KVM, 2 vCPUs) that costs far more than a wake-up: a
- * 2-thread conv2d called once every 20 ms took 3-5.5 ms against 2.7 ms back to
- * back (the second vCPU often ran at half speed, as if sharing a core), while
+ * 2-thread call made after a pause ran up to twice as slow as back to back
+ * (the second vCPU often ran at half speed, as if sharing a core), while
  * 1 thread was unaffected. Training calls kernels back to back, so before each
  * timed call a short contender runs untimed for about `leadInMs` first; every
- * contender gets the same treatment. 25 ms was not always enough: with
- * onnxruntime interleaved, native 2-thread conv2dBackpropInput took 3.26 ms
- * after a 25 ms lead-in (12 calls) and 1.96 ms after 100 or 300 ms. Too many
- * calls hurt in turn: a thousand sub-millisecond calls, each allocating
- * megabytes, left the JS heap busy (native maxPool, 2 threads: 0.078 ms after
- * 25 ms of lead-in, 0.125 after 100). So: at least 25 ms and 50 calls, at most 100 ms.
+ * contender gets the same treatment. 25 ms was not always enough for
+ * multi-millisecond kernels, and too many calls hurt in turn: a thousand
+ * sub-millisecond calls, each allocating megabytes, left the JS heap busy.
+ * So: at least 25 ms and 50 calls, at most 100 ms (figures in
+ * docs/bench/design.md, "Method").
  */
 
 export interface MeasureOptions extends LeadIn {
@@ -58,8 +57,7 @@ export interface Entry {
 // A full collection before each contender's turn, untimed: otherwise one
 // contender's garbage (tfjs-cpu and the cpu backend make plenty) is collected
 // by V8's background threads during the next one's timed call, on the core a
-// second worker thread needs (native maxPool on 2 threads in a full run: 0.13
-// ms without, 0.084-0.089 ms with).
+// second worker thread needs (figures in docs/bench/design.md, "Method").
 setFlagsFromString('--expose-gc');
 export const collectGarbage = runInNewContext('gc') as () => void;
 

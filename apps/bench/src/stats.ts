@@ -1,6 +1,9 @@
+import { quantile, sortedAscending } from '@batchwise/stats';
+
 /*
  * The arithmetic of the report: medians, spreads, rates and ratios. Kept apart
- * from timing so tests can check it with fixed numbers.
+ * from timing so tests can check it with fixed numbers. Quantiles come from
+ * @batchwise/stats, the repository's one implementation.
  */
 
 /** Summary of one contender's timings on one kernel, in milliseconds. */
@@ -15,23 +18,8 @@ export interface Sample {
   timesMs: number[];
 }
 
-/** The q-quantile (0..1) of sorted values, interpolating linearly between neighbours. */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new RangeError('quantile: values must not be empty, received 0 values.');
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], received ${q}.`);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-/** The median: the middle value, or the mean of the two middle values. */
-export function median(values: readonly number[]): number {
-  return quantile([...values].sort((a, b) => a - b), 0.5);
-}
-
 export function summarize(timesMs: readonly number[]): Sample {
-  const sorted = [...timesMs].sort((a, b) => a - b);
+  const sorted = sortedAscending(timesMs);
   const med = quantile(sorted, 0.5);
   return {
     runs: sorted.length,

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fraction, gigaPerSecond, median, quantile, speedup, summarize } from '../src/stats.js';
+import { fraction, gigaPerSecond, speedup, summarize } from '../src/stats.js';
 
-describe('median and quantiles', () => {
-  it('takes the middle value, or the mean of the two middle values', () => {
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([7])).toBe(7);
-  });
-
-  it('interpolates quartiles and rejects empty input', () => {
-    expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2);
-    expect(quantile([1, 2], 0.75)).toBe(1.75);
-    expect(() => quantile([], 0.5)).toThrow('quantile: values must not be empty, received 0 values.');
-    expect(() => quantile([1], 2)).toThrow('quantile: q must be in [0, 1], received 2.');
-  });
-
+describe('summaries (quantiles from @batchwise/stats)', () => {
   it('summarizes runs with min, max and interquartile spread over the median', () => {
     const s = summarize([12, 10, 11, 30, 9]);
     expect(s).toEqual({ runs: 5, medianMs: 11, minMs: 9, maxMs: 30, relativeSpread: (12 - 10) / 11, timesMs: [12, 10, 11, 30, 9] });

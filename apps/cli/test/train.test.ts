@@ -43,6 +43,9 @@ describe('batchwise train', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('Conclusion');
     expect(html).toContain('Test accuracy after 2 epochs');
+    // The loss of every batch, not only of every epoch.
+    expect(html).toContain('Loss per batch and per epoch');
+    expect(html).toContain('train, per batch');
   });
 
   it('refuses to overwrite a run', async () => {

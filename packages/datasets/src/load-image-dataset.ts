@@ -1,4 +1,4 @@
-import { assertBoolean, assertOneOf, assertPositiveInt, InvalidArgumentError, Tensor } from '@batchwise/core';
+import { assertBoolean, assertOneOf, assertPositiveInt, describeValue, InvalidArgumentError, Tensor } from '@batchwise/core';
 import { join } from 'node:path';
 import { resolveCacheDir } from './cache-dir.js';
 import { readImageCache, writeImageCache } from './image-cache.js';
@@ -17,6 +17,12 @@ export interface LoadImageOptions {
   cacheDir?: string;
   /** Read and write the binary cache; default `true`. `false` parses the JSON every time. */
   cache?: boolean;
+  /**
+   * Split at random, stratified by class, with this seed; default: the
+   * file-order split (see {@link splitIndices}). The same seed gives the
+   * same split for `train` and `test`, which never overlap.
+   */
+  splitSeed?: number;
 }
 
 /** Defaults of {@link LoadImageOptions}, used by the code and quoted by the docs. */
@@ -51,7 +57,7 @@ export interface ImageDataset {
   cache: CacheReport;
 }
 
-const OPTION_KEYS = ['split', 'limit', 'cacheDir', 'cache'] as const;
+const OPTION_KEYS = ['split', 'limit', 'cacheDir', 'cache', 'splitSeed'] as const;
 const SPLITS: readonly ImageSplit[] = ['train', 'test'];
 
 /** Shared body of `loadMnist` and `loadFashionMnist`. */
@@ -64,12 +70,15 @@ export function loadImageDataset(spec: ImageSourceSpec, options?: LoadImageOptio
   assertBoolean(fn, 'cache', useCache);
   if (o.cacheDir !== undefined) checkString(fn, 'cacheDir', o.cacheDir);
   if (o.limit !== undefined) assertPositiveInt(fn, 'limit', o.limit);
+  if (o.splitSeed !== undefined && !Number.isSafeInteger(o.splitSeed)) {
+    throw new InvalidArgumentError(`${fn}: splitSeed must be an integer, received ${describeValue(o.splitSeed)}.`);
+  }
 
   const { data, cache } = useCache
     ? loadCached(spec, join(resolveCacheDir(o.cacheDir as string | undefined), `${spec.id}.bin`))
     : { data: readImageSource(spec), cache: { status: 'disabled', path: null } as CacheReport };
 
-  let indices = splitIndices(data.labels, spec.testPerClass, split);
+  let indices = splitIndices(data.labels, spec.testPerClass, split, o.splitSeed as number | undefined);
   if (o.limit !== undefined) {
     if (o.limit > indices.length) {
       throw new InvalidArgumentError(`${fn}: limit must be in [1, ${indices.length}] for split '${split}', received ${o.limit}.`);

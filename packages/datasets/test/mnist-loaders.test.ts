@@ -95,11 +95,22 @@ describe('loadMnist', () => {
     [{ split: 'test', limit: 2001 }, "loadMnist: limit must be in [1, 2000] for split 'test', received 2001."],
     [{ cache: 'yes' }, "loadMnist: cache must be a boolean, received 'yes'."],
     [{ cacheDir: '' }, "loadMnist: cacheDir must be a non-empty string, received ''."],
-    [{ limt: 10 }, "loadMnist: options must only have keys 'split', 'limit', 'cacheDir', 'cache', received 'limt'."],
+    [{ limt: 10 }, "loadMnist: options must only have keys 'split', 'limit', 'cacheDir', 'cache', 'splitSeed', received 'limt'."],
+    [{ splitSeed: 1.5 }, 'loadMnist: splitSeed must be an integer, received 1.5.'],
   ])('rejects options %j', (options, message) => {
     const call = () => loadMnist({ cacheDir, ...options } as never);
     expect(call).toThrow(InvalidArgumentError);
     expect(call).toThrow(message);
+  });
+
+  it('splits at random, stratified by class, with splitSeed', () => {
+    const test = loadMnist({ split: 'test', cacheDir, splitSeed: 0 });
+    const train = loadMnist({ split: 'train', cacheDir, splitSeed: 0 });
+    expect(test.labels.length).toBe(2000);
+    expect(train.labels.length).toBe(8000);
+    const inTest = new Set(test.sourceIndices);
+    expect(train.sourceIndices.some((i) => inTest.has(i))).toBe(false);
+    expect(loadMnist({ split: 'test', cacheDir }).sourceIndices).not.toEqual(test.sourceIndices);
   });
 
   it('rejects options that are not an object', () => {

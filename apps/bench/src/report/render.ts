@@ -3,6 +3,7 @@ import type { MachineInfo } from '../machine/info.js';
 import type { Peak } from '../machine/peak.js';
 import { formatNumber, formatPercent, formatRatio, formatTable } from '../table.js';
 import type { Contender, KernelResult } from '../types.js';
+import { median } from '@batchwise/stats';
 import { derive, rate, rateUnit, type Derived } from './derive.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
 
@@ -129,10 +130,8 @@ export function renderNoise(results: readonly KernelResult[], contenders: readon
     }
   }
   if (spreads.length === 0) return 'Noise: no timings.';
-  spreads.sort((a, b) => a.value - b.value);
-  const mid = spreads[Math.floor(spreads.length / 2)];
-  const worst = spreads[spreads.length - 1];
-  return `Noise (interquartile range / median of each timing): median ${formatPercent(mid.value)}, worst ${formatPercent(worst.value)} (${worst.where}), over ${spreads.length} timings.`;
+  const worst = spreads.reduce((w, s) => (s.value >= w.value ? s : w), spreads[0]);
+  return `Noise (interquartile range / median of each timing): median ${formatPercent(median(spreads.map((s) => s.value)))}, worst ${formatPercent(worst.value)} (${worst.where}), over ${spreads.length} timings.`;
 }
 
 export interface Report {

@@ -1,6 +1,6 @@
 import { checkTable, ratioFactor, type BatchNormInspection, type LayerInspection } from '@batchwise/layers';
 import type { Report, ReportSection, ReportTable } from '../report/html-report.js';
-import { linePlot, type Series } from '../report/svg-plot.js';
+import { lineChart, type PlotSeries, type PlotSpec } from '../report/plot-spec.js';
 
 /*
  * The tables and the HTML report of `batchwise inspect`: per batch norm and
@@ -30,10 +30,10 @@ export function checkLine(r: BatchNormInspection): string {
   );
 }
 
-function featurePlots(l: LayerInspection): string[] {
-  const byFeature = (a: ArrayLike<number>): [number, number][] => Array.from(a, (v, j) => [j, v]);
-  const plot = (title: string, yLabel: string, series: Series[], logY = false) =>
-    linePlot(series, { title, xLabel: 'feature', yLabel, markers: true, logY, height: 300 });
+function featurePlots(l: LayerInspection): PlotSpec[] {
+  const byFeature = (a: ArrayLike<number>) => Array.from(a, (y, x) => ({ x, y }));
+  const plot = (title: string, yLabel: string, series: PlotSeries[], logY = false) =>
+    lineChart(series, { title, x: { title: 'feature' }, y: { title: yLabel, log: logY }, markers: true, height: 260 });
   return [
     plot('mean per feature', 'mean', [{ name: 'data', points: byFeature(l.dataMean) }, { name: 'moving', points: byFeature(l.movingMean), dashed: true }]),
     plot('variance per feature', 'variance (log)', [{ name: 'data', points: byFeature(l.dataVariance) }, { name: 'moving', points: byFeature(l.movingVariance), dashed: true }], true),

@@ -51,3 +51,14 @@ export function parseNumberList(value: string): number[] {
   }
   return out as number[];
 }
+
+/** A comma-separated list of names from `choices`, e.g. `--initializers glorot,he`. */
+export function parseChoiceList<T extends string>(choices: readonly T[]): (value: string) => T[] {
+  return (value: string) => {
+    const names = value.split(',').map((s) => s.trim());
+    if (names.some((n) => !(choices as readonly string[]).includes(n))) {
+      throw new InvalidArgumentError(`must be a comma-separated list of ${choices.join(', ')}, received '${value}'.`);
+    }
+    return names as T[];
+  };
+}

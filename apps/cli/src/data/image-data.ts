@@ -27,16 +27,18 @@ function loader(name: DatasetName): (o: { split: Split; limit?: number }) => Ima
   return name === 'mnist' ? loadMnist : loadFashionMnist;
 }
 
-export function loadImageData(name: DatasetName, split: Split, limit?: number): ImageData {
+/** `splitSeed`: a stratified random split (see @batchwise/datasets); without it the file-order split. */
+export function loadImageData(name: DatasetName, split: Split, limit?: number, splitSeed?: number): ImageData {
   const load = loader(name);
+  const seeded = splitSeed === undefined ? {} : { splitSeed };
   let ds: ImageDataset;
   try {
     try {
-      ds = load(limit === undefined ? { split } : { split, limit });
+      ds = load(limit === undefined ? { split, ...seeded } : { split, limit, ...seeded });
     } catch (e) {
       // Only a too-large limit is retried (as "all of it"); anything else is real.
       if (limit === undefined || !/limit must be in/.test(oneLine(e))) throw e;
-      ds = load({ split });
+      ds = load({ split, ...seeded });
     }
   } catch (e) {
     if (e instanceof DatasetFormatError) throw new CliError(`${name}: corrupt data in ${e.file}: ${oneLine(e)}`);

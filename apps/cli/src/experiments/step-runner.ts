@@ -2,6 +2,7 @@ import type { Tensor } from '@batchwise/core';
 import type { Callback, LayersModel } from '@batchwise/layers';
 import type { Output } from '../cli/output.js';
 import { batchCount } from '../training/batches.js';
+import { correctness } from './correctness.js';
 import { startProgress } from './progress.js';
 
 /*
@@ -26,6 +27,8 @@ export interface StepRun {
   divergedAt: number | null;
   steps: number;
   seconds: number;
+  /** Per test example, 1 if the final model classifies it right (with StepRunOptions.labels; null after a divergence). */
+  finalCorrect: Uint8Array | null;
 }
 
 export interface StepRunOptions {
@@ -38,6 +41,10 @@ export interface StepRunOptions {
   onEval?: (step: number) => void;
   /** Label for the status line. */
   label: string;
+  /** Class labels of evalData: record which examples the final model gets right. */
+  labels?: Int32Array;
+  /** Also evaluate every `every` steps up to step `until` (finer where the curves move fast). */
+  early?: { every: number; until: number };
 }
 
 /** Runs shorter than this finish in seconds and draw no progress. */
@@ -74,7 +81,8 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
       }
       lossSum += logs.loss;
       lossCount++;
-      if (step % o.evalEvery === 0 || step === o.steps) {
+      const early = o.early !== undefined && step <= o.early.until && step % o.early.every === 0;
+      if (step % o.evalEvery === 0 || early || step === o.steps) {
         evaluate(step, lossSum / lossCount);
         progress?.advance(step - (curve[curve.length - 2]?.step ?? 0));
         lossSum = 0;
@@ -91,7 +99,9 @@ export async function runSteps(model: LayersModel, x: Tensor, y: Tensor, o: Step
     const score = Number.isFinite(last.evalAccuracy) ? `accuracy ${(last.evalAccuracy * 100).toFixed(1)}%` : `loss ${last.evalLoss.toPrecision(4)}`;
     out.status(`${o.label}: ${o.steps} steps, ${score}`);
   }
-  return { curve, divergedAt, steps: divergedAt ?? o.steps, seconds: (performance.now() - t0) / 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  const finalCorrect = o.labels && divergedAt === null ? correctness(model, o.evalData[0], o.labels) : null;
+  return { curve, divergedAt, steps: divergedAt ?? o.steps, seconds, finalCorrect };
 }
 
 /** First step at which the evaluation accuracy reached `target`, or null. */
@@ -99,8 +109,21 @@ export function stepsToReach(run: StepRun, target: number): number | null {
   return run.curve.find((p) => p.evalAccuracy >= target)?.step ?? null;
 }
 
-/** The final (or last finite) evaluation accuracy. */
+/** The accuracy of the last evaluation: the end is the end (NaN after a divergence). */
 export function finalAccuracy(run: StepRun): number {
-  const finite = run.curve.filter((p) => Number.isFinite(p.evalAccuracy));
-  return finite.length ? finite[finite.length - 1].evalAccuracy : Number.NaN;
+  return run.divergedAt === null ? run.curve[run.curve.length - 1].evalAccuracy : Number.NaN;
+}
+
+/**
+ * Runs' curves on common x values (the steps of the longest run), one row
+ * per run; a run that stopped early (diverged) is NaN from there on.
+ */
+export function alignCurves(runs: readonly StepRun[], pick: (p: CurvePoint) => number): { xs: number[]; perSeed: number[][] } {
+  const longest = runs.reduce((a, r) => (r.curve.length > a.curve.length ? r : a), runs[0]);
+  const xs = longest.curve.map((c) => c.step);
+  const perSeed = runs.map((r) => {
+    const byStep = new Map(r.curve.map((c) => [c.step, pick(c)]));
+    return xs.map((x) => byStep.get(x) ?? Number.NaN);
+  });
+  return { xs, perSeed };
 }

@@ -1,9 +1,16 @@
 import { writeFileAtomic } from './atomic-write.js';
 import { escapeHtml } from './html-escape.js';
+import type { PlotSpec } from './plot-spec.js';
+import { renderPlot, type RenderedPlot } from './render-plot.js';
 
 /*
  * A report is one self-contained HTML page: inline CSS, inline SVG plots, no
- * script, no external resource, so it can be mailed or archived as is.
+ * script, no external resource, so it can be mailed, archived or opened
+ * offline as is. Each plot is the SVG that vega renders from its Vega-Lite
+ * spec, with the spec itself under the figure (a <details> block): paste it
+ * into the Vega editor, or embed it with vega-embed, to explore it
+ * interactively. Inlining vega's runtime instead would add about a megabyte
+ * of script to every report.
  */
 
 export interface ReportTable {
@@ -16,8 +23,7 @@ export interface ReportSection {
   heading: string;
   /** Plain-text paragraphs (escaped). */
   paragraphs?: readonly string[];
-  /** SVG markup from linePlot. */
-  plots?: readonly string[];
+  plots?: readonly PlotSpec[];
   tables?: readonly ReportTable[];
 }
 
@@ -38,7 +44,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border
 table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}caption{text-align:left;font-style:italic;margin-bottom:.3em}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;font-size:.9em}dl.meta dt{color:#666}dl.meta dd{margin:0}
-figure{margin:1em 0}svg{max-width:100%;height:auto}section.conclusion{background:#f7f9fc;border-left:4px solid #0072B2;padding:.2em 1em}
+figure{margin:1em 0}svg{max-width:100%;height:auto}details{font-size:.8em;color:#555}details pre{white-space:pre-wrap;word-break:break-all;max-height:20em;overflow:auto;background:#f7f7f7;padding:.5em}section.conclusion{background:#f7f9fc;border-left:4px solid #0072B2;padding:.2em 1em}
 footer{margin-top:2em;font-size:.8em;color:#888}`;
 
 function renderTable(t: ReportTable): string {
@@ -48,18 +54,24 @@ function renderTable(t: ReportTable): string {
   return `<table>${caption}\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
-function renderSection(s: ReportSection): string {
+/** The SVG, and the Vega-Lite document it was drawn from. */
+export function renderFigure(plot: RenderedPlot): string {
+  return `<figure>\n${plot.svg}\n<details><summary>Vega-Lite spec of this plot</summary><pre>${escapeHtml(JSON.stringify(plot.spec))}</pre></details>\n</figure>`;
+}
+
+function renderSection(s: ReportSection, plots: readonly RenderedPlot[]): string {
   return [
     `<section>\n<h2>${escapeHtml(s.heading)}</h2>`,
     ...(s.paragraphs ?? []).map((p) => `<p>${escapeHtml(p)}</p>`),
-    ...(s.plots ?? []).map((svg) => `<figure>\n${svg}\n</figure>`),
+    ...plots.map(renderFigure),
     ...(s.tables ?? []).map(renderTable),
     '</section>',
   ].join('\n');
 }
 
-/** The whole page as a string. */
-export function renderReport(report: Report, generatedAt: Date = new Date()): string {
+/** The whole page as a string (plots are rendered, hence async). */
+export async function renderReport(report: Report, generatedAt: Date = new Date()): Promise<string> {
+  const rendered = await Promise.all(report.sections.map((s) => Promise.all((s.plots ?? []).map(renderPlot))));
   const meta = report.meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -73,7 +85,7 @@ export function renderReport(report: Report, generatedAt: Date = new Date()): st
 <h1>${escapeHtml(report.title)}</h1>
 <p>${escapeHtml(report.summary)}</p>
 <dl class="meta">${meta}</dl>
-${report.sections.map(renderSection).join('\n')}
+${report.sections.map((s, i) => renderSection(s, rendered[i])).join('\n')}
 <section class="conclusion">
 <h2>Conclusion</h2>
 ${report.conclusion.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
@@ -86,6 +98,6 @@ ${report.conclusion.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 
 /** Renders and writes the report atomically; returns the path. */
 export async function writeReport(path: string, report: Report): Promise<string> {
-  await writeFileAtomic(path, renderReport(report));
+  await writeFileAtomic(path, await renderReport(report));
   return path;
 }

@@ -1,29 +1,51 @@
 import type { EpochRecord } from '../training/epoch-records.js';
 import type { Report } from './html-report.js';
 import { formatNumber, formatPercent } from './html-escape.js';
-import { linePlot, type Series } from './svg-plot.js';
+import { lineChart, type PlotSeries } from './plot-spec.js';
 
 /*
- * report.html of `batchwise train`: loss and accuracy per epoch (train
- * solid, validation dashed) and a conclusion written from the numbers.
+ * report.html of `batchwise train`: the loss of every batch and of every
+ * epoch, accuracy per epoch (train solid, validation dashed), and a
+ * conclusion written from the numbers.
  */
+
+/** One training batch's loss, as fit's onBatchEnd reports it. */
+export interface BatchLoss {
+  /** 0-based epoch and batch within it. */
+  epoch: number;
+  batch: number;
+  /** Batches per epoch, to place the batch on the epoch axis. */
+  batches: number;
+  loss: number;
+}
 
 export interface TrainReportInput {
   title: string;
   modelDescription: string;
   meta: [string, string][];
   history: readonly EpochRecord[];
+  /** Per-batch losses of this session (a resumed run has them from where it resumed). */
+  batches?: readonly BatchLoss[];
   test: { loss: number; accuracy: number } | null;
   /** What ended the run, when it was not the last epoch. */
   stopped?: string;
 }
 
-function curves(history: readonly EpochRecord[], train: keyof EpochRecord, val: keyof EpochRecord): Series[] {
-  const series: Series[] = [{ name: 'train', points: history.map((h) => [h.epoch, h[train] as number]) }];
+function curves(history: readonly EpochRecord[], train: keyof EpochRecord, val: keyof EpochRecord, trainName = 'train'): PlotSeries[] {
+  const series: PlotSeries[] = [{ name: trainName, markers: true, points: history.map((h) => ({ x: h.epoch, y: h[train] as number })) }];
   if (history.some((h) => h[val] !== undefined)) {
-    series.push({ name: 'validation', dashed: true, points: history.map((h) => [h.epoch, (h[val] as number | undefined) ?? Number.NaN]) });
+    series.push({ name: 'validation', dashed: true, markers: true, points: history.map((h) => ({ x: h.epoch, y: (h[val] as number | undefined) ?? Number.NaN })) });
   }
   return series;
+}
+
+/** Per-batch loss (thin) under the per-epoch means, on one epoch axis: batch b of epoch e sits at e + (b + 1) / batches. */
+function lossSeries(input: TrainReportInput): PlotSeries[] {
+  const perBatch: PlotSeries[] = (input.batches ?? []).length === 0 ? [] : [{
+    name: 'train, per batch', strokeWidth: 1, colorIndex: 5,
+    points: input.batches!.map((b) => ({ x: b.epoch + (b.batch + 1) / b.batches, y: b.loss })),
+  }];
+  return [...perBatch, ...curves(input.history, 'loss', 'valLoss', 'train, epoch mean').map((s, i) => ({ ...s, colorIndex: i === 0 ? 0 : 1 }))];
 }
 
 /** A validation accuracy within this of the best counts as the same level (one test image in 500). */
@@ -77,9 +99,9 @@ export function trainReport(input: TrainReportInput): Report {
       {
         heading: 'Learning curves',
         paragraphs: h.length === 0 ? ['No epoch finished.'] : [],
-        plots: h.length === 0 ? [] : [
-          linePlot(curves(h, 'loss', 'valLoss'), { title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy', markers: true }),
-          linePlot(curves(h, 'accuracy', 'valAccuracy'), { title: 'Accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', markers: true }),
+        plots: h.length === 0 ? ((input.batches ?? []).length === 0 ? [] : [lineChart(lossSeries(input), { title: 'Loss per batch', x: { title: 'epoch' }, y: { title: 'cross-entropy', log: true } })]) : [
+          lineChart(lossSeries(input), { title: 'Loss per batch and per epoch', x: { title: 'epoch' }, y: { title: 'cross-entropy', log: true } }),
+          lineChart(curves(h, 'accuracy', 'valAccuracy'), { title: 'Accuracy per epoch', x: { title: 'epoch' }, y: { title: 'accuracy', percent: true } }),
         ],
         tables: [{
           header: ['epoch', 'loss', 'accuracy', 'val loss', 'val accuracy', 'seconds', 'images/s'],

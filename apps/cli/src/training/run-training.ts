@@ -9,6 +9,7 @@ import { trainReport } from '../report/train-report.js';
 import { recordOf, recordsOf, type EpochRecord } from './epoch-records.js';
 import { listenForInterrupt, stopOnSignal } from './interrupt.js';
 import { progressBar } from './progress.js';
+import { recordBatchLosses } from './batch-losses.js';
 import type { RunSettings } from './run-settings.js';
 
 /*
@@ -74,6 +75,7 @@ export async function runTraining(job: TrainingJob, out: Output): Promise<Traini
       out.status(`epoch ${record.epoch}/${s.epochs}: loss ${record.loss.toFixed(4)}, acc ${formatPercent(record.accuracy)}${val} (${record.seconds.toFixed(1)} s, ${Math.round(record.imagesPerSecond)} img/s)`);
     },
   };
+  const batchLosses = recordBatchLosses();
   const stop = listenForInterrupt(() => out.warn('stopping after the current batch to save a checkpoint (Ctrl-C again to quit at once)'));
   let fitHistory;
   try {
@@ -91,6 +93,7 @@ export async function runTraining(job: TrainingJob, out: Output): Promise<Traini
         checkpoint,
         stopOnSignal(stop),
         epochLines,
+        batchLosses.callback,
       ],
     });
   } finally {
@@ -130,6 +133,7 @@ export async function runTraining(job: TrainingJob, out: Output): Promise<Traini
       ['backend', job.backend],
     ],
     history,
+    batches: batchLosses.records,
     test: result.test,
     stopped: result.status === 'completed' ? undefined : `The run did not finish: ${result.message}`,
   }));

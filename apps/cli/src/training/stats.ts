@@ -20,17 +20,3 @@ export function argMaxRow(values: Float32Array, row: number, width: number): num
   }
   return best;
 }
-
-/** Linear-interpolated percentile (numpy's default), p in [0, 100]; values are sorted in place. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = ((n - 1) * p) / 100;
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
-}

@@ -6,8 +6,8 @@ import { POOLED_FROM_BYTES, outputBuffer } from '@batchwise/core';
  * still warm in cache and already faulted in. Every native kernel writes every
  * element of its outputs, so large outputs skip the zero fill of
  * `new Float32Array(n)`: V8 gets that memory from calloc, which clears it
- * first, one more full pass over memory per output. Measured on a
- * [64,28,28,32] addScalar (2 threads): 0.315 ms with calloc, 0.161 ms without.
+ * first, one more full pass over memory per output, which about doubled the
+ * time of a cheap elementwise kernel (docs/backend-native/design.md).
  *
  * BATCHWISE_POISON_OUTPUTS=1 fills every output with NaN (argmax with -1)
  * instead; the tests run the whole conformance suite that way, so a kernel

@@ -18,11 +18,9 @@ constexpr int64_t kIndirectRows = 144;
 // Forward convolution as an indirect GEMM (Dukhan, "The Indirect Convolution
 // Algorithm", 2019; XNNPACK's approach): the microkernel reads each tap of
 // each output pixel through a pointer into x (or into a zero run for padding),
-// so patches are never packed. Packing cost a third of the multiply time here:
-// every patch value feeds only out_c (64) FMAs. Measured on the bench shape
-// ([32,28,28,32] 3x3 same -> 64), packed against indirect in one build:
-// AVX-512 1 thread 5.49 -> 4.26 ms (82 % of the FMA peak), 2 threads 2.82 ->
-// 2.39 ms; AVX2 1 thread 9.5 -> 7.7 ms (90 % of its peak).
+// so patches are never packed. Packing cost a third of the multiply time:
+// every patch value feeds only out_c FMAs (figures in
+// docs/backend-native/design.md).
 // Each output element is one microkernel call over the whole reduction, so
 // the bits do not depend on the thread count.
 IndirectRows::IndirectRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f)

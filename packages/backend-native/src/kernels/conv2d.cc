@@ -95,18 +95,15 @@ void Conv2dForward(const ConvGeom& g, const float* x, const float* f, float* y) 
   const GemmKernel& kern = Kernels().gemm;
   // Few input channels: one pointer per pixel and fixed tap offsets into a
   // padded copy, instead of one pointer per tap and pixel feeding in_c
-  // multiply-adds (one thread, 3x3 'same' on [64,28,28,C] -> 32: C = 1 0.63 ->
-  // 0.23 ms, 3 0.75 -> 0.45, 8 1.32 -> 1.09, 16 2.35 -> 2.21; at 32 and more
-  // channels the indirect kernel was 2-5 % faster). 1x1 too: 8 -> 8 channels
-  // 0.60 -> 0.39 ms against the plain GEMM.
+  // multiply-adds: faster up to 16 input channels, and for 1x1 convs than the
+  // plain GEMM; from 32 channels on the indirect kernel was faster (figures in
+  // docs/backend-native/design.md).
   if (g.in_c <= kDirectMaxChannels) {
     Conv2dForwardDirect(g, Kernels().conv, x, f, y);
     return;
   }
   // Indirect wherever the ISA has the microkernel: it beat the packed path at
-  // every channel count measured (2 threads, 'same' 3x3 unless noted: 1 channel
-  // -> 16 0.81 -> 0.49 ms, 5x5 1 -> 32 1.39 -> 0.92, 3 -> 32 1.16 -> 0.69,
-  // 8 -> 32 0.58 -> 0.36, 12 -> 64 1.08 -> 0.86, 32 -> 64 2.82 -> 2.39 ms).
+  // every channel count measured (docs/backend-native/design.md).
   if (kern.indirect != nullptr && !IsPointwise(g)) {
     Conv2dForwardIndirect(g, kern, x, f, y);
     return;
@@ -130,9 +127,8 @@ void Conv2dForward(const ConvGeom& g, const float* x, const float* f, float* y) 
 void Conv2dBackpropFilter(const ConvGeom& g, const float* x, const float* dy, float* df) {
   // Read in place from a padded copy of x (conv2d-direct.cc). The packed
   // im2col GEMM it replaced spent half its time packing patches, since each
-  // packed value fed only out_c multiply-adds (one thread, thread CPU time:
-  // [32,28,28,32] 3x3 -> 64 7.4 -> 4.6 ms; [64,28,28,1] -> 32 0.68 -> 0.22 ms;
-  // 1x1 32 -> 64 1.46 -> 0.60 ms).
+  // packed value fed only out_c multiply-adds (figures in
+  // docs/backend-native/design.md).
   if (Kernels().conv.filter_grad != nullptr) {
     Conv2dBackpropFilterDirect(g, Kernels().conv, x, dy, df);
     return;
@@ -161,15 +157,14 @@ void Conv2dBackpropFilter(const ConvGeom& g, const float* x, const float* dy, fl
 void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, float* dx) {
   const GemmKernel& kern = Kernels().gemm;
   // The output channels of that convolution are x's: with fewer than half a
-  // register tile of them, most of each tile would be wasted (12 channels:
-  // 1.67 -> 1.98 ms), so those keep col2im.
+  // register tile of them, most of each tile would be wasted (it was slower
+  // at 12 channels), so those keep col2im.
   if (kern.indirect != nullptr && g.stride_h == 1 && g.stride_w == 1 && !IsPointwise(g) && 2 * g.in_c >= kern.nr) {
     // With unit strides the input gradient is itself a convolution: of dy with
     // the filter turned 180 degrees and its channel axes swapped, padded by
     // (k - 1) * dilation minus the forward padding on each side. That runs on
     // the indirect forward path, with no patch-gradient matrix and no col2im
-    // (2 threads: bench shape [32,28,28,32] 3x3 <- 64 3.34 -> 1.98 ms, one
-    // thread 5.99 -> 3.88 ms; [64,14,14,16] <- 32 0.77 -> 0.54 ms). Each dx
+    // (figures in docs/backend-native/design.md). Each dx
     // element is one microkernel call over every tap and channel.
     std::vector<float> turned(static_cast<size_t>(g.k_h * g.k_w * g.in_c * g.out_c));
     for (int64_t kh = 0; kh < g.k_h; ++kh) {
@@ -213,8 +208,7 @@ void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, flo
     return;
   }
   // Whole images per chunk, about 1 MiB of patch gradients, so that col2im
-  // reads them back from L2 instead of memory (measured on [32,28,28,32] 3x3
-  // -> 64, one busy core: 112 GFLOP/s, against 79 with 16 MiB chunks).
+  // reads them back from L2 instead of memory (docs/backend-native/design.md).
   const int64_t per_image = pixels * kk;
   const int64_t images = std::max<int64_t>(1, std::min<int64_t>(g.batch, (int64_t{1} << 18) / std::max<int64_t>(1, per_image)));
   std::vector<float> dcol(static_cast<size_t>(images * per_image));

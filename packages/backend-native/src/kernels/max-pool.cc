@@ -51,9 +51,8 @@ void MaxPool(const ConvGeom& g, const float* x, float* y, int32_t* argmax) {
   const MaxPoolRowFn row_fn = Kernels().max_pool_rows.row;
   // Prefetch only an x too big to be cached still: one under half the last-level
   // cache was, in a network, just written by the layer before (relu or batch
-  // norm) and is there, and then the prefetches cost a quarter of the time
-  // ([64,28,28,32] 2x2, 2 threads: 0.079 ms without, 0.104 with). A larger x
-  // streams from memory, where they pay (x evicted first: 0.27 -> 0.10 ms).
+  // norm) and is there, and then the prefetches only cost time. A larger x
+  // streams from memory, where they pay (figures in docs/backend-native/design.md).
   const long long llc = Kernels().last_level_cache_bytes;
   const long long x_bytes = static_cast<long long>(g.batch * g.in_h * g.in_w * g.in_c) * 4;
   const bool prefetch = llc == 0 || x_bytes * 2 > llc;

@@ -29,9 +29,9 @@ static void MaxPoolRowAvx512(const ConvGeom& g, const float* x, float* y, int32_
     const int64_t w0 = ws < 0 ? 0 : ws, w1 = ws + g.k_w > g.in_w ? g.in_w : ws + g.k_w;
     const int64_t out = (row * g.out_w + ow) * C;
     const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C;
-    // Prefetch this window's pixels kAhead output rows further down: the
-    // hardware prefetcher alone left a cold 2x2 pool of [64,28,28,32] at
-    // 1.06 ms on one thread (x from DRAM, about 6 GB/s); with this, 0.42 ms.
+    // Prefetch this window's pixels kAhead output rows further down: on an x
+    // that comes from DRAM the hardware prefetcher alone got a fraction of the
+    // bandwidth (docs/backend-native/design.md).
     // A prefetch never faults, and the bound keeps it inside x anyway.
     for (int64_t ih = h0; ih < h1 && prefetch; ++ih) {
       for (int64_t iw = w0; iw < w1; ++iw) {

@@ -3,8 +3,8 @@
 // loop that finishes each run): each
 // group of four rows and four k steps is four loads, a transpose in registers
 // and four stores, instead of sixteen scalar stores at a stride of MR floats.
-// Measured: packing was ~40% of an implicit-GEMM conv before (perf, 3x3 conv
-// with 64 output channels, where each packed value feeds only 64 FMAs).
+// Packing is a large part of an implicit-GEMM conv, where each packed value
+// feeds only out_c FMAs (docs/backend-native/design.md).
 #include "kernels/pack.h"
 
 #if defined(__SSE2__)

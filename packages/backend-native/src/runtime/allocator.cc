@@ -15,9 +15,8 @@ namespace {
 // allocates with calloc. glibc serves blocks above its mmap threshold (128 KiB
 // at start, raised only by frees) with a new mapping each time, and trims the
 // heap top once it holds twice that; both hand memory back to the kernel, so
-// the next output is faulted in page by page. Measured on the bench shapes
-// (2 threads): conv2d 3.85 -> 2.79 ms, batch-norm inference 1.23 -> 0.33 ms,
-// all of it page faults. Below 32 MiB (glibc's ceiling for this setting) blocks
+// the next output is faulted in page by page, which cost memory-bound kernels
+// most of their time (docs/backend-native/design.md, "Output memory"). Below 32 MiB (glibc's ceiling for this setting) blocks
 // now come from the heap and freed tensors are reused; up to kTrimThreshold of
 // free heap is kept before glibc returns memory to the system.
 constexpr int kMmapThreshold = 32 << 20;

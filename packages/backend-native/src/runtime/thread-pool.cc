@@ -12,9 +12,9 @@ namespace bw {
 namespace {
 
 // How long an idle thread polls before it sleeps. A parked vCPU took tens of
-// microseconds to wake on this VM, as long as a whole small GEMM (60x100x784:
-// 83 us on one thread, no faster on two until workers polled, then 48 us);
-// kernels of a training step come back to back. OpenMP runtimes do the same
+// microseconds to wake on this VM, as long as a whole small GEMM, and the
+// kernels of a training step come back to back (figures in
+// docs/backend-native/design.md). OpenMP runtimes do the same
 // (KMP_BLOCKTIME), for far longer.
 constexpr auto kSpin = std::chrono::microseconds(50);
 

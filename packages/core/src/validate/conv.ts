@@ -32,7 +32,11 @@ export function validateInputShape(fn: string, name: string, shape: Shape): void
 }
 
 export function validateConv2d(x: Tensor, filter: Tensor, options: Conv2DOptions): void {
-  const fn = 'conv2d';
+  validateConvOperands('conv2d', x, filter, options);
+}
+
+/** x, filter and options of a forward convolution (plain or fused); returns the output shape. */
+export function validateConvOperands(fn: string, x: Tensor, filter: Tensor, options: Conv2DOptions): Shape {
   assertTensor(fn, 'x', x);
   assertTensor(fn, 'filter', filter);
   assertRank(fn, 'x', x, 4);
@@ -40,7 +44,7 @@ export function validateConv2d(x: Tensor, filter: Tensor, options: Conv2DOptions
   validateInputShape(fn, 'x', x.shape);
   validateConv2DOptions(fn, options);
   validateFilterShape(fn, 'filter', filter.shape, x.shape[3]);
-  conv2dOutputShape(x.shape, filter.shape, options);
+  return conv2dOutputShape(x.shape, filter.shape, options, fn);
 }
 
 function validateDy(fn: string, dy: Tensor, inputShape: Shape, filterShape: Shape, options: Conv2DOptions): void {

@@ -7,11 +7,11 @@ import type {
   Conv2DBatchNormReluTrainingOptions,
 } from '../backend.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { conv2dOutputShape, poolOutputShape } from '../geometry.js';
+import { poolOutputShape } from '../geometry.js';
 import { formatShape, shapesEqual, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { validateBatchNormInput, validateChannelParams, validateEpsilon } from './batch-norm.js';
-import { validateConv2DOptions, validateFilterShape, validateInputShape } from './conv.js';
+import { validateConvOperands } from './conv.js';
 import { validatePoolOptions } from './pooling.js';
 
 /* Checks of the fused kernels: those of the kernels each one chains. */
@@ -66,18 +66,6 @@ export function validateBatchNormReluBackward(dy: Tensor, params: BatchNormReluB
   // The indices themselves are checked by the kernel that reads them (see argmaxRangeError).
 }
 
-/** The conv part of the fused conv kernels; returns the conv output's shape. */
-function validateFusedConv(fn: string, x: Tensor, filter: Tensor, options: Conv2DBatchNormReluOptions): Shape {
-  assertTensor(fn, 'x', x);
-  assertTensor(fn, 'filter', filter);
-  assertRank(fn, 'x', x, 4);
-  assertRank(fn, 'filter', filter, 4);
-  validateInputShape(fn, 'x', x.shape);
-  validateConv2DOptions(fn, options);
-  validateFilterShape(fn, 'filter', filter.shape, x.shape[3]);
-  return conv2dOutputShape(x.shape, filter.shape, options, fn);
-}
-
 /** Per-channel tensors of the conv's out-channels. */
 function validateOutChannelParams(fn: string, filter: Tensor, params: Record<string, Tensor>): void {
   const out = filter.shape[3];
@@ -89,7 +77,7 @@ function validateOutChannelParams(fn: string, filter: Tensor, params: Record<str
 
 export function validateConv2dBatchNormRelu(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): void {
   const fn = 'conv2dBatchNormRelu';
-  const z = validateFusedConv(fn, x, filter, options);
+  const z = validateConvOperands(fn, x, filter, options);
   validateOutChannelParams(fn, filter, { mean: params?.mean, variance: params.variance, gamma: params.gamma, beta: params.beta });
   validateEpsilon(fn, params.epsilon);
   validateOptionalPool(fn, options.pool, z);
@@ -99,7 +87,7 @@ export function validateConv2dBatchNormReluTraining(
   x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
 ): void {
   const fn = 'conv2dBatchNormReluTraining';
-  const z = validateFusedConv(fn, x, filter, options);
+  const z = validateConvOperands(fn, x, filter, options);
   validateOutChannelParams(fn, filter, { gamma, beta });
   validateEpsilon(fn, options.epsilon);
   validateOptionalPool(fn, options.pool, z);
