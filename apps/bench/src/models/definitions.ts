@@ -18,6 +18,8 @@ export interface ModelLike {
 export interface LayersApi {
   layers: Record<'conv2d' | 'batchNormalization' | 'activation' | 'maxPooling2d' | 'flatten' | 'dense' | 'dropout', Factory>;
   sequential(args: { layers: unknown[] }): ModelLike;
+  /** Only in @batchwise/layers. */
+  setWarningHandler?(handler: (message: string) => void): unknown;
   train: {
     sgd(learningRate: number): unknown;
     adam(learningRate: number, beta1?: number, beta2?: number, epsilon?: number): unknown;

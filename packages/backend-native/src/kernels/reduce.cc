@@ -28,12 +28,46 @@ float Finish(ReduceKind kind, double acc, int64_t count) {
   return static_cast<float>(kind == ReduceKind::kMean ? acc / static_cast<double>(count) : acc);
 }
 
+// The sequential MaxOf scan of x[0, n): NaN wins, otherwise the first element equal to the
+// maximum (which fixes the sign of a zero maximum).
+float MaxScan(const float* x, int64_t n) {
+  float best = x[0];
+  for (int64_t i = 1; i < n; ++i) best = MaxOf(best, x[i]);
+  return best;
+}
+
+// The same value as MaxScan, in independent lanes the compiler vectorises: MaxScan's branchy
+// NaN test kept it scalar. Lanes only change which of several equal maxima is found, which
+// matters for +0 and -0 alone; those inputs, and any with a NaN or an infinity (x - x is NaN
+// for both), take MaxScan.
+float MaxRun(const float* x, int64_t n) {
+  constexpr int64_t kLanes = 16;
+  float lane[kLanes], special[kLanes];
+  for (int64_t k = 0; k < kLanes; ++k) lane[k] = -INFINITY, special[k] = 0.0f;
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t k = 0; k < kLanes; ++k) {
+      const float v = x[i + k];
+      lane[k] = v > lane[k] ? v : lane[k];
+      special[k] += v - v;
+    }
+  }
+  float best = -INFINITY, flag = 0.0f;
+  for (int64_t k = 0; k < kLanes; ++k) best = lane[k] > best ? lane[k] : best, flag += special[k];
+  for (; i < n; ++i) best = x[i] > best ? x[i] : best, flag += x[i] - x[i];
+  return flag != 0.0f || best == 0.0f ? MaxScan(x, n) : best;
+}
+
 void ReduceAll(ReduceKind kind, int64_t n, const float* x, float* out) {
   const int64_t chunks = (n + kGrain - 1) / kGrain;
   std::vector<double> partial(static_cast<size_t>(chunks));
   ParallelTasks(chunks, [&](int64_t q) {
     const int64_t i0 = q * kGrain, i1 = std::min(n, i0 + kGrain);
-    double acc = kind == ReduceKind::kMax ? x[i0] : 0.0;
+    if (kind == ReduceKind::kMax) {
+      partial[q] = MaxRun(x + i0, i1 - i0);
+      return;
+    }
+    double acc = 0.0;
     for (int64_t i = i0; i < i1; ++i) acc = Accumulate(kind, acc, x[i]);
     partial[q] = acc;
   });
