@@ -6,7 +6,7 @@ import { formatMatrix, matrixToJson, runMatrix, type MatrixEntry } from '@batchw
 /*
  * `pnpm conformance`: runs the conformance suite on every registered backend
  * and prints the kernel x backend matrix (`--json` for the JSON form). The cpu
- * backend is always there; the native one is imported dynamically, so a
+ * backend is always there; native and wasm are imported dynamically, so a
  * missing build shows as unavailable with its reason instead of crashing.
  * Exits 1 when any kernel fails on an available backend.
  */
@@ -33,27 +33,26 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** Tries the native backend; a failed import becomes an unavailable column with the reason. */
-async function nativeEntry(): Promise<MatrixEntry | null> {
-  // A variable specifier keeps the compiler from requiring the native package's types: tools build without it.
-  const specifier = '@batchwise/backend-native';
+/** Imports a backend package (native, wasm); a failed import becomes an unavailable column with the reason. */
+async function importEntry(name: string, specifier: string): Promise<MatrixEntry | null> {
+  // A variable specifier keeps the compiler from requiring the package's types: tools build without it.
   try {
     await import(specifier);
     return null;
   } catch (e) {
-    return { name: 'native', unavailable: `import failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    return { name, unavailable: `import failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
   }
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const failedImport = await nativeEntry();
-  // Every registered backend (cpu registers on import; native if its import worked), by priority.
+  const failedImports = [await importEntry('native', '@batchwise/backend-native'), await importEntry('wasm', '@batchwise/backend-wasm')];
+  // Every registered backend (cpu registers on import; native and wasm if their import worked), by priority.
   const entries: MatrixEntry[] = listBackends().map((s) =>
     s.available ? { name: s.name, create: () => findBackend(s.name) } : { name: s.name, unavailable: s.reason ?? 'factory failed' },
   );
   if (!entries.some((e) => e.name === 'cpu')) entries.push({ name: 'cpu', create: () => createCpuBackend() });
-  if (failedImport) entries.push(failedImport);
+  for (const failed of failedImports) if (failed) entries.push(failed);
   const result = await runMatrix(entries, args.kernels ? { kernels: args.kernels } : {});
   if (args.kernels && result.kernels.length === 0 && result.columns.some((c) => c.report)) {
     process.stderr.write(`conformance-matrix: --kernel matched no case, received ${args.kernels.map((k) => `'${k}'`).join(', ')}.\n`);

@@ -68,7 +68,7 @@ describe('pnpm pack-all', () => {
   it('packs every publishable package and every tarball passes the rules', () => {
     expect(packRun.status, tail(packRun)).toBe(0);
     expect(packages.map((p) => p.name)).toEqual(expect.arrayContaining([
-      '@batchwise/backend-cpu', '@batchwise/backend-native', '@batchwise/cli', '@batchwise/conformance',
+      '@batchwise/backend-cpu', '@batchwise/backend-native', '@batchwise/backend-wasm', '@batchwise/cli', '@batchwise/conformance',
       '@batchwise/core', '@batchwise/datasets', '@batchwise/layers',
     ]));
     for (const p of packages) expect(packRun.stdout).toContain(`ok   ${p.name}@${p.version}  ${p.tarball}`);
@@ -119,6 +119,21 @@ describe('a fresh npm project installing the tarballs', () => {
     expect(got.predictDiff as number).toBeLessThan(1e-5);
     expect(got.trainedWeightDiff as number).toBeLessThan(1e-5);
     expect(got.predictAfterSwitchDiff as number).toBeLessThan(1e-5);
+  });
+
+  it('+ backend-wasm, with no compiler on PATH: the shipped module loads and trains (between native and cpu)', () => {
+    const project = freshProject(work, 'wasm-app', FIXTURES);
+    const env = { ...process.env, PATH: pathWithoutCompiler(work) };
+    const install = npmInstall(project, [tgz('core'), tgz('backend-cpu'), tgz('layers'), tgz('backend-wasm')], env);
+    expect(install.status, tail(install)).toBe(0);
+    const r = run(process.execPath, ['wasm-backend.mjs'], project, env);
+    expect(r.status, tail(r)).toBe(0);
+    const got = JSON.parse(r.stdout) as { active: string; wasm: { available: boolean; threads: number; threading: string }; firstLoss: number; loss: number; predictionInWasmMemory: boolean };
+    expect(got.active).toBe('wasm');
+    expect(got.wasm).toMatchObject({ available: true, threading: 'shared memory + workers' });
+    expect(got.wasm.threads).toBeGreaterThanOrEqual(1);
+    expect(got.loss).toBeLessThan(got.firstLoss);
+    expect(got.predictionInWasmMemory).toBe(true);
   });
 
   it('+ datasets + cli: batchwise is a command; --help and a 1-epoch training run work', () => {

@@ -30,13 +30,14 @@ describe('command line framework', () => {
 });
 
 describe('batchwise backends', () => {
-  it('lists cpu and native with --json', async () => {
+  it('lists cpu, native and wasm with --json', async () => {
     const r = await run(['backends', '--json']);
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout) as { backends: { name: string; available: boolean; active: boolean; reason?: string }[] };
     const names = parsed.backends.map((b) => b.name);
     expect(names).toContain('cpu');
     expect(names).toContain('native');
+    expect(names).toContain('wasm');
     expect(parsed.backends.filter((b) => b.active)).toHaveLength(1);
     for (const b of parsed.backends) if (!b.available) expect(b.reason).toMatch(/\S/);
   });

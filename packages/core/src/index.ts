@@ -2,7 +2,9 @@ export * from './errors.js';
 export * from './shape.js';
 export * from './random.js';
 export * from './dropout-mask.js';
-export * from './tensor.js';
+// moveTensorStorage stays internal: backends relocate through memory.ts's relocateTensor.
+export { Tensor, fill, makeTensor, ones, randomNormal, randomUniform, tensor, zeros } from './tensor.js';
+export type { RandomNormalOptions, RandomUniformOptions, TensorStorage } from './tensor.js';
 export * from './memory.js';
 export * from './assert.js';
 export * from './backend.js';

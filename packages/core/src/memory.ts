@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors.js';
-import { Tensor } from './tensor.js';
+import { Tensor, moveTensorStorage, type TensorStorage } from './tensor.js';
 
 /*
  * Kernel outputs that go back to a pool instead of waiting for the garbage
@@ -19,6 +19,11 @@ import { Tensor } from './tensor.js';
  * Only buffers a backend allocated through `outputBuffer` are ever recycled:
  * user arrays, views into larger buffers and small arrays (below
  * POOLED_FROM_BYTES, where V8's own allocation is as cheap) are left alone.
+ *
+ * A backend that keeps tensors in memory of its own (`TensorStorage`, e.g. a
+ * WebAssembly memory) registers each one with `trackStorage`: `dispose` and
+ * `tidy` then call its `release` instead of detaching an ArrayBuffer, and the
+ * backend reuses that memory itself.
  */
 
 /** Smaller buffers are not pooled or tracked. */
@@ -26,16 +31,21 @@ export const POOLED_FROM_BYTES = 4096;
 
 const DEFAULT_LIMIT_BYTES = 512 * 1024 * 1024;
 
-/** Buffers batchwise allocated for kernel outputs: only these may be detached and reused. */
-const owned = new WeakSet<ArrayBuffer>();
+/** What one release frees: an ArrayBuffer from `outputBuffer`, or a backend's storage. */
+type MemoryKey = ArrayBuffer | TensorStorage;
+
+/** Buffers batchwise allocated for kernel outputs, and tracked storage: only these may be released. */
+const owned = new WeakSet<MemoryKey>();
 /** Released buffers by byte length, most recently released last (warmest in cache). */
 const free = new Map<number, ArrayBuffer[]>();
 /** Buffers allocated inside each open `tidy`, innermost last. */
-const scopes: Set<ArrayBuffer>[] = [];
+const scopes: Set<MemoryKey>[] = [];
 /** Buffers an asynchronous kernel is still reading or writing, with how many such calls. */
-const held = new Map<ArrayBuffer, number>();
+const held = new Map<MemoryKey, number>();
 /** Held buffers whose release was asked for: released when the last hold ends. */
-const deferred = new Set<ArrayBuffer>();
+const deferred = new Set<MemoryKey>();
+/** Typed arrays (not tensors) over tracked storage, such as a backend's maxPool argmax. */
+const viewStorage = new WeakMap<ArrayBufferView, TensorStorage>();
 
 let pooledBytes = 0;
 let limitBytes = DEFAULT_LIMIT_BYTES;
@@ -149,14 +159,48 @@ export function hold(value: unknown): () => void {
   };
 }
 
-/** Detaches `buffer` and keeps its memory for reuse. False when batchwise does not own it. */
-function release(buffer: ArrayBuffer): boolean {
-  if (!owned.has(buffer) || buffer.byteLength === 0) return false;
-  for (const scope of scopes) scope.delete(buffer);
-  if (held.has(buffer)) {
-    deferred.add(buffer);
+/**
+ * Registers backend-managed storage of a new tensor with the pool: released by
+ * `dispose` of a tensor over it, and at the end of the enclosing `tidy` unless
+ * the scope returns or `keep`s such a tensor. `view`, when given, is a typed
+ * array over the same memory handed out without a tensor (maxPool's argmax):
+ * disposing, keeping or returning it counts as the storage's.
+ */
+export function trackStorage(storage: TensorStorage, view?: ArrayBufferView): void {
+  owned.add(storage);
+  if (view !== undefined) viewStorage.set(view, storage);
+  scopes[scopes.length - 1]?.add(storage);
+}
+
+/**
+ * Moves a tensor's data into `storage` (already holding the same values), the
+ * way a backend adopts a tensor made by another one: later calls find it in the
+ * backend's memory and in-place updates land there. The storage is released
+ * with the tensor (`dispose`) and by every open `tidy` that would have released
+ * the old memory. Other tensors over the old array keep it.
+ */
+export function relocateTensor(t: Tensor, storage: TensorStorage): void {
+  const old = keyOf(t);
+  moveTensorStorage('relocateTensor', t, storage);
+  owned.add(storage);
+  for (const scope of scopes) if (scope.has(old)) scope.add(storage);
+}
+
+/** Releases `key`: calls a storage's `release`, or detaches a buffer and keeps its memory for reuse. False when batchwise does not own it. */
+function release(key: MemoryKey): boolean {
+  if (!owned.has(key)) return false;
+  if (key instanceof ArrayBuffer && key.byteLength === 0) return false;
+  for (const scope of scopes) scope.delete(key);
+  if (held.has(key)) {
+    deferred.add(key);
     return true;
   }
+  if (!(key instanceof ArrayBuffer)) {
+    owned.delete(key);
+    key.release();
+    return true;
+  }
+  const buffer = key;
   const size = buffer.byteLength;
   owned.delete(buffer);
   const moved = structuredClone(buffer, { transfer: [buffer] });
@@ -197,7 +241,7 @@ export function keep<T extends Disposable>(value: T): T {
  * synchronous: a Promise could still be using the memory when the scope ends.
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<ArrayBuffer>();
+  const scope = new Set<MemoryKey>();
   scopes.push(scope);
   let result: T;
   try {
@@ -218,7 +262,7 @@ function isThenable(v: unknown): boolean {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function popAndRelease(scope: Set<ArrayBuffer>, kept: Set<ArrayBuffer>): void {
+function popAndRelease(scope: Set<MemoryKey>, kept: Set<MemoryKey>): void {
   scopes.pop();
   const outer = scopes[scopes.length - 1];
   for (const buffer of scope) {
@@ -227,17 +271,22 @@ function popAndRelease(scope: Set<ArrayBuffer>, kept: Set<ArrayBuffer>): void {
   }
 }
 
-/** Every ArrayBuffer under `value`, walking arrays, Maps, Sets and plain objects once each. */
-function buffersIn(value: unknown): ArrayBuffer[] {
-  const found: ArrayBuffer[] = [];
+/** What releasing `t` frees: its storage, or the ArrayBuffer under its data. */
+function keyOf(t: Tensor): MemoryKey {
+  return t.storage ?? (t.data.buffer as ArrayBuffer);
+}
+
+/** Every ArrayBuffer and storage under `value`, walking arrays, Maps, Sets and plain objects once each. */
+function buffersIn(value: unknown): MemoryKey[] {
+  const found: MemoryKey[] = [];
   const seen = new Set<object>();
   const visit = (v: unknown): void => {
     if (v === null || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
     if (v instanceof Tensor) {
-      found.push(v.data.buffer as ArrayBuffer);
+      found.push(keyOf(v));
     } else if (ArrayBuffer.isView(v)) {
-      found.push(v.buffer as ArrayBuffer);
+      found.push(viewStorage.get(v) ?? (v.buffer as ArrayBuffer));
     } else if (Array.isArray(v) || v instanceof Set) {
       for (const item of v) visit(item);
     } else if (v instanceof Map) {

@@ -3,18 +3,64 @@ import { Random } from './random.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 
 /**
+ * Tensor data that a backend keeps in memory it manages itself (a block of a
+ * WebAssembly memory, for instance) instead of a JavaScript-owned array. A
+ * tensor over it reads `view()` on every `.data` access, so the backend decides
+ * how long a view stays valid; once released, `view()` must return an empty
+ * array (the tensor then reports `disposed`). `dispose` and `tidy` call
+ * `release` for storage registered with `trackStorage`.
+ */
+export interface TensorStorage {
+  /** The values as float32, row-major; an empty array after `release`. */
+  view(): Float32Array;
+  /** Frees the memory. Idempotent. */
+  release(): void;
+}
+
+function isStorage(value: unknown): value is TensorStorage {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as TensorStorage).view === 'function' &&
+    typeof (value as TensorStorage).release === 'function'
+  );
+}
+
+let setStorage: (t: Tensor, storage: TensorStorage) => void;
+
+/**
  * A dense float32 tensor: contiguous row-major data plus a shape. Images are
  * NHWC and conv filters `[kh, kw, inChannels, outChannels]`, the layouts of
  * TensorFlow.js and Keras. Backends read and write `data` directly, so the
- * same tensor works on every backend without copies.
+ * same tensor works on every backend without copies. The data is a
+ * Float32Array, or a `TensorStorage` a backend manages: then `data` is its
+ * view, taken anew on each read (read `data` again rather than keeping it
+ * across kernel calls).
  */
 export class Tensor {
+  /**
+   * The values, row-major. A plain property for a Float32Array; over
+   * backend-managed storage an own accessor returning the storage's current
+   * view (one getter for every such tensor, so they share a hidden class; own
+   * and enumerable, so deep equality still compares values).
+   */
   readonly data: Float32Array;
   readonly shape: readonly number[];
   readonly size: number;
+  #storage: TensorStorage | undefined;
 
-  constructor(data: Float32Array, shape: Shape) {
-    if (!(data instanceof Float32Array)) {
+  static {
+    const storageData = function (this: Tensor): Float32Array {
+      return (this.#storage as TensorStorage).view();
+    };
+    setStorage = (t, storage) => {
+      t.#storage = storage;
+      Object.defineProperty(t, 'data', { get: storageData, enumerable: true, configurable: true });
+    };
+  }
+
+  constructor(data: Float32Array | TensorStorage, shape: Shape) {
+    if (!(data instanceof Float32Array) && !isStorage(data)) {
       throw new InvalidArgumentError(`Tensor: data must be a Float32Array, received ${data === null ? 'null' : typeof data}.`);
     }
     for (const d of shape) {
@@ -23,12 +69,23 @@ export class Tensor {
       }
     }
     const size = sizeOf(shape);
-    if (data.length !== size) {
-      throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${data.length}.`);
+    const length = data instanceof Float32Array ? data.length : data.view().length;
+    if (length !== size) {
+      throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${length}.`);
     }
-    this.data = data;
+    if (data instanceof Float32Array) {
+      this.data = data;
+    } else {
+      this.data = data.view();
+      setStorage(this, data);
+    }
     this.shape = Object.freeze([...shape]);
     this.size = size;
+  }
+
+  /** The backend-managed storage under `data`, or undefined when the data is a plain Float32Array. */
+  get storage(): TensorStorage | undefined {
+    return #storage in this ? this.#storage : undefined;
   }
 
   get rank(): number {
@@ -51,7 +108,7 @@ export class Tensor {
     if (sizeOf(resolved) !== this.size || !resolved.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new ShapeError(`reshape: cannot reshape ${formatShape(this.shape)} (${this.size} elements) to ${formatShape(shape)}.`);
     }
-    return new Tensor(this.data, resolved);
+    return new Tensor(this.storage ?? this.data, resolved);
   }
 
   clone(): Tensor {
@@ -71,6 +128,19 @@ export class Tensor {
   toString(): string {
     return `Tensor${formatShape(this.shape)}`;
   }
+}
+
+/**
+ * Points `t` at `storage` (internal: not exported from the package; backends
+ * use memory.ts's `relocateTensor`, which also moves the tidy bookkeeping).
+ */
+export function moveTensorStorage(fn: string, t: Tensor, storage: TensorStorage): void {
+  if (!isStorage(storage)) throw new InvalidArgumentError(`${fn}: storage must be a TensorStorage (view and release), received ${typeof storage}.`);
+  const length = storage.view().length;
+  if (length !== t.size) {
+    throw new ShapeError(`${fn}: storage must have ${t.size} elements for shape ${formatShape(t.shape)}, received ${length}.`);
+  }
+  setStorage(t, storage);
 }
 
 /** Wraps a Float32Array (no copy) as a tensor. */

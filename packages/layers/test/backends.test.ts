@@ -12,11 +12,13 @@ import { randn } from './helpers.js';
  */
 const RTOL = 1e-4;
 
-let nativeReason = '';
-try {
-  await import('@batchwise/backend-native');
-} catch (e) {
-  nativeReason = `@batchwise/backend-native did not import: ${(e as Error).message.split('\n')[0]}`;
+const importFailures: string[] = [];
+for (const pkg of ['@batchwise/backend-native', '@batchwise/backend-wasm']) {
+  try {
+    await import(pkg);
+  } catch (e) {
+    importFailures.push(`${pkg} did not import: ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 function labels(n: number): Tensor {
@@ -56,7 +58,7 @@ describe('every registered backend trains the same', () => {
   it('gives the same losses within tolerance', async () => {
     const statuses = listBackends();
     for (const s of statuses.filter((b) => !b.available)) console.log(`backend '${s.name}' unavailable, not compared: ${s.reason}`);
-    if (nativeReason) console.log(nativeReason);
+    for (const failure of importFailures) console.log(failure);
     const available = statuses.filter((b) => b.available).map((b) => b.name);
     expect(available).toContain('cpu');
     const reference = await run('cpu');

@@ -11,7 +11,7 @@ import { expectClose, randn } from './helpers.js';
  * backend with a counter on each fused kernel; '<backend>-unfused' the same
  * backend without its fused kernels, so layers must fall back to the unfused
  * chain, which stays the reference. On cpu the fused kernels run the same
- * loops in the same order, so results agree to the bit; native's fused
+ * loops in the same order, so results agree to the bit; native's (and wasm's) fused
  * backward sums in another order (float64, then rounded), ~1e-7 relative per
  * step, which Adam's 6 steps carry into the weights.
  */
@@ -23,6 +23,13 @@ try {
   nativeBackend = createNativeBackend();
 } catch {
   // Without the addon only cpu is compared; backends.test.ts reports why.
+}
+let wasmBackend: Backend | null = null;
+try {
+  const { createWasmBackend } = await import('@batchwise/backend-wasm');
+  wasmBackend = createWasmBackend();
+} catch {
+  // Without the built module (no wasm toolchain) wasm is not compared; backends.test.ts reports why.
 }
 
 const calls = new Map<string, number>();
@@ -50,6 +57,7 @@ function unfused(base: () => Backend, name: string): () => Backend {
 
 const BACKENDS: [string, () => Backend][] = [['cpu', createCpuBackend]];
 if (nativeBackend && FUSED_KERNEL_NAMES.every((k) => hasKernel(k, nativeBackend!))) BACKENDS.push(['native', () => nativeBackend!]);
+if (wasmBackend && FUSED_KERNEL_NAMES.every((k) => hasKernel(k, wasmBackend!))) BACKENDS.push(['wasm', () => wasmBackend!]);
 
 beforeAll(() => {
   for (const [name, create] of BACKENDS) {

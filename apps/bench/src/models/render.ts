@@ -80,6 +80,8 @@ export function ratioIds(threads: number) {
   return {
     nativeAll: `batchwise-native-${threads}t`,
     native1: 'batchwise-native-1t',
+    wasmAll: `batchwise-wasm-${threads}t`,
+    wasm1: 'batchwise-wasm-1t',
     torchAll: `torch-${threads}t`,
     torch1: 'torch-1t',
     ortAll: `ort-${threads}t`,
@@ -99,6 +101,7 @@ export function renderRatios(cases: readonly ModelCase[], table: ModelTable, fig
     `native ${threads}t vs ort ${threads}t`, 'native 1t vs ort 1t',
     `native ${threads}t vs tfjs-wasm`, `native ${threads}t vs batchwise cpu`,
     `native ${threads}t % FMA peak`, 'native 1t % FMA peak', `PyTorch ${threads}t % FMA peak`,
+    `wasm ${threads}t vs tfjs-wasm`, 'wasm 1t vs tfjs-wasm', `wasm ${threads}t % of native ${threads}t`, 'wasm 1t % of native 1t',
   ];
   const rows = cases.map((c) => {
     const r = (ours: string, peer: string) => formatRatio(speedup(ms(table, c.id, ours), ms(table, c.id, peer)));
@@ -108,6 +111,9 @@ export function renderRatios(cases: readonly ModelCase[], table: ModelTable, fig
       r(id.nativeAll, id.ortAll), r(id.native1, id.ort1),
       r(id.nativeAll, id.tfjsWasm), r(id.nativeAll, id.cpu),
       formatPercent(share(c.id, id.nativeAll)), formatPercent(share(c.id, id.native1)), formatPercent(share(c.id, id.torchAll)),
+      r(id.wasmAll, id.tfjsWasm), r(id.wasm1, id.tfjsWasm),
+      formatPercent(speedup(ms(table, c.id, id.wasmAll), ms(table, c.id, id.nativeAll))),
+      formatPercent(speedup(ms(table, c.id, id.wasm1), ms(table, c.id, id.native1))),
     ];
   });
   return formatTable(headers, rows, ['left', 'left']);

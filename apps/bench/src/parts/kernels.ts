@@ -8,6 +8,7 @@ import { MEASURE_DEFAULTS, SMOKE, type MeasureOptions } from '../measure.js';
 import { kernelCharts } from '../report/charts.js';
 import { CONTENDER_IDS } from '../report/derive.js';
 import { renderReport, summarizeContender } from '../report/render.js';
+import { deriveWasm, evaluateWasmTargets, renderWasm } from '../report/wasm.js';
 import type { PartResult, RunContext } from '../run/context.js';
 import type { Contender, KernelResult } from '../types.js';
 
@@ -73,11 +74,14 @@ export async function runKernelsPart(ctx: RunContext, o: KernelsOptions = KERNEL
   const peak = ctx.peak.best;
   const summaries = contenders.map(summarizeContender);
   const isaSection = isa.length > 0 ? ['### native per ISA level (1 thread, child process per level)', '', renderIsa(isa, peak), ''] : [];
-  const report = renderReport(info, kernelVersions(), peak, ctx.peak.error, results, summaries, isaSection);
+  // wasm against tfjs-wasm and as a share of native (issue 17), beside the ISA rows.
+  const wasmDerived = results.map(deriveWasm);
+  const wasmTargets = evaluateWasmTargets(wasmDerived);
+  const report = renderReport(info, kernelVersions(), peak, ctx.peak.error, results, summaries, [renderWasm(wasmDerived, wasmTargets), ...isaSection]);
   return {
     part: 'kernels',
     markdown: report.text,
-    data: { measureOptions: options, versions: kernelVersions(), contenders: summaries, results, derived: report.derived, isa, targets: report.targets },
+    data: { measureOptions: options, versions: kernelVersions(), contenders: summaries, results, derived: report.derived, isa, targets: report.targets, wasm: { derived: wasmDerived, targets: wasmTargets } },
     charts: kernelCharts(report.derived),
   };
 }

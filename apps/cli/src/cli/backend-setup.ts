@@ -4,14 +4,15 @@ import { CliError, oneLine, UsageError } from './errors.js';
 /*
  * Backends register themselves when their package is imported. The native
  * one may fail to load (no compiler on the machine, wrong CPU, missing .node
- * file): that must leave the CLI working on `cpu`, and `batchwise backends`
- * must say why. A failed import never reaches the registry, so its reason is
+ * file), and so may wasm (module not built): that must leave the CLI working
+ * on the next one, and `batchwise backends` must say why. A failed import never reaches the registry, so its reason is
  * kept here and merged into the listing.
  */
 
 const BACKEND_PACKAGES: readonly { name: string; module: string }[] = [
   { name: 'cpu', module: '@batchwise/backend-cpu' },
   { name: 'native', module: '@batchwise/backend-native' },
+  { name: 'wasm', module: '@batchwise/backend-wasm' },
 ];
 
 export interface BackendListing extends BackendStatus {

@@ -1,6 +1,6 @@
 #include "kernels/axpby.h"
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {

@@ -27,6 +27,8 @@ struct BatchNormRows {
 BatchNormRows BatchNormRowsScalar();
 BatchNormRows BatchNormRowsAvx2();
 BatchNormRows BatchNormRowsAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+BatchNormRows BatchNormRowsWasm();
 
 // Each variant does the same float and double operations in the same order
 // per element, so the results do not depend on which one runs.

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -85,7 +85,7 @@ void BatchNormStatistics(int64_t rows, int64_t channels, const float* x, const f
   // Per chunk: mean then M2 (sum of squared deviations from the chunk mean).
   std::vector<double> stats(static_cast<size_t>(chunks * channels * 2));
   const BatchNormRows& k = Kernels().batch_norm_rows;
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* mu = stats.data() + q * channels * 2;
     k.stats(x + r0 * channels, r1 - r0, channels, mu, mu + channels);
@@ -137,7 +137,7 @@ void BatchNormBackward(int64_t rows, int64_t channels, const float* dy, const fl
   // Pass 1, per chunk: sum dy and sum dy * (x - mean).
   std::vector<double> sums(static_cast<size_t>(chunks * channels * 2));
   const BatchNormRows& k = Kernels().batch_norm_rows;
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* sdy = sums.data() + q * channels * 2;
     for (int64_t c = 0; c < channels * 2; ++c) sdy[c] = 0.0;

@@ -47,5 +47,7 @@ struct BatchNormReluRows {
 BatchNormReluRows BatchNormReluRowsScalar();
 BatchNormReluRows BatchNormReluRowsAvx2();
 BatchNormReluRows BatchNormReluRowsAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+BatchNormReluRows BatchNormReluRowsWasm();
 
 }  // namespace bw

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -132,7 +132,7 @@ void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float*
   const int64_t pixels = g.batch * g.out_h * g.out_w;
   const int64_t per_task = std::min<int64_t>(kForwardPixels, (pixels + mr - 1) / mr * mr);
   const int64_t tasks = (pixels + per_task - 1) / per_task;
-  ThreadPool::Instance().Run(tasks, [&](int64_t task) {
+  ParallelTasks(tasks, [&](int64_t task) {
     const int64_t p_begin = task * per_task, p_end = std::min(pixels, p_begin + per_task);
     plan.Rows(p_begin, p_end - p_begin, y + p_begin * g.out_c);
   });
@@ -157,7 +157,7 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
   const int64_t per_chunk = (pixels + chunks - 1) / chunks;
   chunks = (pixels + per_chunk - 1) / per_chunk;
   std::vector<float> partial(static_cast<size_t>(chunks * kk_pad * O), 0.0f);
-  ThreadPool::Instance().Run(chunks, [&](int64_t chunk) {
+  ParallelTasks(chunks, [&](int64_t chunk) {
     float* part = partial.data() + chunk * kk_pad * O;
     thread_local std::vector<float> group_storage;
     group_storage.resize(static_cast<size_t>(kk_pad * O));

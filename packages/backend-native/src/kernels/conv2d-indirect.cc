@@ -4,7 +4,7 @@
 #include <cstring>
 #include <vector>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -116,7 +116,7 @@ void Conv2dForwardIndirect(const ConvGeom& g, const GemmKernel& kern, const floa
   const int64_t m = g.batch * g.out_h * g.out_w;
   const int64_t per_task = std::min<int64_t>(kIndirectRows, ((m + 7) / 8 + kern.mr - 1) / kern.mr * kern.mr);
   const int64_t tasks = (m + per_task - 1) / per_task;
-  ThreadPool::Instance().Run(tasks, [&](int64_t task) {
+  ParallelTasks(tasks, [&](int64_t task) {
     const int64_t i0 = task * per_task, rows = std::min(per_task, m - i0);
     plan.Rows(i0, rows, y + i0 * g.out_c);
   });

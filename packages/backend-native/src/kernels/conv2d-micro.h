@@ -37,6 +37,7 @@ using ConvForwardFn = void (*)(int64_t kk, const float* const* pixel, const int6
 struct ConvMicro {
   int mr;
   int nr;
+  // Null where the ISA has none (wasm): the filter gradient then runs as a packed GEMM.
   ConvFilterGradFn filter_grad;
   ConvForwardFn forward;
   const char* name;
@@ -45,5 +46,7 @@ struct ConvMicro {
 ConvMicro ConvMicroScalar();
 ConvMicro ConvMicroAvx2();
 ConvMicro ConvMicroAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+ConvMicro ConvMicroWasm();
 
 }  // namespace bw

@@ -4,8 +4,9 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/copy.h"
 #include "kernels/pack.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -77,6 +78,85 @@ void PatchRows::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, flo
         kw = 0;
         ++kh;
       }
+    }
+  }
+}
+
+void PatchColumns::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const {
+  const ConvGeom& g = g_;
+  // Per pixel of this k block, computed once for all slivers: where its
+  // window starts and which image it is in.
+  thread_local std::vector<int64_t> pixel;
+  pixel.resize(static_cast<size_t>(3 * kc));
+  int64_t* base_h = pixel.data();
+  int64_t* base_w = base_h + kc;
+  int64_t* image = base_w + kc;
+  {
+    int64_t ow = k0 % g.out_w, oh = (k0 / g.out_w) % g.out_h, n = k0 / (g.out_w * g.out_h);
+    for (int64_t k = 0; k < kc; ++k) {
+      base_h[k] = oh * g.stride_h - g.pad_top;
+      base_w[k] = ow * g.stride_w - g.pad_left;
+      image[k] = n * g.in_h * g.in_w * g.in_c;
+      if (++ow == g.out_w) {
+        ow = 0;
+        if (++oh == g.out_h) {
+          oh = 0;
+          ++n;
+        }
+      }
+    }
+  }
+  int64_t off_h[kMaxMr], off_w[kMaxMr], chan[kMaxMr];
+  for (int64_t is = 0; is < mc; is += mr) {
+    const int64_t h = std::min<int64_t>(mr, mc - is);
+    float* d = dst + is * kc;
+    for (int64_t r = 0; r < h; ++r) {
+      const int64_t i = i0 + is + r;
+      chan[r] = i % g.in_c;
+      off_w[r] = ((i / g.in_c) % g.k_w) * g.dil_w;
+      off_h[r] = (i / (g.in_c * g.k_w)) * g.dil_h;
+    }
+    // Usually a sliver is consecutive channels of one (kh, kw): then each
+    // pixel contributes one contiguous run of x, copied without per-element checks.
+    bool one_tap = h == mr && chan[h - 1] - chan[0] == h - 1;
+    for (int64_t r = 1; r < h && one_tap; ++r) one_tap = off_h[r] == off_h[0] && off_w[r] == off_w[0];
+    if (one_tap) {
+      const float* x0 = x_ + chan[0];
+      for (int64_t k = 0; k < kc; ++k) {
+        const int64_t ih = base_h[k] + off_h[0], iw = base_w[k] + off_w[0];
+        float* dk = d + k * mr;
+        if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
+          CopyFloats(dk, x0 + image[k] + (ih * g.in_w + iw) * g.in_c, mr);
+        } else {
+          ZeroFloats(dk, mr);
+        }
+      }
+      continue;
+    }
+    // A sliver spanning several taps (few channels): for a pixel whose whole
+    // window is inside the image, each row is a fixed offset from the
+    // window's corner, with no bounds checks.
+    int64_t offset[kMaxMr];
+    int64_t reach_h = 0, reach_w = 0;
+    for (int64_t r = 0; r < h; ++r) {
+      offset[r] = (off_h[r] * g.in_w + off_w[r]) * g.in_c + chan[r];
+      reach_h = std::max(reach_h, off_h[r]);
+      reach_w = std::max(reach_w, off_w[r]);
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+      float* dk = d + k * mr;
+      if (base_h[k] >= 0 && base_h[k] + reach_h < g.in_h && base_w[k] >= 0 && base_w[k] + reach_w < g.in_w) {
+        const float* corner = x_ + image[k] + (base_h[k] * g.in_w + base_w[k]) * g.in_c;
+        for (int64_t r = 0; r < h; ++r) dk[r] = corner[offset[r]];
+      } else {
+        for (int64_t r = 0; r < h; ++r) {
+          const int64_t ih = base_h[k] + off_h[r], iw = base_w[k] + off_w[r];
+          dk[r] = (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w)
+                      ? x_[image[k] + (ih * g.in_w + iw) * g.in_c + chan[r]]
+                      : 0.0f;
+        }
+      }
+      for (int64_t r = h; r < mr; ++r) dk[r] = 0.0f;
     }
   }
 }

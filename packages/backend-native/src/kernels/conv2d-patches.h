@@ -22,6 +22,20 @@ class PatchRows final : public APacker {
   const float* x_;
 };
 
+// The transposed patch matrix: row i is (kh, kw, c), column k is output pixel
+// (n, oh, ow). The filter gradient's A where the ISA has no filter-gradient
+// microkernel (ConvMicro::filter_grad null: WebAssembly SIMD128).
+class PatchColumns final : public APacker {
+ public:
+  PatchColumns(const ConvGeom& g, const float* x) : g_(g), x_(x) {}
+
+  void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override;
+
+ private:
+  const ConvGeom& g_;
+  const float* x_;
+};
+
 // Adds the patch-gradient rows of `images` images back onto dx. Each dx
 // element sums its (kh, kw) contributions in a fixed order: a gather, not a
 // scatter, so rows can run on any thread without changing the bits.

@@ -129,7 +129,29 @@ void Conv2dBackpropFilter(const ConvGeom& g, const float* x, const float* dy, fl
   // im2col GEMM it replaced spent half its time packing patches, since each
   // packed value fed only out_c multiply-adds (figures in
   // docs/backend-native/design.md).
-  Conv2dBackpropFilterDirect(g, Kernels().conv, x, dy, df);
+  if (Kernels().conv.filter_grad != nullptr) {
+    Conv2dBackpropFilterDirect(g, Kernels().conv, x, dy, df);
+    return;
+  }
+  // Without that microkernel (SIMD128's 16 registers hold no tile large enough
+  // to feed it from dy and x in place): df = patches^T * dy as a GEMM over the
+  // packed transposed patch matrix, the reduction over pixels cut into chunks
+  // fixed by the shapes (not the threads), partial results under ~64 MiB.
+  const int64_t m = g.k_h * g.k_w * g.in_c, k = g.batch * g.out_h * g.out_w;
+  PatchColumns patches(g, x);
+  StridedA dense(x, 1, g.in_c);
+  GemmProblem p;
+  p.m = m;
+  p.n = g.out_c;
+  p.k = k;
+  p.a = IsPointwise(g) ? static_cast<const APacker*>(&dense) : &patches;
+  p.b = dy;
+  p.b_row_stride = g.out_c;
+  p.c = df;
+  p.ldc = g.out_c;
+  const int64_t allowed = std::max<int64_t>(1, (int64_t{1} << 24) / std::max<int64_t>(1, m * g.out_c));
+  p.k_chunk = std::max<int64_t>(2048, (k + allowed - 1) / allowed);
+  Gemm(p);
 }
 
 void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, float* dx) {

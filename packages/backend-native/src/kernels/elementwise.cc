@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -18,7 +18,11 @@ constexpr int64_t kGrain = 1 << 15;
 template <typename F>
 void Map(int64_t n, F f) {
   ParallelRanges(n, kGrain, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) f(i);
+    // A local copy of f: the pointers it captured are then locals. Through f
+    // itself clang (the WebAssembly build) reloaded them after every store, in
+    // case the store changed them, and did not vectorise relu or maximum.
+    const F g = f;
+    for (int64_t i = i0; i < i1; ++i) g(i);
   });
 }
 
@@ -121,7 +125,7 @@ void BiasGrad(int64_t rows, int64_t channels, const float* dy, float* out) {
   const int64_t per = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, channels));
   const int64_t chunks = (rows + per - 1) / per;
   std::vector<double> partial(static_cast<size_t>(std::max<int64_t>(1, chunks) * channels), 0.0);
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     double* s = partial.data() + q * channels;
     for (int64_t r = q * per; r < std::min(rows, (q + 1) * per); ++r) {
       for (int64_t c = 0; c < channels; ++c) s[c] += dy[r * channels + c];

@@ -7,7 +7,7 @@
 #include "kernels/bn-relu-rows.h"
 #include "kernels/max-pool.h"
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -64,7 +64,7 @@ void BatchNormReluBackward(int64_t rows, int64_t channels, const float* dy, cons
     const int64_t chunks = (pooled_rows + per - 1) / per;
     std::vector<double> sums(static_cast<size_t>(chunks * channels * 2), 0.0);
     std::vector<int64_t> hits(static_cast<size_t>(chunks), 0);
-    ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+    ParallelTasks(chunks, [&](int64_t q) {
       double* s = sums.data() + q * channels * 2;
       hits[q] = k.pool_sums(g, dy, y, argmax, x, mean, q * per, std::min(pooled_rows, (q + 1) * per), s, s + channels);
     });

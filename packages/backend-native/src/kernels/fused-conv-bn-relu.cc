@@ -10,7 +10,7 @@
 #include "kernels/fused-bn-relu.h"
 #include "kernels/conv2d-rows.h"
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -50,7 +50,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   const int64_t per_pooled_row = std::max<int64_t>(1, p.stride_h * g.out_w);
   const int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
-  ThreadPool::Instance().Run(g.batch * blocks_per_image, [&](int64_t task) {
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
     const int64_t ph1 = std::min(p.out_h, ph0 + block);
     const int64_t r0 = std::max<int64_t>(0, ph0 * p.stride_h - p.pad_top);
@@ -84,7 +84,7 @@ void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float*
     const int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
     ParallelRanges(rows, grain, [&](int64_t r0, int64_t r1) { conv->Rows(r0, r1 - r0, z + r0 * O); });
   }
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     if (chunks >= kMinTasks) conv->Rows(r0, r1 - r0, z + r0 * O);
     double* mu = stats.data() + q * O * 2;

@@ -7,10 +7,11 @@
 #include <new>
 #include <vector>
 
+#include "kernels/copy.h"
 #include "kernels/pack.h"
 #include "runtime/kernel-table.h"
 #include "runtime/scratch.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -49,16 +50,31 @@ void MicroScalar(int64_t kc, const float* a, const float* b, float* c, int64_t l
   }
 }
 
+// A zero run of at least n floats, for padding slivers through the transposing copy.
+const float* Zeros(int64_t n) {
+  thread_local std::vector<float> zeros;
+  if (static_cast<int64_t>(zeros.size()) < n) zeros.assign(static_cast<size_t>(n), 0.0f);
+  return zeros.data();
+}
+
 void PackB(const GemmProblem& p, int64_t k0, int64_t kc, int64_t j0, int64_t width, int nr, float* dst) {
   const int64_t rs = p.b_row_stride, cs = p.b_col_stride;
   for (int64_t js = 0; js < width; js += nr) {
     const int64_t w = std::min<int64_t>(nr, width - js);
     float* d = dst + js * kc;
     const float* src = p.b + k0 * rs + (j0 + js) * cs;
+    if (rs == 1 && cs != 1 && nr <= 32) {
+      // B transposed (stored [n, k]): each column is a contiguous run of k, so
+      // the sliver is a transposing copy of nr rows (zero rows past the width).
+      const float* rows[32];
+      for (int64_t j = 0; j < nr; ++j) rows[j] = j < w ? src + j * cs : Zeros(kc);
+      PackRows(rows, kc, nr, d);
+      continue;
+    }
     for (int64_t k = 0; k < kc; ++k, d += nr) {
       const float* s = src + k * rs;
       if (cs == 1) {
-        std::memcpy(d, s, sizeof(float) * w);
+        CopyFloats(d, s, w);
       } else {
         for (int64_t j = 0; j < w; ++j) d[j] = s[j * cs];
       }
@@ -125,15 +141,18 @@ void StridedA::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, floa
     float* d = dst + is * kc;
     if (cs_ == 1) {
       // Rows past mc are packed from a zero row so the transposing copy sees full slivers.
-      thread_local std::vector<float> zeros;
-      if (static_cast<int64_t>(zeros.size()) < kc) zeros.assign(static_cast<size_t>(kc), 0.0f);
       const float* rows[32];
-      for (int64_t r = 0; r < mr; ++r) rows[r] = r < h ? a_ + (i0 + is + r) * rs_ + k0 : zeros.data();
+      for (int64_t r = 0; r < mr; ++r) rows[r] = r < h ? a_ + (i0 + is + r) * rs_ + k0 : Zeros(kc);
       PackRows(rows, kc, mr, d);
       continue;
     }
     for (int64_t k = 0; k < kc; ++k) {
       const float* src = a_ + (i0 + is) * rs_ + (k0 + k) * cs_;
+      // A transposed (stored [k, m]): a whole sliver row is contiguous.
+      if (rs_ == 1 && h == mr) {
+        CopyFloats(d + k * mr, src, mr);
+        continue;
+      }
       for (int64_t r = 0; r < h; ++r) d[k * mr + r] = src[r * rs_];
     }
     for (int64_t r = h; r < mr; ++r) {
@@ -226,7 +245,7 @@ void Gemm(const GemmProblem& p) {
       PackB(p, pc, kc, j0, std::min(nb, p.n - j0), kern.nr, dst + pc * packed.npad_all + j0 * kc);
     };
     if (big) {
-      ThreadPool::Instance().Run(panels * n_blocks, pack);
+      ParallelTasks(panels * n_blocks, pack);
     } else {
       for (int64_t t = 0; t < panels * n_blocks; ++t) pack(t);
     }
@@ -248,7 +267,7 @@ void Gemm(const GemmProblem& p) {
   if (!big) {
     for (int64_t t = 0; t < tasks; ++t) task(t);
   } else {
-    ThreadPool::Instance().Run(tasks, task);
+    ParallelTasks(tasks, task);
   }
   if (!split) return;
   // Chunks are added in chunk order whatever thread computed them.

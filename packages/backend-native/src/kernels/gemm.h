@@ -88,5 +88,7 @@ constexpr int kGemmMaxTile = 12 * 32;
 GemmKernel GemmKernelScalar();
 GemmKernel GemmKernelAvx2();
 GemmKernel GemmKernelAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+GemmKernel GemmKernelWasm();
 
 }  // namespace bw

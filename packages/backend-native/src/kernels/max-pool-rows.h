@@ -25,5 +25,7 @@ struct MaxPoolRows {
 MaxPoolRows MaxPoolRowsScalar();
 MaxPoolRows MaxPoolRowsAvx2();
 MaxPoolRows MaxPoolRowsAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+MaxPoolRows MaxPoolRowsWasm();
 
 }  // namespace bw

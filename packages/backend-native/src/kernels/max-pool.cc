@@ -5,7 +5,7 @@
 
 #include "kernels/max-pool-rows.h"
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 
@@ -76,7 +76,7 @@ void MaxPoolBackward(int64_t batch, int64_t count, const float* dy, const int32_
   // Each task checks its indices before writing, and writes only its own slice.
   std::atomic<bool> local{even};
   if (even) {
-    ThreadPool::Instance().Run(batch, [&](int64_t b) {
+    ParallelTasks(batch, [&](int64_t b) {
       const int64_t lo = b * per_x, hi = lo + per_x;
       const int32_t* a = argmax + b * per_y;
       // One unsigned compare per index (negative ones wrap to large), OR-reduced

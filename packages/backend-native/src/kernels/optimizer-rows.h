@@ -23,5 +23,7 @@ struct OptimizerRows {
 OptimizerRows OptimizerRowsScalar();
 OptimizerRows OptimizerRowsAvx2();
 OptimizerRows OptimizerRowsAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+OptimizerRows OptimizerRowsWasm();
 
 }  // namespace bw

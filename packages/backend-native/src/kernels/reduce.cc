@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {
@@ -61,7 +61,7 @@ float MaxRun(const float* x, int64_t n) {
 void ReduceAll(ReduceKind kind, int64_t n, const float* x, float* out) {
   const int64_t chunks = (n + kGrain - 1) / kGrain;
   std::vector<double> partial(static_cast<size_t>(chunks));
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     const int64_t i0 = q * kGrain, i1 = std::min(n, i0 + kGrain);
     if (kind == ReduceKind::kMax) {
       partial[q] = MaxRun(x + i0, i1 - i0);
@@ -84,7 +84,7 @@ void ReduceLeading(ReduceKind kind, int64_t rows, int64_t cols, const float* x, 
   const int64_t per = std::max<int64_t>(1, kGrain / cols);
   const int64_t chunks = (rows + per - 1) / per;
   std::vector<double> partial(static_cast<size_t>(chunks * cols));
-  ThreadPool::Instance().Run(chunks, [&](int64_t q) {
+  ParallelTasks(chunks, [&](int64_t q) {
     const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
     double* acc = partial.data() + q * cols;
     for (int64_t c = 0; c < cols; ++c) acc[c] = kind == ReduceKind::kMax ? x[r0 * cols + c] : 0.0;

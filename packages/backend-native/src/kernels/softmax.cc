@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "kernels/optimizer-rows.h"
 #include "runtime/kernel-table.h"
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 namespace {

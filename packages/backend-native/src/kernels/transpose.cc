@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runtime/thread-pool.h"
+#include "runtime/parallel.h"
 
 namespace bw {
 

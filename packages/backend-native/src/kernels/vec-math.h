@@ -27,5 +27,7 @@ struct VecMath {
 VecMath VecMathScalar();
 VecMath VecMathAvx2();
 VecMath VecMathAvx512();
+// WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
+VecMath VecMathWasm();
 
 }  // namespace bw

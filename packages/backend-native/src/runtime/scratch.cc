@@ -1,29 +1,30 @@
 #include "runtime/scratch.h"
 
-#include <cstdlib>
+#include <cstddef>
 #include <new>
 
 namespace bw {
 namespace {
 
+// Aligned operator new rather than aligned_alloc + throw: the same bad_alloc
+// here, and in the WebAssembly build (no exceptions) a failed allocation
+// reports "out of memory" through its own operator new.
 class Buffer {
  public:
-  ~Buffer() { std::free(data_); }
+  ~Buffer() { ::operator delete(data_, kAlign); }
   float* Get(int64_t floats) {
     if (floats > capacity_) {
-      std::free(data_);
+      ::operator delete(data_, kAlign);
       data_ = nullptr;
       capacity_ = 0;
-      // Round up to whole cache lines, as aligned_alloc requires a multiple of the alignment.
-      const size_t bytes = (static_cast<size_t>(floats) * sizeof(float) + 63) / 64 * 64;
-      data_ = static_cast<float*>(std::aligned_alloc(64, bytes));
-      if (data_ == nullptr) throw std::bad_alloc();
+      data_ = static_cast<float*>(::operator new(static_cast<size_t>(floats) * sizeof(float), kAlign));
       capacity_ = floats;
     }
     return data_;
   }
 
  private:
+  static constexpr std::align_val_t kAlign{64};
   float* data_ = nullptr;
   int64_t capacity_ = 0;
 };

@@ -159,14 +159,6 @@ void ThreadPool::Run(int64_t tasks, const std::function<void(int64_t)>& fn) {
   if (job->error) std::rethrow_exception(job->error);
 }
 
-void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn, bool last_first) {
-  if (n <= 0) return;
-  if (grain < 1) grain = 1;
-  const int64_t pieces = (n + grain - 1) / grain;
-  ThreadPool::Instance().Run(pieces, [&](int64_t p) {
-    const int64_t begin = (last_first ? pieces - 1 - p : p) * grain;
-    fn(begin, std::min(n, begin + grain));
-  });
-}
+void ParallelTasks(int64_t tasks, const std::function<void(int64_t)>& fn) { ThreadPool::Instance().Run(tasks, fn); }
 
 }  // namespace bw

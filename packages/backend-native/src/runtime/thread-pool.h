@@ -1,9 +1,5 @@
-// One persistent pool of worker threads shared by every kernel.
-//
-// Determinism: callers split work into tasks whose boundaries depend only on
-// the problem size, never on the thread count, and each task writes its own
-// outputs (or its own partial result, combined afterwards in task order). Which
-// thread runs a task then cannot change a single bit of the result.
+// One persistent pool of worker threads shared by every kernel: the native
+// build's implementation of runtime/parallel.h (which states the determinism rule).
 #pragma once
 
 #include <atomic>
@@ -15,6 +11,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "runtime/parallel.h"
 
 namespace bw {
 
@@ -64,13 +62,6 @@ class ThreadPool {
   std::atomic<uint64_t> generation_{0};  // bumped for each job
   std::shared_ptr<Job> job_;
 };
-
-// Splits [0, n) into pieces of `grain` (the last one shorter) and runs
-// fn(begin, end) for each, in parallel. grain must come from the problem size.
-// With last_first, ranges are handed out from the end: a pass that follows
-// another over the same data starts where that one ended, on data still in cache.
-void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn,
-                    bool last_first = false);
 
 // Threads to start with: BATCHWISE_NUM_THREADS when it is a positive integer, else the core count.
 int DefaultThreadCount();

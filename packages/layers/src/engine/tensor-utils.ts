@@ -1,4 +1,4 @@
-import { ops, zeros, type Tensor } from '@batchwise/core';
+import { keep, ops, zeros, type Tensor } from '@batchwise/core';
 
 /*
  * Data movement between batches and layers, on the backend's gather, concat
@@ -39,8 +39,14 @@ export function splitAxis(t: Tensor, sizes: number[], axis: number): Tensor[] {
   });
 }
 
-/** A copy of t in fresh memory (not from the output pool, so no tidy scope releases it). */
+/**
+ * An exact copy of t that no tidy scope releases, made by the active backend
+ * (a one-part concat, kept), so a backend with memory of its own (wasm) need
+ * not move a JavaScript array in for every copy, as a training step's saved
+ * batch-norm statistics were. A rank-0 tensor is copied into zeros.
+ */
 export function copyOf(t: Tensor): Tensor {
+  if (t.rank > 0) return keep(ops.concat([t], { axis: 0 }));
   const out = zeros(t.shape);
   ops.assign(out, t);
   return out;

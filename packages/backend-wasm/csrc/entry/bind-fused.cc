@@ -1,0 +1,233 @@
+// The fused kernels (core's FusedKernels): batch norm + ReLU (+ max pool)
+// forward and backward, conv + batch norm + ReLU (+ max pool) for inference
+// and training. The same argument order and checks as the native addon's
+// binding/bind-fused.cc; the kernels are its kernels (fused-*.cc).
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "entry/args.h"
+#include "entry/export.h"
+#include "entry/window.h"
+#include "kernels/fused-bn-relu.h"
+#include "kernels/fused-conv-bn-relu.h"
+
+namespace bw {
+namespace {
+
+constexpr double kMaxDouble = std::numeric_limits<double>::max();
+constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
+
+void RequireAllDisjoint(const Args& args, std::initializer_list<F32> outputs, std::initializer_list<F32> inputs) {
+  for (auto o = outputs.begin(); o != outputs.end(); ++o) {
+    for (const F32& in : inputs) RequireDisjoint(args, *o, in);
+    for (auto p = o + 1; p != outputs.end(); ++p) RequireDisjoint(args, *o, *p);
+  }
+}
+
+// argmax must not overlap any float array of the call.
+void RequireArgmaxApart(const Args& args, const I32& argmax, std::initializer_list<F32> arrays) {
+  const auto a0 = reinterpret_cast<uintptr_t>(argmax.data), a1 = a0 + static_cast<uintptr_t>(argmax.length) * 4;
+  for (const F32& f : arrays) {
+    const auto f0 = reinterpret_cast<uintptr_t>(f.data), f1 = f0 + static_cast<uintptr_t>(f.length) * 4;
+    if (argmax.length > 0 && f.length > 0 && a0 < f1 && f0 < a1) {
+      args.Fail(false, Text() << "argmax must not share memory with " << f.name << ".");
+    }
+  }
+}
+
+void RequireArgmaxLength(const Args& args, const I32& argmax, int64_t length) {
+  if (argmax.length != length) args.Fail(true, Text() << "argmax must have " << length << " elements, received " << argmax.length << ".");
+}
+
+// The pool's geometry on NHWC x (frame slots at `at`: poolSize, strides, padding, geometry).
+ConvGeom PoolGeometry(const Args& args, const Dims& xs, int at) {
+  const Dims pool = args.PositivePair(at, "poolSize");
+  return CheckWindow(args, xs, pool[0], pool[1], xs[3], at + 1, at + 2, -1, at + 3);
+}
+
+// The convolution's x, filter and window (slots 0..7), checked as the conv2d entry checks them.
+ConvGeom ConvWindow(const Args& args, F32* x, F32* f) {
+  *x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+  *f = args.Float32(2, "filter");
+  const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
+  RequireCount(args, *x, xs, "xShape");
+  RequireCount(args, *f, fs, "filterShape");
+  if (fs[2] != xs[3]) {
+    args.Fail(true, Text() << "filterShape in-channels (dimension 2) must equal the input's channels " << xs[3]
+                           << ", received " << fs << ".");
+  }
+  return CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
+}
+
+// x, xShape, gamma, beta, epsilon, y, mean, variance, invStd.
+void Training(const char* fn) {
+  Args args(fn, 9);
+  const F32 x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 2, 16, 1);
+  RequireCount(args, x, xs, "xShape");
+  const int64_t c = xs.back(), rows = x.length / c;
+  const F32 gamma = args.Float32(2, "gamma"), beta = args.Float32(3, "beta");
+  const double eps = args.NumberIn(4, "epsilon", 0.0, kMaxDouble, true, false);
+  const F32 y = args.Float32(5, "y"), mean = args.Float32(6, "mean"), var = args.Float32(7, "variance"),
+            inv = args.Float32(8, "invStd");
+  for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, c);
+  RequireLength(args, y, x.length);
+  RequireAllDisjoint(args, {y, mean, var, inv}, {x, gamma, beta});
+  BatchNormReluTraining(rows, c, x.data, gamma.data, beta.data, eps, nullptr, y.data, nullptr, mean.data, var.data,
+                        inv.data);
+}
+
+// x, xShape, gamma, beta, epsilon, poolSize, strides, padding, geometry, y, argmax, mean, variance, invStd.
+void PoolTraining(const char* fn) {
+  Args args(fn, 14);
+  const F32 x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+  RequireCount(args, x, xs, "xShape");
+  // argmax stores flat indices into x as int32.
+  if (x.length > kMaxInt32) args.Fail(true, Text() << "x must have fewer than 2^31 elements.");
+  const int64_t c = xs[3], rows = x.length / c;
+  const F32 gamma = args.Float32(2, "gamma"), beta = args.Float32(3, "beta");
+  const double eps = args.NumberIn(4, "epsilon", 0.0, kMaxDouble, true, false);
+  const ConvGeom g = PoolGeometry(args, xs, 5);
+  const F32 y = args.Float32(9, "y");
+  const I32 argmax = args.Int32(10, "argmax");
+  const F32 mean = args.Float32(11, "mean"), var = args.Float32(12, "variance"), inv = args.Float32(13, "invStd");
+  for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, c);
+  RequireCount(args, y, Dims::Of({g.batch, g.out_h, g.out_w, g.out_c}), "pooled shape");
+  RequireArgmaxLength(args, argmax, y.length);
+  RequireAllDisjoint(args, {y, mean, var, inv}, {x, gamma, beta});
+  RequireArgmaxApart(args, argmax, {x, gamma, beta, y, mean, var, inv});
+  BatchNormReluTraining(rows, c, x.data, gamma.data, beta.data, eps, &g, y.data, argmax.data, mean.data, var.data,
+                        inv.data);
+}
+
+// dy, dyShape, x, gamma, mean, invStd, y, dx, dgamma, dbeta.
+void Backward(const char* fn) {
+  Args args(fn, 10);
+  const F32 dy = args.Float32(0, "dy");
+  const Dims ds = args.Shape(1, "dyShape", 2, 16, 1);
+  RequireCount(args, dy, ds, "dyShape");
+  const int64_t c = ds.back(), rows = dy.length / c;
+  const F32 x = args.Float32(2, "x"), gamma = args.Float32(3, "gamma"), mean = args.Float32(4, "mean"),
+            inv = args.Float32(5, "invStd"), y = args.Float32(6, "y");
+  const F32 dx = args.Float32(7, "dx"), dgamma = args.Float32(8, "dgamma"), dbeta = args.Float32(9, "dbeta");
+  for (const F32* p : {&x, &y, &dx}) RequireSameLength(args, dy, *p);
+  for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, c);
+  RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv, y});
+  BatchNormReluBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, y.data, nullptr, nullptr, dx.data,
+                        dgamma.data, dbeta.data);
+}
+
+// dy, dyShape, x, xShape, gamma, mean, invStd, y, argmax, poolSize, strides, padding, geometry, dx, dgamma, dbeta.
+void PoolBackward(const char* fn) {
+  Args args(fn, 16);
+  const F32 dy = args.Float32(0, "dy");
+  const Dims ds = args.Shape(1, "dyShape", 4, 4, 1);
+  RequireCount(args, dy, ds, "dyShape");
+  const F32 x = args.Float32(2, "x");
+  const Dims xs = args.Shape(3, "xShape", 4, 4, 1);
+  RequireCount(args, x, xs, "xShape");
+  if (x.length > kMaxInt32) args.Fail(true, Text() << "x must have fewer than 2^31 elements.");
+  const int64_t c = xs[3], rows = x.length / c;
+  const F32 gamma = args.Float32(4, "gamma"), mean = args.Float32(5, "mean"), inv = args.Float32(6, "invStd"),
+            y = args.Float32(7, "y");
+  const I32 argmax = args.Int32(8, "argmax");
+  const ConvGeom g = PoolGeometry(args, xs, 9);
+  const F32 dx = args.Float32(13, "dx"), dgamma = args.Float32(14, "dgamma"), dbeta = args.Float32(15, "dbeta");
+  const Dims pooled = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
+  if (ds != pooled) args.Fail(true, Text() << "dyShape must be the pooled shape " << pooled << ", received " << ds << ".");
+  RequireSameLength(args, dy, y);
+  RequireLength(args, dx, x.length);
+  for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, c);
+  if (argmax.length != dy.length) {
+    args.Fail(true, Text() << "argmax must have one index per dy element (" << dy.length << "), received "
+                           << argmax.length << ".");
+  }
+  // A branch-free scan first (vectorised); the loop naming the first bad index runs only on failure.
+  const uint32_t limit = static_cast<uint32_t>(std::min<int64_t>(x.length, int64_t{1} << 31));
+  uint32_t bad = 0;
+  for (int64_t i = 0; i < argmax.length; ++i) bad |= static_cast<uint32_t>(static_cast<uint32_t>(argmax.data[i]) >= limit);
+  for (int64_t i = 0; bad != 0 && i < argmax.length; ++i) {
+    if (argmax.data[i] < 0 || argmax.data[i] >= x.length) {
+      args.Fail(true, Text() << "argmax[" << i << "] must be in [0, " << x.length << "), received "
+                             << static_cast<int64_t>(argmax.data[i]) << ".");
+    }
+  }
+  RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv, y});
+  RequireArgmaxApart(args, argmax, {dx, dgamma, dbeta});
+  BatchNormReluBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, y.data, argmax.data, &g, dx.data,
+                        dgamma.data, dbeta.data);
+}
+
+// x, xShape, filter, filterShape, strides, padding, dilations, geometry, mean, variance, gamma, beta,
+// epsilon, then (pooled) poolSize, poolStrides, poolPadding, poolGeometry, then y.
+void ConvBatchNormRelu(const char* fn, bool pooled) {
+  Args args(fn, pooled ? 18 : 14);
+  F32 x, f;
+  const ConvGeom g = ConvWindow(args, &x, &f);
+  const F32 mean = args.Float32(8, "mean"), var = args.Float32(9, "variance"), gamma = args.Float32(10, "gamma"),
+            beta = args.Float32(11, "beta");
+  const double eps = args.NumberIn(12, "epsilon", 0.0, kMaxDouble, true, false);
+  for (const F32* p : {&mean, &var, &gamma, &beta}) RequireLength(args, *p, g.out_c);
+  ConvGeom pool{};
+  Dims out = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
+  if (pooled) {
+    pool = PoolGeometry(args, out, 13);
+    out = Dims::Of({pool.batch, pool.out_h, pool.out_w, pool.out_c});
+  }
+  const F32 y = args.Float32(pooled ? 17 : 13, "y");
+  RequireCount(args, y, out, "output shape");
+  RequireAllDisjoint(args, {y}, {x, f, mean, var, gamma, beta});
+  Conv2dBatchNormRelu(g, x.data, f.data, mean.data, var.data, gamma.data, beta.data, eps, pooled ? &pool : nullptr,
+                      y.data);
+}
+
+// x, xShape, filter, filterShape, strides, padding, dilations, geometry, gamma, beta, epsilon,
+// then (pooled) poolSize, poolStrides, poolPadding, poolGeometry, then z, y, [argmax], mean, variance, invStd.
+void ConvBatchNormReluTraining(const char* fn, bool pooled) {
+  Args args(fn, pooled ? 21 : 16);
+  F32 x, f;
+  const ConvGeom g = ConvWindow(args, &x, &f);
+  const F32 gamma = args.Float32(8, "gamma"), beta = args.Float32(9, "beta");
+  const double eps = args.NumberIn(10, "epsilon", 0.0, kMaxDouble, true, false);
+  const Dims zs = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
+  ConvGeom pool{};
+  Dims out = zs;
+  int at = 11;
+  if (pooled) {
+    if (CheckedProduct(args, "output shape", zs) > kMaxInt32) {
+      args.Fail(true, Text() << "the conv output must have fewer than 2^31 elements.");
+    }
+    pool = PoolGeometry(args, zs, 11);
+    out = Dims::Of({pool.batch, pool.out_h, pool.out_w, pool.out_c});
+    at = 15;
+  }
+  const F32 z = args.Float32(at, "z"), y = args.Float32(at + 1, "y");
+  const I32 argmax = pooled ? args.Int32(at + 2, "argmax") : I32{};
+  const int s = pooled ? at + 3 : at + 2;
+  const F32 mean = args.Float32(s, "mean"), var = args.Float32(s + 1, "variance"), inv = args.Float32(s + 2, "invStd");
+  for (const F32* p : {&gamma, &beta, &mean, &var, &inv}) RequireLength(args, *p, g.out_c);
+  RequireCount(args, z, zs, "conv output shape");
+  RequireCount(args, y, out, "output shape");
+  if (pooled) RequireArgmaxLength(args, argmax, y.length);
+  RequireAllDisjoint(args, {z, y, mean, var, inv}, {x, f, gamma, beta});
+  if (pooled) RequireArgmaxApart(args, argmax, {x, f, gamma, beta, z, y, mean, var, inv});
+  Conv2dBatchNormReluTraining(g, x.data, f.data, gamma.data, beta.data, eps, pooled ? &pool : nullptr, z.data, y.data,
+                              pooled ? argmax.data : nullptr, mean.data, var.data, inv.data);
+}
+
+}  // namespace
+}  // namespace bw
+
+using namespace bw;
+
+BW_ENTRY(batchNormReluTraining) { Training(fn); }
+BW_ENTRY(batchNormReluPoolTraining) { PoolTraining(fn); }
+BW_ENTRY(batchNormReluBackward) { Backward(fn); }
+BW_ENTRY(batchNormReluPoolBackward) { PoolBackward(fn); }
+BW_ENTRY(conv2dBatchNormRelu) { ConvBatchNormRelu(fn, false); }
+BW_ENTRY(conv2dBatchNormReluPool) { ConvBatchNormRelu(fn, true); }
+BW_ENTRY(conv2dBatchNormReluTraining) { ConvBatchNormReluTraining(fn, false); }
+BW_ENTRY(conv2dBatchNormReluPoolTraining) { ConvBatchNormReluTraining(fn, true); }
