@@ -20,7 +20,7 @@ interface PageResults {
   onnx: boolean;
 }
 
-const { open } = useBrowser();
+const { open, url } = useBrowser();
 
 const rows = (kernels: Record<string, KernelSummary>) => Object.entries(kernels).map(([k, s]) => `${k}: ${s.pass ? 'pass' : 'FAIL'} ${s.cases} cases, ${s.skipped} skipped, max error ${s.maxError}`);
 
@@ -52,6 +52,26 @@ describe('the conformance suite in the page', () => {
     expect(wasm.info.workerTasks).toBeGreaterThan(0);
     expectAsUnderNode(results, 'cpu', createCpuBackend());
     expect(await page.textContent('#status')).toMatch(/^Every kernel passes on wasm \(\d+ threads?, SIMD [\w-]+\) in \d+\.\d s, cpu \(1 thread\) in \d+\.\d s; reference gradients: pass \(\d+ checks\)\.$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('runs wasm single-threaded where the page is not cross-origin isolated, saying why, with the same maximum errors', async () => {
+    const { page, context, errors } = await open('about:blank');
+    // The same page without COOP + COEP: no SharedArrayBuffer, so no shared memory for threads.
+    await context.route(/conformance\.html/, async (route) => {
+      const response = await route.fetch();
+      const headers = Object.fromEntries(Object.entries(response.headers()).filter(([h]) => !/^cross-origin-(opener|embedder)-policy$/i.test(h)));
+      await route.fulfill({ response, headers });
+    });
+    await page.goto(url('conformance.html?run&backends=wasm'));
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    const results = (await page.evaluate(() => (window as unknown as { batchwiseConformance: Promise<unknown> }).batchwiseConformance)) as PageResults;
+    expect(results.unavailable).toEqual([]);
+    const wasm = expectAsUnderNode(results, 'wasm', createWasmBackend({ sharedMemory: false }));
+    expect(wasm.info).toMatchObject({ threads: 1, workerTasks: 0 });
+    expect(wasm.info.threading).toBe(
+      'single-threaded: the page is not cross-origin isolated, so SharedArrayBuffer is unavailable (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+    );
     expect(errors).toEqual([]);
   });
 });
