@@ -13,7 +13,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const ENTRIES = { batchwise: join(here, 'bundle-entries', 'batchwise.js'), tfjs: join(here, 'bundle-entries', 'tfjs.js') };
+export const ENTRIES = {
+  batchwise: join(here, 'bundle-entries', 'batchwise.js'),
+  'batchwise-wasm': join(here, 'bundle-entries', 'batchwise-wasm.js'),
+  tfjs: join(here, 'bundle-entries', 'tfjs.js'),
+};
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** Every import of a Node built-in, seen before any other resolution (Vite would otherwise swap in a stub). */
@@ -42,7 +46,8 @@ export async function measure(name) {
   });
   const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((c) => c.type === 'chunk');
   const files = chunks.map((c) => ({ file: c.fileName, bytes: Buffer.byteLength(c.code), gzip: gzip(c.code) }));
-  return { name, files, bytes: files.reduce((n, f) => n + f.bytes, 0), gzip: files.reduce((n, f) => n + f.gzip, 0), builtins: found, code: chunks.map((c) => c.code).join('\n') };
+  const assets = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output).filter((c) => c.type === 'asset').map((a) => a.fileName);
+  return { name, files, assets, bytes: files.reduce((n, f) => n + f.bytes, 0), gzip: files.reduce((n, f) => n + f.gzip, 0), builtins: found, code: chunks.map((c) => c.code).join('\n') };
 }
 
 /** TensorFlow.js's own prebuilt bundles, the figure the issue quotes. */

@@ -16,6 +16,17 @@ describe('the browser bundle', () => {
     expect(ours.code).not.toMatch(/(?<![\w$.])(process|Buffer|require|__dirname|__filename|global)(?![\w$])/);
   });
 
+  it('of core + backend-wasm + layers imports no Node built-in either, and carries the .wasm modules and the pool worker', async () => {
+    const wasm = await measure('batchwise-wasm');
+    expect(wasm.builtins).toEqual([]);
+    // (not followed by '-' either: its message names the header value require-corp)
+    expect(wasm.code).not.toMatch(/(?<![\w$.])(process|Buffer|require|__dirname|__filename|global)(?![\w$-])/);
+    // The module and the worker are emitted beside the code (new URL(..., import.meta.url)), not Node's worker_threads script.
+    expect(wasm.assets.filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort()).toEqual(['assets/batchwise-threads.wasm', 'assets/batchwise.wasm']);
+    expect(wasm.assets.some((f) => /wasm-browser-worker/.test(f))).toBe(true);
+    expect(wasm.code).not.toMatch(/worker_threads/);
+  });
+
   it('is less than half the size of the same program with TensorFlow.js (minified, gzipped)', async () => {
     const ours = await measure('batchwise');
     const theirs = await measure('tfjs');

@@ -37,7 +37,7 @@ describe('training in the page', () => {
   it('lowers the loss of both networks, answers input within 100 ms meanwhile; the network saved to IndexedDB and to downloads predicts the same after a reload and in Node', async () => {
     const { page, errors } = await open('index.html');
     await page.waitForSelector('#start:not([disabled])', { timeout: 60_000 });
-    expect(await page.textContent('#backend-status')).toMatch(/^Backend: cpu \(1 thread\) on this page, cpu \(1 thread\) in the training worker\.$/);
+    expect(await page.textContent('#backend-status')).toMatch(/^Backend: wasm \(\d+ threads?, SIMD wasm-simd128\) on this page, wasm \(\d+ threads?, SIMD wasm-simd128\) in the training worker\.$/);
     await page.evaluate(() => {
       const w = window as unknown as { inputDelays: number[] };
       w.inputDelays = [];

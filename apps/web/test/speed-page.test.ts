@@ -25,10 +25,13 @@ describe('the speed page', () => {
     expect(r.unavailable).toEqual([]);
     expect(r.crossOriginIsolated).toBe(true);
     expect(r.results.map((x) => `${x.contender} ${x.variant}`).sort()).toEqual(
-      ['TensorFlow.js cpu bn', 'TensorFlow.js cpu plain', 'TensorFlow.js wasm bn', 'TensorFlow.js wasm plain', 'batchwise cpu bn', 'batchwise cpu plain'],
+      ['TensorFlow.js cpu bn', 'TensorFlow.js cpu plain', 'TensorFlow.js wasm bn', 'TensorFlow.js wasm plain', 'batchwise cpu bn', 'batchwise cpu plain', 'batchwise wasm bn', 'batchwise wasm plain'],
     );
     for (const x of r.results) expect(x.median, `${x.contender} ${x.variant}`).toBeGreaterThan(0);
     expect(r.results.find((x) => x.contender === 'TensorFlow.js wasm')!.detail).toMatch(/^tfjs-backend-wasm 4\.22 \(\d+ threads?, SIMD\)$/);
+    // The page is cross-origin isolated, so batchwise's wasm runs threaded (Chromium reports the machine's cores).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(r.results.find((x) => x.contender === 'batchwise wasm')!.detail).toBe(`wasm (${cores} thread${cores === 1 ? '' : 's'}, SIMD wasm-simd128)`);
     expect(errors).toEqual([]);
   });
 });

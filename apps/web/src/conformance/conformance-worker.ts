@@ -30,7 +30,7 @@ async function run(request: ConformanceRequest): Promise<void> {
     const started = performance.now();
     const report = runConformance(backend, request.onnxVectors ? { onnxVectors: request.onnxVectors } : {});
     const failures = report.results.filter((r) => !r.pass && !r.skipped).map((r) => r.message ?? `${r.kernel} '${r.case}' failed.`);
-    post({ type: 'backend', result: { backend: name, detail: describeBackend(backend), seconds: (performance.now() - started) / 1000, pass: report.pass, kernels: report.kernels, failures } });
+    post({ type: 'backend', result: { backend: name, detail: describeBackend(backend), info: backend.info(), seconds: (performance.now() - started) / 1000, pass: report.pass, kernels: report.kernels, failures } });
   }
   const gradients = checkReferenceGradients();
   post({ type: 'gradients', pass: gradients.every((g) => g.pass), checks: gradients.length, failures: gradients.filter((g) => !g.pass).map((g) => g.message ?? g.kernel) });

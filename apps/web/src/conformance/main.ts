@@ -11,6 +11,7 @@ import { renderMatrix } from './matrix.js';
  * the server has them (index.json lists each vector's data files); they are
  * not shipped with the page, so elsewhere those cases are skipped, saying so.
  * `?run` starts at once; `window.batchwiseConformance` holds the results.
+ * `?backends=wasm` runs only the backends named.
  */
 
 interface Results {
@@ -43,6 +44,12 @@ async function onnxVectors(): Promise<Map<string, VectorBytes> | null> {
   return vectors;
 }
 
+/** `?backends=wasm,cpu` runs those (in that order); the page's backends otherwise. */
+function chosenBackends(): string[] {
+  const asked = new URLSearchParams(location.search).get('backends');
+  return asked ? asked.split(',').filter((b) => b !== '') : [...PAGE_BACKENDS];
+}
+
 async function run(): Promise<Results> {
   button.disabled = true;
   error.textContent = '';
@@ -62,7 +69,7 @@ async function run(): Promise<Results> {
       renderMatrix(byId<HTMLTableElement>('matrix'), results.backends);
     };
     worker.onerror = (e) => reject(new Error(e.message));
-    worker.postMessage({ backends: [...PAGE_BACKENDS], onnxVectors: vectors });
+    worker.postMessage({ backends: chosenBackends(), onnxVectors: vectors });
   }).finally(() => worker.terminate());
   const passed = results.backends.every((b) => b.pass) && results.gradients?.pass === true;
   const skipped = results.unavailable.map((u) => ` ${u.backend} is unavailable: ${u.reason}`).join('');

@@ -1,4 +1,5 @@
 import type { ConformanceReport, VectorBytes } from '@batchwise/conformance';
+import type { BackendInfo } from '@batchwise/core';
 
 /* Messages between the conformance page and its worker. */
 
@@ -12,6 +13,8 @@ export interface ConformanceRequest {
 export interface BackendResult {
   backend: string;
   detail: string;
+  /** backend.info() after the run (threads, and how many tasks the pool's workers ran). */
+  info: BackendInfo;
   seconds: number;
   pass: boolean;
   kernels: ConformanceReport['kernels'];

@@ -12,12 +12,14 @@ import { trainPanel } from './train/train-panel.js';
  */
 
 const backendStatus = byId('backend-status');
+// The network list stays disabled (index.html) until the backend is loaded (wasm's module is fetched and compiled first).
 await chooseBackend();
 const pageBackend = describeBackend();
 backendStatus.textContent = `Backend: ${pageBackend} on this page; the training worker is starting…`;
 
 const images = fetchImageFile(new URL('data/images.bin.gz', document.baseURI).href);
 const predict = predictPanel(images);
+byId<HTMLSelectElement>('model-select').disabled = false;
 const training = trainPanel(
   (_name, detail) => (backendStatus.textContent = `Backend: ${pageBackend} on this page, ${detail} in the training worker.`),
   () => void predict.refresh('saved'),

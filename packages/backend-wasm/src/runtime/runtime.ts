@@ -1,7 +1,6 @@
 import { ERROR_KIND, wasiStubs, type WasmExports } from './exports.js';
+import { host, type WorkerPool } from './host.js';
 import { loadModule, type Manifest } from './module.js';
-import { defaultThreadCount, sharedMemoryUnavailable } from './platform.js';
-import { WorkerPool } from './workers.js';
 
 /*
  * One instance of the module on its linear memory, shared by every backend
@@ -42,9 +41,9 @@ export class WasmRuntime {
     this.stackPointer = this.exports.__stack_pointer;
     this.buffer = this.memory.buffer;
     this.bytes = new Uint8Array(this.buffer);
-    this.pool = threaded ? new WorkerPool(module, this.memory, this) : null;
-    // Node's main thread may sleep in Atomics.wait while workers finish (a browser's may not).
-    this.exports.bw_set_caller_can_block(1);
+    this.pool = threaded ? host().createPool(module, this.memory, this) : null;
+    // Node's main thread and a Web Worker may sleep in Atomics.wait while workers finish; a page's main thread polls.
+    this.exports.bw_set_caller_can_block(host().callerCanBlock() ? 1 : 0);
   }
 
   /**
@@ -52,7 +51,7 @@ export class WasmRuntime {
    * single-threaded one (unless told otherwise); one per kind and memory limit.
    */
   static get(sharedMemory: boolean | undefined, limitBytes: number | undefined): WasmRuntime {
-    const unavailable = sharedMemoryUnavailable();
+    const unavailable = host().sharedMemoryUnavailable();
     if (sharedMemory === true && unavailable !== null) throw new Error(`wasm: threads were asked for, but ${unavailable}.`);
     const threaded = sharedMemory !== false && unavailable === null;
     const { manifest } = loadModule(threaded);
@@ -65,7 +64,7 @@ export class WasmRuntime {
     if (rt === undefined) {
       const reason = threaded ? null : sharedMemory === false ? 'sharedMemory: false was asked for' : unavailable;
       rt = new WasmRuntime(threaded, reason, limitPages);
-      if (threaded) rt.setThreads(defaultThreadCount(rt.maxThreads));
+      if (threaded) rt.setThreads(host().defaultThreadCount(rt.maxThreads));
       runtimes.set(key, rt);
     }
     return rt;
@@ -81,6 +80,11 @@ export class WasmRuntime {
     const threads = Math.min(n, this.maxThreads);
     this.pool?.ensure(threads - 1);
     this.exports.bw_set_threads(threads);
+  }
+
+  /** Settles once every started worker runs (at once under Node, whose setThreads waits). */
+  threadsReady(): Promise<void> {
+    return this.pool?.ready() ?? Promise.resolve();
   }
 
   threads(): number {

@@ -1,11 +1,5 @@
-import { nodeWorkerThreads } from './platform.js';
-
-/** What the pool needs from its runtime: heap blocks for each worker's stack and thread-local storage. */
-interface Host {
-  readonly exports: { __tls_size?: WebAssembly.Global; __tls_align?: WebAssembly.Global };
-  readonly manifest: { stackBytes: number };
-  alloc(fn: string, bytes: number): number;
-}
+import type { PoolRuntime, WorkerPool } from './host.js';
+import { nodeWorkerThreads } from './node-host.js';
 
 /**
  * How long setThreads waits for new workers to start (tens of milliseconds
@@ -22,15 +16,15 @@ const WORKER_URL = new URL('../../worker/wasm-worker.mjs', import.meta.url);
  * waits in the C++ worker loop, so starting a job costs an atomic notify.
  * Unreferenced, so they never keep the process alive.
  */
-export class WorkerPool {
+export class NodeWorkerPool implements WorkerPool {
   private readonly started: unknown[] = [];
   // [started, failed]: each worker adds to one once it runs or fails to; setThreads waits for it (Node's main thread may block).
-  private readonly ready = new Int32Array(new SharedArrayBuffer(8));
+  private readonly startCount = new Int32Array(new SharedArrayBuffer(8));
 
   constructor(
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
-    private readonly host: Host,
+    private readonly host: PoolRuntime,
   ) {}
 
   /** Starts workers until `count` run (worker i is pool thread i + 1); blocks until they do. */
@@ -52,18 +46,23 @@ export class WorkerPool {
           index,
           stackTop: stack + this.host.manifest.stackBytes,
           tls: Math.ceil(tls / tlsAlign) * tlsAlign,
-          ready: this.ready,
+          ready: this.startCount,
         },
       });
       worker.unref();
       this.started.push(worker);
     }
     const deadline = Date.now() + START_TIMEOUT_MS;
-    for (let seen = Atomics.load(this.ready, 0); seen < count; seen = Atomics.load(this.ready, 0)) {
-      if (Atomics.load(this.ready, 1) > 0) throw new Error('setNumThreads: a wasm worker failed to instantiate the module.');
+    for (let seen = Atomics.load(this.startCount, 0); seen < count; seen = Atomics.load(this.startCount, 0)) {
+      if (Atomics.load(this.startCount, 1) > 0) throw new Error('setNumThreads: a wasm worker failed to instantiate the module.');
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`setNumThreads: only ${seen} of ${count} wasm workers started within ${START_TIMEOUT_MS / 1000} s.`);
-      Atomics.wait(this.ready, 0, seen, left);
+      Atomics.wait(this.startCount, 0, seen, left);
     }
+  }
+
+  /** ensure() already waited for its workers. */
+  ready(): Promise<void> {
+    return Promise.resolve();
   }
 }
