@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpeedResult } from '../src/speed/protocol.js';
-import { useBrowser } from './browser.js';
+import { join } from 'node:path';
+import { ARTIFACTS, useBrowser } from './browser.js';
 
 /*
  * The speed page runs every contender in Chromium: batchwise and
@@ -10,7 +11,7 @@ import { useBrowser } from './browser.js';
  * that each contender trains, so the comparison can be made.
  */
 
-const { open } = useBrowser();
+const { open, browser } = useBrowser();
 
 interface SpeedPage {
   results: SpeedResult[];
@@ -33,5 +34,21 @@ describe('the speed page', () => {
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     expect(r.results.find((x) => x.contender === 'batchwise wasm')!.detail).toBe(`wasm (${cores} thread${cores === 1 ? '' : 's'}, SIMD wasm-simd128)`);
     expect(errors).toEqual([]);
+  });
+
+  it('at phone width (390 px) the results table fits the screen', async () => {
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const { page, errors } = await open('speed.html?run&steps=1&rounds=2', context);
+    await page.evaluate(() => (window as unknown as { batchwiseSpeed: Promise<unknown> }).batchwiseSpeed);
+    // Against the viewport's width, as the demo's phone test: nothing scrolls sideways, not even the table's box.
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      boxes: [...document.querySelectorAll('.table-wrap')].map((e) => e.scrollWidth - e.clientWidth),
+      wider: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 390.5).map((e) => e.id || e.tagName),
+    }));
+    expect(widths).toEqual({ page: 390, boxes: [0], wider: [] });
+    await page.screenshot({ path: join(ARTIFACTS, 'speed-phone.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
