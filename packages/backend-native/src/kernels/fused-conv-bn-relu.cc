@@ -36,8 +36,10 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
   const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
   if (pool == nullptr) {
-    const int64_t m = g.batch * g.out_h * g.out_w;
-    const int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    const int64_t m = g.batch * g.out_h * g.out_w, granule = conv->Granule();
+    int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    // Whole granules (Winograd's tile rows), enough of them to fill its tiles.
+    if (granule > 1) per_task = std::max(conv->MinRows(), (per_task + granule - 1) / granule * granule);
     ParallelRanges(m, per_task, [&](int64_t i0, int64_t i1) {
       float* out = y + i0 * O;
       conv->Rows(i0, i1 - i0, out);
@@ -48,7 +50,9 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   const ConvGeom& p = *pool;
   // Whole pooled rows of one image per task, and the conv rows their windows read.
   const int64_t per_pooled_row = std::max<int64_t>(1, p.stride_h * g.out_w);
-  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  // At least the conv's fewest useful rows (Winograd's tiles), within one image.
+  block = std::min(p.out_h, std::max(block, (conv->MinRows() + per_pooled_row - 1) / per_pooled_row));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
   ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;

@@ -1,0 +1,47 @@
+// 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
+// (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
+// each 2x2 block of output pixels (a tile) is 16 products per channel pair
+// instead of 36, as 16 GEMMs [tiles, in_c] x [in_c, out_c] between an input
+// and an output transform.
+#pragma once
+
+#include <vector>
+
+#include "kernels/conv2d.h"
+#include "kernels/conv2d-rows.h"
+#include "kernels/gemm.h"
+
+namespace bw {
+
+// Whether g takes the Winograd path: a 3x3 window, unit strides and
+// dilations, enough channels on both sides for the GEMMs to pay for the
+// transforms, and the switch (BATCHWISE_CONV_WINOGRAD=0 turns it off, for
+// tests and comparisons) on. Never depends on the batch, so an image's bits
+// do not depend on the batch it is predicted in.
+bool UseWinograd(const ConvGeom& g);
+
+// The Winograd forward prepared once: the filter transformed and packed into NR slivers.
+class WinogradRows final : public ConvRows {
+ public:
+  WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f);
+  // Computes the whole 2x2 tiles covering the range and stores the range's
+  // pixels only, so each pixel's bits are the same however the pixels are split.
+  void Rows(int64_t i0, int64_t rows, float* dst) const override;
+  // Two output rows: ranges of whole tile rows waste no tiles.
+  int64_t Granule() const override { return 2 * g_.out_w; }
+  // Whole tile rows holding at least two tiles of MR rows each.
+  int64_t MinRows() const override { return (2 * kern_.mr + tiles_w_ - 1) / tiles_w_ * Granule(); }
+
+ private:
+  ConvGeom g_;
+  GemmKernel kern_;
+  const float* x_;
+  int64_t tiles_h_, tiles_w_, slivers_;
+  std::vector<float> zeros_;
+  // U = G f G^T as [16][slivers][in_c][NR].
+  std::vector<float> packed_;
+};
+
+void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y);
+
+}  // namespace bw
