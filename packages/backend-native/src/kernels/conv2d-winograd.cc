@@ -22,18 +22,22 @@ constexpr int64_t kBlockTiles = 48;
 constexpr int64_t kMinInChannels = 16;
 constexpr int64_t kMinOutChannels = 16;
 
-bool Enabled() {
-  static const bool enabled = [] {
-    const char* v = std::getenv("BATCHWISE_CONV_WINOGRAD");
-    return v == nullptr || std::strcmp(v, "0") != 0;
-  }();
-  return enabled;
+// Read once at load; the WebAssembly build has no environment to read.
+bool ReadSwitch() {
+#if defined(__wasm__)
+  return true;
+#else
+  const char* v = std::getenv("BATCHWISE_CONV_WINOGRAD");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+#endif
 }
+
+const bool kEnabled = ReadSwitch();
 
 }  // namespace
 
 bool UseWinograd(const ConvGeom& g) {
-  return Enabled() && g.k_h == 3 && g.k_w == 3 && g.stride_h == 1 && g.stride_w == 1 && g.dil_h == 1 && g.dil_w == 1 &&
+  return kEnabled && g.k_h == 3 && g.k_w == 3 && g.stride_h == 1 && g.stride_w == 1 && g.dil_h == 1 && g.dil_w == 1 &&
          g.in_c >= kMinInChannels && g.out_c >= kMinOutChannels && g.out_h >= 2 && g.out_w >= 2;
 }
 
