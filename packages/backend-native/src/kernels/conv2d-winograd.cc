@@ -89,6 +89,16 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
           d[i * 4 + j] = row_inside && iw >= 0 && iw < g.in_w ? x_ + ((n * g.in_h + ih) * g.in_w + iw) * C : zeros_.data();
         }
       }
+      // The two input rows the tile below reads first (in the next image past the
+      // last tile row, since x is contiguous): fetched ahead, the transform's
+      // loads found them in memory, not cache.
+      const int64_t col0 = std::max<int64_t>(0, w0), cols = std::min(g.in_w, w0 + 4) - col0;
+      for (int64_t i = 4; i < 6; ++i) {
+        const int64_t row = n * g.in_h + h0 + i;
+        if (h0 + i < 0 || row >= g.batch * g.in_h || cols <= 0) continue;
+        const char* p = reinterpret_cast<const char*>(x_ + (row * g.in_w + col0) * C);
+        for (int64_t b = 0; b < static_cast<int64_t>(sizeof(float)) * cols * C; b += 64) __builtin_prefetch(p + b);
+      }
       transforms.input(d, C, v + t * C, kBlockTiles * C);
     }
     // 2. Sixteen products [count, C] x [C, O], each one microkernel call per
