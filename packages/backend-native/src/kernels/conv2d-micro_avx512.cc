@@ -76,6 +76,50 @@ void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset,
   BW_ROWS(BW_FWD_STORE)
 }
 
+// Pooled pixel q's window is rows 4q..4q+3: the max-select of PoolWindowValue
+// on x * sign (exact), then the normalizing step and ReLU once, on the winner.
+#define BW_TAKE(best, v) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(best, best, _CMP_ORD_Q) & _mm512_cmp_ps_mask(v, best, _CMP_NLE_UQ), best, v)
+
+inline __m512 PoolNormRelu(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m512 ce, __m512 lo, __m512 sc, __m512 sh,
+                           __m512 sign) {
+  __m512 best = _mm512_mul_ps(x0, sign);
+  best = BW_TAKE(best, _mm512_mul_ps(x1, sign));
+  best = BW_TAKE(best, _mm512_mul_ps(x2, sign));
+  best = BW_TAKE(best, _mm512_mul_ps(x3, sign));
+  const __m512 t = _mm512_add_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_sub_ps(_mm512_mul_ps(best, sign), ce), lo), sc), sh);
+  // relu as the unfused kernel computes it: t if t > 0 or NaN, else 0.
+  const __mmask16 keep = _mm512_cmp_ps_mask(t, _mm512_setzero_ps(), _CMP_GT_OQ) | _mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q);
+  return _mm512_maskz_mov_ps(keep, t);
+}
+
+void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
+                       const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy) {
+  BW_ROWS(BW_ZERO)
+  BW_ROWS(BW_POINTER)
+  for (int64_t q = 0; q < kk; ++q, b += kNr) {
+    const int64_t off = offset[q];
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    BW_ROWS(BW_FWD_FMA)
+  }
+  const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : static_cast<__mmask16>((1u << (cols - 16)) - 1);
+  const __m512 ce0 = _mm512_loadu_ps(k.center), ce1 = _mm512_loadu_ps(k.center + 16);
+  const __m512 lo0 = _mm512_loadu_ps(k.center_lo), lo1 = _mm512_loadu_ps(k.center_lo + 16);
+  const __m512 sc0 = _mm512_loadu_ps(k.scale), sc1 = _mm512_loadu_ps(k.scale + 16);
+  const __m512 sh0 = _mm512_loadu_ps(k.shift), sh1 = _mm512_loadu_ps(k.shift + 16);
+  const __m512 sg0 = _mm512_loadu_ps(k.sign), sg1 = _mm512_loadu_ps(k.sign + 16);
+  _mm512_mask_storeu_ps(y, m0, PoolNormRelu(acc0a, acc1a, acc2a, acc3a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + 16, m1, PoolNormRelu(acc0b, acc1b, acc2b, acc3b, ce1, lo1, sc1, sh1, sg1));
+  if (count < 2) return;
+  _mm512_mask_storeu_ps(y + ldy, m0, PoolNormRelu(acc4a, acc5a, acc6a, acc7a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + ldy + 16, m1, PoolNormRelu(acc4b, acc5b, acc6b, acc7b, ce1, lo1, sc1, sh1, sg1));
+  if (count < 3) return;
+  _mm512_mask_storeu_ps(y + 2 * ldy, m0, PoolNormRelu(acc8a, acc9a, acc10a, acc11a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + 2 * ldy + 16, m1, PoolNormRelu(acc8b, acc9b, acc10b, acc11b, ce1, lo1, sc1, sh1, sg1));
+}
+
+#undef BW_TAKE
 #undef BW_POINTER
 #undef BW_FWD_FMA
 #undef BW_FWD_STORE
@@ -87,6 +131,6 @@ void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset,
 
 }  // namespace
 
-ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32"}; }
+ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32", ForwardPoolAvx512}; }
 
 }  // namespace bw

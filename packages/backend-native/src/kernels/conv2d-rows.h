@@ -26,6 +26,9 @@ class ConvRows {
 // The path Conv2dForward would take for g: Winograd for 3x3 stride-1 windows
 // with enough channels, direct for few input channels, indirect where the ISA
 // has it, the packed GEMM otherwise.
+// Whether MakeConvRows(g, ...) is a DirectRows (few input channels).
+bool UsesDirectRows(const ConvGeom& g);
+
 std::unique_ptr<ConvRows> MakeConvRows(const ConvGeom& g, const float* x, const float* f);
 
 }  // namespace bw

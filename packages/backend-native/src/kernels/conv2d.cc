@@ -70,10 +70,12 @@ class GemmRows final : public ConvRows {
 
 }  // namespace
 
+bool UsesDirectRows(const ConvGeom& g) { return !UseWinograd(g) && g.in_c <= kDirectMaxChannels; }
+
 std::unique_ptr<ConvRows> MakeConvRows(const ConvGeom& g, const float* x, const float* f) {
   const GemmKernel& kern = Kernels().gemm;
   if (UseWinograd(g)) return std::make_unique<WinogradRows>(g, kern, x, f);
-  if (g.in_c <= kDirectMaxChannels) return std::make_unique<DirectRows>(g, Kernels().conv, x, f);
+  if (UsesDirectRows(g)) return std::make_unique<DirectRows>(g, Kernels().conv, x, f);
   if (kern.indirect != nullptr && !IsPointwise(g)) return std::make_unique<IndirectRows>(g, kern, x, f);
   return std::make_unique<GemmRows>(g, x, f);
 }

@@ -8,6 +8,7 @@
 #include "kernels/batch-norm.h"
 #include "kernels/bn-relu-rows.h"
 #include "kernels/fused-bn-relu.h"
+#include "kernels/conv2d-direct.h"
 #include "kernels/conv2d-rows.h"
 #include "runtime/kernel-table.h"
 #include "runtime/parallel.h"
@@ -22,6 +23,50 @@ constexpr int64_t kPoolTaskPixels = 256;
 // Fewest tasks worth aiming for (2 cores x 4), so a batch of one still uses every thread.
 constexpr int64_t kMinTasks = 8;
 
+// Few input channels and a whole-window 2x2 stride-2 pool: the microkernel
+// pools its own tile, so the conv rows (as many values as the multiply-adds
+// that made them, with one input channel) are never stored and read back.
+bool PoolsInRegisters(const ConvGeom& g, const ConvGeom* pool) {
+  const ConvMicro& micro = Kernels().conv;
+  if (pool == nullptr || micro.forward_pool == nullptr || micro.mr % 4 != 0 || !UsesDirectRows(g)) return false;
+  const ConvGeom& p = *pool;
+  return p.k_h == 2 && p.k_w == 2 && p.stride_h == 2 && p.stride_w == 2 && p.dil_h == 1 && p.dil_w == 1 &&
+         p.pad_top == 0 && p.pad_left == 0 && 2 * p.out_h <= g.out_h && 2 * p.out_w <= g.out_w;
+}
+
+void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
+                                   const ConvGeom& p, float* y) {
+  const ConvMicro& micro = Kernels().conv;
+  const int nr = micro.nr;
+  const int64_t O = g.out_c, slivers = (O + nr - 1) / nr;
+  // Coefficients per sliver, zeros past the last channel (sign 1 there).
+  std::vector<float> coeff(static_cast<size_t>(slivers * nr * 5), 0.0f);
+  std::vector<ConvPoolCoeffs> coeffs(static_cast<size_t>(slivers));
+  for (int64_t js = 0; js < slivers; ++js) {
+    float* c = coeff.data() + js * nr * 5;
+    for (int64_t j = 0; j < nr; ++j) {
+      const int64_t o = js * nr + j;
+      c[j] = o < O ? a.center[o] : 0.0f;
+      c[nr + j] = o < O ? a.center_lo[o] : 0.0f;
+      c[2 * nr + j] = o < O ? a.scale[o] : 0.0f;
+      c[3 * nr + j] = o < O ? a.shift[o] : 0.0f;
+      c[4 * nr + j] = c[2 * nr + j] < 0.0f ? -1.0f : 1.0f;
+    }
+    coeffs[js] = {c, c + nr, c + 2 * nr, c + 3 * nr, c + 4 * nr};
+  }
+  const DirectRows conv(g, micro, x, f);
+  // About kPoolTaskPixels conv pixels per task, and at least kMinTasks tasks.
+  const int64_t per_pooled_row = std::max<int64_t>(1, 2 * g.out_w);
+  const int64_t block = std::max<int64_t>(
+      1, std::min<int64_t>(std::min(p.out_h, kPoolTaskPixels / per_pooled_row), (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  const int64_t blocks_per_image = (p.out_h + block - 1) / block;
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+    const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
+    const int64_t ph1 = std::min(p.out_h, ph0 + block);
+    conv.PooledRows(n, ph0, ph1, p.out_w, coeffs.data(), y + (n * p.out_h + ph0) * p.out_w * O);
+  });
+}
+
 }  // namespace
 
 void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, const float* mean, const float* variance,
@@ -34,6 +79,10 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   }
   const BnAffine a{mean, zero.data(), scale.data(), beta};
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
+  if (PoolsInRegisters(g, pool)) {
+    Conv2dBatchNormReluPoolDirect(g, x, f, a, *pool, y);
+    return;
+  }
   const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
   if (pool == nullptr) {
     const int64_t m = g.batch * g.out_h * g.out_w, granule = conv->Granule();
