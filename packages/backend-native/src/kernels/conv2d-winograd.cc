@@ -52,81 +52,90 @@ WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const floa
   Kernels().winograd.filter(f, C, O, nr, packed_.data());
 }
 
-void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
+void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m) const {
   const ConvGeom& g = g_;
   const int mr = kern_.mr, nr = kern_.nr;
+  const int64_t C = g.in_c, O = g.out_c;
+  const bool indirect = kern_.indirect != nullptr;
+  thread_local std::vector<float> edge_store;
+  if (!indirect) edge_store.resize(static_cast<size_t>(mr * C));
+  // 1. Input transform of each tile.
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t tr = id[t] / tiles_w_, tw = id[t] % tiles_w_;
+    const int64_t n = tr / tiles_h_, th = tr % tiles_h_;
+    const int64_t h0 = 2 * th - g.pad_top, w0 = 2 * tw - g.pad_left;
+    const float* d[16];
+    for (int i = 0; i < 4; ++i) {
+      const int64_t ih = h0 + i;
+      const bool row_inside = ih >= 0 && ih < g.in_h;
+      for (int j = 0; j < 4; ++j) {
+        const int64_t iw = w0 + j;
+        d[i * 4 + j] = row_inside && iw >= 0 && iw < g.in_w ? x_ + ((n * g.in_h + ih) * g.in_w + iw) * C : zeros_.data();
+      }
+    }
+    // The two input rows the tile below reads first (in the next image past the
+    // last tile row, since x is contiguous): fetched ahead, the transform's
+    // loads found them in memory, not cache.
+    const int64_t col0 = std::max<int64_t>(0, w0), cols = std::min(g.in_w, w0 + 4) - col0;
+    for (int64_t i = 4; i < 6; ++i) {
+      const int64_t row = n * g.in_h + h0 + i;
+      if (h0 + i < 0 || row >= g.batch * g.in_h || cols <= 0) continue;
+      const char* p = reinterpret_cast<const char*>(x_ + (row * g.in_w + col0) * C);
+      for (int64_t b = 0; b < static_cast<int64_t>(sizeof(float)) * cols * C; b += 64) __builtin_prefetch(p + b);
+    }
+    Kernels().winograd.input(d, C, v + t * C, kBlockTiles * C);
+  }
+  // 2. Sixteen products [count, C] x [C, O], each one microkernel call per
+  // tile: rows past `count` read zeros and are dropped.
+  float tile[kGemmMaxTile];
+  const float* rowp[32];
+  const int64_t tile_slivers = (count + mr - 1) / mr;
+  for (int xi = 0; xi < 16; ++xi) {
+    for (int64_t js = 0; js < slivers_; ++js) {
+      const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+      const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
+      for (int64_t s = 0; s < tile_slivers; ++s) {
+        const int64_t h = std::min<int64_t>(mr, count - s * mr);
+        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + (xi * kBlockTiles + s * mr + r) * C : zeros_.data();
+        float* out = m + (xi * kBlockTiles + s * mr) * O + j0;
+        const bool full = h == mr && w == nr;
+        float* c = full ? out : tile;
+        const int64_t ldc = full ? O : nr;
+        if (indirect) {
+          kern_.indirect(1, C, rowp, b, c, ldc);
+        } else {
+          PackRows(rowp, C, mr, edge_store.data());
+          kern_.micro(C, edge_store.data(), b, c, ldc, false);
+        }
+        if (!full) {
+          for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
+        }
+      }
+    }
+  }
+}
+
+void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
+  const ConvGeom& g = g_;
   const int64_t C = g.in_c, O = g.out_c, per_image = g.out_h * g.out_w;
   const int64_t p_end = i0 + rows;
   // Tile rows (global over the batch) covering the range.
   const int64_t first = (i0 / per_image) * tiles_h_ + (i0 % per_image) / g.out_w / 2;
   const int64_t last = ((p_end - 1) / per_image) * tiles_h_ + ((p_end - 1) % per_image) / g.out_w / 2;
   const int64_t total = (last - first + 1) * tiles_w_;
-  thread_local std::vector<float> v_store, m_store, edge_store, sink_store;
+  thread_local std::vector<float> v_store, m_store, sink_store;
   v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
   m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
   sink_store.resize(static_cast<size_t>(O));
   float* v = v_store.data();
   float* m = m_store.data();
   float* sink = sink_store.data();
-  const bool indirect = kern_.indirect != nullptr;
   const WinogradTransforms& transforms = Kernels().winograd;
-  if (!indirect) edge_store.resize(static_cast<size_t>(mr * C));
-  float tile[kGemmMaxTile];
-  const float* rowp[32];
+  int64_t id[kBlockTiles];
   for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
     const int64_t count = std::min(kBlockTiles, total - t0);
-    // 1. Input transform of each tile of the block.
-    for (int64_t t = 0; t < count; ++t) {
-      const int64_t tr = first + (t0 + t) / tiles_w_, tw = (t0 + t) % tiles_w_;
-      const int64_t n = tr / tiles_h_, th = tr % tiles_h_;
-      const int64_t h0 = 2 * th - g.pad_top, w0 = 2 * tw - g.pad_left;
-      const float* d[16];
-      for (int i = 0; i < 4; ++i) {
-        const int64_t ih = h0 + i;
-        const bool row_inside = ih >= 0 && ih < g.in_h;
-        for (int j = 0; j < 4; ++j) {
-          const int64_t iw = w0 + j;
-          d[i * 4 + j] = row_inside && iw >= 0 && iw < g.in_w ? x_ + ((n * g.in_h + ih) * g.in_w + iw) * C : zeros_.data();
-        }
-      }
-      // The two input rows the tile below reads first (in the next image past the
-      // last tile row, since x is contiguous): fetched ahead, the transform's
-      // loads found them in memory, not cache.
-      const int64_t col0 = std::max<int64_t>(0, w0), cols = std::min(g.in_w, w0 + 4) - col0;
-      for (int64_t i = 4; i < 6; ++i) {
-        const int64_t row = n * g.in_h + h0 + i;
-        if (h0 + i < 0 || row >= g.batch * g.in_h || cols <= 0) continue;
-        const char* p = reinterpret_cast<const char*>(x_ + (row * g.in_w + col0) * C);
-        for (int64_t b = 0; b < static_cast<int64_t>(sizeof(float)) * cols * C; b += 64) __builtin_prefetch(p + b);
-      }
-      transforms.input(d, C, v + t * C, kBlockTiles * C);
-    }
-    // 2. Sixteen products [count, C] x [C, O], each one microkernel call per
-    // tile: rows past `count` read zeros and are dropped.
-    const int64_t tile_slivers = (count + mr - 1) / mr;
-    for (int xi = 0; xi < 16; ++xi) {
-      for (int64_t js = 0; js < slivers_; ++js) {
-        const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-        const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
-        for (int64_t s = 0; s < tile_slivers; ++s) {
-          const int64_t h = std::min<int64_t>(mr, count - s * mr);
-          for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + (xi * kBlockTiles + s * mr + r) * C : zeros_.data();
-          float* out = m + (xi * kBlockTiles + s * mr) * O + j0;
-          const bool full = h == mr && w == nr;
-          float* c = full ? out : tile;
-          const int64_t ldc = full ? O : nr;
-          if (indirect) {
-            kern_.indirect(1, C, rowp, b, c, ldc);
-          } else {
-            PackRows(rowp, C, mr, edge_store.data());
-            kern_.micro(C, edge_store.data(), b, c, ldc, false);
-          }
-          if (!full) {
-            for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
-          }
-        }
-      }
-    }
+    for (int64_t t = 0; t < count; ++t) id[t] = first * tiles_w_ + t0 + t;
+    Products(count, id, v, m);
     // 3. Output transform, storing the pixels inside the image and the range.
     for (int64_t t = 0; t < count; ++t) {
       const int64_t tr = first + (t0 + t) / tiles_w_, tw = (t0 + t) % tiles_w_;
@@ -142,6 +151,30 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
       }
       transforms.output(m + t * O, kBlockTiles * O, O, y);
     }
+  }
+}
+
+void WinogradRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const WinogradBnCoeffs& k,
+                              float* y) const {
+  const ConvGeom& g = g_;
+  const int64_t C = g.in_c, O = g.out_c;
+  thread_local std::vector<float> v_store, m_store;
+  v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
+  m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
+  float* v = v_store.data();
+  float* m = m_store.data();
+  const WinogradTransforms& transforms = Kernels().winograd;
+  // Tile (ph, pw) is pooled pixel (ph, pw); a last tile column the pool drops is not computed.
+  const int64_t total = (ph1 - ph0) * pooled_w;
+  int64_t id[kBlockTiles];
+  for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, total - t0);
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t q = t0 + t;
+      id[t] = (n * tiles_h_ + ph0 + q / pooled_w) * tiles_w_ + q % pooled_w;
+    }
+    Products(count, id, v, m);
+    for (int64_t t = 0; t < count; ++t) transforms.output_pool(m + t * O, kBlockTiles * O, O, k, y + (t0 + t) * O);
   }
 }
 

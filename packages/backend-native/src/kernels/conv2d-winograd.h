@@ -10,6 +10,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/conv2d-rows.h"
 #include "kernels/gemm.h"
+#include "kernels/winograd-transforms.h"
 
 namespace bw {
 
@@ -29,10 +30,18 @@ class WinogradRows final : public ConvRows {
   void Rows(int64_t i0, int64_t rows, float* dst) const override;
   // Two output rows: ranges of whole tile rows waste no tiles.
   int64_t Granule() const override { return 2 * g_.out_w; }
+  // Pooled rows [ph0, ph1) of image n (pooled_w pixels each, from y on) of a
+  // 2x2 stride-2 max pool without padding whose windows all lie in the conv
+  // output, on relu(batch norm(conv)), k's arrays out_c floats each: each
+  // window is one tile, pooled as the output transform finishes it.
+  void PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const WinogradBnCoeffs& k, float* y) const;
   // Whole tile rows holding at least two tiles of MR rows each.
   int64_t MinRows() const override { return (2 * kern_.mr + tiles_w_ - 1) / tiles_w_ * Granule(); }
 
  private:
+  // Input transform and products of `count` tiles (ids (n * tiles_h + th) * tiles_w + tw) into the block buffers v and m.
+  void Products(int64_t count, const int64_t* id, float* v, float* m) const;
+
   ConvGeom g_;
   GemmKernel kern_;
   const float* x_;

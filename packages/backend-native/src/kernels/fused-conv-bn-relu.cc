@@ -10,6 +10,7 @@
 #include "kernels/fused-bn-relu.h"
 #include "kernels/conv2d-direct.h"
 #include "kernels/conv2d-rows.h"
+#include "kernels/conv2d-winograd.h"
 #include "runtime/kernel-table.h"
 #include "runtime/parallel.h"
 
@@ -26,12 +27,38 @@ constexpr int64_t kMinTasks = 8;
 // Few input channels and a whole-window 2x2 stride-2 pool: the microkernel
 // pools its own tile, so the conv rows (as many values as the multiply-adds
 // that made them, with one input channel) are never stored and read back.
-bool PoolsInRegisters(const ConvGeom& g, const ConvGeom* pool) {
-  const ConvMicro& micro = Kernels().conv;
-  if (pool == nullptr || micro.forward_pool == nullptr || micro.mr % 4 != 0 || !UsesDirectRows(g)) return false;
+bool WholeWindows2x2(const ConvGeom& g, const ConvGeom* pool) {
+  if (pool == nullptr) return false;
   const ConvGeom& p = *pool;
   return p.k_h == 2 && p.k_w == 2 && p.stride_h == 2 && p.stride_w == 2 && p.dil_h == 1 && p.dil_w == 1 &&
          p.pad_top == 0 && p.pad_left == 0 && 2 * p.out_h <= g.out_h && 2 * p.out_w <= g.out_w;
+}
+
+bool PoolsInRegisters(const ConvGeom& g, const ConvGeom* pool) {
+  const ConvMicro& micro = Kernels().conv;
+  return micro.forward_pool != nullptr && micro.mr % 4 == 0 && UsesDirectRows(g) && WholeWindows2x2(g, pool);
+}
+
+// Winograd with a whole-window 2x2 stride-2 pool: each pool window is one
+// tile, pooled as its output transform finishes, so no conv row is stored.
+void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
+                                     const ConvGeom& p, float* y) {
+  const int64_t O = g.out_c;
+  std::vector<float> sign(static_cast<size_t>(O));
+  for (int64_t o = 0; o < O; ++o) sign[o] = a.scale[o] < 0.0f ? -1.0f : 1.0f;
+  const WinogradBnCoeffs k{a.center, a.center_lo, a.scale, a.shift, sign.data()};
+  const GemmKernel& kern = Kernels().gemm;
+  const WinogradRows conv(g, kern, x, f);
+  // Two MR tiles' worth of pooled rows per task at least, whole images once
+  // there are kMinTasks of them.
+  const int64_t least = (2 * kern.mr + p.out_w - 1) / p.out_w;
+  const int64_t block = std::min(p.out_h, std::max(least, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  const int64_t blocks_per_image = (p.out_h + block - 1) / block;
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+    const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
+    const int64_t ph1 = std::min(p.out_h, ph0 + block);
+    conv.PooledRows(n, ph0, ph1, p.out_w, k, y + (n * p.out_h + ph0) * p.out_w * O);
+  });
 }
 
 void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
@@ -81,6 +108,10 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
   if (PoolsInRegisters(g, pool)) {
     Conv2dBatchNormReluPoolDirect(g, x, f, a, *pool, y);
+    return;
+  }
+  if (UseWinograd(g) && WholeWindows2x2(g, pool)) {
+    Conv2dBatchNormReluPoolWinograd(g, x, f, a, *pool, y);
     return;
   }
   const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);

@@ -20,10 +20,25 @@ using WinogradOutputFn = void (*)(const float* m, int64_t ms, int64_t O, float* 
 // o = js * nr + j goes to u[((k * slivers + js) * C + c) * nr + j]; u is zero-filled.
 using WinogradFilterFn = void (*)(const float* f, int64_t C, int64_t O, int64_t nr, float* u);
 
+// Output finished by batch norm, ReLU and a 2x2 max pool over the tile: the
+// output transform's four pixels, then y[o] = relu(((best - center[o]) -
+// center_lo[o]) * scale[o] + shift[o]) with best the max-select of
+// PoolWindowValue (bn-relu-rows.inc) on pixel * sign[o]: the bits of
+// normalizing each pixel and pooling after.
+struct WinogradBnCoeffs {
+  const float* center;
+  const float* center_lo;
+  const float* scale;
+  const float* shift;
+  const float* sign;
+};
+using WinogradOutputPoolFn = void (*)(const float* m, int64_t ms, int64_t O, const WinogradBnCoeffs& k, float* y);
+
 struct WinogradTransforms {
   WinogradFilterFn filter;
   WinogradInputFn input;
   WinogradOutputFn output;
+  WinogradOutputPoolFn output_pool;
   const char* name;
 };
 
