@@ -90,12 +90,12 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
   float tile[kGemmMaxTile];
   const float* rowp[32];
   const int64_t tile_slivers = (count + mr - 1) / mr;
-  for (int xi = 0; xi < 16; ++xi) {
-    for (int64_t js = 0; js < slivers_; ++js) {
-      const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-      const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
-      for (int64_t s = 0; s < tile_slivers; ++s) {
-        const int64_t h = std::min<int64_t>(mr, count - s * mr);
+  for (int64_t s = 0; s < tile_slivers; ++s) {
+    const int64_t h = std::min<int64_t>(mr, count - s * mr);
+    for (int xi = 0; xi < 16; ++xi) {
+      for (int64_t js = 0; js < slivers_; ++js) {
+        const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+        const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
         for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + (xi * kBlockTiles + s * mr + r) * C : zeros_.data();
         float* out = m + (xi * kBlockTiles + s * mr) * O + j0;
         const bool full = h == mr && w == nr;
