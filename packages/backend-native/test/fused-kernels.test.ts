@@ -83,6 +83,7 @@ describe('native conv2dBatchNormReluTraining', () => {
     { name: 'first layer [64,28,28,1] -> 32, 2x2 pool (many statistics chunks)', x: [64, 28, 28, 1], f: [3, 3, 1, 32], pool: true },
     { name: 'batch of one [1,14,14,32] -> 64 (fewer chunks than tasks)', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
     { name: 'no pool [4,9,9,20] -> 24', x: [4, 9, 9, 20], f: [3, 3, 20, 24], pool: false },
+    { name: 'Winograd, statistics chunks in groups of whole tile rows [32,14,14,32] -> 64', x: [32, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
   ] as const;
   for (const c of cases) {
     it(`gives the bits of conv2d then batchNormReluTraining: ${c.name}`, () => {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <vector>
 
 #include "kernels/batch-norm.h"
@@ -162,17 +163,29 @@ void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float*
   const int64_t per = BatchNormRowsPerChunk(O), chunks = (rows + per - 1) / per;
   std::vector<double> stats(static_cast<size_t>(chunks * O * 2));
   const BatchNormRows& k = Kernels().batch_norm_rows;
+  const int64_t granule = conv->Granule();
   if (chunks < kMinTasks) {
     // Too few chunks to share among the threads (a small batch): the
     // convolution in smaller pieces first; z is small enough to stay cached.
-    const int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    if (granule > 1) grain = std::max(conv->MinRows(), (grain + granule - 1) / granule * granule);
     ParallelRanges(rows, grain, [&](int64_t r0, int64_t r1) { conv->Rows(r0, r1 - r0, z + r0 * O); });
   }
-  ParallelTasks(chunks, [&](int64_t q) {
-    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
-    if (chunks >= kMinTasks) conv->Rows(r0, r1 - r0, z + r0 * O);
-    double* mu = stats.data() + q * O * 2;
-    k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+  // Chunks in groups whose rows are whole granules (Winograd's tile rows,
+  // each computed once), while a group's z (up to 512 KiB) stays in L2.
+  int64_t group = 1;
+  if (granule > 1) {
+    const int64_t whole = std::lcm(per, granule) / per;
+    if (whole * per * O <= (int64_t{1} << 17) && (chunks + whole - 1) / whole >= kMinTasks / 2) group = whole;
+  }
+  ParallelTasks(chunks < kMinTasks ? chunks : (chunks + group - 1) / group, [&](int64_t task) {
+    const int64_t q0 = chunks < kMinTasks ? task : task * group, q1 = chunks < kMinTasks ? task + 1 : std::min(chunks, q0 + group);
+    if (chunks >= kMinTasks) conv->Rows(q0 * per, std::min(rows, q1 * per) - q0 * per, z + q0 * per * O);
+    for (int64_t q = q0; q < q1; ++q) {
+      const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+      double* mu = stats.data() + q * O * 2;
+      k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+    }
   });
   std::vector<float> scale(static_cast<size_t>(O)), mean_lo(static_cast<size_t>(O));
   BatchNormMergeStatistics(rows, O, stats.data(), gamma, epsilon, mean, variance, inv_std, mean_lo.data(), scale.data());
