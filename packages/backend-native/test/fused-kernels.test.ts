@@ -55,6 +55,8 @@ describe('native conv2dBatchNormRelu', () => {
     { name: 'batch of one, 2x2 pool', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     // Direct with the pool in the microkernel's registers: a short last group of pooled pixels and a partial channel sliver.
     { name: 'direct pooled in registers, odd width, 40 channels', x: [2, 9, 11, 3], f: [3, 3, 3, 40], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // At most 16 output channels: the narrow (24 x 16) register tile, a short last group of six pooled pixels.
+    { name: 'direct pooled in registers, narrow tile, 12 channels', x: [2, 9, 15, 2], f: [3, 3, 2, 12], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     // Winograd (3x3, 16+ channels): tiles cut by the odd edges, a partial channel sliver.
     { name: 'Winograd, odd 7x9, 16 -> 33, 2x2 pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     { name: 'Winograd, odd 7x9, 16 -> 33, no pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33] },

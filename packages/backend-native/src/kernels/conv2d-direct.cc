@@ -129,9 +129,11 @@ void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
 void DirectRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const ConvPoolCoeffs* coeffs,
                             float* y) const {
   const ConvGeom& g = g_;
-  const int mr = micro_.mr, nr = micro_.nr, per = mr / 4;
+  const bool narrow = micro_.forward_pool_narrow != nullptr && 2 * g.out_c <= micro_.nr;
+  const ConvForwardPoolFn kernel = narrow ? micro_.forward_pool_narrow : micro_.forward_pool;
+  const int mr = narrow ? 2 * micro_.mr : micro_.mr, nr = micro_.nr, per = mr / 4;
   const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C, col_slivers = (O + nr - 1) / nr;
-  const float* pixel[32];
+  const float* pixel[64];
   for (int64_t ph = ph0; ph < ph1; ++ph) {
     float* row = y + (ph - ph0) * pooled_w * O;
     for (int64_t pw0 = 0; pw0 < pooled_w; pw0 += per) {
@@ -146,7 +148,7 @@ void DirectRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_
       }
       for (int64_t js = 0; js < col_slivers; ++js) {
         const int64_t j0 = js * nr;
-        micro_.forward_pool(kk, pixel, offset_.data(), packed_.data() + js * kk * nr, coeffs[js], count,
+        kernel(kk, pixel, offset_.data(), packed_.data() + js * kk * nr, coeffs[js], count,
                             std::min<int64_t>(nr, O - j0), row + pw0 * O + j0, O);
       }
     }

@@ -62,6 +62,9 @@ struct ConvMicro {
   const char* name;
   // Null where the ISA has none: the fused kernel then pools stored conv rows.
   ConvForwardPoolFn forward_pool = nullptr;
+  // The same on 2 * MR rows and NR / 2 columns (b still in NR-wide slivers),
+  // for at most NR / 2 output channels; null where the ISA has none.
+  ConvForwardPoolFn forward_pool_narrow = nullptr;
 };
 
 ConvMicro ConvMicroScalar();
