@@ -154,24 +154,23 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   }
 }
 
-void WinogradRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const WinogradBnCoeffs& k,
-                              float* y) const {
+void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
+                               float* y) const {
   const ConvGeom& g = g_;
-  const int64_t C = g.in_c, O = g.out_c;
+  const int64_t C = g.in_c, O = g.out_c, per_image = pooled_h * pooled_w;
   thread_local std::vector<float> v_store, m_store;
   v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
   m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
   float* v = v_store.data();
   float* m = m_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
-  // Tile (ph, pw) is pooled pixel (ph, pw); a last tile column the pool drops is not computed.
-  const int64_t total = (ph1 - ph0) * pooled_w;
   int64_t id[kBlockTiles];
-  for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
-    const int64_t count = std::min(kBlockTiles, total - t0);
+  for (int64_t t0 = q0; t0 < q1; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, q1 - t0);
+    // Pooled pixel (n, ph, pw) is tile (n, ph, pw); a last tile row or column the pool drops is not computed.
     for (int64_t t = 0; t < count; ++t) {
-      const int64_t q = t0 + t;
-      id[t] = (n * tiles_h_ + ph0 + q / pooled_w) * tiles_w_ + q % pooled_w;
+      const int64_t q = t0 + t, n = q / per_image, ph = (q % per_image) / pooled_w, pw = q % pooled_w;
+      id[t] = (n * tiles_h_ + ph) * tiles_w_ + pw;
     }
     Products(count, id, v, m);
     for (int64_t t = 0; t < count; ++t) transforms.output_pool(m + t * O, kBlockTiles * O, O, k, y + (t0 + t) * O);

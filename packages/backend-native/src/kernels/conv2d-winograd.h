@@ -30,11 +30,13 @@ class WinogradRows final : public ConvRows {
   void Rows(int64_t i0, int64_t rows, float* dst) const override;
   // Two output rows: ranges of whole tile rows waste no tiles.
   int64_t Granule() const override { return 2 * g_.out_w; }
-  // Pooled rows [ph0, ph1) of image n (pooled_w pixels each, from y on) of a
-  // 2x2 stride-2 max pool without padding whose windows all lie in the conv
-  // output, on relu(batch norm(conv)), k's arrays out_c floats each: each
-  // window is one tile, pooled as the output transform finishes it.
-  void PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const WinogradBnCoeffs& k, float* y) const;
+  // Pooled pixels [q0, q1) (flat over the batch, pooled_h x pooled_w per
+  // image, from y on) of a 2x2 stride-2 max pool without padding whose
+  // windows all lie in the conv output, on relu(batch norm(conv)), k's arrays
+  // out_c floats each: each window is one tile, pooled as the output
+  // transform finishes it, and any split of the pixels gives the same bits.
+  void PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
+                   float* y) const;
   // Whole tile rows holding at least two tiles of MR rows each.
   int64_t MinRows() const override { return (2 * kern_.mr + tiles_w_ - 1) / tiles_w_ * Granule(); }
 

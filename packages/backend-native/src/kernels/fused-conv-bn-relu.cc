@@ -50,16 +50,13 @@ void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const fl
   const WinogradBnCoeffs k{a.center, a.center_lo, a.scale, a.shift, sign.data()};
   const GemmKernel& kern = Kernels().gemm;
   const WinogradRows conv(g, kern, x, f);
-  // Two MR tiles' worth of pooled rows per task at least, whole images once
-  // there are kMinTasks of them.
-  const int64_t least = (2 * kern.mr + p.out_w - 1) / p.out_w;
-  const int64_t block = std::min(p.out_h, std::max(least, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
-  const int64_t blocks_per_image = (p.out_h + block - 1) / block;
-  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
-    const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
-    const int64_t ph1 = std::min(p.out_h, ph0 + block);
-    conv.PooledRows(n, ph0, ph1, p.out_w, k, y + (n * p.out_h + ph0) * p.out_w * O);
-  });
+  // Pooled pixels in tasks of whole MR tiles (no row of the microkernel's
+  // tile wasted but in the last task), two blocks of tiles each at most,
+  // and at least kMinTasks of them when there are enough pixels.
+  const int64_t total = g.batch * p.out_h * p.out_w, mr = kern.mr;
+  const int64_t per_task = std::max<int64_t>(
+      2 * mr, std::min<int64_t>(8 * mr, ((total + kMinTasks - 1) / kMinTasks + mr - 1) / mr * mr));
+  ParallelRanges(total, per_task, [&](int64_t q0, int64_t q1) { conv.PooledTiles(q0, q1, p.out_h, p.out_w, k, y); });
 }
 
 void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
