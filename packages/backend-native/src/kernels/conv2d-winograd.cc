@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
 #include <vector>
 
 #include "kernels/pack.h"
@@ -115,6 +116,11 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
   }
 }
 
+int64_t WinogradRows::MinRows() const {
+  const int64_t mr = kern_.mr, unit = mr / std::gcd(tiles_w_, mr);
+  return unit * std::max<int64_t>(1, (2 * mr + unit * tiles_w_ - 1) / (unit * tiles_w_)) * Granule();
+}
+
 void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   const ConvGeom& g = g_;
   const int64_t C = g.in_c, O = g.out_c, per_image = g.out_h * g.out_w;
@@ -179,9 +185,9 @@ void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t
 
 void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y) {
   const WinogradRows plan(g, kern, x, f);
-  const int64_t tiles_h = (g.out_h + 1) / 2, tiles_w = (g.out_w + 1) / 2, tile_rows = g.batch * tiles_h;
-  // About a block of tiles per task, but at least two tasks when there are two tile rows.
-  const int64_t per_task = std::max<int64_t>(1, std::min((kBlockTiles + tiles_w - 1) / tiles_w, (tile_rows + 1) / 2));
+  const int64_t tiles_h = (g.out_h + 1) / 2, tile_rows = g.batch * tiles_h;
+  // Tasks of whole tile rows holding a multiple of MR tiles (MinRows).
+  const int64_t per_task = plan.MinRows() / plan.Granule();
   const int64_t tasks = (tile_rows + per_task - 1) / per_task;
   const int64_t pixels = g.batch * g.out_h * g.out_w;
   ParallelTasks(tasks, [&](int64_t task) {

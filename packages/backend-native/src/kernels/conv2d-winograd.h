@@ -37,8 +37,9 @@ class WinogradRows final : public ConvRows {
   // transform finishes it, and any split of the pixels gives the same bits.
   void PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
                    float* y) const;
-  // Whole tile rows holding at least two tiles of MR rows each.
-  int64_t MinRows() const override { return (2 * kern_.mr + tiles_w_ - 1) / tiles_w_ * Granule(); }
+  // Whole tile rows holding a multiple of MR tiles (no idle microkernel row
+  // when ranges are multiples of it), at least two tiles of MR rows.
+  int64_t MinRows() const override;
 
  private:
   // Input transform and products of `count` tiles (ids (n * tiles_h + th) * tiles_w + tw) into the block buffers v and m.

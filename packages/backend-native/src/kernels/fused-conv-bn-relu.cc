@@ -117,7 +117,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
     const int64_t m = g.batch * g.out_h * g.out_w, granule = conv->Granule();
     int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
     // Whole granules (Winograd's tile rows), enough of them to fill its tiles.
-    if (granule > 1) per_task = std::max(conv->MinRows(), (per_task + granule - 1) / granule * granule);
+    if (granule > 1) per_task = (std::max(per_task, conv->MinRows()) + conv->MinRows() - 1) / conv->MinRows() * conv->MinRows();
     ParallelRanges(m, per_task, [&](int64_t i0, int64_t i1) {
       float* out = y + i0 * O;
       conv->Rows(i0, i1 - i0, out);
