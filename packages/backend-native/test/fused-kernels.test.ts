@@ -46,12 +46,20 @@ describe('native batchNormReluBackward', () => {
 });
 
 describe('native conv2dBatchNormRelu', () => {
-  // Each conv path: direct (few input channels), indirect (3x3, 32 channels), packed GEMM (1x1, 24 channels).
+  // Each conv path: direct (few input channels), Winograd (3x3, 16+ channels), indirect (5x5, 32 channels), packed GEMM (1x1, 24 channels).
   const cases = [
     { name: 'direct, 2x2 pool', x: [3, 10, 10, 1], f: [3, 3, 1, 16], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
-    { name: 'indirect, overlapping 3x3 stride 2 same pool', x: [2, 9, 9, 32], f: [3, 3, 32, 40], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { name: 'Winograd, overlapping 3x3 stride 2 same pool', x: [2, 9, 9, 32], f: [3, 3, 32, 40], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { name: 'indirect (5x5), overlapping 3x3 stride 2 same pool', x: [2, 9, 9, 32], f: [5, 5, 32, 40], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
     { name: 'packed GEMM (1x1), no pool', x: [2, 5, 7, 24], f: [1, 1, 24, 20] },
     { name: 'batch of one, 2x2 pool', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // Direct with the pool in the microkernel's registers: a short last group of pooled pixels and a partial channel sliver.
+    { name: 'direct pooled in registers, odd width, 40 channels', x: [2, 9, 11, 3], f: [3, 3, 3, 40], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // At most 16 output channels: the narrow (24 x 16) register tile, a short last group of six pooled pixels.
+    { name: 'direct pooled in registers, narrow tile, 12 channels', x: [2, 9, 15, 2], f: [3, 3, 2, 12], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // Winograd (3x3, 16+ channels): tiles cut by the odd edges, a partial channel sliver.
+    { name: 'Winograd, odd 7x9, 16 -> 33, 2x2 pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'Winograd, odd 7x9, 16 -> 33, no pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33] },
   ] as const;
   for (const c of cases) {
     it(`gives the bits of conv2d, batchNormInference, relu and maxPool one by one: ${c.name}`, () => {
@@ -77,6 +85,7 @@ describe('native conv2dBatchNormReluTraining', () => {
     { name: 'first layer [64,28,28,1] -> 32, 2x2 pool (many statistics chunks)', x: [64, 28, 28, 1], f: [3, 3, 1, 32], pool: true },
     { name: 'batch of one [1,14,14,32] -> 64 (fewer chunks than tasks)', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
     { name: 'no pool [4,9,9,20] -> 24', x: [4, 9, 9, 20], f: [3, 3, 20, 24], pool: false },
+    { name: 'Winograd, statistics chunks in groups of whole tile rows [32,14,14,32] -> 64', x: [32, 14, 14, 32], f: [3, 3, 32, 64], pool: true },
   ] as const;
   for (const c of cases) {
     it(`gives the bits of conv2d then batchNormReluTraining: ${c.name}`, () => {

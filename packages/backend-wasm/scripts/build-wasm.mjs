@@ -38,6 +38,8 @@ const KERNEL_SOURCES = [
   'kernels/gemm_wasm.cc',
   'kernels/conv2d.cc',
   'kernels/conv2d-indirect.cc',
+  'kernels/conv2d-winograd.cc',
+  'kernels/winograd-transforms_wasm.cc',
   'kernels/conv2d-patches.cc',
   'kernels/conv2d-direct.cc',
   'kernels/conv2d-micro_wasm.cc',

@@ -126,6 +126,35 @@ void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   }
 }
 
+void DirectRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const ConvPoolCoeffs* coeffs,
+                            float* y) const {
+  const ConvGeom& g = g_;
+  const bool narrow = micro_.forward_pool_narrow != nullptr && 2 * g.out_c <= micro_.nr;
+  const ConvForwardPoolFn kernel = narrow ? micro_.forward_pool_narrow : micro_.forward_pool;
+  const int mr = narrow ? 2 * micro_.mr : micro_.mr, nr = micro_.nr, per = mr / 4;
+  const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C, col_slivers = (O + nr - 1) / nr;
+  const float* pixel[64];
+  for (int64_t ph = ph0; ph < ph1; ++ph) {
+    float* row = y + (ph - ph0) * pooled_w * O;
+    for (int64_t pw0 = 0; pw0 < pooled_w; pw0 += per) {
+      const int64_t count = std::min<int64_t>(per, pooled_w - pw0);
+      // A short last group repeats its last window; its results are not stored.
+      for (int q = 0; q < per; ++q) {
+        const int64_t pw = pw0 + std::min<int64_t>(q, count - 1);
+        for (int r = 0; r < 4; ++r) {
+          const int64_t oh = 2 * ph + r / 2, ow = 2 * pw + r % 2;
+          pixel[4 * q + r] = xp_ + ((n * xp_h_ + oh * g.stride_h) * xp_w_ + ow * g.stride_w) * C;
+        }
+      }
+      for (int64_t js = 0; js < col_slivers; ++js) {
+        const int64_t j0 = js * nr;
+        kernel(kk, pixel, offset_.data(), packed_.data() + js * kk * nr, coeffs[js], count,
+                            std::min<int64_t>(nr, O - j0), row + pw0 * O + j0, O);
+      }
+    }
+  }
+}
+
 void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f, float* y) {
   const DirectRows plan(g, micro, x, f);
   const int mr = micro.mr;

@@ -16,6 +16,12 @@ class DirectRows final : public ConvRows {
  public:
   DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f);
   void Rows(int64_t i0, int64_t rows, float* dst) const override;
+  // Pooled rows [ph0, ph1) of image n (pooled_w pixels each, from y on) of a
+  // 2x2 stride-2 max pool without padding whose windows all lie in the conv
+  // output, on relu(batch norm(conv)): straight from the microkernel's
+  // registers (micro.forward_pool, not null; MR a multiple of 4), coeffs one
+  // per NR sliver of output channels.
+  void PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const ConvPoolCoeffs* coeffs, float* y) const;
 
  private:
   ConvGeom g_;

@@ -34,6 +34,25 @@ using ConvFilterGradFn = void (*)(int64_t runs, const ConvRun* run, int64_t x_st
 using ConvForwardFn = void (*)(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b, float* c,
                                int64_t ldc);
 
+// Batch norm's coefficients for one NR sliver of output channels (zeros past
+// the last channel): y = relu(((x - center) - center_lo) * scale + shift), and
+// sign = -1 where scale < 0, else 1.
+struct ConvPoolCoeffs {
+  const float* center;
+  const float* center_lo;
+  const float* scale;
+  const float* shift;
+  const float* sign;
+};
+
+// Forward tile finished by batch norm, ReLU and a whole 2x2 max pool: rows
+// 4q..4q+3 of the tile are the window of pooled pixel q (row-major), computed
+// as ConvForwardFn computes them; y[q * ldy + j] for q < count (count <= MR / 4)
+// and j < cols gets the pool of their normalized values, with the bits of
+// normalizing each one first (bn-relu-rows.inc's PoolWindowValue).
+using ConvForwardPoolFn = void (*)(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
+                                   const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy);
+
 struct ConvMicro {
   int mr;
   int nr;
@@ -41,6 +60,11 @@ struct ConvMicro {
   ConvFilterGradFn filter_grad;
   ConvForwardFn forward;
   const char* name;
+  // Null where the ISA has none: the fused kernel then pools stored conv rows.
+  ConvForwardPoolFn forward_pool = nullptr;
+  // The same on 2 * MR rows and NR / 2 columns (b still in NR-wide slivers),
+  // for at most NR / 2 output channels; null where the ISA has none.
+  ConvForwardPoolFn forward_pool_narrow = nullptr;
 };
 
 ConvMicro ConvMicroScalar();

@@ -76,6 +76,86 @@ void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset,
   BW_ROWS(BW_FWD_STORE)
 }
 
+// Pooled pixel q's window is rows 4q..4q+3: the max-select of PoolWindowValue
+// on x * sign (exact), then the normalizing step and ReLU once, on the winner.
+#define BW_TAKE(best, v) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(best, best, _CMP_ORD_Q) & _mm512_cmp_ps_mask(v, best, _CMP_NLE_UQ), best, v)
+
+inline __m512 PoolNormRelu(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m512 ce, __m512 lo, __m512 sc, __m512 sh,
+                           __m512 sign) {
+  __m512 best = _mm512_mul_ps(x0, sign);
+  best = BW_TAKE(best, _mm512_mul_ps(x1, sign));
+  best = BW_TAKE(best, _mm512_mul_ps(x2, sign));
+  best = BW_TAKE(best, _mm512_mul_ps(x3, sign));
+  const __m512 t = _mm512_add_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_sub_ps(_mm512_mul_ps(best, sign), ce), lo), sc), sh);
+  // relu as the unfused kernel computes it: t if t > 0 or NaN, else 0.
+  const __mmask16 keep = _mm512_cmp_ps_mask(t, _mm512_setzero_ps(), _CMP_GT_OQ) | _mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q);
+  return _mm512_maskz_mov_ps(keep, t);
+}
+
+void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
+                       const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy) {
+  BW_ROWS(BW_ZERO)
+  BW_ROWS(BW_POINTER)
+  for (int64_t q = 0; q < kk; ++q, b += kNr) {
+    const int64_t off = offset[q];
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = _mm512_loadu_ps(b + 16);
+    BW_ROWS(BW_FWD_FMA)
+  }
+  const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? 0xFFFF : cols <= 16 ? 0 : static_cast<__mmask16>((1u << (cols - 16)) - 1);
+  const __m512 ce0 = _mm512_loadu_ps(k.center), ce1 = _mm512_loadu_ps(k.center + 16);
+  const __m512 lo0 = _mm512_loadu_ps(k.center_lo), lo1 = _mm512_loadu_ps(k.center_lo + 16);
+  const __m512 sc0 = _mm512_loadu_ps(k.scale), sc1 = _mm512_loadu_ps(k.scale + 16);
+  const __m512 sh0 = _mm512_loadu_ps(k.shift), sh1 = _mm512_loadu_ps(k.shift + 16);
+  const __m512 sg0 = _mm512_loadu_ps(k.sign), sg1 = _mm512_loadu_ps(k.sign + 16);
+  _mm512_mask_storeu_ps(y, m0, PoolNormRelu(acc0a, acc1a, acc2a, acc3a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + 16, m1, PoolNormRelu(acc0b, acc1b, acc2b, acc3b, ce1, lo1, sc1, sh1, sg1));
+  if (count < 2) return;
+  _mm512_mask_storeu_ps(y + ldy, m0, PoolNormRelu(acc4a, acc5a, acc6a, acc7a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + ldy + 16, m1, PoolNormRelu(acc4b, acc5b, acc6b, acc7b, ce1, lo1, sc1, sh1, sg1));
+  if (count < 3) return;
+  _mm512_mask_storeu_ps(y + 2 * ldy, m0, PoolNormRelu(acc8a, acc9a, acc10a, acc11a, ce0, lo0, sc0, sh0, sg0));
+  _mm512_mask_storeu_ps(y + 2 * ldy + 16, m1, PoolNormRelu(acc8b, acc9b, acc10b, acc11b, ce1, lo1, sc1, sh1, sg1));
+}
+
+// Half the columns, twice the rows: with at most 16 output channels (a
+// first layer of 16 filters) the 12 x 32 tile would multiply zeros half the
+// time. 24 rows (six pooled pixels) of one ZMM each; b keeps its 32-float
+// sliver stride, its upper half unused.
+#define BW_ROWS24(X) BW_ROWS(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
+#define BW_ZERO1(r) __m512 acc##r = _mm512_setzero_ps();
+#define BW_FMA1(r) acc##r = _mm512_fmadd_ps(_mm512_set1_ps(p##r[off]), b0, acc##r);
+#define BW_POOL1(q, r0, r1, r2, r3)                                                       \
+  if (count > (q)) {                                                                      \
+    _mm512_mask_storeu_ps(y + (q) * ldy, m0, PoolNormRelu(acc##r0, acc##r1, acc##r2, acc##r3, ce, lo, sc, sh, sg)); \
+  }
+
+void ForwardPoolNarrowAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
+                             const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy) {
+  BW_ROWS24(BW_ZERO1)
+  BW_ROWS24(BW_POINTER)
+  for (int64_t q = 0; q < kk; ++q, b += kNr) {
+    const int64_t off = offset[q];
+    const __m512 b0 = _mm512_loadu_ps(b);
+    BW_ROWS24(BW_FMA1)
+  }
+  const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
+  const __m512 ce = _mm512_loadu_ps(k.center), lo = _mm512_loadu_ps(k.center_lo), sc = _mm512_loadu_ps(k.scale);
+  const __m512 sh = _mm512_loadu_ps(k.shift), sg = _mm512_loadu_ps(k.sign);
+  BW_POOL1(0, 0, 1, 2, 3)
+  BW_POOL1(1, 4, 5, 6, 7)
+  BW_POOL1(2, 8, 9, 10, 11)
+  BW_POOL1(3, 12, 13, 14, 15)
+  BW_POOL1(4, 16, 17, 18, 19)
+  BW_POOL1(5, 20, 21, 22, 23)
+}
+
+#undef BW_ROWS24
+#undef BW_ZERO1
+#undef BW_FMA1
+#undef BW_POOL1
+#undef BW_TAKE
 #undef BW_POINTER
 #undef BW_FWD_FMA
 #undef BW_FWD_STORE
@@ -87,6 +167,8 @@ void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset,
 
 }  // namespace
 
-ConvMicro ConvMicroAvx512() { return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32"}; }
+ConvMicro ConvMicroAvx512() {
+  return {kMr, kNr, FilterGradAvx512, ForwardAvx512, "avx512-12x32", ForwardPoolAvx512, ForwardPoolNarrowAvx512};
+}
 
 }  // namespace bw

@@ -17,6 +17,7 @@
 #include "kernels/conv2d-indirect.h"
 #include "kernels/conv2d-patches.h"
 #include "kernels/conv2d-rows.h"
+#include "kernels/conv2d-winograd.h"
 #include "kernels/gemm.h"
 #include "runtime/kernel-table.h"
 
@@ -69,9 +70,12 @@ class GemmRows final : public ConvRows {
 
 }  // namespace
 
+bool UsesDirectRows(const ConvGeom& g) { return !UseWinograd(g) && g.in_c <= kDirectMaxChannels; }
+
 std::unique_ptr<ConvRows> MakeConvRows(const ConvGeom& g, const float* x, const float* f) {
   const GemmKernel& kern = Kernels().gemm;
-  if (g.in_c <= kDirectMaxChannels) return std::make_unique<DirectRows>(g, Kernels().conv, x, f);
+  if (UseWinograd(g)) return std::make_unique<WinogradRows>(g, kern, x, f);
+  if (UsesDirectRows(g)) return std::make_unique<DirectRows>(g, Kernels().conv, x, f);
   if (kern.indirect != nullptr && !IsPointwise(g)) return std::make_unique<IndirectRows>(g, kern, x, f);
   return std::make_unique<GemmRows>(g, x, f);
 }
@@ -93,6 +97,12 @@ bool WindowAxis(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, bo
 
 void Conv2dForward(const ConvGeom& g, const float* x, const float* f, float* y) {
   const GemmKernel& kern = Kernels().gemm;
+  // 3x3 stride 1 with enough channels: 16 products per 2x2 output tile and
+  // channel pair instead of 36 (figures in docs/backend-native/design.md).
+  if (UseWinograd(g)) {
+    Conv2dForwardWinograd(g, kern, x, f, y);
+    return;
+  }
   // Few input channels: one pointer per pixel and fixed tap offsets into a
   // padded copy, instead of one pointer per tap and pixel feeding in_c
   // multiply-adds: faster up to 16 input channels, and for 1x1 convs than the

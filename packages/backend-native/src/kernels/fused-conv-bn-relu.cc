@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <vector>
 
 #include "kernels/batch-norm.h"
 #include "kernels/bn-relu-rows.h"
 #include "kernels/fused-bn-relu.h"
+#include "kernels/conv2d-direct.h"
 #include "kernels/conv2d-rows.h"
+#include "kernels/conv2d-winograd.h"
 #include "runtime/kernel-table.h"
 #include "runtime/parallel.h"
 
@@ -22,6 +25,73 @@ constexpr int64_t kPoolTaskPixels = 256;
 // Fewest tasks worth aiming for (2 cores x 4), so a batch of one still uses every thread.
 constexpr int64_t kMinTasks = 8;
 
+// Few input channels and a whole-window 2x2 stride-2 pool: the microkernel
+// pools its own tile, so the conv rows (as many values as the multiply-adds
+// that made them, with one input channel) are never stored and read back.
+bool WholeWindows2x2(const ConvGeom& g, const ConvGeom* pool) {
+  if (pool == nullptr) return false;
+  const ConvGeom& p = *pool;
+  return p.k_h == 2 && p.k_w == 2 && p.stride_h == 2 && p.stride_w == 2 && p.dil_h == 1 && p.dil_w == 1 &&
+         p.pad_top == 0 && p.pad_left == 0 && 2 * p.out_h <= g.out_h && 2 * p.out_w <= g.out_w;
+}
+
+bool PoolsInRegisters(const ConvGeom& g, const ConvGeom* pool) {
+  const ConvMicro& micro = Kernels().conv;
+  return micro.forward_pool != nullptr && micro.mr % 4 == 0 && UsesDirectRows(g) && WholeWindows2x2(g, pool);
+}
+
+// Winograd with a whole-window 2x2 stride-2 pool: each pool window is one
+// tile, pooled as its output transform finishes, so no conv row is stored.
+void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
+                                     const ConvGeom& p, float* y) {
+  const int64_t O = g.out_c;
+  std::vector<float> sign(static_cast<size_t>(O));
+  for (int64_t o = 0; o < O; ++o) sign[o] = a.scale[o] < 0.0f ? -1.0f : 1.0f;
+  const WinogradBnCoeffs k{a.center, a.center_lo, a.scale, a.shift, sign.data()};
+  const GemmKernel& kern = Kernels().gemm;
+  const WinogradRows conv(g, kern, x, f);
+  // Pooled pixels in tasks of whole MR tiles (no row of the microkernel's
+  // tile wasted but in the last task), two blocks of tiles each at most,
+  // and at least kMinTasks of them when there are enough pixels.
+  const int64_t total = g.batch * p.out_h * p.out_w, mr = kern.mr;
+  const int64_t per_task = std::max<int64_t>(
+      2 * mr, std::min<int64_t>(8 * mr, ((total + kMinTasks - 1) / kMinTasks + mr - 1) / mr * mr));
+  ParallelRanges(total, per_task, [&](int64_t q0, int64_t q1) { conv.PooledTiles(q0, q1, p.out_h, p.out_w, k, y); });
+}
+
+void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
+                                   const ConvGeom& p, float* y) {
+  const ConvMicro& micro = Kernels().conv;
+  const int nr = micro.nr;
+  const int64_t O = g.out_c, slivers = (O + nr - 1) / nr;
+  // Coefficients per sliver, zeros past the last channel (sign 1 there).
+  std::vector<float> coeff(static_cast<size_t>(slivers * nr * 5), 0.0f);
+  std::vector<ConvPoolCoeffs> coeffs(static_cast<size_t>(slivers));
+  for (int64_t js = 0; js < slivers; ++js) {
+    float* c = coeff.data() + js * nr * 5;
+    for (int64_t j = 0; j < nr; ++j) {
+      const int64_t o = js * nr + j;
+      c[j] = o < O ? a.center[o] : 0.0f;
+      c[nr + j] = o < O ? a.center_lo[o] : 0.0f;
+      c[2 * nr + j] = o < O ? a.scale[o] : 0.0f;
+      c[3 * nr + j] = o < O ? a.shift[o] : 0.0f;
+      c[4 * nr + j] = c[2 * nr + j] < 0.0f ? -1.0f : 1.0f;
+    }
+    coeffs[js] = {c, c + nr, c + 2 * nr, c + 3 * nr, c + 4 * nr};
+  }
+  const DirectRows conv(g, micro, x, f);
+  // About kPoolTaskPixels conv pixels per task, and at least kMinTasks tasks.
+  const int64_t per_pooled_row = std::max<int64_t>(1, 2 * g.out_w);
+  const int64_t block = std::max<int64_t>(
+      1, std::min<int64_t>(std::min(p.out_h, kPoolTaskPixels / per_pooled_row), (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  const int64_t blocks_per_image = (p.out_h + block - 1) / block;
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+    const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
+    const int64_t ph1 = std::min(p.out_h, ph0 + block);
+    conv.PooledRows(n, ph0, ph1, p.out_w, coeffs.data(), y + (n * p.out_h + ph0) * p.out_w * O);
+  });
+}
+
 }  // namespace
 
 void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, const float* mean, const float* variance,
@@ -34,10 +104,20 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   }
   const BnAffine a{mean, zero.data(), scale.data(), beta};
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
+  if (PoolsInRegisters(g, pool)) {
+    Conv2dBatchNormReluPoolDirect(g, x, f, a, *pool, y);
+    return;
+  }
+  if (UseWinograd(g) && WholeWindows2x2(g, pool)) {
+    Conv2dBatchNormReluPoolWinograd(g, x, f, a, *pool, y);
+    return;
+  }
   const std::unique_ptr<ConvRows> conv = MakeConvRows(g, x, f);
   if (pool == nullptr) {
-    const int64_t m = g.batch * g.out_h * g.out_w;
-    const int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    const int64_t m = g.batch * g.out_h * g.out_w, granule = conv->Granule();
+    int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    // Whole granules (Winograd's tile rows), enough of them to fill its tiles.
+    if (granule > 1) per_task = (std::max(per_task, conv->MinRows()) + conv->MinRows() - 1) / conv->MinRows() * conv->MinRows();
     ParallelRanges(m, per_task, [&](int64_t i0, int64_t i1) {
       float* out = y + i0 * O;
       conv->Rows(i0, i1 - i0, out);
@@ -48,7 +128,9 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   const ConvGeom& p = *pool;
   // Whole pooled rows of one image per task, and the conv rows their windows read.
   const int64_t per_pooled_row = std::max<int64_t>(1, p.stride_h * g.out_w);
-  const int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  int64_t block = std::max<int64_t>(1, std::min<int64_t>(kPoolTaskPixels / per_pooled_row, (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
+  // At least the conv's fewest useful rows (Winograd's tiles), within one image.
+  block = std::min(p.out_h, std::max(block, (conv->MinRows() + per_pooled_row - 1) / per_pooled_row));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
   ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
@@ -78,17 +160,29 @@ void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float*
   const int64_t per = BatchNormRowsPerChunk(O), chunks = (rows + per - 1) / per;
   std::vector<double> stats(static_cast<size_t>(chunks * O * 2));
   const BatchNormRows& k = Kernels().batch_norm_rows;
+  const int64_t granule = conv->Granule();
   if (chunks < kMinTasks) {
     // Too few chunks to share among the threads (a small batch): the
     // convolution in smaller pieces first; z is small enough to stay cached.
-    const int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    int64_t grain = std::max<int64_t>(12, ((rows + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
+    if (granule > 1) grain = std::max(conv->MinRows(), (grain + granule - 1) / granule * granule);
     ParallelRanges(rows, grain, [&](int64_t r0, int64_t r1) { conv->Rows(r0, r1 - r0, z + r0 * O); });
   }
-  ParallelTasks(chunks, [&](int64_t q) {
-    const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
-    if (chunks >= kMinTasks) conv->Rows(r0, r1 - r0, z + r0 * O);
-    double* mu = stats.data() + q * O * 2;
-    k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+  // Chunks in groups whose rows are whole granules (Winograd's tile rows,
+  // each computed once), while a group's z (up to 512 KiB) stays in L2.
+  int64_t group = 1;
+  if (granule > 1) {
+    const int64_t whole = std::lcm(per, granule) / per;
+    if (whole * per * O <= (int64_t{1} << 17) && (chunks + whole - 1) / whole >= kMinTasks / 2) group = whole;
+  }
+  ParallelTasks(chunks < kMinTasks ? chunks : (chunks + group - 1) / group, [&](int64_t task) {
+    const int64_t q0 = chunks < kMinTasks ? task : task * group, q1 = chunks < kMinTasks ? task + 1 : std::min(chunks, q0 + group);
+    if (chunks >= kMinTasks) conv->Rows(q0 * per, std::min(rows, q1 * per) - q0 * per, z + q0 * per * O);
+    for (int64_t q = q0; q < q1; ++q) {
+      const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
+      double* mu = stats.data() + q * O * 2;
+      k.stats(z + r0 * O, r1 - r0, O, mu, mu + O);
+    }
   });
   std::vector<float> scale(static_cast<size_t>(O)), mean_lo(static_cast<size_t>(O));
   BatchNormMergeStatistics(rows, O, stats.data(), gamma, epsilon, mean, variance, inv_std, mean_lo.data(), scale.data());

@@ -41,33 +41,42 @@ void MicroAvx512(int64_t kc, const float* a, const float* b, float* c, int64_t l
 
 // The same tile fed through row pointers: per tap, twelve pointers into x
 // (or a zero run) are broadcast from in place. One call covers the whole
-// reduction, so C is written once, never read.
-void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
-  __m512 acc[kMr][2];
-  for (int r = 0; r < kMr; ++r) {
-    acc[r][0] = _mm512_setzero_ps();
-    acc[r][1] = _mm512_setzero_ps();
+// reduction, so C is written once, never read. Named accumulators (the
+// BW_ROWS macros), not an array: with __m512 acc[12][2] GCC kept the
+// registers but zeroed a stack copy of all 24 and stored them there after
+// every tap, 72 memory operations per call on top of the tile's own.
+#define BW_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#define BW_ZERO(r) __m512 acc##r##a = _mm512_setzero_ps(), acc##r##b = _mm512_setzero_ps();
+#define BW_POINTER(r) const float* p##r = rows[r];
+#define BW_FMA(r)                                   \
+  {                                                 \
+    const __m512 av = _mm512_set1_ps(p##r[q]);      \
+    acc##r##a = _mm512_fmadd_ps(av, b0, acc##r##a); \
+    acc##r##b = _mm512_fmadd_ps(av, b1, acc##r##b); \
   }
+#define BW_STORE(r)                                \
+  _mm512_storeu_ps(c + (r) * ldc, acc##r##a);      \
+  _mm512_storeu_ps(c + (r) * ldc + 16, acc##r##b);
+
+void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
+  BW_ROWS(BW_ZERO)
   for (int64_t t = 0; t < taps; ++t, rows += kMr) {
-    const float* p[kMr];
-    for (int r = 0; r < kMr; ++r) p[r] = rows[r];
+    BW_ROWS(BW_POINTER)
     for (int64_t q = 0; q < channels; ++q) {
       const __m512 b0 = _mm512_loadu_ps(b);
       const __m512 b1 = _mm512_loadu_ps(b + 16);
-#pragma GCC unroll 12
-      for (int r = 0; r < kMr; ++r) {
-        const __m512 av = _mm512_set1_ps(p[r][q]);
-        acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
-        acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
-      }
+      BW_ROWS(BW_FMA)
       b += kNr;
     }
   }
-  for (int r = 0; r < kMr; ++r) {
-    _mm512_storeu_ps(c + r * ldc, acc[r][0]);
-    _mm512_storeu_ps(c + r * ldc + 16, acc[r][1]);
-  }
+  BW_ROWS(BW_STORE)
 }
+
+#undef BW_ROWS
+#undef BW_ZERO
+#undef BW_POINTER
+#undef BW_FMA
+#undef BW_STORE
 
 // See RowKernel (gemm.h): up to 64 columns at a time (four independent chains,
 // the tail masked), each block of kc steps from zero, then added to c.

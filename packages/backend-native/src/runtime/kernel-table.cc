@@ -9,18 +9,18 @@ namespace {
 KernelTable Build() {
   KernelTable t{"scalar",          GemmKernelScalar(),      ConvMicroScalar(),     VecMathScalar(),
                 BatchNormRowsScalar(), BatchNormReluRowsScalar(), MaxPoolRowsScalar(), OptimizerRowsScalar(),
-                LastLevelCacheBytes()};
+                LastLevelCacheBytes(), WinogradTransformsScalar()};
 #if defined(__x86_64__) || defined(__i386__)
   switch (ActiveIsa()) {
     case Isa::kAvx512:
       t = {"avx512",         GemmKernelAvx512(),      ConvMicroAvx512(),     VecMathAvx512(),
            BatchNormRowsAvx512(), BatchNormReluRowsAvx512(), MaxPoolRowsAvx512(), OptimizerRowsAvx512(),
-           t.last_level_cache_bytes};
+           t.last_level_cache_bytes, WinogradTransformsAvx512()};
       break;
     case Isa::kAvx2:
       t = {"avx2",         GemmKernelAvx2(),      ConvMicroAvx2(),     VecMathAvx2(),
            BatchNormRowsAvx2(), BatchNormReluRowsAvx2(), MaxPoolRowsAvx2(), OptimizerRowsAvx2(),
-           t.last_level_cache_bytes};
+           t.last_level_cache_bytes, WinogradTransformsAvx2()};
       break;
     case Isa::kScalar:
       break;

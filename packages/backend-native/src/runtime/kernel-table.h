@@ -13,6 +13,7 @@
 #include "kernels/max-pool-rows.h"
 #include "kernels/optimizer-rows.h"
 #include "kernels/vec-math.h"
+#include "kernels/winograd-transforms.h"
 
 namespace bw {
 
@@ -29,6 +30,7 @@ struct KernelTable {
   // Size of the largest cache one core shares (0 when unknown); maxPool
   // prefetches only an input that cannot still be cached.
   long long last_level_cache_bytes;
+  WinogradTransforms winograd;
 };
 
 // The table, built on first use (the module's load calls it) and then constant.

@@ -10,7 +10,8 @@ namespace {
 // instance, before any worker exists: no initialisation race between threads.
 const KernelTable table = {"wasm-simd128",         GemmKernelWasm(),      ConvMicroWasm(),
                            VecMathWasm(),          BatchNormRowsWasm(),   BatchNormReluRowsWasm(),
-                           MaxPoolRowsWasm(),      OptimizerRowsWasm(),   /*last_level_cache_bytes=*/0};
+                           MaxPoolRowsWasm(),      OptimizerRowsWasm(),   /*last_level_cache_bytes=*/0,
+                           WinogradTransformsWasm()};
 
 }  // namespace
 

@@ -43,6 +43,10 @@ export const CONV_CASES: ConvGeometryCase[] = [
   { name: 'wide, odd 11x9 stride 2 same, 20 -> 40', seed: 118, input: [1, 11, 9, 20], filter: [3, 3, 20, 40], strides: [2, 2], padding: 'same' },
   { name: 'wide, dilation 2 valid, 24 -> 33', seed: 119, input: [2, 10, 9, 24], filter: [3, 3, 24, 33], padding: 'valid', dilations: [2, 2] },
   { name: 'wide, 5x5 same on 6x6, 16 -> 70', seed: 120, input: [1, 6, 6, 16], filter: [5, 5, 16, 70], padding: 'same' },
+  // 3x3 stride 1 with 16+ channels, where a backend may use Winograd's F(2x2, 3x3) (native):
+  // odd output sizes (tiles cut by the edge) and output channels that fill no register tile.
+  { name: 'winograd-sized, odd 7x9 same, 16 -> 33', seed: 121, input: [2, 7, 9, 16], filter: [3, 3, 16, 33], padding: 'same' },
+  { name: 'winograd-sized, 9x8 valid, 24 -> 16', seed: 122, input: [3, 9, 8, 24], filter: [3, 3, 24, 16], padding: 'valid' },
 ];
 
 export function convOptions(c: ConvGeometryCase): Conv2DOptions {

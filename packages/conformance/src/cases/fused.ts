@@ -148,6 +148,9 @@ export const CONV_BN_RELU_CASES: ConvBnReluCase[] = [
   { name: 'first layer [8,28,28,1] -> 32, 2x2', seed: 1309, input: [8, 28, 28, 1], filter: [3, 3, 1, 32], padding: 'same', pool: p2 },
   { name: 'second layer [8,14,14,32] -> 64, 2x2', seed: 1310, input: [8, 14, 14, 32], filter: [3, 3, 32, 64], padding: 'same', pool: p2 },
   { name: 'batch 1 [1,14,14,32] -> 64, no pool', seed: 1311, input: [1, 14, 14, 32], filter: [3, 3, 32, 64], padding: 'same' },
+  // Small enough for the training forward's cases, 3x3 stride 1 with 16 channels (native's Winograd path).
+  { name: 'winograd-sized odd 7x5, 16 -> 17, 2x2 same pool', seed: 1312, input: [2, 7, 5, 16], filter: [3, 3, 16, 17], padding: 'same', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'same' } },
+  { name: 'winograd-sized 6x6 valid, 16 -> 20, no pool', seed: 1313, input: [2, 6, 6, 16], filter: [3, 3, 16, 20], padding: 'valid' },
 ];
 
 function convBnReluCases(): ConformanceCase[] {

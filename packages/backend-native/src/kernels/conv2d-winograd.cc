@@ -1,0 +1,205 @@
+#include "kernels/conv2d-winograd.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+#include "kernels/pack.h"
+#include "runtime/kernel-table.h"
+#include "runtime/parallel.h"
+
+namespace bw {
+namespace {
+
+// Tiles per block: the block's transformed input (16 x in_c per tile) and
+// products (16 x out_c per tile) stay in L2 between the three steps. A
+// multiple of every MR (4, 6, 12). Both are stored position-major
+// ([16][tiles][channels]): tile-major rows 16 x channels apart put a
+// microkernel's twelve rows 2 or 4 KiB apart, into the same L1 sets.
+constexpr int64_t kBlockTiles = 48;
+// Below these the transforms cost more than the products they save.
+constexpr int64_t kMinInChannels = 16;
+constexpr int64_t kMinOutChannels = 16;
+
+// Read once at load; the WebAssembly build has no environment to read.
+bool ReadSwitch() {
+#if defined(__wasm__)
+  return true;
+#else
+  const char* v = std::getenv("BATCHWISE_CONV_WINOGRAD");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+#endif
+}
+
+const bool kEnabled = ReadSwitch();
+
+}  // namespace
+
+bool UseWinograd(const ConvGeom& g) {
+  return kEnabled && g.k_h == 3 && g.k_w == 3 && g.stride_h == 1 && g.stride_w == 1 && g.dil_h == 1 && g.dil_w == 1 &&
+         g.in_c >= kMinInChannels && g.out_c >= kMinOutChannels && g.out_h >= 2 && g.out_w >= 2;
+}
+
+WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f)
+    : g_(g), kern_(kern), x_(x), zeros_(static_cast<size_t>(std::max(g.in_c, g.out_c)), 0.0f) {
+  const int nr = kern.nr;
+  const int64_t C = g.in_c, O = g.out_c;
+  tiles_h_ = (g.out_h + 1) / 2;
+  tiles_w_ = (g.out_w + 1) / 2;
+  slivers_ = (O + nr - 1) / nr;
+  packed_.assign(static_cast<size_t>(16 * slivers_ * C * nr), 0.0f);
+  Kernels().winograd.filter(f, C, O, nr, packed_.data());
+}
+
+void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m) const {
+  const ConvGeom& g = g_;
+  const int mr = kern_.mr, nr = kern_.nr;
+  const int64_t C = g.in_c, O = g.out_c;
+  const bool indirect = kern_.indirect != nullptr;
+  thread_local std::vector<float> edge_store;
+  if (!indirect) edge_store.resize(static_cast<size_t>(mr * C));
+  // 1. Input transform of each tile.
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t tr = id[t] / tiles_w_, tw = id[t] % tiles_w_;
+    const int64_t n = tr / tiles_h_, th = tr % tiles_h_;
+    const int64_t h0 = 2 * th - g.pad_top, w0 = 2 * tw - g.pad_left;
+    const float* d[16];
+    for (int i = 0; i < 4; ++i) {
+      const int64_t ih = h0 + i;
+      const bool row_inside = ih >= 0 && ih < g.in_h;
+      for (int j = 0; j < 4; ++j) {
+        const int64_t iw = w0 + j;
+        d[i * 4 + j] = row_inside && iw >= 0 && iw < g.in_w ? x_ + ((n * g.in_h + ih) * g.in_w + iw) * C : zeros_.data();
+      }
+    }
+    // The two input rows the tile below reads first (in the next image past the
+    // last tile row, since x is contiguous): fetched ahead, the transform's
+    // loads found them in memory, not cache.
+    const int64_t col0 = std::max<int64_t>(0, w0), cols = std::min(g.in_w, w0 + 4) - col0;
+    for (int64_t i = 4; i < 6; ++i) {
+      const int64_t row = n * g.in_h + h0 + i;
+      if (h0 + i < 0 || row >= g.batch * g.in_h || cols <= 0) continue;
+      const char* p = reinterpret_cast<const char*>(x_ + (row * g.in_w + col0) * C);
+      for (int64_t b = 0; b < static_cast<int64_t>(sizeof(float)) * cols * C; b += 64) __builtin_prefetch(p + b);
+    }
+    Kernels().winograd.input(d, C, v + t * C, kBlockTiles * C);
+  }
+  // 2. Sixteen products [count, C] x [C, O], each one microkernel call per
+  // tile: rows past `count` read zeros and are dropped.
+  float tile[kGemmMaxTile];
+  const float* rowp[32];
+  const int64_t tile_slivers = (count + mr - 1) / mr;
+  for (int64_t s = 0; s < tile_slivers; ++s) {
+    const int64_t h = std::min<int64_t>(mr, count - s * mr);
+    for (int xi = 0; xi < 16; ++xi) {
+      for (int64_t js = 0; js < slivers_; ++js) {
+        const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+        const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
+        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + (xi * kBlockTiles + s * mr + r) * C : zeros_.data();
+        float* out = m + (xi * kBlockTiles + s * mr) * O + j0;
+        const bool full = h == mr && w == nr;
+        float* c = full ? out : tile;
+        const int64_t ldc = full ? O : nr;
+        if (indirect) {
+          kern_.indirect(1, C, rowp, b, c, ldc);
+        } else {
+          PackRows(rowp, C, mr, edge_store.data());
+          kern_.micro(C, edge_store.data(), b, c, ldc, false);
+        }
+        if (!full) {
+          for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
+        }
+      }
+    }
+  }
+}
+
+int64_t WinogradRows::MinRows() const {
+  const int64_t mr = kern_.mr, unit = mr / std::gcd(tiles_w_, mr);
+  return unit * std::max<int64_t>(1, (2 * mr + unit * tiles_w_ - 1) / (unit * tiles_w_)) * Granule();
+}
+
+void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
+  const ConvGeom& g = g_;
+  const int64_t C = g.in_c, O = g.out_c, per_image = g.out_h * g.out_w;
+  const int64_t p_end = i0 + rows;
+  // Tile rows (global over the batch) covering the range.
+  const int64_t first = (i0 / per_image) * tiles_h_ + (i0 % per_image) / g.out_w / 2;
+  const int64_t last = ((p_end - 1) / per_image) * tiles_h_ + ((p_end - 1) % per_image) / g.out_w / 2;
+  const int64_t total = (last - first + 1) * tiles_w_;
+  thread_local std::vector<float> v_store, m_store, sink_store;
+  v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
+  m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
+  sink_store.resize(static_cast<size_t>(O));
+  float* v = v_store.data();
+  float* m = m_store.data();
+  float* sink = sink_store.data();
+  const WinogradTransforms& transforms = Kernels().winograd;
+  int64_t id[kBlockTiles];
+  for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, total - t0);
+    for (int64_t t = 0; t < count; ++t) id[t] = first * tiles_w_ + t0 + t;
+    Products(count, id, v, m);
+    // 3. Output transform, storing the pixels inside the image and the range.
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t tr = first + (t0 + t) / tiles_w_, tw = (t0 + t) % tiles_w_;
+      const int64_t n = tr / tiles_h_, th = tr % tiles_h_;
+      float* y[4];
+      for (int a = 0; a < 2; ++a) {
+        for (int b = 0; b < 2; ++b) {
+          const int64_t oh = 2 * th + a, ow = 2 * tw + b;
+          const int64_t p = (n * g.out_h + oh) * g.out_w + ow;
+          const bool keep = oh < g.out_h && ow < g.out_w && p >= i0 && p < p_end;
+          y[a * 2 + b] = keep ? dst + (p - i0) * O : sink;
+        }
+      }
+      transforms.output(m + t * O, kBlockTiles * O, O, y);
+    }
+  }
+}
+
+void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
+                               float* y) const {
+  const ConvGeom& g = g_;
+  const int64_t C = g.in_c, O = g.out_c, per_image = pooled_h * pooled_w;
+  thread_local std::vector<float> v_store, m_store;
+  v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
+  m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
+  float* v = v_store.data();
+  float* m = m_store.data();
+  const WinogradTransforms& transforms = Kernels().winograd;
+  int64_t id[kBlockTiles];
+  for (int64_t t0 = q0; t0 < q1; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, q1 - t0);
+    // Pooled pixel (n, ph, pw) is tile (n, ph, pw); a last tile row or column the pool drops is not computed.
+    for (int64_t t = 0; t < count; ++t) {
+      const int64_t q = t0 + t, n = q / per_image, ph = (q % per_image) / pooled_w, pw = q % pooled_w;
+      id[t] = (n * tiles_h_ + ph) * tiles_w_ + pw;
+    }
+    Products(count, id, v, m);
+    for (int64_t t = 0; t < count; ++t) transforms.output_pool(m + t * O, kBlockTiles * O, O, k, y + (t0 + t) * O);
+  }
+}
+
+void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y) {
+  const WinogradRows plan(g, kern, x, f);
+  const int64_t tiles_h = (g.out_h + 1) / 2, tile_rows = g.batch * tiles_h;
+  // Tasks of whole tile rows holding a multiple of MR tiles (MinRows).
+  const int64_t per_task = plan.MinRows() / plan.Granule();
+  const int64_t tasks = (tile_rows + per_task - 1) / per_task;
+  const int64_t pixels = g.batch * g.out_h * g.out_w;
+  ParallelTasks(tasks, [&](int64_t task) {
+    // Tile rows [r0, r1) as output pixels: the last tile row of an odd-height image is one pixel row.
+    const int64_t r0 = task * per_task, r1 = std::min(tile_rows, r0 + per_task);
+    const auto pixel = [&](int64_t r) {
+      const int64_t n = r / tiles_h, oh = std::min(g.out_h, 2 * (r % tiles_h));
+      return r == tile_rows ? pixels : (n * g.out_h + oh) * g.out_w;
+    };
+    const int64_t p0 = pixel(r0), p1 = pixel(r1);
+    plan.Rows(p0, p1 - p0, y + p0 * g.out_c);
+  });
+}
+
+}  // namespace bw

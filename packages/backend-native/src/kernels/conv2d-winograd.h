@@ -1,0 +1,59 @@
+// 3x3 stride-1 convolutions by Winograd's minimal filtering F(2x2, 3x3)
+// (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
+// each 2x2 block of output pixels (a tile) is 16 products per channel pair
+// instead of 36, as 16 GEMMs [tiles, in_c] x [in_c, out_c] between an input
+// and an output transform.
+#pragma once
+
+#include <vector>
+
+#include "kernels/conv2d.h"
+#include "kernels/conv2d-rows.h"
+#include "kernels/gemm.h"
+#include "kernels/winograd-transforms.h"
+
+namespace bw {
+
+// Whether g takes the Winograd path: a 3x3 window, unit strides and
+// dilations, enough channels on both sides for the GEMMs to pay for the
+// transforms, and the switch (BATCHWISE_CONV_WINOGRAD=0 turns it off, for
+// tests and comparisons) on. Never depends on the batch, so an image's bits
+// do not depend on the batch it is predicted in.
+bool UseWinograd(const ConvGeom& g);
+
+// The Winograd forward prepared once: the filter transformed and packed into NR slivers.
+class WinogradRows final : public ConvRows {
+ public:
+  WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f);
+  // Computes the whole 2x2 tiles covering the range and stores the range's
+  // pixels only, so each pixel's bits are the same however the pixels are split.
+  void Rows(int64_t i0, int64_t rows, float* dst) const override;
+  // Two output rows: ranges of whole tile rows waste no tiles.
+  int64_t Granule() const override { return 2 * g_.out_w; }
+  // Pooled pixels [q0, q1) (flat over the batch, pooled_h x pooled_w per
+  // image, from y on) of a 2x2 stride-2 max pool without padding whose
+  // windows all lie in the conv output, on relu(batch norm(conv)), k's arrays
+  // out_c floats each: each window is one tile, pooled as the output
+  // transform finishes it, and any split of the pixels gives the same bits.
+  void PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
+                   float* y) const;
+  // Whole tile rows holding a multiple of MR tiles (no idle microkernel row
+  // when ranges are multiples of it), at least two tiles of MR rows.
+  int64_t MinRows() const override;
+
+ private:
+  // Input transform and products of `count` tiles (ids (n * tiles_h + th) * tiles_w + tw) into the block buffers v and m.
+  void Products(int64_t count, const int64_t* id, float* v, float* m) const;
+
+  ConvGeom g_;
+  GemmKernel kern_;
+  const float* x_;
+  int64_t tiles_h_, tiles_w_, slivers_;
+  std::vector<float> zeros_;
+  // U = G f G^T as [16][slivers][in_c][NR].
+  std::vector<float> packed_;
+};
+
+void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y);
+
+}  // namespace bw
