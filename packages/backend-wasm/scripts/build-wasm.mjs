@@ -63,6 +63,7 @@ const KERNEL_SOURCES = [
   'runtime/parallel.cc',
 ].map((f) => join(nativeSrc, f));
 const OWN_SOURCES = [
+  'kernels/max-pool-values.cc',
   'runtime/wasm-pool.cc',
   'runtime/heap.cc',
   'runtime/string.cc',
