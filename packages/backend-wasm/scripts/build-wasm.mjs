@@ -60,6 +60,7 @@ const KERNEL_SOURCES = [
   'kernels/compare.cc',
   'kernels/data-movement.cc',
   'runtime/scratch.cc',
+  'validation/checks.cc',
   'runtime/parallel.cc',
 ].map((f) => join(nativeSrc, f));
 const OWN_SOURCES = [
