@@ -5,6 +5,7 @@
 // the model's convolutions and matrix products (forward, backward) per image.
 import { getBackend, makeTensor, Random, setBackend } from '@batchwise/core';
 import '@batchwise/backend-native';
+if (process.env.BACKEND === 'wasm') await import('@batchwise/backend-wasm');
 import { layers, sequential, train } from '@batchwise/layers';
 import { performance } from 'node:perf_hooks';
 

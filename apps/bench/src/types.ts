@@ -26,6 +26,7 @@ export type KernelId =
   | 'batchNormTrainingBackward'
   | 'batchNormInference'
   | 'maxPool'
+  | 'maxPoolInference'
   | 'maxPoolBackward';
 
 /** Untimed back-to-back calls before a timed one (see measure.ts): at least `leadInMinMs` and `leadInCalls` calls, at most `leadInMs`. */

@@ -25,6 +25,7 @@ export function createCpuBackend(): Backend {
     batchNormBackward: k.batchNormBackward,
 
     maxPool: k.maxPool,
+    maxPoolInference: k.maxPoolInference,
     maxPoolBackward: k.maxPoolBackward,
 
     biasAdd: k.biasAdd,

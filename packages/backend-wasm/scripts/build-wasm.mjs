@@ -62,9 +62,11 @@ const KERNEL_SOURCES = [
   'kernels/compare.cc',
   'kernels/data-movement.cc',
   'runtime/scratch.cc',
+  'validation/checks.cc',
   'runtime/parallel.cc',
 ].map((f) => join(nativeSrc, f));
 const OWN_SOURCES = [
+  'kernels/max-pool-values.cc',
   'runtime/wasm-pool.cc',
   'runtime/heap.cc',
   'runtime/string.cc',

@@ -68,6 +68,23 @@ describe('argument checks in the module', () => {
       new RangeError('conv2d: geometry must be [1,5,5,1,5,5,2,3,3,1,1,1,1,1,1,1,1] for these shapes and options, received [1,5,5,1,5,5,2,3,3,1,1,1,1,1,1,1,0].'),
     ],
     [
+      // The shared window check (backend-native/src/validation/checks.h), the same message as the addon's.
+      "a 'same' window of more than 2 x input + 1 taps",
+      () => {
+        const img = randn([1, 28, 28, 1], 4);
+        new KernelCall(rt, 'maxPoolInference').tensor(img).array(img.shape).array([30000, 30000]).array([1, 1]).oneOf('same', ['same', 'valid']).array(new Array(17).fill(1)).storage(outputStorage(rt, 'test', 784)).run();
+      },
+      new RangeError("maxPoolInference: window must be at most [57,57] (2 x input size + 1) with 'same' padding on input [1,28,28,1], received [30000,30000]."),
+    ],
+    [
+      'a pooled output of the wrong size',
+      () => {
+        const img = randn([1, 4, 4, 1], 4);
+        new KernelCall(rt, 'maxPoolInference').tensor(img).array(img.shape).array([2, 2]).array([2, 2]).oneOf('valid', ['same', 'valid']).array([1, 4, 4, 1, 2, 2, 1, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0]).storage(outputStorage(rt, 'test', 5)).run();
+      },
+      new RangeError('maxPoolInference: y must have 4 elements for shape [1,2,2,1], received 5.'),
+    ],
+    [
       'an argmax index outside x',
       () => {
         const dy = randn([1, 1, 1, 1], 5);

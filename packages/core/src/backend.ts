@@ -265,6 +265,11 @@ export interface Backend extends FusedKernels {
   // Pooling (NHWC)
   maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult;
   /**
+   * maxPool's y alone, for inference, where no gradient will read an argmax: the
+   * same values, bit for bit, without computing or writing the indices.
+   */
+  maxPoolInference(x: Tensor, options: MaxPoolOptions): Tensor;
+  /**
    * Throws `argmaxRangeError`'s error (same class and message) for an index outside x, before
    * returning (its own output is then discarded). Core's validation does not scan the indices:
    * every backend must (the conformance suite checks it).
@@ -364,7 +369,7 @@ export const KERNEL_NAMES = [
   'matMul', 'transpose',
   'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter',
   'batchNormTraining', 'batchNormInference', 'batchNormBackward',
-  'maxPool', 'maxPoolBackward',
+  'maxPool', 'maxPoolInference', 'maxPoolBackward',
   'biasAdd', 'biasGrad',
   'relu', 'reluBackward', 'sigmoid', 'sigmoidBackward', 'tanh', 'tanhBackward', 'softmax', 'softmaxBackward',
   'dropout', 'dropoutBackward',

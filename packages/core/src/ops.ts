@@ -22,7 +22,7 @@ import {
   validateUnary,
 } from './validate/elementwise.js';
 import { validateMatMul, validateTranspose } from './validate/linear.js';
-import { validateMaxPool, validateMaxPoolBackward } from './validate/pooling.js';
+import { validateMaxPool, validateMaxPoolBackward, validateMaxPoolInference } from './validate/pooling.js';
 import { validateArgMax, validateReduce } from './validate/reduce.js';
 import { validateAdamUpdate, validateSgdUpdate, validateSoftmaxCrossEntropy } from './validate/training.js';
 import {
@@ -53,6 +53,7 @@ export const KERNEL_VALIDATORS: Validators = {
   batchNormInference: validateBatchNormInference,
   batchNormBackward: validateBatchNormBackward,
   maxPool: validateMaxPool,
+  maxPoolInference: validateMaxPoolInference,
   maxPoolBackward: validateMaxPoolBackward,
   biasAdd: validateBiasAdd,
   biasGrad: validateBiasGrad,

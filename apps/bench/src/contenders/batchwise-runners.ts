@@ -66,6 +66,10 @@ function kernelCall(backend: Backend, id: KernelId): () => unknown {
       const x = makeTensor(d.act, ACT_SHAPE);
       return () => backend.maxPool(x, { poolSize: [POOL, POOL], strides: [POOL, POOL], padding: 'valid' });
     }
+    case 'maxPoolInference': {
+      const x = makeTensor(d.act, ACT_SHAPE);
+      return () => backend.maxPoolInference(x, { poolSize: [POOL, POOL], strides: [POOL, POOL], padding: 'valid' });
+    }
     case 'maxPoolBackward': {
       const x = makeTensor(d.act, ACT_SHAPE);
       // argmax comes from a real forward pass, done once outside the timing.

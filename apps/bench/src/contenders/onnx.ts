@@ -31,6 +31,7 @@ function feedData(id: KernelId): Record<string, Float32Array> {
     case 'batchNormTrainingBackward':
       return { x: d.act, dy: d.actDy, gamma: d.gamma, beta: d.beta };
     case 'maxPool':
+    case 'maxPoolInference':
       return { x: nhwcToNchw(d.act, ACT_SHAPE) };
     default:
       return {};

@@ -97,7 +97,8 @@ export function tfjsRunner(id: KernelId, batchDivisor = 1): { run: Kernel; dispo
       run = tidy(() => tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON));
       break;
     }
-    case 'maxPool': {
+    case 'maxPool':
+    case 'maxPoolInference': {
       const x = t4(d.act, ACT_SHAPE);
       run = tidy(() => tf.maxPool(x, POOL, POOL, 'valid'));
       break;

@@ -41,6 +41,8 @@ export const KERNEL_CASES: readonly KernelCase[] = [
   { id: 'batchNormInference', label: 'batchNorm inference', shape: fmt(ACT_SHAPE), bytes: 2 * actElems * F32 },
   // Forward: read x, write y. Backward: read dy, write dx.
   { id: 'maxPool', label: 'maxPool 2x2', shape: fmt(ACT_SHAPE), bytes: (actElems + pooledElems) * F32 },
+  // Inference: y without argmax (tfjs's maxPool never computes one, so both contenders run their forward).
+  { id: 'maxPoolInference', label: 'maxPool 2x2 inference', shape: fmt(ACT_SHAPE), bytes: (actElems + pooledElems) * F32 },
   { id: 'maxPoolBackward', label: 'maxPool 2x2 bwd', shape: fmt(ACT_SHAPE), bytes: (actElems + pooledElems) * F32 },
 ];
 

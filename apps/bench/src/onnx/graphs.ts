@@ -118,6 +118,7 @@ export function onnxGraph(id: KernelId): OnnxGraph | { unavailable: string } {
         outputs: [{ name: 'y' }],
       };
     case 'maxPool':
+    case 'maxPoolInference':
       return {
         name: 'max_pool',
         nodes: [{ opType: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: { ints: [POOL, POOL] }, strides: { ints: [POOL, POOL] } } }],

@@ -58,7 +58,7 @@ function check(target: string, value: number | undefined, threshold: number): Wa
   };
 }
 
-const MEMORY_BOUND: readonly KernelId[] = ['batchNormTraining', 'batchNormTrainingBackward', 'batchNormInference', 'maxPool', 'maxPoolBackward'];
+const MEMORY_BOUND: readonly KernelId[] = ['batchNormTraining', 'batchNormTrainingBackward', 'batchNormInference', 'maxPool', 'maxPoolInference', 'maxPoolBackward'];
 
 export function evaluateWasmTargets(rows: readonly WasmDerived[]): WasmTargetCheck[] {
   const checks: WasmTargetCheck[] = [];

@@ -73,6 +73,15 @@ export function maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult {
   return { y: makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]), argmax };
 }
 
+/** The `maxPoolInference` kernel: maxPool's output, its argmax computed aside and dropped. */
+export function maxPoolInference(x: Tensor, options: MaxPoolOptions): Tensor {
+  const g = poolGeometry(x.shape, options, 'maxPoolInference');
+  const size = g.batch * g.outHeight * g.outWidth * g.inChannels;
+  const y = outputFloat32(size);
+  maxPoolImpl(x.data, g, y, new Int32Array(size));
+  return makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]);
+}
+
 /** The `maxPoolBackward` kernel: routes each dy to the element that won its window. */
 export function maxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): Tensor {
   const dx = outputFloat32(sizeOf(inputShape));

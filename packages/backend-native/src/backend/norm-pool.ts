@@ -16,7 +16,7 @@ import { geometryArgs, validated } from './validated.js';
 
 type NormPoolKernels = Pick<
   Backend,
-  'batchNormTraining' | 'batchNormInference' | 'batchNormBackward' | 'maxPool' | 'maxPoolBackward'
+  'batchNormTraining' | 'batchNormInference' | 'batchNormBackward' | 'maxPool' | 'maxPoolInference' | 'maxPoolBackward'
 >;
 
 export function normPoolKernels(addon: FullAddon): NormPoolKernels {
@@ -35,6 +35,15 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
       const argmax = outputI32(y.length);
       addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, argmax);
       return { y: makeTensor(y, shape), argmax };
+    }),
+    // The forward kernel with a scratch argmax: the AVX rows compute the indices
+    // alongside the values at little cost, so native has no values-only rows.
+    maxPoolInference: validated('maxPoolInference', (x: Tensor, o: MaxPoolOptions) => {
+      const g = poolGeometry(x.shape, o, 'maxPoolInference');
+      const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
+      const y = outputF32(sizeOf(shape));
+      addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, new Int32Array(y.length));
+      return makeTensor(y, shape);
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
       const dx = outputF32(sizeOf(inputShape));

@@ -187,44 +187,40 @@ std::string FormatDims(const Dims& dims) {
   return s + "]";
 }
 
+namespace {
+
+check::DimsView View(const Dims& dims) { return {dims.data(), dims.size()}; }
+
+}  // namespace
+
+void Args::Fail(const check::Failure& f) const { Fail(f.range, f.text.c_str()); }
+
 int64_t CheckedProduct(const Args& args, const char* name, const Dims& dims) {
-  int64_t p = 1;
-  for (int64_t d : dims) {
-    // Float32Array lengths stay far below 2^53; anything larger is an error, not a wrap-around.
-    if (__builtin_mul_overflow(p, d, &p) || p > (int64_t{1} << 53)) {
-      args.Fail(true, std::string(name) + " " + FormatDims(dims) + " has too many elements.");
-    }
-  }
+  int64_t p = 0;
+  check::Failure f;
+  if (!check::Product(name, View(dims), &p, &f)) args.Fail(f);
   return p;
 }
 
 void RequireCount(const Args& args, const F32& a, const Dims& dims, const char* dims_name) {
-  const int64_t want = CheckedProduct(args, dims_name, dims);
-  if (a.length != want) {
-    args.Fail(true, std::string(a.name) + " must have " + std::to_string(want) + " elements for shape " + FormatDims(dims) +
-                        ", received " + std::to_string(a.length) + ".");
-  }
+  check::Failure f;
+  if (!check::Count(a.name, a.length, dims_name, View(dims), &f)) args.Fail(f);
 }
 
 void RequireLength(const Args& args, const F32& a, int64_t length) {
-  if (a.length != length) {
-    args.Fail(true, std::string(a.name) + " must have " + std::to_string(length) + " elements, received " +
-                        std::to_string(a.length) + ".");
-  }
+  check::Failure f;
+  if (!check::Length(a.name, a.length, length, &f)) args.Fail(f);
 }
 
 void RequireSameLength(const Args& args, const F32& a, const F32& b) {
-  if (a.length != b.length) {
-    args.Fail(true, std::string(b.name) + " must have the " + std::to_string(a.length) + " elements of " + a.name +
-                        ", received " + std::to_string(b.length) + ".");
-  }
+  check::Failure f;
+  if (!check::SameLength(a.name, a.length, b.name, b.length, &f)) args.Fail(f);
 }
 
 void RequireDisjoint(const Args& args, const F32& a, const F32& b) {
-  if (a.length == 0 || b.length == 0) return;
-  const auto a0 = reinterpret_cast<uintptr_t>(a.origin), a1 = a0 + static_cast<uintptr_t>(a.length) * sizeof(float);
-  const auto b0 = reinterpret_cast<uintptr_t>(b.origin), b1 = b0 + static_cast<uintptr_t>(b.length) * sizeof(float);
-  if (a0 < b1 && b0 < a1) args.Fail(false, std::string(a.name) + " must not share memory with " + b.name + ".");
+  // origin: the caller's memory (an async call's a.data is its own copy).
+  check::Failure f;
+  if (!check::Disjoint(a.name, a.origin, a.length, b.name, b.origin, b.length, &f)) args.Fail(f);
 }
 
 }  // namespace bw

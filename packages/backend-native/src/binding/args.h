@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "validation/checks.h"
+
 namespace bw {
 
 // A checked argument error; turned into a JS TypeError or RangeError at the boundary.
@@ -66,6 +68,8 @@ class Args {
   std::pair<int64_t, int64_t> PositivePair(size_t i, const char* name) const;
 
   [[noreturn]] void Fail(bool range, const std::string& what) const;
+  // A failed shared check (validation/checks.h).
+  [[noreturn]] void Fail(const check::Failure& f) const;
 
  private:
   F32 Float32View(size_t i, const char* name) const;

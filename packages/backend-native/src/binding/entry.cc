@@ -89,8 +89,6 @@ void ExportSyncAndAsync(Napi::Env env, Napi::Object exports, const char* name, P
                               async_name));
 }
 
-constexpr int64_t kMaxWindow = (int64_t{1} << 31) - 1;
-
 ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k_w, int64_t out_c, size_t strides_index,
                      size_t padding_index, size_t dilations_index, size_t geometry_index) {
   const auto strides = args.PositivePair(strides_index, "strides");
@@ -98,43 +96,11 @@ ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k
   const auto dil = dilations_index == static_cast<size_t>(-1) ? std::pair<int64_t, int64_t>{1, 1}
                                                                : args.PositivePair(dilations_index, "dilations");
   const Dims passed = args.Shape(geometry_index, "geometry", 17, 17, 0);
+  check::WindowRequest r{{input.data(), input.size()}, k_h, k_w, out_c, strides.first, strides.second, dil.first, dil.second,
+                         same, {passed.data(), passed.size()}};
   ConvGeom g{};
-  g.batch = input[0];
-  g.in_h = input[1];
-  g.in_w = input[2];
-  g.in_c = input[3];
-  g.out_c = out_c;
-  g.k_h = k_h;
-  g.k_w = k_w;
-  g.stride_h = strides.first;
-  g.stride_w = strides.second;
-  g.dil_h = dil.first;
-  g.dil_w = dil.second;
-  // core's WINDOW_LIMITS: the effective window within int32, and at most
-  // 2 * in + 1 taps per axis with 'same' padding (more only multiply padding,
-  // and the work grows with them).
-  const int64_t eff_h = (k_h - 1) * g.dil_h + 1, eff_w = (k_w - 1) * g.dil_w + 1;
-  if (eff_h > kMaxWindow || eff_w > kMaxWindow) {
-    args.Fail(true, "window [" + std::to_string(k_h) + "," + std::to_string(k_w) + "] with dilation " +
-                        FormatDims({g.dil_h, g.dil_w}) + " must span at most 2147483647 elements.");
-  }
-  if (same && (k_h > 2 * g.in_h + 1 || k_w > 2 * g.in_w + 1)) {
-    args.Fail(true, "window must be at most " + FormatDims({2 * g.in_h + 1, 2 * g.in_w + 1}) +
-                        " (2 x input size + 1) with 'same' padding on input " + FormatDims(input) + ", received " +
-                        FormatDims({k_h, k_w}) + ".");
-  }
-  const bool fits = WindowAxis(g.in_h, k_h, g.stride_h, g.dil_h, same, &g.out_h, &g.pad_top, &g.pad_bottom) &&
-                    WindowAxis(g.in_w, k_w, g.stride_w, g.dil_w, same, &g.out_w, &g.pad_left, &g.pad_right);
-  if (!fits) {
-    args.Fail(true, "window [" + std::to_string(k_h) + "," + std::to_string(k_w) + "] does not fit input " +
-                        FormatDims(input) + ".");
-  }
-  const Dims mine = {g.batch, g.in_h, g.in_w, g.in_c, g.out_h, g.out_w, g.out_c, g.k_h, g.k_w,
-                     g.stride_h, g.stride_w, g.dil_h, g.dil_w, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right};
-  if (mine != passed) {
-    args.Fail(true, "geometry must be " + FormatDims(mine) + " for these shapes and options, received " +
-                        FormatDims(passed) + ".");
-  }
+  check::Failure f;
+  if (!check::Window(r, &g, &f)) args.Fail(f);
   return g;
 }
 

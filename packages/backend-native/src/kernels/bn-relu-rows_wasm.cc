@@ -1,10 +1,216 @@
-// WebAssembly SIMD128 build of the fused batch norm + ReLU (+ max pool) loops,
-// vectorised by clang from bn-relu-rows.inc. Blocks of 8 channels, as
-// batch-norm-rows_wasm.cc: the engine maps v128 onto 16 registers on x86-64.
+// WebAssembly SIMD128 build of the fused batch norm + ReLU (+ max pool) loops.
+// The plain loops of bn-relu-rows.inc are compiled here too (blocks of 8
+// channels, as batch-norm-rows_wasm.cc: the engine maps v128 onto 16 registers
+// on x86-64), but clang leaves the pooled ones mostly scalar on wasm32 (the
+// window scans mix int32 indices, float selects and float64 sums), so the
+// pooled rows are written here with intrinsics, 4 channels per vector, for
+// any channel count that is a multiple of 4; other counts take the .inc loops.
+// Each element goes through the same float operations in the same order as
+// in the .inc, so the bits are those of the other variants.
 // Compiled only into the wasm32 build (packages/backend-wasm).
+#include <wasm_simd128.h>
+
 #include "kernels/bn-relu-rows.h"
 
-#define BW_BN_RELU_GETTER BatchNormReluRowsWasm
+#define BW_BN_RELU_GETTER BatchNormReluRowsWasmLoops
 #define BW_BN_RELU_NAME "wasm-simd128"
 #define BW_BN_RELU_BLOCK 8
 #include "kernels/bn-relu-rows.inc"
+
+namespace bw {
+
+BatchNormReluRows BatchNormReluRowsWasmLoops();
+
+namespace {
+
+// Channels whose float64 sums pool_sums keeps on the stack at once.
+constexpr int64_t kSumChannels = 64;
+
+inline v128_t Iota() { return wasm_i32x4_make(0, 1, 2, 3); }
+
+inline v128_t Positions(int64_t at) { return wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), Iota()); }
+
+// ((x - center) - center_lo) * scale + shift, then ReLU keeping NaN: NormRelu of the .inc.
+inline v128_t NormRelu4(v128_t x, const BnAffine& a, int64_t c) {
+  const v128_t t = wasm_f32x4_add(
+      wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_v128_load(a.center + c)), wasm_v128_load(a.center_lo + c)),
+                     wasm_v128_load(a.scale + c)),
+      wasm_v128_load(a.shift + c));
+  return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
+}
+
+// Max pooling's rule: replace when best is not NaN and !(v <= best).
+inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
+
+void PoolRow4(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
+  const int64_t C = g.in_c;
+  const int64_t n = row / g.out_h, oh = row % g.out_h;
+  const int64_t hs = oh * g.stride_h - g.pad_top;
+  const int64_t h0 = hs < 0 ? 0 : hs, h1 = hs + g.k_h > g.in_h ? g.in_h : hs + g.k_h;
+  for (int64_t ow = 0; ow < g.out_w; ++ow) {
+    const int64_t ws = ow * g.stride_w - g.pad_left;
+    const int64_t w0 = ws < 0 ? 0 : ws, w1 = ws + g.k_w > g.in_w ? g.in_w : ws + g.k_w;
+    const int64_t out = (row * g.out_w + ow) * C;
+    const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C;
+    for (int64_t c = 0; c < C; c += 4) {
+      v128_t best = NormRelu4(wasm_v128_load(x + first + c), a, c);
+      v128_t idx = Positions(first + c);
+      for (int64_t ih = h0; ih < h1; ++ih) {
+        for (int64_t iw = ih == h0 ? w0 + 1 : w0; iw < w1; ++iw) {
+          const int64_t p = ((n * g.in_h + ih) * g.in_w + iw) * C + c;
+          const v128_t v = NormRelu4(wasm_v128_load(x + p), a, c);
+          const v128_t take = Takes(v, best);
+          best = wasm_v128_bitselect(v, best, take);
+          idx = wasm_v128_bitselect(Positions(p), idx, take);
+        }
+      }
+      wasm_v128_store(y + out + c, best);
+      wasm_v128_store(argmax + out + c, idx);
+    }
+  }
+}
+
+// Channels [c0, c0 + width) of pool_sums; sums kept as float64 pairs, counts as int32 lanes.
+int64_t SumsChunk(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
+                  const float* mean, int64_t row0, int64_t row1, int64_t c0, int64_t width, double* sdy, double* sdx) {
+  const int64_t C = g.in_c, groups = width / 4;
+  v128_t sa[kSumChannels / 2], sb[kSumChannels / 2], m[kSumChannels / 2], cnt[kSumChannels / 4];
+  for (int64_t q = 0; q < groups; ++q) {
+    const v128_t mf = wasm_v128_load(mean + c0 + 4 * q);
+    m[2 * q] = wasm_f64x2_promote_low_f32x4(mf);
+    m[2 * q + 1] = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(mf, mf, 2, 3, 2, 3));
+    sa[2 * q] = sa[2 * q + 1] = sb[2 * q] = sb[2 * q + 1] = wasm_f64x2_splat(0.0);
+    cnt[q] = wasm_i32x4_splat(0);
+  }
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int64_t row = row0; row < row1; ++row) {
+    const int64_t n = row / g.out_h, oh = row % g.out_h;
+    const int64_t hs = oh * g.stride_h - g.pad_top;
+    const int64_t h0 = hs < 0 ? 0 : hs, h1 = hs + g.k_h > g.in_h ? g.in_h : hs + g.k_h;
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      const int64_t ws = ow * g.stride_w - g.pad_left;
+      const int64_t w0 = ws < 0 ? 0 : ws, w1 = ws + g.k_w > g.in_w ? g.in_w : ws + g.k_w;
+      const int64_t i = (row * g.out_w + ow) * C + c0;
+      for (int64_t q = 0; q < groups; ++q) {
+        const int64_t c = 4 * q;
+        const v128_t am = wasm_v128_load(argmax + i + c);
+        v128_t xw = zero, found = wasm_i32x4_splat(0);
+        for (int64_t ih = h0; ih < h1; ++ih) {
+          for (int64_t iw = w0; iw < w1; ++iw) {
+            const int64_t p = ((n * g.in_h + ih) * g.in_w + iw) * C + c0 + c;
+            const v128_t hit = wasm_i32x4_eq(am, Positions(p));
+            xw = wasm_v128_bitselect(wasm_v128_load(x + p), xw, hit);
+            found = wasm_v128_or(found, hit);
+          }
+        }
+        // The gradient reaching the winner: dy where found and y > 0, else +0.
+        const v128_t gv = wasm_v128_and(wasm_v128_load(dy + i + c),
+                                        wasm_v128_and(found, wasm_f32x4_gt(wasm_v128_load(y + i + c), zero)));
+        const v128_t g_lo = wasm_f64x2_promote_low_f32x4(gv);
+        const v128_t g_hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(gv, gv, 2, 3, 2, 3));
+        const v128_t x_lo = wasm_f64x2_promote_low_f32x4(xw);
+        const v128_t x_hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(xw, xw, 2, 3, 2, 3));
+        sa[2 * q] = wasm_f64x2_add(sa[2 * q], g_lo);
+        sa[2 * q + 1] = wasm_f64x2_add(sa[2 * q + 1], g_hi);
+        sb[2 * q] = wasm_f64x2_add(sb[2 * q], wasm_f64x2_mul(g_lo, wasm_f64x2_sub(x_lo, m[2 * q])));
+        sb[2 * q + 1] = wasm_f64x2_add(sb[2 * q + 1], wasm_f64x2_mul(g_hi, wasm_f64x2_sub(x_hi, m[2 * q + 1])));
+        cnt[q] = wasm_i32x4_sub(cnt[q], found);  // found lanes are -1
+      }
+    }
+  }
+  int64_t hits = 0;
+  for (int64_t q = 0; q < groups; ++q) {
+    for (int j = 0; j < 2; ++j) {
+      double* da = sdy + c0 + 4 * q + 2 * j;
+      double* db = sdx + c0 + 4 * q + 2 * j;
+      wasm_v128_store(da, wasm_f64x2_add(wasm_v128_load(da), sa[2 * q + j]));
+      wasm_v128_store(db, wasm_f64x2_add(wasm_v128_load(db), sb[2 * q + j]));
+    }
+    hits += static_cast<int64_t>(wasm_i32x4_extract_lane(cnt[q], 0)) + wasm_i32x4_extract_lane(cnt[q], 1) +
+            wasm_i32x4_extract_lane(cnt[q], 2) + wasm_i32x4_extract_lane(cnt[q], 3);
+  }
+  return hits;
+}
+
+int64_t PoolSums4(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
+                  const float* mean, int64_t row0, int64_t row1, double* sdy, double* sdx) {
+  int64_t hits = 0;
+  for (int64_t c0 = 0; c0 < g.in_c; c0 += kSumChannels) {
+    const int64_t width = g.in_c - c0 < kSumChannels ? g.in_c - c0 : kSumChannels;
+    hits += SumsChunk(g, dy, y, argmax, x, mean, row0, row1, c0, width, sdy, sdx);
+  }
+  return hits;
+}
+
+void PoolDx4(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
+             const float* mean, const float* k1, const float* k2, const float* k3, int64_t row0, int64_t row1,
+             float* dx) {
+  const int64_t C = g.in_c;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int64_t row = row0; row < row1; ++row) {
+    const int64_t n = row / g.in_h, h = row % g.in_h;
+    // The pooled row whose window holds row h, if any (windows do not overlap).
+    const int64_t qh = h + g.pad_top, ph = qh / g.stride_h;
+    const bool covered_h = ph < g.out_h && qh - ph * g.stride_h < g.k_h;
+    int64_t pw = g.pad_left / g.stride_w, rem = g.pad_left % g.stride_w;
+    for (int64_t iw = 0; iw < g.in_w; ++iw) {
+      const int64_t p = (row * g.in_w + iw) * C;
+      const bool covered = covered_h && pw < g.out_w && rem < g.k_w;
+      const int64_t i = ((n * g.out_h + ph) * g.out_w + pw) * C;
+      for (int64_t c = 0; c < C; c += 4) {
+        // k1 * g + k2 * (x - mean) + k3, g = 0 where no window covers the pixel.
+        v128_t gv = zero;
+        if (covered) {
+          const v128_t hit = wasm_i32x4_eq(wasm_v128_load(argmax + i + c), Positions(p + c));
+          gv = wasm_v128_and(wasm_v128_load(dy + i + c), wasm_v128_and(hit, wasm_f32x4_gt(wasm_v128_load(y + i + c), zero)));
+        }
+        const v128_t centered = wasm_f32x4_sub(wasm_v128_load(x + p + c), wasm_v128_load(mean + c));
+        const v128_t sum = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(k1 + c), gv),
+                                          wasm_f32x4_mul(wasm_v128_load(k2 + c), centered));
+        wasm_v128_store(dx + p + c, wasm_f32x4_add(sum, wasm_v128_load(k3 + c)));
+      }
+      if (++rem == g.stride_w) {
+        rem = 0;
+        ++pw;
+      }
+    }
+  }
+}
+
+// Channel counts that are not a multiple of 4 take the .inc loops.
+
+void PoolRowAny(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
+  if (g.in_c % 4 == 0) {
+    PoolRow4(g, x, a, y, argmax, row);
+  } else {
+    BatchNormReluRowsWasmLoops().pool_row(g, x, a, y, argmax, row);
+  }
+}
+
+int64_t PoolSumsAny(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
+                    const float* mean, int64_t row0, int64_t row1, double* sdy, double* sdx) {
+  if (g.in_c % 4 == 0) return PoolSums4(g, dy, y, argmax, x, mean, row0, row1, sdy, sdx);
+  return BatchNormReluRowsWasmLoops().pool_sums(g, dy, y, argmax, x, mean, row0, row1, sdy, sdx);
+}
+
+void PoolDxAny(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
+               const float* mean, const float* k1, const float* k2, const float* k3, int64_t row0, int64_t row1,
+               float* dx) {
+  if (g.in_c % 4 == 0) {
+    PoolDx4(g, dy, y, argmax, x, mean, k1, k2, k3, row0, row1, dx);
+  } else {
+    BatchNormReluRowsWasmLoops().pool_dx(g, dy, y, argmax, x, mean, k1, k2, k3, row0, row1, dx);
+  }
+}
+
+}  // namespace
+
+BatchNormReluRows BatchNormReluRowsWasm() {
+  BatchNormReluRows rows = BatchNormReluRowsWasmLoops();
+  rows.pool_row = PoolRowAny;
+  rows.pool_sums = PoolSumsAny;
+  rows.pool_dx = PoolDxAny;
+  return rows;
+}
+
+}  // namespace bw

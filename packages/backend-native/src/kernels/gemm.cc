@@ -215,7 +215,7 @@ void Gemm(const GemmProblem& p) {
   // k chunks are tasks too: the filter gradient has few blocks but many chunks.
   auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb) * k_chunks; };
   while (blocks() < kMinTasks && p.m * p.n * p.k >= kInlineFlops && (mc > kern.mr || nb > kern.nr)) {
-    if (nb > kern.nr && (p.n + nb - 1) / nb <= (p.m + mc - 1) / mc) {
+    if (nb > kern.nr && (p.n + nb - 1) / nb < (p.m + mc - 1) / mc) {
       nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
     } else if (mc > kern.mr) {
       mc = std::max<int64_t>(kern.mr, (mc / 2 + kern.mr - 1) / kern.mr * kern.mr);

@@ -18,12 +18,8 @@ inline void Step(const float* x, int64_t at, v128_t iota, v128_t* best, v128_t* 
   *idx = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), iota), *idx, take);
 }
 
-// The same rule for a candidate v whose offset from the window's first element is `offset`.
-inline void TakeIfBetter(v128_t v, v128_t offset, v128_t* best, v128_t* off) {
-  const v128_t take = wasm_v128_andnot(wasm_f32x4_eq(*best, *best), wasm_f32x4_le(v, *best));
-  *best = wasm_v128_bitselect(v, *best, take);
-  *off = wasm_v128_bitselect(offset, *off, take);
-}
+// Lanes where candidate v replaces the incumbent best by that rule.
+inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
 
 void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool /*prefetch*/) {
   const int64_t C = g.in_c, C4 = C - C % 4;
@@ -37,21 +33,26 @@ void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax
     const int64_t out = (row * g.out_w + ow) * C;
     const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C;
     if (h1 - h0 == 2 && w1 - w0 == 2 && C4 == C) {
-      // The common 2x2 window, whole: three fixed steps from the first element.
-      // Each lane keeps the offset of its best element from the first one (a
-      // select of constants) and its index is formed once at the end.
+      // The common 2x2 window, whole, as a tree: the winner of each row pair,
+      // then the lower pair's winner against the upper's. The rule picks the
+      // first NaN, else the first maximum, so the tree picks what the scan
+      // in window order picks. Each lane keeps its winner's offset from the
+      // window's first element (masks of constants, no selects where one
+      // side is 0) and its index is formed once at the end.
       const int64_t right = C, down = g.in_w * C;
       const v128_t off_r = wasm_i32x4_splat(static_cast<int32_t>(right));
       const v128_t off_d = wasm_i32x4_splat(static_cast<int32_t>(down));
-      const v128_t off_dr = wasm_i32x4_splat(static_cast<int32_t>(down + right));
       for (int64_t c = 0; c < C; c += 4) {
         const int64_t at = first + c;
-        v128_t best = wasm_v128_load(x + at);
-        v128_t off = wasm_i32x4_splat(0);
-        TakeIfBetter(wasm_v128_load(x + at + right), off_r, &best, &off);
-        TakeIfBetter(wasm_v128_load(x + at + down), off_d, &best, &off);
-        TakeIfBetter(wasm_v128_load(x + at + down + right), off_dr, &best, &off);
-        wasm_v128_store(y + out + c, best);
+        const v128_t x0 = wasm_v128_load(x + at), x1 = wasm_v128_load(x + at + right);
+        const v128_t x2 = wasm_v128_load(x + at + down), x3 = wasm_v128_load(x + at + down + right);
+        const v128_t t01 = Takes(x1, x0), t23 = Takes(x3, x2);
+        const v128_t b01 = wasm_v128_bitselect(x1, x0, t01), b23 = wasm_v128_bitselect(x3, x2, t23);
+        const v128_t o01 = wasm_v128_and(t01, off_r);
+        const v128_t o23 = wasm_i32x4_add(off_d, wasm_v128_and(t23, off_r));
+        const v128_t t = Takes(b23, b01);
+        wasm_v128_store(y + out + c, wasm_v128_bitselect(b23, b01, t));
+        const v128_t off = wasm_v128_bitselect(o23, o01, t);
         wasm_v128_store(argmax + out + c, wasm_i32x4_add(off, wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), iota)));
       }
       continue;

@@ -217,43 +217,39 @@ int Args::OneOf(int i, const char* name, std::initializer_list<const char*> allo
 
 Dims Args::PositivePair(int i, const char* name) const { return Shape(i, name, 2, 2, 1); }
 
+namespace {
+
+check::DimsView View(const Dims& dims) { return {dims.v, dims.n}; }
+
+}  // namespace
+
+void Args::Fail(const check::Failure& f) const { Fail(f.range, Text() << f.text.c_str()); }
+
 int64_t CheckedProduct(const Args& args, const char* name, const Dims& dims) {
-  int64_t p = 1;
-  for (int64_t d : dims) {
-    // Lengths stay far below 2^53; anything larger is an error, not a wrap-around.
-    if (__builtin_mul_overflow(p, d, &p) || p > (int64_t{1} << 53)) {
-      args.Fail(true, Text() << name << " " << dims << " has too many elements.");
-    }
-  }
+  int64_t p = 0;
+  check::Failure f;
+  if (!check::Product(name, View(dims), &p, &f)) args.Fail(f);
   return p;
 }
 
 void RequireCount(const Args& args, const F32& a, const Dims& dims, const char* dims_name) {
-  const int64_t want = CheckedProduct(args, dims_name, dims);
-  if (a.length != want) {
-    args.Fail(true, Text() << a.name << " must have " << want << " elements for shape " << dims << ", received "
-                           << a.length << ".");
-  }
+  check::Failure f;
+  if (!check::Count(a.name, a.length, dims_name, View(dims), &f)) args.Fail(f);
 }
 
 void RequireLength(const Args& args, const F32& a, int64_t length) {
-  if (a.length != length) {
-    args.Fail(true, Text() << a.name << " must have " << length << " elements, received " << a.length << ".");
-  }
+  check::Failure f;
+  if (!check::Length(a.name, a.length, length, &f)) args.Fail(f);
 }
 
 void RequireSameLength(const Args& args, const F32& a, const F32& b) {
-  if (a.length != b.length) {
-    args.Fail(true, Text() << b.name << " must have the " << a.length << " elements of " << a.name << ", received "
-                           << b.length << ".");
-  }
+  check::Failure f;
+  if (!check::SameLength(a.name, a.length, b.name, b.length, &f)) args.Fail(f);
 }
 
 void RequireDisjoint(const Args& args, const F32& a, const F32& b) {
-  if (a.length == 0 || b.length == 0) return;
-  const auto a0 = reinterpret_cast<uintptr_t>(a.data), a1 = a0 + static_cast<uintptr_t>(a.length) * sizeof(float);
-  const auto b0 = reinterpret_cast<uintptr_t>(b.data), b1 = b0 + static_cast<uintptr_t>(b.length) * sizeof(float);
-  if (a0 < b1 && b0 < a1) args.Fail(false, Text() << a.name << " must not share memory with " << b.name << ".");
+  check::Failure f;
+  if (!check::Disjoint(a.name, a.data, a.length, b.name, b.data, b.length, &f)) args.Fail(f);
 }
 
 }  // namespace bw

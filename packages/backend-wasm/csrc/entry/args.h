@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "validation/checks.h"
+
 namespace bw {
 
 constexpr int kFrameSlots = 24;
@@ -94,6 +96,8 @@ class Args {
   Dims PositivePair(int i, const char* name) const;
 
   [[noreturn]] void Fail(bool range, const Text& what) const;
+  // A failed shared check (validation/checks.h).
+  [[noreturn]] void Fail(const check::Failure& f) const;
 
  private:
   const double* Slot(int i) const;

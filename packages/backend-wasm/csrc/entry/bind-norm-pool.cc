@@ -6,6 +6,7 @@
 #include "entry/export.h"
 #include "entry/window.h"
 #include "kernels/batch-norm.h"
+#include "kernels/max-pool-values.h"
 #include "kernels/max-pool.h"
 
 namespace bw {
@@ -103,6 +104,19 @@ BW_ENTRY(maxPool) {
     args.Fail(false, Text() << "argmax must not share memory with x or y.");
   }
   MaxPool(g, x.data, y.data, argmax.data);
+}
+
+BW_ENTRY(maxPoolInference) {
+  Args args(fn, 7);
+  const F32 x = args.Float32(0, "x");
+  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+  const Dims pool = args.PositivePair(2, "poolSize");
+  const F32 y = args.Float32(6, "y");
+  RequireCount(args, x, xs, "xShape");
+  const ConvGeom g = CheckWindow(args, xs, pool[0], pool[1], xs[3], 3, 4, -1, 5);
+  RequireCount(args, y, Dims::Of({g.batch, g.out_h, g.out_w, g.out_c}), "output shape");
+  RequireDisjoint(args, y, x);
+  MaxPoolValues(g, x.data, y.data);
 }
 
 BW_ENTRY(maxPoolBackward) {

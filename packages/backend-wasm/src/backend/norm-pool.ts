@@ -15,7 +15,10 @@ import { argmaxOutput, int32Input, outputTensor } from '../runtime/storage.js';
 import { geometryArgs } from './conv.js';
 import { validated } from './validated.js';
 
-type NormPoolKernels = Pick<Backend, 'batchNormTraining' | 'batchNormInference' | 'batchNormBackward' | 'maxPool' | 'maxPoolBackward'>;
+type NormPoolKernels = Pick<
+  Backend,
+  'batchNormTraining' | 'batchNormInference' | 'batchNormBackward' | 'maxPool' | 'maxPoolInference' | 'maxPoolBackward'
+>;
 
 const PADDINGS = ['same', 'valid'] as const;
 
@@ -58,6 +61,15 @@ export function normPoolKernels(rt: WasmRuntime): NormPoolKernels {
         .output(y.storage).outputInt32(argmax.storage)
         .run();
       return { y: y.tensor, argmax: argmax.handOut() };
+    }),
+    maxPoolInference: validated('maxPoolInference', (x: Tensor, o: MaxPoolOptions) => {
+      const g = poolGeometry(x.shape, o, 'maxPoolInference');
+      const y = outputTensor(rt, 'maxPoolInference', [g.batch, g.outHeight, g.outWidth, g.inChannels]);
+      new KernelCall(rt, 'maxPoolInference')
+        .tensor(x).array(x.shape).array(o.poolSize).array(o.strides).oneOf(o.padding, PADDINGS).array(geometryArgs(g, g.inChannels))
+        .output(y.storage)
+        .run();
+      return y.tensor;
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
       const dx = outputTensor(rt, 'maxPoolBackward', inputShape);

@@ -56,6 +56,9 @@ export const BN_RELU_CASES: BnReluCase[] = [
   { name: 'large [16,28,28,32], 2x2', seed: 1215, shape: [16, 28, 28, 32], pool: p2 },
   { name: 'large [16,14,14,64], no pool', seed: 1216, shape: [16, 14, 14, 64] },
   { name: 'channels not a multiple of 16 [4,10,10,20], 2x2', seed: 1217, shape: [4, 10, 10, 20], pool: p2 },
+  // Channel counts a multiple of 4 with edge and overlapping windows: the SIMD128 rows' vector path.
+  { name: 'odd 5x5, 2x2 stride 2 same, 8 channels', seed: 1218, shape: [2, 5, 5, 8], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'same' } },
+  { name: 'overlapping 3x3 stride 2 same, 4 channels', seed: 1219, shape: [2, 7, 7, 4], pool: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
 ];
 
 interface BnReluInputs {

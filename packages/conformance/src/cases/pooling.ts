@@ -33,6 +33,9 @@ export const POOL_CASES: PoolCase[] = [
   { name: 'windows of -Infinity', seed: 312, input: [1, 4, 4, 2], poolSize: [2, 2], strides: [2, 2], padding: 'valid', values: 'minus-infinity' },
   { name: 'ties keep the first index', seed: 313, input: [2, 4, 4, 2], poolSize: [2, 2], strides: [2, 2], padding: 'same', values: 'constant' },
   { name: 'large 8x28x28x32', seed: 314, input: [8, 28, 28, 32], poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+  // Channels a multiple of 4 (SIMD128's vectors) with edge windows, and with overlapping ones.
+  { name: 'odd 5x5, 2x2 stride 2 same, 8 channels', seed: 315, input: [2, 5, 5, 8], poolSize: [2, 2], strides: [2, 2], padding: 'same' },
+  { name: 'overlapping 3x3 stride 2 same, 4 channels', seed: 316, input: [2, 7, 7, 4], poolSize: [3, 3], strides: [2, 2], padding: 'same', values: 'negative' },
 ];
 
 function makeX(c: PoolCase, rng: Random): Tensor {
@@ -62,6 +65,13 @@ export function poolCases(): ConformanceCase[] {
           return { y: r.y, argmax: r.argmax };
         },
         reference: (i) => ({ ...refMaxPool(fromTensor(i.x), o) }),
+      }),
+      comparisonCase({
+        kernel: 'maxPoolInference', name: c.name, seed: c.seed,
+        make: (rng) => ({ x: makeX(c, rng) }),
+        tolerance: EXACT,
+        run: (b, i) => ({ y: b.maxPoolInference(i.x, o) }),
+        reference: (i) => ({ y: refMaxPool(fromTensor(i.x), o).y }),
       }),
       comparisonCase({
         kernel: 'maxPoolBackward', name: c.name, seed: c.seed,

@@ -35,6 +35,7 @@ export function createReferenceBackend(name = 'reference'): Backend {
       const r = R.refMaxPool(f64(x), o);
       return { y: f32(r.y), argmax: r.argmax };
     },
+    maxPoolInference: (x, o) => f32(R.refMaxPool(f64(x), o).y),
     maxPoolBackward: (dy, argmax, shape) => {
       const bad = argmaxRangeError(argmax, sizeOf(shape));
       if (bad) throw bad;

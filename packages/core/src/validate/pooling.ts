@@ -13,13 +13,16 @@ export function validatePoolOptions(fn: string, options: MaxPoolOptions): void {
   assertOneOf(fn, 'padding', options.padding, PADDINGS);
 }
 
-export function validateMaxPool(x: Tensor, options: MaxPoolOptions): void {
-  const fn = 'maxPool';
+export function validateMaxPool(x: Tensor, options: MaxPoolOptions, fn = 'maxPool'): void {
   assertTensor(fn, 'x', x);
   assertRank(fn, 'x', x, 4);
   if (x.size === 0) throw new ShapeError(`${fn}: x must not be empty, received shape ${formatShape(x.shape)}.`);
   validatePoolOptions(fn, options);
-  poolOutputShape(x.shape, options);
+  poolOutputShape(x.shape, options, fn);
+}
+
+export function validateMaxPoolInference(x: Tensor, options: MaxPoolOptions): void {
+  validateMaxPool(x, options, 'maxPoolInference');
 }
 
 export function validateMaxPoolBackward(dy: Tensor, argmax: Int32Array, inputShape: Shape): void {

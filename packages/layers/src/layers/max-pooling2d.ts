@@ -54,7 +54,9 @@ export class MaxPooling2D extends Layer {
     }
   }
 
-  forward([x]: Tensor[], _ctx: CallContext): ForwardResult {
+  forward([x]: Tensor[], ctx: CallContext): ForwardResult {
+    // No gradient follows an inference pass: the values alone, without argmax.
+    if (!ctx.training) return { output: ops.maxPoolInference(x, this.poolOptions), cache: null };
     const r = ops.maxPool(x, this.poolOptions);
     const cache: PoolCache = { argmax: r.argmax, inputShape: x.shape };
     return { output: r.y, cache };
@@ -62,7 +64,8 @@ export class MaxPooling2D extends Layer {
 
   backward(dy: Tensor, cache: unknown, options: BackwardOptions): BackwardResult {
     if (!options.inputGrads) return { dInputs: [null], grads: [] };
-    const c = cache as PoolCache;
+    const c = cache as PoolCache | null;
+    if (c === null) throw new Error(`${this.label}: backward needs the argmax of a training forward pass; this one ran in inference mode.`);
     return { dInputs: [ops.maxPoolBackward(dy, c.argmax, c.inputShape)], grads: [] };
   }
 
