@@ -1,6 +1,6 @@
 // Stand-alone timing driver for the C++ kernels, to profile them without Node
 // (perf record, valgrind --tool=callgrind). Build: sh probe/build.sh.
-//   kernel-probe <kernel> N,H,W,C [outC] [k] [reps]
+//   [COLD=1] kernel-probe <kernel> N,H,W,C [outC] [k] [reps]
 // kernels: conv2d conv2dBackpropInput conv2dBackpropFilter ('same', stride 1),
 // batchNormTraining batchNormBackward maxPool. Prints the median and best time of
 // `reps` calls: thread CPU time with one thread (steady on a shared machine), wall
@@ -102,14 +102,19 @@ int main(int argc, char** argv) {
   }
   for (int i = 0; i < 3; ++i) run();
   std::vector<double> t;
+  // COLD=1 evicts the caches before each call (64 MiB written), as in a model
+  // step where a kernel's inputs were written several kernels earlier.
+  const bool cold = std::getenv("COLD") != nullptr && std::string(std::getenv("COLD")) == "1";
+  std::vector<float> evict(cold ? (size_t{16} << 20) : 0);
   for (int i = 0; i < reps; ++i) {
+    for (size_t j = 0; j < evict.size(); j += 16) evict[j] += 1.0f;
     const double t0 = Now(cpu_clock);
     run();
     t.push_back(Now(cpu_clock) - t0);
   }
   std::sort(t.begin(), t.end());
   const double med = t[t.size() / 2];
-  std::printf("%s [%ld,%ld,%ld,%ld] -> %ld k%ld, %s, %d thread(s), %s: median %.4f ms, best %.4f ms", kernel.c_str(), n, h, w, c,
+  std::printf("%s%s [%ld,%ld,%ld,%ld] -> %ld k%ld, %s, %d thread(s), %s: median %.4f ms, best %.4f ms", kernel.c_str(), cold ? " (cold)" : "", n, h, w, c,
               oc, k, Kernels().isa, threads, cpu_clock ? "thread CPU time" : "wall", med, t[0]);
   if (flops > 0) std::printf(" (%.0f / %.0f GFLOP/s)", flops / med * 1e-6, flops / t[0] * 1e-6);
   std::printf("\n");

@@ -117,6 +117,15 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
     args.Fail(true, "argmax must have one index per dy element (" + std::to_string(dy.length) + "), received " +
                         std::to_string(argmax.length) + ".");
   }
+  RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv, y});
+  RequireArgmaxApart(args, argmax, {dx, dgamma, dbeta});
+  // The forward's own argmax (every index inside its window) takes the path
+  // that never follows an index, so it needs no range scan (one less pass over
+  // argmax per step). Anything else is scanned before the general path reads it.
+  if (BatchNormReluPoolBackwardInWindows(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, y.data,
+                                         argmax.data, g, dx.data, dgamma.data, dbeta.data)) {
+    return;
+  }
   // A branch-free scan first (vectorised); the loop naming the first bad index runs only on failure.
   const uint32_t limit = static_cast<uint32_t>(std::min<int64_t>(x.length, int64_t{1} << 31));
   uint32_t bad = 0;
@@ -127,8 +136,6 @@ void PoolBackward(const Napi::CallbackInfo& info, const char* fn) {
                           std::to_string(argmax.data[i]) + ".");
     }
   }
-  RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv, y});
-  RequireArgmaxApart(args, argmax, {dx, dgamma, dbeta});
   BatchNormReluBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, y.data, argmax.data, &g, dx.data,
                         dgamma.data, dbeta.data);
 }

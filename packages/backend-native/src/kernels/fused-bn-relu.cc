@@ -49,39 +49,47 @@ void BatchNormReluApply(int64_t rows, int64_t channels, const float* x, const Bn
       /*last_first=*/true);
 }
 
+bool BatchNormReluPoolBackwardInWindows(int64_t rows, int64_t channels, const float* dy, const float* x,
+                                        const float* gamma, const float* mean, const float* inv_std, const float* y,
+                                        const int32_t* argmax, const ConvGeom& g, float* dx, float* dgamma,
+                                        float* dbeta) {
+  if (!Disjoint(g)) return false;
+  // Sums over the pooled elements, each looking for its winner among its
+  // window's positions; then dx row by row. argmax is only compared with
+  // positions, never followed, so an index from elsewhere (or out of range)
+  // just fails the count below.
+  const BatchNormReluRows& k = Kernels().bn_relu_rows;
+  const int64_t per = PooledRowsPerTask(g), pooled_rows = g.batch * g.out_h;
+  const int64_t chunks = (pooled_rows + per - 1) / per;
+  std::vector<double> sums(static_cast<size_t>(chunks * channels * 2), 0.0);
+  std::vector<int64_t> hits(static_cast<size_t>(chunks), 0);
+  ParallelTasks(chunks, [&](int64_t q) {
+    double* s = sums.data() + q * channels * 2;
+    hits[q] = k.pool_sums(g, dy, y, argmax, x, mean, q * per, std::min(pooled_rows, (q + 1) * per), s, s + channels);
+  });
+  int64_t found = 0;
+  for (int64_t h : hits) found += h;
+  if (found != g.batch * g.out_h * g.out_w * channels) return false;
+  std::vector<float> k1(channels), k2(channels), k3(channels);
+  BatchNormBackwardCoefficients(rows, channels, chunks, sums.data(), gamma, inv_std, dgamma, dbeta, k1.data(),
+                                k2.data(), k3.data());
+  ParallelRanges(
+      g.batch * g.in_h, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.in_w * channels)),
+      [&](int64_t r0, int64_t r1) { k.pool_dx(g, dy, y, argmax, x, mean, k1.data(), k2.data(), k3.data(), r0, r1, dx); },
+      /*last_first=*/true);
+  return true;
+}
+
 void BatchNormReluBackward(int64_t rows, int64_t channels, const float* dy, const float* x, const float* gamma,
                            const float* mean, const float* inv_std, const float* y, const int32_t* argmax,
                            const ConvGeom* pool, float* dx, float* dgamma, float* dbeta) {
   const int64_t total = rows * channels;
-  if (pool != nullptr && Disjoint(*pool)) {
-    // Sums over the pooled elements, each looking for its winner among its
-    // window's positions; then dx row by row. A pooled element whose argmax
-    // is not in its own window (not from this forward) sends the call to the
-    // general path below, which follows the definition for any index.
-    const ConvGeom& g = *pool;
-    const BatchNormReluRows& k = Kernels().bn_relu_rows;
-    const int64_t per = PooledRowsPerTask(g), pooled_rows = g.batch * g.out_h;
-    const int64_t chunks = (pooled_rows + per - 1) / per;
-    std::vector<double> sums(static_cast<size_t>(chunks * channels * 2), 0.0);
-    std::vector<int64_t> hits(static_cast<size_t>(chunks), 0);
-    ParallelTasks(chunks, [&](int64_t q) {
-      double* s = sums.data() + q * channels * 2;
-      hits[q] = k.pool_sums(g, dy, y, argmax, x, mean, q * per, std::min(pooled_rows, (q + 1) * per), s, s + channels);
-    });
-    int64_t found = 0;
-    for (int64_t h : hits) found += h;
-    if (found == g.batch * g.out_h * g.out_w * channels) {
-      std::vector<float> k1(channels), k2(channels), k3(channels);
-      BatchNormBackwardCoefficients(rows, channels, chunks, sums.data(), gamma, inv_std, dgamma, dbeta, k1.data(),
-                                    k2.data(), k3.data());
-      ParallelRanges(
-          g.batch * g.in_h, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, g.in_w * channels)),
-          [&](int64_t r0, int64_t r1) {
-            k.pool_dx(g, dy, y, argmax, x, mean, k1.data(), k2.data(), k3.data(), r0, r1, dx);
-          },
-          /*last_first=*/true);
-      return;
-    }
+  // A pooled element whose argmax is not in its own window (not from this
+  // forward) sends the call to the general path below, which follows the
+  // definition for any index.
+  if (pool != nullptr && BatchNormReluPoolBackwardInWindows(rows, channels, dy, x, gamma, mean, inv_std, y, argmax,
+                                                            *pool, dx, dgamma, dbeta)) {
+    return;
   }
   // The chain as written: route dy to the ReLU output (dy where y > 0; added
   // at argmax in the order of dy's elements when pooled), then batch norm's backward.

@@ -28,4 +28,15 @@ void BatchNormReluBackward(int64_t rows, int64_t channels, const float* dy, cons
                            const float* mean, const float* inv_std, const float* y, const int32_t* argmax,
                            const ConvGeom* pool, float* dx, float* dgamma, float* dbeta);
 
+// BatchNormReluBackward's common pooled case, in two passes: windows that do
+// not overlap, each argmax inside its own pooled element's window (as the
+// forward leaves it). argmax is only compared with window positions, never
+// followed, so any index is safe here; returns false, having written nothing,
+// when the case does not hold (then BatchNormReluBackward's general path,
+// which needs every index checked first, gives the result).
+bool BatchNormReluPoolBackwardInWindows(int64_t rows, int64_t channels, const float* dy, const float* x,
+                                        const float* gamma, const float* mean, const float* inv_std, const float* y,
+                                        const int32_t* argmax, const ConvGeom& pool, float* dx, float* dgamma,
+                                        float* dbeta);
+
 }  // namespace bw
