@@ -4,7 +4,9 @@
 // models are interleaved so that a noisy neighbour hits all three alike.
 // ROOT=<another checkout> times that checkout's built packages instead (A/B runs);
 // TRAINED=1 gives every batch norm moving statistics of its own (as after training)
-// instead of the initializers' (as in `bench models`).
+// instead of the initializers' (as in `bench models`). CLOCK=cpu times with the process's
+// CPU time, steadier than the wall clock on a shared machine (1 thread only). ONLY=mlp,cnn
+// times those models alone.
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +15,7 @@ const { dispose, makeTensor, Random, setBackend } = await import(`${root}/packag
 await import(`${root}/packages/backend-native/dist/index.js`);
 const { layers: l, sequential } = await import(`${root}/packages/layers/dist/index.js`);
 
+const now = process.env.CLOCK === 'cpu' ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
 const calls = Number(process.argv[2] ?? 200);
 const rounds = Number(process.argv[3] ?? 15);
 setBackend(process.env.BACKEND ?? 'native');
@@ -38,7 +41,8 @@ const models = {
 };
 
 const rng = new Random(3);
-const cases = Object.entries(models).map(([name, build]) => {
+const only = process.env.ONLY?.split(',');
+const cases = Object.entries(models).filter(([name]) => !only || only.includes(name)).map(([name, build]) => {
   const [shape, stack] = build();
   const model = sequential({ layers: stack });
   if (process.env.TRAINED === '1') {
@@ -51,9 +55,9 @@ const cases = Object.entries(models).map(([name, build]) => {
 for (const c of cases) for (let i = 0; i < 50; i++) dispose(c.model.predict(c.x));
 for (let r = 0; r < rounds; r++) {
   for (const c of cases) {
-    const t0 = performance.now();
+    const t0 = now();
     for (let i = 0; i < calls; i++) dispose(c.model.predict(c.x));
-    c.times.push((performance.now() - t0) / calls);
+    c.times.push((now() - t0) / calls);
   }
 }
 for (const c of cases) {

@@ -29,6 +29,8 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
   if (options.numThreads !== undefined) setNumThreads(options.numThreads);
   return {
     name: NATIVE_BACKEND_NAME,
+    // Every kernel below is wrapped in `validated` (backend/validated.ts).
+    validatesArguments: true,
     info: (): BackendInfo => {
       const { isa, ...table } = addon.getKernelTable();
       return { name: NATIVE_BACKEND_NAME, threads: addon.getNumThreads(), simd: isa, ...table, allocator: addon.getAllocator() };

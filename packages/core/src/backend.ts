@@ -247,6 +247,13 @@ export interface BackendInfo {
 export interface Backend extends FusedKernels {
   readonly name: string;
   info(): BackendInfo;
+  /**
+   * True when every kernel of this backend runs core's validator for its name
+   * (KERNEL_VALIDATORS, FUSED_KERNEL_VALIDATORS) before anything else: `createOps`
+   * then calls the kernel without validating the same arguments a second time.
+   * The conformance suite's invalid-argument cases hold such a backend to it.
+   */
+  readonly validatesArguments?: boolean;
 
   // Dense algebra
   matMul(a: Tensor, b: Tensor, options?: MatMulOptions): Tensor;
@@ -381,9 +388,12 @@ export const KERNEL_NAMES = [
   'softmaxCrossEntropy',
   'sgdUpdate', 'adamUpdate',
   'assign', 'axpby',
-] as const satisfies readonly Exclude<keyof Backend, 'name' | 'info'>[];
+] as const satisfies readonly Exclude<keyof Backend, BackendProperty>[];
 
 export type KernelName = (typeof KERNEL_NAMES)[number];
+
+/** The members of `Backend` that are not kernels. */
+export type BackendProperty = 'name' | 'info' | 'validatesArguments';
 
 /** Names of the optional fused kernels (FusedKernels). */
 export const FUSED_KERNEL_NAMES = [
@@ -399,6 +409,6 @@ export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];
  * missing from createOps, the registry checks and the conformance coverage)
  * fails to compile, naming the kernel.
  */
-export type UnlistedKernel = Exclude<Exclude<keyof Backend, 'name' | 'info'>, KernelName | FusedKernelName>;
+export type UnlistedKernel = Exclude<Exclude<keyof Backend, BackendProperty>, KernelName | FusedKernelName>;
 const everyKernelListed: [UnlistedKernel] extends [never] ? true : { unlisted: UnlistedKernel } = true;
 void everyKernelListed;

@@ -113,6 +113,24 @@ export function hasKernel(name: FusedKernelName, backend: Backend = getBackend()
 }
 
 /**
+ * The backend for one call, with the call's arguments validated unless the
+ * backend validates them itself (`validatesArguments`): a small kernel's
+ * validation costs about as much as the kernel, so it runs once, not twice.
+ * Bad arguments are reported before a missing backend, as they always were.
+ */
+function pickValidating(pick: () => Backend, validate: (...args: unknown[]) => void, args: unknown[]): Backend {
+  let backend: Backend;
+  try {
+    backend = pick();
+  } catch (e) {
+    validate(...args);
+    throw e;
+  }
+  if (backend.validatesArguments !== true) validate(...args);
+  return backend;
+}
+
+/**
  * Validated kernels bound to one backend, or to a function that picks one at
  * each call (the default `ops` follows `setBackend`). Each call checks its
  * arguments, then runs the backend's kernel.
@@ -123,16 +141,14 @@ export function createOps(source: Backend | (() => Backend)): Ops {
   for (const name of KERNEL_NAMES) {
     const validate = KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
     ops[name] = (...args: unknown[]) => {
-      validate(...args);
-      const backend = pick();
+      const backend = pickValidating(pick, validate, args);
       return (backend[name] as (...a: unknown[]) => unknown).apply(backend, args);
     };
   }
   for (const name of FUSED_KERNEL_NAMES) {
     const validate = FUSED_KERNEL_VALIDATORS[name] as (...args: unknown[]) => void;
     ops[name] = (...args: unknown[]) => {
-      validate(...args);
-      const backend = pick();
+      const backend = pickValidating(pick, validate, args);
       const kernel = backend[name] as ((...a: unknown[]) => unknown) | undefined;
       if (typeof kernel !== 'function') throw new NotImplementedError(backend.name, name);
       return kernel.apply(backend, args);

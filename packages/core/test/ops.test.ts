@@ -58,3 +58,32 @@ describe('createOps validation', () => {
     expect(bad?.message).toBe('maxPoolBackward: argmax[1] must be in [0, 4), received -1.');
   });
 });
+
+describe('createOps with a backend that validates its own arguments', () => {
+  it('validates once: the backend sees bad arguments, and its error reaches the caller', () => {
+    const calls: string[] = [];
+    const own = { ...recordingBackend(calls), validatesArguments: true } as Backend;
+    // The recording kernels check nothing: a call that would fail core's validation reaches them.
+    createOps(own).matMul(zeros([2, 3]), zeros([4, 2]));
+    expect(calls).toEqual(['matMul']);
+    const throwing = { ...own, matMul: () => { throw new ShapeError('matMul: from the backend.'); } } as Backend;
+    expect(() => createOps(throwing).matMul(zeros([2, 3]), zeros([4, 2]))).toThrow('matMul: from the backend.');
+  });
+
+  it('still validates for a backend that does not say so, or says false', () => {
+    for (const validatesArguments of [undefined, false]) {
+      const calls: string[] = [];
+      const ops = createOps({ ...recordingBackend(calls), validatesArguments } as Backend);
+      expect(() => ops.matMul(zeros([2, 3]), zeros([4, 2]))).toThrow(ShapeError);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('reports bad arguments before a missing backend, as before', () => {
+    const ops = createOps(() => {
+      throw new Error('no backend');
+    });
+    expect(() => ops.matMul(zeros([2, 3]), zeros([4, 2]))).toThrow(ShapeError);
+    expect(() => ops.matMul(zeros([2, 3]), zeros([3, 2]))).toThrow('no backend');
+  });
+});

@@ -14,7 +14,7 @@ import { POOLED_FROM_BYTES, outputBuffer } from '@batchwise/core';
  * that leaves an element unwritten fails there instead of returning stale memory.
  */
 
-/** Below this many bytes V8's own zeroed allocation is as cheap (small arrays live on its heap; core does not pool them either). */
+/** From this many bytes on, outputs come from core's pool; below it, from Node's shared slab (core does not pool them). */
 const UNINITIALIZED_FROM_BYTES = POOLED_FROM_BYTES;
 
 const poison = process.env['BATCHWISE_POISON_OUTPUTS'] === '1';
@@ -27,7 +27,11 @@ function output<T extends Float32Array | Int32Array>(
 ): T {
   let out: T;
   if (n * 4 < UNINITIALIZED_FROM_BYTES) {
-    out = new Kind(n);
+    // A view into Node's shared slab (Buffer.allocUnsafe below Buffer.poolSize / 2, 8-byte
+    // aligned): a new backing store per small array (calloc plus the collector's external-memory
+    // bookkeeping) cost several times the kernel itself at small batch. Uninitialised as below.
+    const b = Buffer.allocUnsafe(n * 4);
+    out = b.byteOffset % 4 === 0 ? new Kind(b.buffer as ArrayBuffer, b.byteOffset, n) : new Kind(n);
   } else {
     // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer from offset 0.
     const { buffer } = outputBuffer(n * 4, (bytes) => Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);

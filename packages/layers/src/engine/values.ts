@@ -1,4 +1,4 @@
-import { InvalidArgumentError, formatShape, ops, tidy, type Tensor } from '@batchwise/core';
+import { InvalidArgumentError, fill, formatShape, ops, tidy, type Tensor } from '@batchwise/core';
 
 /*
  * Where values leave the library. Layers compute with kernels (`ops.*`) and
@@ -19,7 +19,30 @@ export function readValues(t: Tensor): Float32Array {
   return t.data;
 }
 
-/** Whether every value of t is finite: max |t| on the backend, one number read out. */
+/**
+ * Below this many values, allFinite reads them in JavaScript: two kernel calls (and the
+ * |t| they allocate) cost more than the scan. Larger tensors are scanned on the backend.
+ */
+export const FINITE_SCAN_BELOW = 4096;
+
+/** Whether every value of t is finite: max |t| on the backend, one number read out; small tensors are read directly. */
 export function allFinite(t: Tensor): boolean {
-  return t.size === 0 || tidy(() => Number.isFinite(readScalar(ops.max(ops.abs(t)))));
+  if (t.size === 0) return true;
+  const data = t.data;
+  // A released tensor (data shorter than its size) goes to the kernels, whose validation names it.
+  if (t.size < FINITE_SCAN_BELOW && data.length === t.size) {
+    for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
+    return true;
+  }
+  return tidy(() => Number.isFinite(readScalar(ops.max(ops.abs(t)))));
+}
+
+/** Whether every value of t equals c as float32 (NaN equals nothing), read directly: t is small (a per-channel vector). */
+export function allEqual(t: Tensor, c: number): boolean {
+  const data = t.data;
+  // A released tensor goes to the kernels, whose validation names it.
+  if (data.length !== t.size) return tidy(() => readScalar(ops.max(ops.abs(ops.sub(t, fill(t.shape, c))))) === 0);
+  const c32 = Math.fround(c);
+  for (let i = 0; i < data.length; i++) if (data[i] !== c32) return false;
+  return true;
 }

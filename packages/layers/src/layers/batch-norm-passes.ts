@@ -55,11 +55,19 @@ export interface MovingCache {
   epsilon: number;
 }
 
-/** y = gamma * (x - moving mean) / sqrt(moving variance + epsilon) + beta. */
-export function movingForward(x: Tensor, p: { mean: Tensor; variance: Tensor; gamma: Tensor; beta: Tensor; epsilon: number }): { y: Tensor; cache: MovingCache } {
-  // Copies: the cache must not change if the moving statistics are updated before backward.
-  const mean = copyOf(p.mean);
-  const variance = copyOf(p.variance);
+/**
+ * y = gamma * (x - moving mean) / sqrt(moving variance + epsilon) + beta. `training`: a
+ * backward pass may follow, after the same step updated the moving statistics in place.
+ */
+export function movingForward(
+  x: Tensor,
+  p: { mean: Tensor; variance: Tensor; gamma: Tensor; beta: Tensor; epsilon: number },
+  training: boolean,
+): { y: Tensor; cache: MovingCache } {
+  // Copies in training: the cache must not change if the moving statistics are updated before
+  // backward. An inference pass updates nothing, so its cache can refer to the statistics.
+  const mean = training ? copyOf(p.mean) : p.mean;
+  const variance = training ? copyOf(p.variance) : p.variance;
   const y = ops.batchNormInference(x, { mean, variance, gamma: p.gamma, beta: p.beta, epsilon: p.epsilon });
   return { y, cache: { kind: 'moving', x, gamma: p.gamma, mean, variance, epsilon: p.epsilon } };
 }

@@ -228,7 +228,7 @@ export class BatchNormalization extends Layer {
       pass = this.batchPass(xt, gamma, beta);
       ({ y, cache } = pass);
     } else {
-      ({ y, cache } = movingForward(xt, { mean: this.movingMean.value, variance: this.movingVariance.value, gamma, beta, epsilon: this.epsilonValue }));
+      ({ y, cache } = movingForward(xt, { mean: this.movingMean.value, variance: this.movingVariance.value, gamma, beta, epsilon: this.epsilonValue }, ctx.training));
     }
     // Statistics the pass did not compute (moving normalization) come from the same kind of pass.
     const stats = pass ?? (update || this.recordBatchStatistics ? this.batchPass(xt, gamma, beta) : null);

@@ -1,0 +1,57 @@
+import { dispose, ops, setBackend, tensor, tidy, zeros } from '@batchwise/core';
+import '@batchwise/backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { FINITE_SCAN_BELOW, allEqual, allFinite } from '../src/engine/values.js';
+
+/*
+ * allFinite reads small tensors in JavaScript and scans large ones on the
+ * backend (max |t|): both must give the same answer for every kind of value
+ * at every position.
+ */
+
+function withValue(size: number, at: number, v: number) {
+  const t = zeros([size]);
+  t.data[at] = v;
+  return t;
+}
+
+describe('allFinite', () => {
+  setBackend('cpu');
+  const sizes = [1, 7, FINITE_SCAN_BELOW - 1, FINITE_SCAN_BELOW, FINITE_SCAN_BELOW + 5];
+
+  it('agrees with the kernel scan on NaN, Infinity, -Infinity and large finite values, at the first and last position', () => {
+    for (const size of sizes) {
+      for (const v of [Number.NaN, Infinity, -Infinity, 3.4e38, -3.4e38, -0]) {
+        for (const at of [0, size - 1]) {
+          const t = withValue(size, at, v);
+          const kernel = tidy(() => Number.isFinite(ops.max(ops.abs(t)).data[0]));
+          expect(allFinite(t), `size ${size}, ${v} at ${at}`).toBe(kernel);
+          expect(allFinite(t)).toBe(Number.isFinite(v));
+        }
+      }
+    }
+  });
+
+  it('is true for an empty tensor', () => {
+    expect(allFinite(zeros([0, 3]))).toBe(true);
+  });
+
+  it('names a released tensor through the kernels instead of calling it finite', () => {
+    const small = tidy(() => ops.relu(tensor([1, 2, 3])));
+    const large = tidy(() => ops.relu(zeros([FINITE_SCAN_BELOW + 1])));
+    dispose([small, large]);
+    // A small cpu output is not pooled (its memory cannot be released); a large one is.
+    expect(allFinite(small)).toBe(true);
+    expect(() => allFinite(large)).toThrow(/disposed|released/);
+  });
+});
+
+describe('allEqual', () => {
+  it('compares as float32, and NaN equals nothing', () => {
+    expect(allEqual(tensor([0.1, 0.1]), 0.1)).toBe(true);
+    expect(allEqual(tensor([0.1, 0.2]), 0.1)).toBe(false);
+    expect(allEqual(tensor([-0, 0]), 0)).toBe(true);
+    expect(allEqual(tensor([Number.NaN]), Number.NaN)).toBe(false);
+    expect(allEqual(tensor([1, 1, 1]), 1)).toBe(true);
+  });
+});
