@@ -36,6 +36,14 @@ function isDetached(buffer: ArrayBufferLike): boolean {
  * elements than its data holds; every backend would then read past it (cpu
  * returned NaN, native refused). So every kernel call checks it here, once.
  */
+function nonNegativeIntegers(shape: readonly unknown[]): boolean {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!Number.isSafeInteger(d) || (d as number) < 0) return false;
+  }
+  return true;
+}
+
 export function assertTensor(fn: string, name: string, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a Tensor, received ${describeValue(v)}.`);
@@ -44,7 +52,7 @@ export function assertTensor(fn: string, name: string, v: unknown): asserts v is
   if (!(data instanceof Float32Array)) {
     throw new InvalidArgumentError(`${fn}: ${name}.data must be a Float32Array, received ${describeValue(data)}.`);
   }
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+  if (!Array.isArray(shape) || !nonNegativeIntegers(shape)) {
     throw new ShapeError(`${fn}: ${name}.shape must be an array of non-negative integers, received ${describeValue(shape)}.`);
   }
   const size = sizeOf(shape);

@@ -79,7 +79,8 @@ export class Tensor {
       this.data = data.view();
       setStorage(this, data);
     }
-    this.shape = Object.freeze([...shape]);
+    // A frozen array cannot change: share it (kernel outputs and reshapes pass their input's shape).
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.size = size;
   }
 
