@@ -75,11 +75,31 @@ function windowGeometry(
   };
 }
 
+/**
+ * The last conv geometry computed, for the same call asking again: a kernel's validator and
+ * the kernel both derive it. Reused only for the same frozen shape arrays (a tensor's shape:
+ * the same array holds the same numbers) and equal options; frozen, as every caller shares it.
+ */
+let lastConv: { input: Shape; filter: Shape; options: readonly unknown[]; g: Conv2DGeometry } | null = null;
+
+function convOptionValues(o: Conv2DOptions): readonly unknown[] {
+  return [o.strides?.[0], o.strides?.[1], o.dilations?.[0], o.dilations?.[1], o.padding];
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Geometry of an NHWC conv with an HWIO filter; `fn` names the kernel in errors. */
 export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): Conv2DGeometry {
+  const values = convOptionValues(options);
+  if (lastConv !== null && lastConv.input === inputShape && lastConv.filter === filterShape && sameValues(values, lastConv.options)) return lastConv.g;
   assertWindowShapeSize(fn, 'filter', filterShape);
   const g = windowGeometry(fn, inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding, filterShape[3]);
-  return { ...g, outChannels: filterShape[3] };
+  const conv: Conv2DGeometry = Object.freeze({ ...g, outChannels: filterShape[3] });
+  if (Object.isFrozen(inputShape) && Object.isFrozen(filterShape)) lastConv = { input: inputShape, filter: filterShape, options: values, g: conv };
+  return conv;
 }
 
 export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): number[] {

@@ -30,3 +30,42 @@ describe('window geometry', () => {
     ).toThrow(ShapeError);
   });
 });
+
+describe('conv geometry reuse', () => {
+  const o = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+
+  it('gives the same answer as a fresh computation whatever changes between calls', () => {
+    const x = Object.freeze([1, 8, 8, 3]);
+    const f = Object.freeze([3, 3, 3, 4]);
+    const fresh = (xs: readonly number[], fs: readonly number[], opts: typeof o | { strides: [number, number]; padding: 'same' | 'valid'; dilations: [number, number] }) =>
+      conv2dGeometry([...xs], [...fs], opts);
+    const variants = [
+      o,
+      { ...o, strides: [2, 2] as [number, number] },
+      { ...o, strides: [1, 2] as [number, number] },
+      { ...o, dilations: [2, 1] as [number, number] },
+      { ...o, padding: 'valid' as const },
+    ];
+    for (const v of variants) {
+      // Twice each: the second call may be served from the last result.
+      expect(conv2dGeometry(x, f, v)).toEqual(fresh(x, f, v));
+      expect(conv2dGeometry(x, f, v)).toEqual(fresh(x, f, v));
+    }
+    const other = Object.freeze([2, 8, 8, 3]);
+    conv2dGeometry(x, f, o);
+    expect(conv2dGeometry(other, f, o).batch).toBe(2);
+  });
+
+  it('never reuses across unfrozen shapes, which may have changed in place', () => {
+    const x = [1, 8, 8, 3];
+    const f = [3, 3, 3, 4];
+    expect(conv2dGeometry(x, f, o).outHeight).toBe(8);
+    x[1] = 16;
+    expect(conv2dGeometry(x, f, o).outHeight).toBe(16);
+  });
+
+  it('still throws for a window that does not fit, after a valid call on other shapes', () => {
+    conv2dGeometry(Object.freeze([1, 8, 8, 3]), Object.freeze([3, 3, 3, 4]), { ...o, padding: 'valid' });
+    expect(() => conv2dGeometry(Object.freeze([1, 2, 2, 3]), Object.freeze([3, 3, 3, 4]), { ...o, padding: 'valid' })).toThrow(ShapeError);
+  });
+});

@@ -69,12 +69,13 @@ export class Dense extends Layer {
   }
 
   forward([x]: Tensor[], _ctx: CallContext): ForwardResult {
-    const x2 = x.reshape([-1, this.kernel.shape[0]]);
+    // Rank 2 (the usual case) is already the matrix the product takes and gives.
+    const x2 = x.rank === 2 ? x : x.reshape([-1, this.kernel.shape[0]]);
     let z = ops.matMul(x2, this.kernel.value);
     if (this.bias) z = ops.biasAdd(z, this.bias.value);
     const y = activate(this.activation, z);
     const cache: DenseCache = { x2, z, y, inputShape: x.shape };
-    return { output: y.reshape([...x.shape.slice(0, -1), this.units]), cache };
+    return { output: x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), this.units]), cache };
   }
 
   /** The pre-activation output (for the fused softmax cross-entropy). */
