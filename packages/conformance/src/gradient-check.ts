@@ -91,6 +91,10 @@ function activationProblem(rng: Random, f: (x: Array64) => Array64, b: (dy: Arra
 export const GRADIENT_CHECKS: GradientCheckCase[] = [
   { kernel: 'conv2dBackpropInput', name: 'odd 5x5 stride 2 same, dilation 1', seed: 1001,
     make: (r) => convProblem(r, [2, 5, 5, 2], [3, 3, 2, 3], { strides: [2, 2], padding: 'same', dilations: [1, 1] }) },
+  { kernel: 'conv2dBackpropInput', name: 'odd 3x5 valid 3x3, 16 -> 17', seed: 1015,
+    make: (r) => convProblem(r, [1, 3, 5, 16], [3, 3, 16, 17], { strides: [1, 1], padding: 'valid', dilations: [1, 1] }) },
+  { kernel: 'conv2dBackpropInput', name: 'odd 3x5 same 3x3, 16 -> 16', seed: 1016,
+    make: (r) => convProblem(r, [1, 3, 5, 16], [3, 3, 16, 16], { strides: [1, 1], padding: 'same', dilations: [1, 1] }) },
   { kernel: 'conv2dBackpropFilter', name: 'even 6x6 stride 2 same, dilation 2', seed: 1002,
     make: (r) => convProblem(r, [1, 6, 6, 2], [2, 3, 2, 2], { strides: [2, 1], padding: 'same', dilations: [2, 2] }) },
   { kernel: 'conv2dBackpropInput', name: 'valid 6x5, stride [1,2]', seed: 1003,

@@ -3,6 +3,7 @@
 // inside the copy, so the microkernels never test for padding.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "kernels/conv2d.h"
@@ -26,7 +27,7 @@ class DirectRows final : public ConvRows {
  private:
   ConvGeom g_;
   ConvMicro micro_;
-  std::vector<float> padded_;
+  std::unique_ptr<float[]> padded_;
   const float* xp_;
   int64_t xp_h_, xp_w_;
   std::vector<int64_t> offset_;

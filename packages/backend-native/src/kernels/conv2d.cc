@@ -68,6 +68,39 @@ class GemmRows final : public ConvRows {
   PatchRows patches_;
 };
 
+// The forward convolution whose output is g's input gradient, for unit
+// strides: dy as its input, dx as its output, the padding mirrored.
+ConvGeom TurnedGeom(const ConvGeom& g) {
+  ConvGeom t = g;
+  t.in_h = g.out_h;
+  t.in_w = g.out_w;
+  t.in_c = g.out_c;
+  t.out_h = g.in_h;
+  t.out_w = g.in_w;
+  t.out_c = g.in_c;
+  t.pad_top = (g.k_h - 1) * g.dil_h - g.pad_top;
+  t.pad_left = (g.k_w - 1) * g.dil_w - g.pad_left;
+  t.pad_bottom = (g.k_h - 1) * g.dil_h - g.pad_bottom;
+  t.pad_right = (g.k_w - 1) * g.dil_w - g.pad_right;
+  return t;
+}
+
+// Its filter: f [k_h, k_w, in_c, out_c] turned 180 degrees, channel axes
+// swapped, as [k_h, k_w, out_c, in_c].
+std::vector<float> TurnedFilter(const ConvGeom& g, const float* f) {
+  std::vector<float> turned(static_cast<size_t>(g.k_h * g.k_w * g.in_c * g.out_c));
+  for (int64_t kh = 0; kh < g.k_h; ++kh) {
+    for (int64_t kw = 0; kw < g.k_w; ++kw) {
+      const float* src = f + ((g.k_h - 1 - kh) * g.k_w + (g.k_w - 1 - kw)) * g.in_c * g.out_c;
+      float* out = turned.data() + (kh * g.k_w + kw) * g.out_c * g.in_c;
+      for (int64_t o = 0; o < g.out_c; ++o) {
+        for (int64_t c = 0; c < g.in_c; ++c) out[o * g.in_c + c] = src[c * g.out_c + o];
+      }
+    }
+  }
+  return turned;
+}
+
 }  // namespace
 
 bool UsesDirectRows(const ConvGeom& g) { return !UseWinograd(g) && g.in_c <= kDirectMaxChannels; }
@@ -166,39 +199,29 @@ void Conv2dBackpropFilter(const ConvGeom& g, const float* x, const float* dy, fl
 
 void Conv2dBackpropInput(const ConvGeom& g, const float* dy, const float* f, float* dx) {
   const GemmKernel& kern = Kernels().gemm;
-  // The output channels of that convolution are x's: with fewer than half a
-  // register tile of them, most of each tile would be wasted (it was slower
-  // at 12 channels), so those keep col2im.
-  if (kern.indirect != nullptr && g.stride_h == 1 && g.stride_w == 1 && !IsPointwise(g) && 2 * g.in_c >= kern.nr) {
-    // With unit strides the input gradient is itself a convolution: of dy with
-    // the filter turned 180 degrees and its channel axes swapped, padded by
-    // (k - 1) * dilation minus the forward padding on each side. That runs on
-    // the indirect forward path, with no patch-gradient matrix and no col2im
-    // (figures in docs/backend-native/design.md). Each dx
-    // element is one microkernel call over every tap and channel.
-    std::vector<float> turned(static_cast<size_t>(g.k_h * g.k_w * g.in_c * g.out_c));
-    for (int64_t kh = 0; kh < g.k_h; ++kh) {
-      for (int64_t kw = 0; kw < g.k_w; ++kw) {
-        const float* src = f + ((g.k_h - 1 - kh) * g.k_w + (g.k_w - 1 - kw)) * g.in_c * g.out_c;
-        float* out = turned.data() + (kh * g.k_w + kw) * g.out_c * g.in_c;
-        for (int64_t o = 0; o < g.out_c; ++o) {
-          for (int64_t c = 0; c < g.in_c; ++c) out[o * g.in_c + c] = src[c * g.out_c + o];
-        }
+  // With unit strides the input gradient is itself a convolution: of dy with
+  // the filter turned 180 degrees and its channel axes swapped, padded by
+  // (k - 1) * dilation minus the forward padding on each side ('same' stays
+  // 'same', 'valid' becomes 'full'). That runs on a forward path, with no
+  // patch-gradient matrix and no col2im (figures in docs/backend-native/design.md).
+  if (g.stride_h == 1 && g.stride_w == 1 && !IsPointwise(g)) {
+    const ConvGeom t = TurnedGeom(g);
+    // 3x3 with enough channels: Winograd, as for the forward.
+    const bool winograd = UseWinograd(t);
+    // Otherwise the indirect kernel, each dx element one microkernel call over
+    // every tap and channel. Its output channels are x's: with fewer than half
+    // a register tile of them, most of each tile would be wasted (it was
+    // slower at 12 channels), so those keep col2im.
+    const bool indirect = kern.indirect != nullptr && 2 * g.in_c >= kern.nr;
+    if (winograd || indirect) {
+      const std::vector<float> turned = TurnedFilter(g, f);
+      if (winograd) {
+        Conv2dForwardWinograd(t, kern, dy, turned.data(), dx);
+      } else {
+        Conv2dForwardIndirect(t, kern, dy, turned.data(), dx);
       }
+      return;
     }
-    ConvGeom t = g;
-    t.in_h = g.out_h;
-    t.in_w = g.out_w;
-    t.in_c = g.out_c;
-    t.out_h = g.in_h;
-    t.out_w = g.in_w;
-    t.out_c = g.in_c;
-    t.pad_top = (g.k_h - 1) * g.dil_h - g.pad_top;
-    t.pad_left = (g.k_w - 1) * g.dil_w - g.pad_left;
-    t.pad_bottom = (g.k_h - 1) * g.dil_h - g.pad_bottom;
-    t.pad_right = (g.k_w - 1) * g.dil_w - g.pad_right;
-    Conv2dForwardIndirect(t, kern, dy, turned.data(), dx);
-    return;
   }
   const int64_t kk = g.k_h * g.k_w * g.in_c, pixels = g.out_h * g.out_w;
   GemmProblem p;

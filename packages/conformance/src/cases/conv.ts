@@ -47,6 +47,12 @@ export const CONV_CASES: ConvGeometryCase[] = [
   // odd output sizes (tiles cut by the edge) and output channels that fill no register tile.
   { name: 'winograd-sized, odd 7x9 same, 16 -> 33', seed: 121, input: [2, 7, 9, 16], filter: [3, 3, 16, 33], padding: 'same' },
   { name: 'winograd-sized, 9x8 valid, 24 -> 16', seed: 122, input: [3, 9, 8, 24], filter: [3, 3, 24, 16], padding: 'valid' },
+  // The input gradient of a 3x3 stride-1 conv is a 3x3 stride-1 conv of dy (channels swapped,
+  // 'valid' becoming 'full' padding 2), where a backend may use Winograd too: channel counts
+  // that fill no register tile on either side, odd sizes whose last tiles are cut.
+  { name: 'winograd-sized, odd 5x7 same, 17 -> 20', seed: 123, input: [3, 5, 7, 17], filter: [3, 3, 17, 20], padding: 'same' },
+  { name: 'winograd-sized, odd 9x7 valid, 20 -> 18', seed: 124, input: [2, 9, 7, 20], filter: [3, 3, 20, 18], padding: 'valid' },
+  { name: 'winograd-sized, 3x3 valid on 3x4, 16 -> 40', seed: 125, input: [2, 3, 4, 16], filter: [3, 3, 16, 40], padding: 'valid' },
 ];
 
 export function convOptions(c: ConvGeometryCase): Conv2DOptions {
