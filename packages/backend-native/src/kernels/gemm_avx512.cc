@@ -92,7 +92,9 @@ void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, co
 // the last, which is `last` long (the end of k).
 template <int V, int P>
 void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb, float* c,
-             const __mmask16* m, bool accumulate) {
+             __mmask16 tail, bool accumulate) {
+  // Only the last vector of the pass is masked.
+  auto load = [&](int v, const float* p) { return v < V - 1 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(tail, p); };
   __m512 s[P][V];
 #pragma GCC unroll 8
   for (int p = 0; p < P; ++p) {
@@ -104,7 +106,7 @@ void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* 
     const __m512 av = _mm512_set1_ps(a[q]);
     const float* bq = b + q * ldb;
 #pragma GCC unroll 8
-    for (int v = 0; v < V; ++v) s[p][v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[v], bq + 16 * v), s[p][v]);
+    for (int v = 0; v < V; ++v) s[p][v] = _mm512_fmadd_ps(av, load(v, bq + 16 * v), s[p][v]);
   };
   for (int64_t t = 0; t < last; ++t) {
 #pragma GCC unroll 8
@@ -120,7 +122,8 @@ void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* 
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v) {
       float* cv = c + 16 * v;
-      _mm512_mask_storeu_ps(cv, m[v], add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], cv), s[p][v]) : s[p][v]);
+      _mm512_mask_storeu_ps(cv, v < V - 1 ? static_cast<__mmask16>(0xFFFF) : tail,
+                            add ? _mm512_add_ps(load(v, cv), s[p][v]) : s[p][v]);
     }
   }
 }
@@ -128,10 +131,10 @@ void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* 
 // The last `blocks` (< P) blocks of k in one pass of that many chains.
 template <int V, int P>
 void RowRest(int64_t blocks, int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb,
-             float* c, const __mmask16* m, bool accumulate) {
+             float* c, __mmask16 tail, bool accumulate) {
   if constexpr (P > 0) {
-    if (blocks == P) return RowPass<V, P>(q0, kc, last, a, b, ldb, c, m, accumulate);
-    RowRest<V, P - 1>(blocks, q0, kc, last, a, b, ldb, c, m, accumulate);
+    if (blocks == P) return RowPass<V, P>(q0, kc, last, a, b, ldb, c, tail, accumulate);
+    RowRest<V, P - 1>(blocks, q0, kc, last, a, b, ldb, c, tail, accumulate);
   }
 }
 
@@ -140,18 +143,15 @@ template <int V>
 void RowColumns(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
                 bool accumulate) {
   constexpr int P = 8 / V;
-  __mmask16 m[V];
-  for (int v = 0; v < V; ++v) {
-    const int64_t left = n - 16 * v;
-    m[v] = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
-  }
+  const int64_t left = n - 16 * (V - 1);
+  const __mmask16 tail = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
   const int64_t blocks = (k + kc - 1) / kc;
   const int64_t last = k - (blocks - 1) * kc;
   int64_t blk = 0;
   for (; blk + P <= blocks; blk += P) {
-    RowPass<V, P>(blk * kc, kc, blk + P == blocks ? last : kc, a, b, ldb, c, m, accumulate);
+    RowPass<V, P>(blk * kc, kc, blk + P == blocks ? last : kc, a, b, ldb, c, tail, accumulate);
   }
-  if (blk < blocks) RowRest<V, P - 1>(blocks - blk, blk * kc, kc, last, a, b, ldb, c, m, accumulate);
+  if (blk < blocks) RowRest<V, P - 1>(blocks - blk, blk * kc, kc, last, a, b, ldb, c, tail, accumulate);
 }
 
 void RowAvx512(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
