@@ -82,11 +82,11 @@ void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, co
 
 // See RowKernel (gemm.h). Each output's k blocks are independent chains (the
 // microkernel starts every block from zero), so a pass runs V column vectors
-// times P blocks side by side, V * P <= 8 chains to cover the FMA latency: a
+// times P blocks side by side, to cover the FMA latency with V * P chains: a
 // narrow product (10 columns, k = 3136) runs eight blocks at once instead of
-// one chain 3136 long, a wide one reads each row of B once for all its
-// columns. The blocks' sums are then added to c in block order, as the
-// blocked path adds them, so the bits are the same.
+// one chain 3136 long, a wide one (up to 128 columns) reads each row of B
+// once for all its columns. The blocks' sums are then added to c in block
+// order, as the blocked path adds them, so the bits are the same.
 //
 // One pass: blocks starting at q0, q0 + kc, ... (P of them), all kc long but
 // the last, which is `last` long (the end of k).
@@ -138,11 +138,14 @@ void RowRest(int64_t blocks, int64_t q0, int64_t kc, int64_t last, const float* 
   }
 }
 
-// V vectors of columns over the whole of k, P = 8 / V blocks per pass.
+// V vectors of columns over the whole of k. Four chains cover the FMA latency
+// at one 512-bit FMA a cycle; narrow passes (V < 4) run 8 / V blocks at once,
+// wide ones one block, so B's rows stream in order (several block streams
+// through a B larger than L2 measured no faster).
 template <int V>
 void RowColumns(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
                 bool accumulate) {
-  constexpr int P = 8 / V;
+  constexpr int P = V >= 4 ? 1 : 8 / V;
   const int64_t left = n - 16 * (V - 1);
   const __mmask16 tail = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
   const int64_t blocks = (k + kc - 1) / kc;
