@@ -34,6 +34,24 @@ describe('matMul and transpose against backend-cpu', () => {
       expect(bitsEqual(part, all.slice(0, rows * 45))).toBe(true);
     }
   });
+  it('rows 1..4 through the row kernel match the blocked path bit for bit (odd k and n, k over a 256 block, transposeA)', () => {
+    // The blocked path runs from 13 rows up; the first rows of its result are the reference.
+    const shapes: [number, number][] = [[1, 1], [7, 3], [255, 17], [256, 16], [257, 33], [513, 10], [784, 100],
+      [1001, 129], [3136, 10], [2049, 1], [300, 255], [77, 200]];
+    for (const [k, n] of shapes) {
+      for (const ta of [false, true]) {
+        const a = randn(ta ? [k, 13] : [13, k], k + n), b = randn([k, n], k * n + 1);
+        const all = native.matMul(a, b, { transposeA: ta }).data;
+        for (let rows = 1; rows <= 4; rows++) {
+          const part = ta
+            ? tensor(Float32Array.from({ length: k * rows }, (_, i) => a.data[Math.floor(i / rows) * 13 + (i % rows)]), [k, rows])
+            : tensor(a.data.slice(0, rows * k), [rows, k]);
+          const got = native.matMul(part, b, { transposeA: ta }).data;
+          expect(bitsEqual(got, all.slice(0, rows * n)), `k ${k} n ${n} rows ${rows} transposeA ${ta}`).toBe(true);
+        }
+      }
+    }
+  });
   it('k = 0 gives zeros', () => {
     const y = native.matMul(tensor(new Float32Array(0), [3, 0]), tensor(new Float32Array(0), [0, 2]));
     expect(Array.from(y.data)).toEqual([0, 0, 0, 0, 0, 0]);

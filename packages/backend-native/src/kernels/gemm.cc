@@ -188,11 +188,19 @@ void Gemm(const GemmProblem& p) {
   // in the blocked path below. Packing B for a 1 x 10 x 3136 product wrote
   // 400 KB for 63 thousand multiply-adds.
   if (p.m <= kRowKernelMaxRows && kern.row != nullptr && p.b_col_stride == 1 && !(p.k_chunk > 0 && p.k > p.k_chunk)) {
-    std::vector<float> rows(static_cast<size_t>(p.m * p.k));
-    p.a->Pack(0, p.m, 0, p.k, 1, rows.data());
+    // Rows of A read in place when contiguous (a batch of one through a dense
+    // layer), else packed once (transposeA).
+    const float* rows[kRowKernelMaxRows];
+    std::vector<float> packed_rows;
+    for (int64_t i = 0; i < p.m; ++i) rows[i] = p.a->Row(i);
+    if (rows[0] == nullptr) {
+      packed_rows.resize(static_cast<size_t>(p.m * p.k));
+      p.a->Pack(0, p.m, 0, p.k, 1, packed_rows.data());
+      for (int64_t i = 0; i < p.m; ++i) rows[i] = packed_rows.data() + i * p.k;
+    }
     auto run = [&](int64_t j0, int64_t j1) {
       for (int64_t i = 0; i < p.m; ++i) {
-        kern.row(j1 - j0, p.k, kKc, rows.data() + i * p.k, p.b + j0, p.b_row_stride, p.c + i * p.ldc + j0, p.accumulate);
+        kern.row(j1 - j0, p.k, kKc, rows[i], p.b + j0, p.b_row_stride, p.c + i * p.ldc + j0, p.accumulate);
       }
     };
     if (p.m * p.n * p.k < kInlineFlops) {

@@ -16,6 +16,8 @@ class APacker {
  public:
   virtual ~APacker() = default;
   virtual void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const = 0;
+  // Row i's k values when they lie contiguous in memory, else null (then the row kernel packs them).
+  virtual const float* Row(int64_t /*i*/) const { return nullptr; }
 };
 
 // A stored densely: element (i, k) at a[i * row_stride + k * col_stride].
@@ -23,6 +25,7 @@ class StridedA final : public APacker {
  public:
   StridedA(const float* a, int64_t row_stride, int64_t col_stride) : a_(a), rs_(row_stride), cs_(col_stride) {}
   void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override;
+  const float* Row(int64_t i) const override { return cs_ == 1 ? a_ + i * rs_ : nullptr; }
 
  private:
   const float* a_;

@@ -93,35 +93,92 @@ void IndirectAvx2(int64_t taps, int64_t channels, const float* const* rows, cons
   }
 }
 
-// See RowKernel (gemm.h): up to 32 columns at a time (four independent chains,
-// the tail through masked loads and stores), each block of kc steps from zero, then added to c.
+// See RowKernel (gemm.h), and RowAvx512 for the plan: each output's k blocks
+// are independent chains, so a pass runs V column vectors times P blocks side
+// by side (V * P <= 8) and adds the block sums to c in block order, the
+// blocked path's order. Only the last vector of a pass is masked.
+template <int V>
+struct RowTail {
+  __m256i mask;
+  __m256 Load(int v, const float* p) const { return v < V - 1 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask); }
+  void Store(int v, float* p, __m256 x) const {
+    if (v < V - 1) {
+      _mm256_storeu_ps(p, x);
+    } else {
+      _mm256_maskstore_ps(p, mask, x);
+    }
+  }
+};
+
+// One pass: P blocks from q0, kc apart, all kc long but the last (`last`, the end of k).
+template <int V, int P>
+void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb, float* c,
+             const RowTail<V>& tail, bool accumulate) {
+  __m256 s[P][V];
+#pragma GCC unroll 8
+  for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) s[p][v] = _mm256_setzero_ps();
+  }
+  auto step = [&](int p, int64_t t) {
+    const int64_t q = q0 + p * kc + t;
+    const __m256 av = _mm256_broadcast_ss(a + q);
+    const float* bq = b + q * ldb;
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) s[p][v] = _mm256_fmadd_ps(av, tail.Load(v, bq + 8 * v), s[p][v]);
+  };
+  for (int64_t t = 0; t < last; ++t) {
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p) step(p, t);
+  }
+  for (int64_t t = last; t < kc; ++t) {
+#pragma GCC unroll 8
+    for (int p = 0; p < P - 1; ++p) step(p, t);
+  }
+#pragma GCC unroll 8
+  for (int p = 0; p < P; ++p) {
+    const bool add = accumulate || q0 + p * kc > 0;
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) {
+      float* cv = c + 8 * v;
+      tail.Store(v, cv, add ? _mm256_add_ps(tail.Load(v, cv), s[p][v]) : s[p][v]);
+    }
+  }
+}
+
+// The last `blocks` (< P) blocks of k in one pass of that many chains.
+template <int V, int P>
+void RowRest(int64_t blocks, int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb,
+             float* c, const RowTail<V>& tail, bool accumulate) {
+  if constexpr (P > 0) {
+    if (blocks == P) return RowPass<V, P>(q0, kc, last, a, b, ldb, c, tail, accumulate);
+    RowRest<V, P - 1>(blocks, q0, kc, last, a, b, ldb, c, tail, accumulate);
+  }
+}
+
+// V vectors of columns over the whole of k, P = 8 / V blocks per pass.
+template <int V>
+void RowColumns(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                bool accumulate) {
+  constexpr int P = 8 / V;
+  const int left = static_cast<int>(n - 8 * (V - 1));
+  const RowTail<V> tail{_mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))};
+  const int64_t blocks = (k + kc - 1) / kc;
+  const int64_t last = k - (blocks - 1) * kc;
+  int64_t blk = 0;
+  for (; blk + P <= blocks; blk += P) {
+    RowPass<V, P>(blk * kc, kc, blk + P == blocks ? last : kc, a, b, ldb, c, tail, accumulate);
+  }
+  if (blk < blocks) RowRest<V, P - 1>(blocks - blk, blk * kc, kc, last, a, b, ldb, c, tail, accumulate);
+}
+
 void RowAvx2(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
-  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  for (int64_t j = 0; j < n; j += 32) {
-    __m256i m[4];
-    for (int v = 0; v < 4; ++v) {
-      const int64_t left = n - j - 8 * v;
-      m[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(left < 0 ? 0 : left > 8 ? 8 : left)), iota);
-    }
-    for (int64_t q0 = 0; q0 < k; q0 += kc) {
-      __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
-      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
-      for (int64_t q = q0; q < q1; ++q) {
-        const __m256 av = _mm256_broadcast_ss(a + q);
-        const float* bq = b + q * ldb + j;
-        s0 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq, m[0]), s0);
-        s1 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 8, m[1]), s1);
-        s2 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 16, m[2]), s2);
-        s3 = _mm256_fmadd_ps(av, _mm256_maskload_ps(bq + 24, m[3]), s3);
-      }
-      const bool add = accumulate || q0 > 0;
-      const __m256 sums[4] = {s0, s1, s2, s3};
-      for (int v = 0; v < 4; ++v) {
-        float* cv = c + j + 8 * v;
-        const __m256 out = add ? _mm256_add_ps(_mm256_maskload_ps(cv, m[v]), sums[v]) : sums[v];
-        _mm256_maskstore_ps(cv, m[v], out);
-      }
-    }
+  using Columns = void (*)(int64_t, int64_t, int64_t, const float*, const float*, int64_t, float*, bool);
+  static constexpr Columns kByVectors[8] = {RowColumns<1>, RowColumns<2>, RowColumns<3>, RowColumns<4>,
+                                            RowColumns<5>, RowColumns<6>, RowColumns<7>, RowColumns<8>};
+  for (int64_t j = 0; j < n; j += 64) {
+    const int64_t w = n - j < 64 ? n - j : 64;
+    kByVectors[(w + 7) / 8 - 1](w, k, kc, a, b + j, ldb, c + j, accumulate);
   }
 }
 

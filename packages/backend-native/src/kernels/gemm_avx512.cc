@@ -2,6 +2,8 @@
 // broadcast per k step (27 of 32 registers). Compiled with -mavx512f etc. only here.
 #include <immintrin.h>
 
+#include <algorithm>
+
 #include "kernels/gemm.h"
 
 namespace bw {
@@ -78,34 +80,90 @@ void IndirectAvx512(int64_t taps, int64_t channels, const float* const* rows, co
 #undef BW_FMA
 #undef BW_STORE
 
-// See RowKernel (gemm.h): up to 64 columns at a time (four independent chains,
-// the tail masked), each block of kc steps from zero, then added to c.
+// See RowKernel (gemm.h). Each output's k blocks are independent chains (the
+// microkernel starts every block from zero), so a pass runs V column vectors
+// times P blocks side by side, to cover the FMA latency with V * P chains: a
+// narrow product (10 columns, k = 3136) runs eight blocks at once instead of
+// one chain 3136 long, a wide one (up to 128 columns) reads each row of B
+// once for all its columns. The blocks' sums are then added to c in block
+// order, as the blocked path adds them, so the bits are the same.
+//
+// One pass: blocks starting at q0, q0 + kc, ... (P of them), all kc long but
+// the last, which is `last` long (the end of k).
+template <int V, int P>
+void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb, float* c,
+             __mmask16 tail, bool accumulate) {
+  // Only the last vector of the pass is masked.
+  auto load = [&](int v, const float* p) { return v < V - 1 ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(tail, p); };
+  __m512 s[P][V];
+#pragma GCC unroll 8
+  for (int p = 0; p < P; ++p) {
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) s[p][v] = _mm512_setzero_ps();
+  }
+  auto step = [&](int p, int64_t t) {
+    const int64_t q = q0 + p * kc + t;
+    const __m512 av = _mm512_set1_ps(a[q]);
+    const float* bq = b + q * ldb;
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) s[p][v] = _mm512_fmadd_ps(av, load(v, bq + 16 * v), s[p][v]);
+  };
+  for (int64_t t = 0; t < last; ++t) {
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p) step(p, t);
+  }
+  for (int64_t t = last; t < kc; ++t) {
+#pragma GCC unroll 8
+    for (int p = 0; p < P - 1; ++p) step(p, t);
+  }
+#pragma GCC unroll 8
+  for (int p = 0; p < P; ++p) {
+    const bool add = accumulate || q0 + p * kc > 0;
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) {
+      float* cv = c + 16 * v;
+      _mm512_mask_storeu_ps(cv, v < V - 1 ? static_cast<__mmask16>(0xFFFF) : tail,
+                            add ? _mm512_add_ps(load(v, cv), s[p][v]) : s[p][v]);
+    }
+  }
+}
+
+// The last `blocks` (< P) blocks of k in one pass of that many chains.
+template <int V, int P>
+void RowRest(int64_t blocks, int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb,
+             float* c, __mmask16 tail, bool accumulate) {
+  if constexpr (P > 0) {
+    if (blocks == P) return RowPass<V, P>(q0, kc, last, a, b, ldb, c, tail, accumulate);
+    RowRest<V, P - 1>(blocks, q0, kc, last, a, b, ldb, c, tail, accumulate);
+  }
+}
+
+// V vectors of columns over the whole of k. Four chains cover the FMA latency
+// at one 512-bit FMA a cycle; narrow passes (V < 4) run 8 / V blocks at once,
+// wide ones one block, so B's rows stream in order (several block streams
+// through a B larger than L2 measured no faster).
+template <int V>
+void RowColumns(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                bool accumulate) {
+  constexpr int P = V >= 4 ? 1 : 8 / V;
+  const int64_t left = n - 16 * (V - 1);
+  const __mmask16 tail = left >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << left) - 1u);
+  const int64_t blocks = (k + kc - 1) / kc;
+  const int64_t last = k - (blocks - 1) * kc;
+  int64_t blk = 0;
+  for (; blk + P <= blocks; blk += P) {
+    RowPass<V, P>(blk * kc, kc, blk + P == blocks ? last : kc, a, b, ldb, c, tail, accumulate);
+  }
+  if (blk < blocks) RowRest<V, P - 1>(blocks - blk, blk * kc, kc, last, a, b, ldb, c, tail, accumulate);
+}
+
 void RowAvx512(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
-  for (int64_t j = 0; j < n; j += 64) {
-    __mmask16 m[4];
-    for (int v = 0; v < 4; ++v) {
-      const int64_t left = n - j - 16 * v;
-      m[v] = left >= 16 ? static_cast<__mmask16>(0xFFFF) : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1u);
-    }
-    for (int64_t q0 = 0; q0 < k; q0 += kc) {
-      __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
-      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
-      for (int64_t q = q0; q < q1; ++q) {
-        const __m512 av = _mm512_set1_ps(a[q]);
-        const float* bq = b + q * ldb + j;
-        s0 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[0], bq), s0);
-        s1 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[1], bq + 16), s1);
-        s2 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[2], bq + 32), s2);
-        s3 = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[3], bq + 48), s3);
-      }
-      const bool add = accumulate || q0 > 0;
-      const __m512 sums[4] = {s0, s1, s2, s3};
-      for (int v = 0; v < 4; ++v) {
-        float* cv = c + j + 16 * v;
-        const __m512 out = add ? _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], cv), sums[v]) : sums[v];
-        _mm512_mask_storeu_ps(cv, m[v], out);
-      }
-    }
+  using Columns = void (*)(int64_t, int64_t, int64_t, const float*, const float*, int64_t, float*, bool);
+  static constexpr Columns kByVectors[8] = {RowColumns<1>, RowColumns<2>, RowColumns<3>, RowColumns<4>,
+                                            RowColumns<5>, RowColumns<6>, RowColumns<7>, RowColumns<8>};
+  for (int64_t j = 0; j < n; j += 128) {
+    const int64_t w = std::min<int64_t>(128, n - j);
+    kByVectors[(w + 15) / 16 - 1](w, k, kc, a, b + j, ldb, c + j, accumulate);
   }
 }
 

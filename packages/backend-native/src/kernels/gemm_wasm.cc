@@ -81,30 +81,80 @@ void IndirectWasm(int64_t taps, int64_t channels, const float* const* rows, cons
   }
 }
 
-// See RowKernel (gemm.h): 16 columns at a time in four independent chains,
-// each block of kc steps from zero, then added to c. Columns past the last
-// full 16 go through RowScalar, whose arithmetic per column is the same.
-void RowWasm(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
-  const int64_t full = n / 16 * 16;
-  for (int64_t j = 0; j < full; j += 16) {
-    for (int64_t q0 = 0; q0 < k; q0 += kc) {
-      v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
-      const int64_t q1 = q0 + kc < k ? q0 + kc : k;
-      for (int64_t q = q0; q < q1; ++q) {
-        const v128_t av = wasm_v128_load32_splat(a + q);
-        const float* bq = b + q * ldb + j;
-        s0 = MulAdd(av, wasm_v128_load(bq), s0);
-        s1 = MulAdd(av, wasm_v128_load(bq + 4), s1);
-        s2 = MulAdd(av, wasm_v128_load(bq + 8), s2);
-        s3 = MulAdd(av, wasm_v128_load(bq + 12), s3);
-      }
-      const bool add = accumulate || q0 > 0;
-      const v128_t sums[4] = {s0, s1, s2, s3};
-      for (int v = 0; v < 4; ++v) {
-        float* cv = c + j + 4 * v;
-        wasm_v128_store(cv, add ? wasm_f32x4_add(wasm_v128_load(cv), sums[v]) : sums[v]);
-      }
+// See RowKernel (gemm.h), and RowAvx512 for the plan: each output's k blocks
+// are independent chains, so a pass runs V four-column vectors times P blocks
+// side by side (V * P <= 8) and adds the block sums to c in block order, the
+// blocked path's order.
+//
+// One pass: P blocks from q0, kc apart, all kc long but the last (`last`, the end of k).
+template <int V, int P>
+void RowPass(int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb, float* c,
+             bool accumulate) {
+  v128_t s[P][V];
+#pragma unroll
+  for (int p = 0; p < P; ++p) {
+#pragma unroll
+    for (int v = 0; v < V; ++v) s[p][v] = wasm_f32x4_splat(0);
+  }
+  auto step = [&](int p, int64_t t) {
+    const int64_t q = q0 + p * kc + t;
+    const v128_t av = wasm_v128_load32_splat(a + q);
+    const float* bq = b + q * ldb;
+#pragma unroll
+    for (int v = 0; v < V; ++v) s[p][v] = MulAdd(av, wasm_v128_load(bq + 4 * v), s[p][v]);
+  };
+  for (int64_t t = 0; t < last; ++t) {
+#pragma unroll
+    for (int p = 0; p < P; ++p) step(p, t);
+  }
+  for (int64_t t = last; t < kc; ++t) {
+#pragma unroll
+    for (int p = 0; p < P - 1; ++p) step(p, t);
+  }
+#pragma unroll
+  for (int p = 0; p < P; ++p) {
+    const bool add = accumulate || q0 + p * kc > 0;
+#pragma unroll
+    for (int v = 0; v < V; ++v) {
+      float* cv = c + 4 * v;
+      wasm_v128_store(cv, add ? wasm_f32x4_add(wasm_v128_load(cv), s[p][v]) : s[p][v]);
     }
+  }
+}
+
+// The last `blocks` (< P) blocks of k in one pass of that many chains.
+template <int V, int P>
+void RowRest(int64_t blocks, int64_t q0, int64_t kc, int64_t last, const float* a, const float* b, int64_t ldb,
+             float* c, bool accumulate) {
+  if constexpr (P > 0) {
+    if (blocks == P) return RowPass<V, P>(q0, kc, last, a, b, ldb, c, accumulate);
+    RowRest<V, P - 1>(blocks, q0, kc, last, a, b, ldb, c, accumulate);
+  }
+}
+
+// V vectors (4 V columns) over the whole of k, P = 8 / V blocks per pass.
+template <int V>
+void RowColumns(int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  constexpr int P = 8 / V;
+  const int64_t blocks = (k + kc - 1) / kc;
+  const int64_t last = k - (blocks - 1) * kc;
+  int64_t blk = 0;
+  for (; blk + P <= blocks; blk += P) {
+    RowPass<V, P>(blk * kc, kc, blk + P == blocks ? last : kc, a, b, ldb, c, accumulate);
+  }
+  if (blk < blocks) RowRest<V, P - 1>(blocks - blk, blk * kc, kc, last, a, b, ldb, c, accumulate);
+}
+
+// Columns past the last full four go through RowScalar, whose arithmetic per
+// column (a multiply, then an add) is the same.
+void RowWasm(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c, bool accumulate) {
+  using Columns = void (*)(int64_t, int64_t, const float*, const float*, int64_t, float*, bool);
+  static constexpr Columns kByVectors[8] = {RowColumns<1>, RowColumns<2>, RowColumns<3>, RowColumns<4>,
+                                            RowColumns<5>, RowColumns<6>, RowColumns<7>, RowColumns<8>};
+  const int64_t full = n / 4 * 4;
+  for (int64_t j = 0; j < full; j += 32) {
+    const int64_t w = full - j < 32 ? full - j : 32;
+    kByVectors[w / 4 - 1](k, kc, a, b + j, ldb, c + j, accumulate);
   }
   if (full < n) RowScalar(n - full, k, kc, a, b + full, ldb, c + full, accumulate);
 }
