@@ -1,5 +1,6 @@
 import {
   argmaxRangeError,
+  dispose,
   makeTensor,
   poolGeometry,
   sizeOf,
@@ -38,11 +39,18 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
     }),
     // The forward kernel with a scratch argmax: the AVX rows compute the indices
     // alongside the values at little cost, so native has no values-only rows.
+    // The scratch comes from core's pool and goes straight back: a fresh
+    // Int32Array would be zero-filled and faulted in on every call.
     maxPoolInference: validated('maxPoolInference', (x: Tensor, o: MaxPoolOptions) => {
       const g = poolGeometry(x.shape, o, 'maxPoolInference');
       const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
       const y = outputF32(sizeOf(shape));
-      addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, new Int32Array(y.length));
+      const scratch = outputI32(y.length);
+      try {
+        addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, scratch);
+      } finally {
+        dispose(scratch);
+      }
       return makeTensor(y, shape);
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
