@@ -82,6 +82,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   return {
     ...kernels,
     name: WASM_BACKEND_NAME,
+    // Every kernel above is wrapped in `validated` (backend/validated.ts), so core's ops need not check again.
+    validatesArguments: true,
     info: (): BackendInfo => ({
       name: WASM_BACKEND_NAME,
       threads: rt.threads(),
