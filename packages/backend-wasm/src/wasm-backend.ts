@@ -4,6 +4,7 @@ import {
   assertPositiveInt,
   type Backend,
   type BackendInfo,
+  type BackendProperty,
 } from '@batchwise/core';
 import { convKernels } from './backend/conv.js';
 import { elementwiseKernels } from './backend/elementwise.js';
@@ -69,7 +70,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const rt = WasmRuntime.get(options.sharedMemory, options.memoryLimitBytes);
   if (options.numThreads !== undefined) rt.setThreads(options.numThreads);
   // Typed as the whole interface: a kernel left out is a compile error.
-  const kernels: Omit<Backend, 'name' | 'info'> = {
+  const kernels: Omit<Backend, BackendProperty> = {
     ...linearKernels(rt),
     ...convKernels(rt),
     ...normPoolKernels(rt),

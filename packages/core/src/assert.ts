@@ -29,13 +29,6 @@ function isDetached(buffer: ArrayBufferLike): boolean {
   }
 }
 
-/**
- * A Tensor whose data agrees with its shape. The constructor checks that, but
- * an object made with `Object.create(Tensor.prototype)`, a tensor whose fields
- * were overwritten, or one whose resizable buffer shrank can claim more
- * elements than its data holds; every backend would then read past it (cpu
- * returned NaN, native refused). So every kernel call checks it here, once.
- */
 function nonNegativeIntegers(shape: readonly unknown[]): boolean {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
@@ -44,6 +37,13 @@ function nonNegativeIntegers(shape: readonly unknown[]): boolean {
   return true;
 }
 
+/**
+ * A Tensor whose data agrees with its shape. The constructor checks that, but
+ * an object made with `Object.create(Tensor.prototype)`, a tensor whose fields
+ * were overwritten, or one whose resizable buffer shrank can claim more
+ * elements than its data holds; every backend would then read past it (cpu
+ * returned NaN, native refused). So every kernel call checks it here, once.
+ */
 export function assertTensor(fn: string, name: string, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a Tensor, received ${describeValue(v)}.`);

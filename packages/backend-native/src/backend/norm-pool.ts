@@ -21,6 +21,15 @@ type NormPoolKernels = Pick<
 >;
 
 export function normPoolKernels(addon: FullAddon): NormPoolKernels {
+  // maxPool's forward; maxPoolInference runs it too and gives its argmax back to the pool at once.
+  const runMaxPool = (x: Tensor, o: MaxPoolOptions, fn: 'maxPool' | 'maxPoolInference') => {
+    const g = poolGeometry(x.shape, o, fn);
+    const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
+    const y = outputF32(sizeOf(shape));
+    const argmax = outputI32(y.length);
+    addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, argmax);
+    return { y: makeTensor(y, shape), argmax };
+  };
   return {
     batchNormTraining: validated('batchNormTraining', (x, gamma, beta, o) => runPlan(addon, planBatchNormTraining(x, gamma, beta, o))),
     batchNormInference: validated('batchNormInference', (x: Tensor, p: BatchNormInferenceParams) => {
@@ -29,29 +38,14 @@ export function normPoolKernels(addon: FullAddon): NormPoolKernels {
       return makeTensor(y, x.shape);
     }),
     batchNormBackward: validated('batchNormBackward', (dy, p) => runPlan(addon, planBatchNormBackward(dy, p))),
-    maxPool: validated('maxPool', (x: Tensor, o: MaxPoolOptions) => {
-      const g = poolGeometry(x.shape, o);
-      const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
-      const y = outputF32(sizeOf(shape));
-      const argmax = outputI32(y.length);
-      addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, argmax);
-      return { y: makeTensor(y, shape), argmax };
-    }),
-    // The forward kernel with a scratch argmax: the AVX rows compute the indices
-    // alongside the values at little cost, so native has no values-only rows.
-    // The scratch comes from core's pool and goes straight back: a fresh
-    // Int32Array would be zero-filled and faulted in on every call.
+    maxPool: validated('maxPool', (x: Tensor, o: MaxPoolOptions) => runMaxPool(x, o, 'maxPool')),
+    // The AVX rows compute the indices alongside the values at little cost, so
+    // native has no values-only rows; a fresh Int32Array instead of the pooled
+    // scratch would be zero-filled and faulted in on every call.
     maxPoolInference: validated('maxPoolInference', (x: Tensor, o: MaxPoolOptions) => {
-      const g = poolGeometry(x.shape, o, 'maxPoolInference');
-      const shape = [g.batch, g.outHeight, g.outWidth, g.inChannels];
-      const y = outputF32(sizeOf(shape));
-      const scratch = outputI32(y.length);
-      try {
-        addon.maxPool(x.data, x.shape, o.poolSize, o.strides, o.padding, geometryArgs(g, g.inChannels), y, scratch);
-      } finally {
-        dispose(scratch);
-      }
-      return makeTensor(y, shape);
+      const { y, argmax } = runMaxPool(x, o, 'maxPoolInference');
+      dispose(argmax);
+      return y;
     }),
     maxPoolBackward: validated('maxPoolBackward', (dy: Tensor, argmax: Int32Array, inputShape: Shape) => {
       const dx = outputF32(sizeOf(inputShape));

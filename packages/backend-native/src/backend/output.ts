@@ -1,10 +1,12 @@
 import { POOLED_FROM_BYTES, outputBuffer } from '@batchwise/core';
 
 /*
- * Output arrays of the native kernels. They come from core's pool
- * (`outputBuffer`): a buffer released by `dispose` or `tidy` is reused,
- * still warm in cache and already faulted in. Every native kernel writes every
- * element of its outputs, so large outputs skip the zero fill of
+ * Output arrays of the native kernels, uninitialised. From POOLED_FROM_BYTES on
+ * they come from core's pool (`outputBuffer`): a buffer released by `dispose`
+ * or `tidy` is reused, still warm in cache and already faulted in; smaller ones
+ * are views into Node's shared Buffer slab (a long-lived one keeps its 8 KiB
+ * slab alive). Every native kernel writes every element of its outputs, so
+ * outputs skip the zero fill of
  * `new Float32Array(n)`: V8 gets that memory from calloc, which clears it
  * first, one more full pass over memory per output, which about doubled the
  * time of a cheap elementwise kernel (docs/backend-native/design.md).
@@ -14,19 +16,16 @@ import { POOLED_FROM_BYTES, outputBuffer } from '@batchwise/core';
  * that leaves an element unwritten fails there instead of returning stale memory.
  */
 
-/** From this many bytes on, outputs come from core's pool; below it, from Node's shared slab (core does not pool them). */
-const UNINITIALIZED_FROM_BYTES = POOLED_FROM_BYTES;
-
 const poison = process.env['BATCHWISE_POISON_OUTPUTS'] === '1';
 
-/** `n` elements of `Kind`, uninitialised from UNINITIALIZED_FROM_BYTES on; `fill` when poisoning. */
+/** `n` uninitialised elements of `Kind` (pooled from POOLED_FROM_BYTES on, else a slab view); `fill` when poisoning. */
 function output<T extends Float32Array | Int32Array>(
   Kind: { new (n: number): T; new (buffer: ArrayBuffer, offset: number, n: number): T },
   n: number,
   fill: number,
 ): T {
   let out: T;
-  if (n * 4 < UNINITIALIZED_FROM_BYTES) {
+  if (n * 4 < POOLED_FROM_BYTES) {
     // A view into Node's shared slab (Buffer.allocUnsafe below Buffer.poolSize / 2, 8-byte
     // aligned): a new backing store per small array (calloc plus the collector's external-memory
     // bookkeeping) cost several times the kernel itself at small batch. Uninitialised as below.

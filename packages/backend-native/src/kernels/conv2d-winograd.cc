@@ -43,7 +43,7 @@ bool UseWinograd(const ConvGeom& g) {
 }
 
 WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f)
-    : g_(g), kern_(kern), x_(x), zeros_(static_cast<size_t>(std::max(g.in_c, g.out_c)), 0.0f) {
+    : g_(g), kern_(kern), x_(x), zeros_(static_cast<size_t>(g.in_c), 0.0f) {
   const int nr = kern.nr;
   const int64_t C = g.in_c, O = g.out_c;
   tiles_h_ = (g.out_h + 1) / 2;
@@ -194,7 +194,7 @@ void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const floa
     // Tile rows [r0, r1) as output pixels: the last tile row of an odd-height image is one pixel row.
     const int64_t r0 = task * per_task, r1 = std::min(tile_rows, r0 + per_task);
     const auto pixel = [&](int64_t r) {
-      const int64_t n = r / tiles_h, oh = std::min(g.out_h, 2 * (r % tiles_h));
+      const int64_t n = r / tiles_h, oh = 2 * (r % tiles_h);
       return r == tile_rows ? pixels : (n * g.out_h + oh) * g.out_w;
     };
     const int64_t p0 = pixel(r0), p1 = pixel(r1);

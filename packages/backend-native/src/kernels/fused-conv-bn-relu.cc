@@ -170,13 +170,14 @@ void Conv2dBatchNormReluTraining(const ConvGeom& g, const float* x, const float*
   }
   // Chunks in groups whose rows are whole granules (Winograd's tile rows,
   // each computed once), while a group's z (up to 512 KiB) stays in L2.
+  // With too few chunks, one chunk a task (the convolution ran above).
   int64_t group = 1;
-  if (granule > 1) {
+  if (chunks >= kMinTasks && granule > 1) {
     const int64_t whole = std::lcm(per, granule) / per;
     if (whole * per * O <= (int64_t{1} << 17) && (chunks + whole - 1) / whole >= kMinTasks / 2) group = whole;
   }
-  ParallelTasks(chunks < kMinTasks ? chunks : (chunks + group - 1) / group, [&](int64_t task) {
-    const int64_t q0 = chunks < kMinTasks ? task : task * group, q1 = chunks < kMinTasks ? task + 1 : std::min(chunks, q0 + group);
+  ParallelTasks((chunks + group - 1) / group, [&](int64_t task) {
+    const int64_t q0 = task * group, q1 = std::min(chunks, q0 + group);
     if (chunks >= kMinTasks) conv->Rows(q0 * per, std::min(rows, q1 * per) - q0 * per, z + q0 * per * O);
     for (int64_t q = q0; q < q1; ++q) {
       const int64_t r0 = q * per, r1 = std::min(rows, r0 + per);
