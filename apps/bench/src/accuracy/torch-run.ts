@@ -1,3 +1,5 @@
+import { listBackends } from '@batchwise/core';
+import { loadOurBackend } from '../contenders/ours.js';
 import type { TorchChild } from '../torch/child.js';
 import { weightArrays, type WeightedModel } from '../models/weights.js';
 import { CNN_BN_TRAINING } from '../models/specs.js';
@@ -13,8 +15,18 @@ import { ACCURACY_SPEC, evalEvery, type AccuracySettings, type EvalPoint } from 
  * (torch.randperm, seeded).
  */
 
+/**
+ * batchwise's seed-1 starting weights for PyTorch. Drawing them needs a
+ * backend: a run of PyTorch alone (`--only torch`) has loaded none, so the
+ * always-available cpu backend is registered then.
+ */
+export async function torchStartingWeights(): Promise<ReturnType<typeof weightArrays>> {
+  if (!listBackends().some((b) => b.available)) await loadOurBackend('cpu');
+  return weightArrays(accuracyModel(CNN_BN_TRAINING.seed) as unknown as WeightedModel, 'before.');
+}
+
 export async function torchToAccuracy(child: TorchChild, data: AccuracyData, s: AccuracySettings, onEval: (e: EvalPoint) => void): Promise<EvalPoint[]> {
-  const start = weightArrays(accuracyModel(CNN_BN_TRAINING.seed) as unknown as WeightedModel, 'before.');
+  const start = await torchStartingWeights();
   const n = data.trainX.shape[0];
   const arrays = {
     ...start,

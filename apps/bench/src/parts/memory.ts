@@ -2,14 +2,12 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { accuracyModel } from '../accuracy/batchwise-run.js';
+import { torchStartingWeights } from '../accuracy/torch-run.js';
 import { loadAccuracyData } from '../accuracy/data.js';
 import { ACCURACY_DEFAULTS, ACCURACY_SPEC } from '../accuracy/settings.js';
 import { OUR_BACKENDS } from '../contenders/ours.js';
 import { firstLine } from '../errors.js';
 import { MEMORY_CONTENDERS, MEMORY_DEFAULTS, MEMORY_QUICK, type MemoryFigures, type MemorySettings } from '../memory/figures.js';
-import { CNN_BN_TRAINING } from '../models/specs.js';
-import { weightArrays, type WeightedModel } from '../models/weights.js';
 import type { PartResult, RunContext } from '../run/context.js';
 import { formatNumber, formatTable } from '../table.js';
 import { TorchChild } from '../torch/child.js';
@@ -45,7 +43,7 @@ async function torch(s: MemorySettings): Promise<MemoryFigures> {
   try {
     const data = loadAccuracyData({ ...ACCURACY_DEFAULTS, ...(s.images ? { trainLimit: s.images } : {}), testLimit: 1 });
     const arrays = {
-      ...weightArrays(accuracyModel(CNN_BN_TRAINING.seed) as unknown as WeightedModel, 'before.'),
+      ...(await torchStartingWeights()),
       trainX: { data: data.trainX.data, shape: data.trainX.shape },
       trainLabels: { data: data.trainLabels, shape: [data.trainLabels.length] },
     };
