@@ -1,6 +1,6 @@
 import { fill, tensor, type MaxPoolOptions } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
-import { maxPool, maxPoolBackward } from '../src/kernels/max-pool.js';
+import { maxPool, maxPoolBackward, maxPoolInference } from '../src/kernels/max-pool.js';
 import { randomTensor } from './support.js';
 
 /** Naive NHWC max pool with its own SAME_UPPER padding; windows skip padded taps. */
@@ -77,6 +77,20 @@ describe('maxPool', () => {
   it('ties keep the first element in the window', () => {
     const x = tensor([5, 5, 5, 5], [1, 2, 2, 1]);
     expect([...maxPool(x, pool(2, 2, 'valid')).argmax]).toEqual([0]);
+  });
+});
+
+describe('maxPoolInference', () => {
+  it("gives maxPool's y bit for bit (NaN payloads, -0 before +0), without computing an argmax", () => {
+    const shape = [2, 7, 6, 3];
+    const x = randomTensor(shape, 11);
+    const bits = new Uint32Array(x.data.buffer, x.data.byteOffset, x.size);
+    for (let i = 0; i < x.size; i += 13) x.data[i] = [NaN, -0, 0, Infinity, -Infinity][(i / 13) % 5];
+    for (let i = 5; i < x.size; i += 41) bits[i] = 0xffc00001; // a negative NaN with a payload
+    for (const o of [pool(2, 2, 'valid'), pool(3, 2, 'same'), pool(3, 1, 'valid'), pool(2, 3, 'same')]) {
+      const want = new Uint32Array(maxPool(x, o).y.data.slice().buffer);
+      expect(new Uint32Array(maxPoolInference(x, o).data.slice().buffer)).toEqual(want);
+    }
   });
 });
 

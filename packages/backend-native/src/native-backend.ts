@@ -1,4 +1,4 @@
-import { assertPositiveInt, type Backend, type BackendInfo } from '@batchwise/core';
+import { assertPositiveInt, validatesEveryKernel, type Backend, type BackendInfo, type BackendProperty } from '@batchwise/core';
 import { loadAddon, loadedAddonPath } from './addon.js';
 import { convKernels } from './backend/conv.js';
 import { elementwiseKernels } from './backend/elementwise.js';
@@ -27,14 +27,8 @@ export const NATIVE_BACKEND_NAME = 'native';
 export function createNativeBackend(options: NativeBackendOptions = {}): Backend {
   const addon = loadAddon();
   if (options.numThreads !== undefined) setNumThreads(options.numThreads);
-  return {
-    name: NATIVE_BACKEND_NAME,
-    // Every kernel below is wrapped in `validated` (backend/validated.ts).
-    validatesArguments: true,
-    info: (): BackendInfo => {
-      const { isa, ...table } = addon.getKernelTable();
-      return { name: NATIVE_BACKEND_NAME, threads: addon.getNumThreads(), simd: isa, ...table, allocator: addon.getAllocator() };
-    },
+  // Typed as the whole interface: a kernel left out is a compile error.
+  const kernels: Omit<Backend, BackendProperty> = {
     ...linearKernels(addon),
     ...convKernels(addon),
     ...normPoolKernels(addon),
@@ -42,6 +36,16 @@ export function createNativeBackend(options: NativeBackendOptions = {}): Backend
     ...reduceTrainKernels(addon),
     ...fusedKernels(addon),
     ...tensorOpKernels(addon),
+  };
+  return {
+    name: NATIVE_BACKEND_NAME,
+    // True only when every kernel runs core's validator (core's `validated`).
+    validatesArguments: validatesEveryKernel(kernels),
+    info: (): BackendInfo => {
+      const { isa, ...table } = addon.getKernelTable();
+      return { name: NATIVE_BACKEND_NAME, threads: addon.getNumThreads(), simd: isa, ...table, allocator: addon.getAllocator() };
+    },
+    ...kernels,
   };
 }
 

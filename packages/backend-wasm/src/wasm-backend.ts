@@ -2,6 +2,7 @@ import {
   InvalidArgumentError,
   assertBoolean,
   assertPositiveInt,
+  validatesEveryKernel,
   type Backend,
   type BackendInfo,
   type BackendProperty,
@@ -83,8 +84,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   return {
     ...kernels,
     name: WASM_BACKEND_NAME,
-    // Every kernel above is wrapped in `validated` (backend/validated.ts), so core's ops need not check again.
-    validatesArguments: true,
+    // True only when every kernel runs core's validator (core's `validated`): core's ops then need not check again.
+    validatesArguments: validatesEveryKernel(kernels),
     info: (): BackendInfo => ({
       name: WASM_BACKEND_NAME,
       threads: rt.threads(),

@@ -18,3 +18,8 @@ it('has every fused kernel, so the fused cases above run instead of skipping', (
   const wasm = createWasmBackend({ numThreads: 1 });
   expect(FUSED_KERNEL_NAMES.filter((k) => !hasKernel(k, wasm))).toEqual([]);
 });
+
+// Every kernel runs core's validator, so core's ops may skip theirs (validatesArguments).
+it('says it validates its arguments, every kernel being wrapped by core', () => {
+  expect(createWasmBackend({ numThreads: 1 }).validatesArguments).toBe(true);
+});

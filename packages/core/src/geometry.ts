@@ -44,7 +44,27 @@ export function windowAxis(inSize: number, kernel: number, stride: number, dilat
   return { out, padBefore, padAfter: total - padBefore };
 }
 
-/** Geometry of a window over an NHWC input, within WINDOW_LIMITS (input and output sizes included). */
+/**
+ * The last window geometries computed, for the same call asking again: a kernel's validator and
+ * the kernel both derive it (a fused kernel a conv's and a pool's). Reused only for the same
+ * frozen input shape array (a tensor's shape: the same array holds the same numbers) and equal
+ * window values; frozen, as every caller shares it. A few entries, most recent first.
+ */
+const recent: { input: Shape; key: readonly unknown[]; g: WindowGeometry }[] = [];
+const RECENT_LIMIT = 4;
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Geometry of a window over an NHWC input, within WINDOW_LIMITS (input and output sizes
+ * included). With `outChannels` (a conv) the geometry carries it; without (pooling) the output
+ * keeps the input's channels.
+ */
+function windowGeometry(fn: string, inputShape: Shape, kernel: readonly [number, number], strides: readonly [number, number], dilations: readonly [number, number], padding: Padding): WindowGeometry;
+function windowGeometry(fn: string, inputShape: Shape, kernel: readonly [number, number], strides: readonly [number, number], dilations: readonly [number, number], padding: Padding, outChannels: number): Conv2DGeometry;
 function windowGeometry(
   fn: string,
   inputShape: Shape,
@@ -52,8 +72,10 @@ function windowGeometry(
   strides: readonly [number, number],
   dilations: readonly [number, number],
   padding: Padding,
-  outChannels: number,
+  outChannels?: number,
 ): WindowGeometry {
+  const key = [kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1], padding, outChannels];
+  for (const r of recent) if (r.input === inputShape && sameValues(key, r.key)) return r.g;
   const [batch, inHeight, inWidth, inChannels] = inputShape;
   assertWindowShapeSize(fn, 'input', inputShape);
   assertWindowFits(fn, inputShape, kernel, dilations, padding === 'same');
@@ -64,8 +86,8 @@ function windowGeometry(
       `${fn}: window ${formatShape(kernel)} (dilation ${formatShape(dilations)}) does not fit input ${formatShape(inputShape)} with '${padding}' padding.`,
     );
   }
-  assertWindowShapeSize(fn, 'output', [batch, h.out, w.out, outChannels]);
-  return {
+  assertWindowShapeSize(fn, 'output', [batch, h.out, w.out, outChannels ?? inChannels]);
+  const window: WindowGeometry = {
     batch, inHeight, inWidth, inChannels,
     outHeight: h.out, outWidth: w.out,
     kernelHeight: kernel[0], kernelWidth: kernel[1],
@@ -73,33 +95,18 @@ function windowGeometry(
     dilationHeight: dilations[0], dilationWidth: dilations[1],
     padTop: h.padBefore, padBottom: h.padAfter, padLeft: w.padBefore, padRight: w.padAfter,
   };
-}
-
-/**
- * The last conv geometry computed, for the same call asking again: a kernel's validator and
- * the kernel both derive it. Reused only for the same frozen shape arrays (a tensor's shape:
- * the same array holds the same numbers) and equal options; frozen, as every caller shares it.
- */
-let lastConv: { input: Shape; filter: Shape; options: readonly unknown[]; g: Conv2DGeometry } | null = null;
-
-function convOptionValues(o: Conv2DOptions): readonly unknown[] {
-  return [o.strides?.[0], o.strides?.[1], o.dilations?.[0], o.dilations?.[1], o.padding];
-}
-
-function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  const g = Object.freeze(outChannels === undefined ? window : { ...window, outChannels });
+  if (Object.isFrozen(inputShape)) {
+    recent.unshift({ input: inputShape, key, g });
+    if (recent.length > RECENT_LIMIT) recent.pop();
+  }
+  return g;
 }
 
 /** Geometry of an NHWC conv with an HWIO filter; `fn` names the kernel in errors. */
 export function conv2dGeometry(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): Conv2DGeometry {
-  const values = convOptionValues(options);
-  if (lastConv !== null && lastConv.input === inputShape && lastConv.filter === filterShape && sameValues(values, lastConv.options)) return lastConv.g;
   assertWindowShapeSize(fn, 'filter', filterShape);
-  const g = windowGeometry(fn, inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding, filterShape[3]);
-  const conv: Conv2DGeometry = Object.freeze({ ...g, outChannels: filterShape[3] });
-  if (Object.isFrozen(inputShape) && Object.isFrozen(filterShape)) lastConv = { input: inputShape, filter: filterShape, options: values, g: conv };
-  return conv;
+  return windowGeometry(fn, inputShape, [filterShape[0], filterShape[1]], options.strides, options.dilations, options.padding, filterShape[3]);
 }
 
 export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options: Conv2DOptions, fn = 'conv2d'): number[] {
@@ -109,7 +116,7 @@ export function conv2dOutputShape(inputShape: Shape, filterShape: Shape, options
 
 /** Geometry of NHWC max pooling (no dilation). */
 export function poolGeometry(inputShape: Shape, options: MaxPoolOptions, fn = 'maxPool'): WindowGeometry {
-  return windowGeometry(fn, inputShape, options.poolSize, options.strides, [1, 1], options.padding, inputShape[3]);
+  return windowGeometry(fn, inputShape, options.poolSize, options.strides, [1, 1], options.padding);
 }
 
 export function poolOutputShape(inputShape: Shape, options: MaxPoolOptions, fn = 'maxPool'): number[] {

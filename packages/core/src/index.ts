@@ -12,5 +12,6 @@ export * from './geometry.js';
 export * from './window-limits.js';
 export * from './registry.js';
 export * from './ops.js';
+export * from './validated-kernels.js';
 export { argmaxRangeError } from './validate/pooling.js';
 export { classIndexError } from './validate/tensor-ops.js';

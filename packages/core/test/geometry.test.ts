@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShapeError, conv2dGeometry, conv2dOutputShape, poolOutputShape, windowAxis } from '../src/index.js';
+import { ShapeError, conv2dGeometry, conv2dOutputShape, poolGeometry, poolOutputShape, windowAxis } from '../src/index.js';
 
 describe('window geometry', () => {
   it("pads 'same' like TensorFlow, the odd extra at the end (SAME_UPPER)", () => {
@@ -67,5 +67,48 @@ describe('conv geometry reuse', () => {
   it('still throws for a window that does not fit, after a valid call on other shapes', () => {
     conv2dGeometry(Object.freeze([1, 8, 8, 3]), Object.freeze([3, 3, 3, 4]), { ...o, padding: 'valid' });
     expect(() => conv2dGeometry(Object.freeze([1, 2, 2, 3]), Object.freeze([3, 3, 3, 4]), { ...o, padding: 'valid' })).toThrow(ShapeError);
+  });
+});
+
+describe('pool geometry reuse (the same cache as conv)', () => {
+  const pool = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+  const conv = { strides: [2, 2], padding: 'valid', dilations: [1, 1] } as const;
+
+  it('serves a repeated call from the cache, frozen, and equal to a fresh computation', () => {
+    const x = Object.freeze([2, 8, 8, 3]);
+    const first = poolGeometry(x, pool);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(poolGeometry(x, pool, 'maxPoolInference')).toBe(first);
+    expect(first).toEqual(poolGeometry([...x], pool));
+    expect(poolGeometry(x, { ...pool, strides: [1, 1] }).outHeight).toBe(7);
+  });
+
+  it('keeps a conv and a pool over the same input and window apart', () => {
+    const x = Object.freeze([2, 8, 8, 3]);
+    const p = poolGeometry(x, pool);
+    const c = conv2dGeometry(x, Object.freeze([2, 2, 3, 5]), conv);
+    expect(c.outChannels).toBe(5);
+    expect('outChannels' in p).toBe(false);
+    expect(poolGeometry(x, pool)).toBe(p);
+    expect(conv2dGeometry(x, Object.freeze([2, 2, 3, 5]), conv)).toBe(c);
+    // The filter's channels are part of the key, and its size is checked on every call.
+    expect(conv2dGeometry(x, Object.freeze([2, 2, 3, 6]), conv).outChannels).toBe(6);
+    expect(() => conv2dGeometry(x, [2, 2, 3, 2 ** 30], conv)).toThrow(ShapeError);
+  });
+
+  it('never reuses across unfrozen shapes', () => {
+    const x = [1, 8, 8, 3];
+    expect(poolGeometry(x, pool).outHeight).toBe(4);
+    x[1] = 16;
+    expect(poolGeometry(x, pool).outHeight).toBe(8);
+  });
+
+  it('holds a few geometries only', () => {
+    const x = Object.freeze([1, 8, 8, 3]);
+    const first = poolGeometry(x, pool);
+    for (let b = 2; b < 12; b++) poolGeometry(Object.freeze([b, 8, 8, 3]), pool);
+    const again = poolGeometry(x, pool);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });

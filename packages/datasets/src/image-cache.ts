@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from './atomic-write.js';
 import { IMAGE_HEIGHT, IMAGE_PIXELS, IMAGE_WIDTH, NUM_CLASSES } from './image-sources.js';
 import type { ImageSourceData } from './read-image-source.js';
 
@@ -70,11 +70,9 @@ export function readImageCache(path: string, fingerprint: Buffer): CacheRead {
   return { status: 'hit', data: { labels, pixels, count: n } };
 }
 
-let tempCounter = 0;
-
 /**
- * Writes the cache atomically: a temp file in the same folder, then rename,
- * so a concurrent reader sees the old file or the whole new one, never half.
+ * Writes the cache atomically (writeFileAtomicSync), so a concurrent reader
+ * sees the old file or the whole new one, never half.
  */
 export function writeImageCache(path: string, fingerprint: Buffer, data: ImageSourceData): void {
   const header = Buffer.alloc(CACHE_HEADER_BYTES);
@@ -86,25 +84,6 @@ export function writeImageCache(path: string, fingerprint: Buffer, data: ImageSo
   header.writeUInt32LE(NUM_CLASSES, 20);
   fingerprint.copy(header, 24);
   createHash('sha256').update(data.labels).update(data.pixels).digest().copy(header, 56);
-  mkdirSync(dirname(path), { recursive: true });
-  // pid + counter keeps temp names unique across processes and calls.
-  const temp = `${path}.${process.pid}.${tempCounter++}.tmp`;
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      // Three writes instead of one concatenated buffer: no 55 MB copy.
-      for (const part of [header, data.labels, data.pixels]) writeAll(fd, part);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+  // Three parts instead of one concatenated buffer: no 55 MB copy.
+  writeFileAtomicSync(path, [header, data.labels, data.pixels]);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,5 +79,17 @@ describe('image cache', () => {
     writeImageCache(path, FINGERPRINT, sample(2));
     truncateSync(path, 0);
     expect(readImageCache(path, FINGERPRINT)).toEqual({ status: 'corrupt', reason: '0 bytes is shorter than the header' });
+  });
+
+  it('never writes through a symbolic link planted where a predictable temporary name would go', () => {
+    // Temporaries were once named path.<pid>.<counter>.tmp and opened following links.
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    mkdirSync(join(dir, 'nested'));
+    for (let k = 0; k < 64; k++) symlinkSync(victim, `${path}.${process.pid}.${k}.tmp`);
+    writeImageCache(path, FINGERPRINT, sample(3));
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(path).isFile()).toBe(true);
+    expect(readImageCache(path, FINGERPRINT).status).toBe('hit');
   });
 });

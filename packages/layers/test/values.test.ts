@@ -46,6 +46,20 @@ describe('allFinite', () => {
   });
 });
 
+describe('a released tensor read directly', () => {
+  /** A small tensor whose memory went away (detached, as core's pool does to a released buffer). */
+  function released() {
+    const t = tensor([1, 2, 3]);
+    structuredClone(t.data.buffer, { transfer: [t.data.buffer] });
+    return t;
+  }
+
+  it('is named by the kernels, never called finite or equal on its empty data', () => {
+    expect(() => allFinite(released())).toThrow(/disposed/);
+    expect(() => allEqual(released(), 1)).toThrow(/disposed/);
+  });
+});
+
 describe('allEqual', () => {
   it('compares as float32, and NaN equals nothing', () => {
     expect(allEqual(tensor([0.1, 0.1]), 0.1)).toBe(true);

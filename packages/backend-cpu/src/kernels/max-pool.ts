@@ -11,8 +11,16 @@ import { argmaxRangeError, makeTensor, outputFloat32, poolGeometry, sizeOf, type
  * in TensorFlow (and as the native backend does).
  */
 
-/** y and argmax (flat index into x) for NHWC x; channels run innermost for contiguous access. */
-export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array): void {
+/** The rule above: v replaces the best so far when greater, or when v is the first NaN. */
+function wins(v: number, best: number): boolean {
+  return v > best || (v !== v && best === best);
+}
+
+/**
+ * y and, unless it is null (inference: no gradient will read it), argmax (flat index into x) for
+ * NHWC x; channels run innermost for contiguous access. The values do not depend on argmax.
+ */
+export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array, argmax: Int32Array | null): void {
   const { batch, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
   const { kernelHeight: KH, kernelWidth: KW, strideHeight: SH, strideWidth: SW, padTop, padLeft } = g;
   let o = 0;
@@ -26,19 +34,20 @@ export function maxPoolImpl(x: Float32Array, g: WindowGeometry, y: Float32Array,
         const x1 = Math.min(ox * SW - padLeft + KW, W);
         // Geometry guarantees each window holds at least one input element.
         const first = image + (y0 * W + x0) * C;
-        for (let c = 0; c < C; c++) {
-          y[o + c] = x[first + c];
-          argmax[o + c] = first + c;
-        }
+        for (let c = 0; c < C; c++) y[o + c] = x[first + c];
+        if (argmax !== null) for (let c = 0; c < C; c++) argmax[o + c] = first + c;
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
             const at = image + (iy * W + ix) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[at + c];
-              const best = y[o + c];
-              if (v > best || (v !== v && best === best)) {
-                y[o + c] = v;
-                argmax[o + c] = at + c;
+            // One test per tap, not per element, for whether indices are wanted.
+            if (argmax === null) {
+              for (let c = 0; c < C; c++) if (wins(x[at + c], y[o + c])) y[o + c] = x[at + c];
+            } else {
+              for (let c = 0; c < C; c++) {
+                if (wins(x[at + c], y[o + c])) {
+                  y[o + c] = x[at + c];
+                  argmax[o + c] = at + c;
+                }
               }
             }
           }
@@ -73,12 +82,11 @@ export function maxPool(x: Tensor, options: MaxPoolOptions): MaxPoolResult {
   return { y: makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]), argmax };
 }
 
-/** The `maxPoolInference` kernel: maxPool's output, its argmax computed aside and dropped. */
+/** The `maxPoolInference` kernel: maxPool's output, without an argmax. */
 export function maxPoolInference(x: Tensor, options: MaxPoolOptions): Tensor {
   const g = poolGeometry(x.shape, options, 'maxPoolInference');
-  const size = g.batch * g.outHeight * g.outWidth * g.inChannels;
-  const y = outputFloat32(size);
-  maxPoolImpl(x.data, g, y, new Int32Array(size));
+  const y = outputFloat32(g.batch * g.outHeight * g.outWidth * g.inChannels);
+  maxPoolImpl(x.data, g, y, null);
   return makeTensor(y, [g.batch, g.outHeight, g.outWidth, g.inChannels]);
 }
 

@@ -1,7 +1,6 @@
-import type { Backend } from '@batchwise/core';
+import { validated, type Backend } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
 import { planConv2d, planConv2dBackpropFilter, planConv2dBackpropInput, runPlan } from './plans.js';
-import { validated } from './validated.js';
 
 type ConvKernels = Pick<Backend, 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'>;
 

@@ -1,7 +1,6 @@
-import { makeTensor, type Backend, type DropoutOptions, type Tensor } from '@batchwise/core';
+import { makeTensor, validated, type Backend, type DropoutOptions, type Tensor } from '@batchwise/core';
 import type { BinaryEntry, FullAddon, GradEntry, UnaryEntry } from '../addon.js';
 import { outputF32 } from './output.js';
-import { validated } from './validated.js';
 
 const UNARY = ['relu', 'sigmoid', 'tanh', 'neg', 'abs', 'exp', 'log', 'sqrt', 'square'] as const satisfies readonly UnaryEntry[];
 const GRADS = ['reluBackward', 'sigmoidBackward', 'tanhBackward'] as const satisfies readonly GradEntry[];

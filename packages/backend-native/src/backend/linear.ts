@@ -1,8 +1,7 @@
-import { makeTensor, type Backend, type Tensor } from '@batchwise/core';
+import { makeTensor, validated, type Backend, type Tensor } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
 import { outputF32 } from './output.js';
 import { planMatMul, runPlan } from './plans.js';
-import { validated } from './validated.js';
 
 export function linearKernels(addon: FullAddon): Pick<Backend, 'matMul' | 'transpose'> {
   return {

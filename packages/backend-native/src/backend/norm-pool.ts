@@ -4,6 +4,7 @@ import {
   makeTensor,
   poolGeometry,
   sizeOf,
+  validated,
   type Backend,
   type BatchNormInferenceParams,
   type MaxPoolOptions,
@@ -13,7 +14,7 @@ import {
 import type { FullAddon } from '../addon.js';
 import { outputF32, outputI32 } from './output.js';
 import { planBatchNormBackward, planBatchNormTraining, runPlan } from './plans.js';
-import { geometryArgs, validated } from './validated.js';
+import { geometryArgs } from './validated.js';
 
 type NormPoolKernels = Pick<
   Backend,

@@ -2,6 +2,7 @@ import {
   makeTensor,
   normalizeAxis,
   sizeOf,
+  validated,
   type AdamOptions,
   type Backend,
   type ReduceOptions,
@@ -10,7 +11,6 @@ import {
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
 import { outputF32 } from './output.js';
-import { validated } from './validated.js';
 
 type ReduceTrainKernels = Pick<Backend, 'sum' | 'mean' | 'max' | 'argMax' | 'softmaxCrossEntropy' | 'sgdUpdate' | 'adamUpdate'>;
 

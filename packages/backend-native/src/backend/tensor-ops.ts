@@ -2,6 +2,7 @@ import {
   makeTensor,
   normalizeAxis,
   sizeOf,
+  validated,
   type AxpbyOptions,
   type Backend,
   type BroadcastBinaryOptions,
@@ -12,7 +13,6 @@ import {
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
 import { outputF32 } from './output.js';
-import { validated } from './validated.js';
 
 type TensorOpKernels = Pick<Backend, 'equal' | 'greater' | 'broadcastBinary' | 'gather' | 'concat' | 'oneHot' | 'assign' | 'axpby'>;
 

@@ -1,5 +1,6 @@
 #include "validation/checks.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -29,6 +30,16 @@ Message& Message::operator<<(const char* s) {
 Message& Message::operator<<(int64_t x) {
   char digits[24];
   std::snprintf(digits, sizeof(digits), "%lld", static_cast<long long>(x));
+  return *this << digits;
+}
+
+Message& Message::operator<<(double x) {
+  char digits[32];
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15) {
+    std::snprintf(digits, sizeof(digits), "%.0f", x);
+  } else {
+    std::snprintf(digits, sizeof(digits), "%g", x);
+  }
   return *this << digits;
 }
 

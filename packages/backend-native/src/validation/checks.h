@@ -22,13 +22,16 @@ struct DimsView {
   size_t n;
 };
 
-// Message text in a fixed buffer (truncated, never allocated).
+// Message text in a fixed buffer (truncated, never allocated); both bindings
+// build their messages with it (backend-wasm's entries call it Text).
 class Message {
  public:
   Message& operator<<(const char* s);
   Message& operator<<(int64_t x);
   Message& operator<<(int x) { return *this << static_cast<int64_t>(x); }
   Message& operator<<(size_t x) { return *this << static_cast<int64_t>(x); }
+  // Whole numbers (addresses, lengths) in full, others as %g.
+  Message& operator<<(double x);
   Message& operator<<(DimsView d);
   const char* c_str() const { return buf_; }
 

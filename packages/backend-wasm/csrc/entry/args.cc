@@ -1,8 +1,6 @@
 #include "entry/args.h"
 
 #include <cmath>
-#include <cstdio>
-#include <cstring>
 
 #include "entry/error.h"
 
@@ -58,41 +56,6 @@ Dims Dims::Of(std::initializer_list<int64_t> values) {
     if (d.n < kMaxDims) d.v[d.n++] = x;
   }
   return d;
-}
-
-Text& Text::operator<<(const char* s) {
-  const size_t room = sizeof buf_ - 1 - len_;
-  const size_t n = std::min(room, std::strlen(s));
-  std::memcpy(buf_ + len_, s, n);
-  len_ += n;
-  buf_[len_] = '\0';
-  return *this;
-}
-
-Text& Text::operator<<(int64_t x) {
-  char s[24];
-  std::snprintf(s, sizeof s, "%lld", static_cast<long long>(x));
-  return *this << s;
-}
-
-Text& Text::operator<<(double x) {
-  char s[32];
-  // Whole numbers (addresses, lengths) in full; others as %g, like the native addon's streams.
-  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15) {
-    std::snprintf(s, sizeof s, "%.0f", x);
-  } else {
-    std::snprintf(s, sizeof s, "%g", x);
-  }
-  return *this << s;
-}
-
-Text& Text::operator<<(const Dims& d) {
-  *this << "[";
-  for (size_t k = 0; k < d.n; ++k) {
-    if (k) *this << ",";
-    *this << d.v[k];
-  }
-  return *this << "]";
 }
 
 Args::Args(const char* fn, int count) : fn_(fn) {
@@ -217,24 +180,18 @@ int Args::OneOf(int i, const char* name, std::initializer_list<const char*> allo
 
 Dims Args::PositivePair(int i, const char* name) const { return Shape(i, name, 2, 2, 1); }
 
-namespace {
-
-check::DimsView View(const Dims& dims) { return {dims.v, dims.n}; }
-
-}  // namespace
-
-void Args::Fail(const check::Failure& f) const { Fail(f.range, Text() << f.text.c_str()); }
+void Args::Fail(const check::Failure& f) const { Fail(f.range, f.text); }
 
 int64_t CheckedProduct(const Args& args, const char* name, const Dims& dims) {
   int64_t p = 0;
   check::Failure f;
-  if (!check::Product(name, View(dims), &p, &f)) args.Fail(f);
+  if (!check::Product(name, dims, &p, &f)) args.Fail(f);
   return p;
 }
 
 void RequireCount(const Args& args, const F32& a, const Dims& dims, const char* dims_name) {
   check::Failure f;
-  if (!check::Count(a.name, a.length, dims_name, View(dims), &f)) args.Fail(f);
+  if (!check::Count(a.name, a.length, dims_name, dims, &f)) args.Fail(f);
 }
 
 void RequireLength(const Args& args, const F32& a, int64_t length) {

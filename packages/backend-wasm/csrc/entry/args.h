@@ -54,23 +54,12 @@ struct Dims {
   bool operator!=(const Dims& o) const { return !(*this == o); }
   std::vector<int64_t> Vector() const { return std::vector<int64_t>(v, v + n); }
   static Dims Of(std::initializer_list<int64_t> values);
+  // For the shared checks, and printed as [a,b,c] in messages.
+  operator check::DimsView() const { return {v, n}; }
 };
 
-// Message text built in a fixed buffer (truncated, never allocated).
-class Text {
- public:
-  Text& operator<<(const char* s);
-  Text& operator<<(int64_t x);
-  Text& operator<<(int x) { return *this << static_cast<int64_t>(x); }
-  Text& operator<<(size_t x) { return *this << static_cast<int64_t>(x); }
-  Text& operator<<(double x);
-  Text& operator<<(const Dims& d);
-  const char* c_str() const { return buf_; }
-
- private:
-  char buf_[512] = {};
-  size_t len_ = 0;
-};
+// Message text: the one both bindings use (validation/checks.h).
+using Text = check::Message;
 
 // The call being checked: function name and the frame's arguments.
 class Args {

@@ -1,8 +1,7 @@
-import { conv2dGeometry, type Backend, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
+import { conv2dGeometry, validated, type Backend, type Conv2DGeometry, type Conv2DOptions, type Shape, type Tensor, type WindowGeometry } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { outputTensor } from '../runtime/storage.js';
-import { validated } from './validated.js';
 
 type ConvKernels = Pick<Backend, 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter'>;
 

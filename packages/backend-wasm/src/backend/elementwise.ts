@@ -1,8 +1,7 @@
-import type { Backend, DropoutOptions, Tensor } from '@batchwise/core';
+import { validated, type Backend, type DropoutOptions, type Tensor } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { outputTensor } from '../runtime/storage.js';
-import { validated } from './validated.js';
 
 const UNARY = ['relu', 'sigmoid', 'tanh', 'neg', 'abs', 'exp', 'log', 'sqrt', 'square'] as const;
 const GRADS = ['reluBackward', 'sigmoidBackward', 'tanhBackward'] as const;

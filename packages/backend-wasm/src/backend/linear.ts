@@ -1,8 +1,7 @@
-import type { Backend, MatMulOptions, Tensor } from '@batchwise/core';
+import { validated, type Backend, type MatMulOptions, type Tensor } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { outputTensor } from '../runtime/storage.js';
-import { validated } from './validated.js';
 
 export function linearKernels(rt: WasmRuntime): Pick<Backend, 'matMul' | 'transpose'> {
   return {

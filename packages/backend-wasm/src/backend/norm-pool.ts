@@ -1,6 +1,7 @@
 import {
   argmaxRangeError,
   poolGeometry,
+  validated,
   type Backend,
   type BatchNormBackwardParams,
   type BatchNormInferenceParams,
@@ -13,7 +14,6 @@ import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { argmaxOutput, int32Input, outputTensor } from '../runtime/storage.js';
 import { geometryArgs } from './conv.js';
-import { validated } from './validated.js';
 
 type NormPoolKernels = Pick<
   Backend,

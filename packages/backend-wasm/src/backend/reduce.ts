@@ -1,8 +1,7 @@
-import { normalizeAxis, type Backend, type ReduceOptions, type Tensor } from '@batchwise/core';
+import { normalizeAxis, validated, type Backend, type ReduceOptions, type Tensor } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { outputTensor } from '../runtime/storage.js';
-import { validated } from './validated.js';
 
 type ReduceKernels = Pick<Backend, 'sum' | 'mean' | 'max' | 'argMax' | 'softmaxCrossEntropy'>;
 

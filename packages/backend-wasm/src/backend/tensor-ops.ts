@@ -2,6 +2,7 @@ import {
   BROADCAST_BINARY_OPS,
   normalizeAxis,
   sizeOf,
+  validated,
   type AxpbyOptions,
   type Backend,
   type BroadcastBinaryOptions,
@@ -13,7 +14,6 @@ import {
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
 import { int32Input, outputTensor } from '../runtime/storage.js';
-import { validated } from './validated.js';
 
 type TensorOpKernels = Pick<Backend, 'equal' | 'greater' | 'broadcastBinary' | 'gather' | 'concat' | 'oneHot' | 'assign' | 'axpby'>;
 

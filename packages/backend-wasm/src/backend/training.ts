@@ -1,7 +1,6 @@
-import type { Backend } from '@batchwise/core';
+import { validated, type Backend } from '@batchwise/core';
 import { KernelCall } from '../runtime/call.js';
 import type { WasmRuntime } from '../runtime/runtime.js';
-import { validated } from './validated.js';
 
 /** The in-place optimizer updates: param and state move into the module's memory once and are updated there. */
 export function trainingKernels(rt: WasmRuntime): Pick<Backend, 'sgdUpdate' | 'adamUpdate'> {

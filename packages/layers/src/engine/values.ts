@@ -28,9 +28,8 @@ export const FINITE_SCAN_BELOW = 4096;
 /** Whether every value of t is finite: max |t| on the backend, one number read out; small tensors are read directly. */
 export function allFinite(t: Tensor): boolean {
   if (t.size === 0) return true;
-  const data = t.data;
-  // A released tensor (data shorter than its size) goes to the kernels, whose validation names it.
-  if (t.size < FINITE_SCAN_BELOW && data.length === t.size) {
+  const data = t.size < FINITE_SCAN_BELOW ? readableValues(t) : undefined;
+  if (data !== undefined) {
     for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
     return true;
   }
@@ -39,10 +38,18 @@ export function allFinite(t: Tensor): boolean {
 
 /** Whether every value of t equals c as float32 (NaN equals nothing), read directly: t is small (a per-channel vector). */
 export function allEqual(t: Tensor, c: number): boolean {
-  const data = t.data;
-  // A released tensor goes to the kernels, whose validation names it.
-  if (data.length !== t.size) return tidy(() => readScalar(ops.max(ops.abs(ops.sub(t, fill(t.shape, c))))) === 0);
+  const data = readableValues(t);
+  if (data === undefined) return tidy(() => readScalar(ops.max(ops.abs(ops.sub(t, fill(t.shape, c))))) === 0);
   const c32 = Math.fround(c);
   for (let i = 0; i < data.length; i++) if (data[i] !== c32) return false;
   return true;
+}
+
+/**
+ * t's values when JavaScript can read them here, else undefined: a released tensor (its data
+ * shorter than its size) goes to the kernels instead, whose validation names it.
+ */
+function readableValues(t: Tensor): Float32Array | undefined {
+  const data = t.data;
+  return data.length === t.size ? data : undefined;
 }
