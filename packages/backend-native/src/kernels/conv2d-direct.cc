@@ -298,13 +298,15 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
       }
     }
   });
-  // Chunks added in chunk order, whichever thread computed them.
+  // Chunks added in chunk order, whichever thread computed them: one chunk's
+  // row at a time into df's row, so the additions run across channels in SIMD.
   ParallelRanges(kk, std::max<int64_t>(1, 16384 / O), [&](int64_t r0, int64_t r1) {
     for (int64_t i = r0; i < r1; ++i) {
-      for (int64_t o = 0; o < O; ++o) {
-        float s = partial[i * O + o];
-        for (int64_t q = 1; q < chunks; ++q) s += partial[(q * kk_pad + i) * O + o];
-        df[i * O + o] = s;
+      float* out = df + i * O;
+      std::memcpy(out, partial.data() + i * O, sizeof(float) * O);
+      for (int64_t q = 1; q < chunks; ++q) {
+        const float* row = partial.data() + (q * kk_pad + i) * O;
+        for (int64_t o = 0; o < O; ++o) out[o] += row[o];
       }
     }
   });
