@@ -19,6 +19,9 @@ constexpr int64_t kBlockPixels = 256;
 // Output pixels per chunk of the reduction: each chunk is one task with its own
 // partial gradient, added in chunk order (so the bits do not depend on the threads).
 constexpr int64_t kChunkPixels = 4096;
+// Largest per-thread copy of padded rows kept for the next call (16 MiB); a
+// larger one (chunks of huge images, few chunks for a huge filter) is freed.
+constexpr size_t kKeptRowFloats = size_t{1} << 22;
 // Blocks summed into a group before the group is added to the chunk's partial:
 // three levels of float32 sums instead of one long run of block additions.
 constexpr int64_t kGroupBlocks = 8;
@@ -297,6 +300,7 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
         for (int64_t i = 0; i < kk_pad * O; ++i) part[i] += group[i];
       }
     }
+    if (rows_storage.capacity() > kKeptRowFloats) std::vector<float>().swap(rows_storage);
   });
   // Chunks added in chunk order, whichever thread computed them: one chunk's
   // row at a time into df's row, so the additions run across channels in SIMD.
