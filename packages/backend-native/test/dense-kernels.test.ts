@@ -77,6 +77,8 @@ describe('conv2d family against backend-cpu', () => {
     ['5x5 on 28x28x1', [4, 28, 28, 1], [5, 5, 1, 32], [1, 1], 'same', [1, 1]],
     ['kernel larger than stride, wide', [3, 8, 8, 33], [3, 3, 33, 40], [1, 1], 'same', [1, 1]],
     ['big batch filter grad', [16, 14, 14, 8], [3, 3, 8, 16], [1, 1], 'same', [1, 1]],
+    // Four chunks of the filter gradient, each starting and ending inside an image, on strided padded rows.
+    ['chunks across images, stride 2x1 same', [7, 45, 41, 5], [3, 3, 5, 7], [2, 1], 'same', [1, 1]],
   ];
   for (const [name, xs, fs, strides, padding, dilations] of cases) {
     const o: Conv2DOptions = { strides, padding, dilations };

@@ -5,8 +5,8 @@ import { FINITE_SCAN_BELOW, allEqual, allFinite } from '../src/engine/values.js'
 
 /*
  * allFinite reads small tensors in JavaScript and scans large ones on the
- * backend (max |t|): both must give the same answer for every kind of value
- * at every position.
+ * backend (their sum, then max |t| when the sum is not finite): both must give
+ * the same answer for every kind of value at every position.
  */
 
 function withValue(size: number, at: number, v: number) {
@@ -30,6 +30,18 @@ describe('allFinite', () => {
         }
       }
     }
+  });
+
+  it('is true for finite values whose sum overflows, false for opposite infinities that sum to NaN', () => {
+    const size = FINITE_SCAN_BELOW + 5;
+    const big = zeros([size]);
+    big.data.fill(3.4e38, 0, 4);
+    big.data.fill(-3e38, size - 2);
+    expect(tidy(() => ops.sum(big).data[0])).toBe(Infinity);
+    expect(allFinite(big)).toBe(true);
+    const opposite = withValue(size, 1, Infinity);
+    opposite.data[size - 1] = -Infinity;
+    expect(allFinite(opposite)).toBe(false);
   });
 
   it('is true for an empty tensor', () => {

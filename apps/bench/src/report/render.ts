@@ -6,6 +6,7 @@ import type { Contender, KernelResult } from '../types.js';
 import { median } from '@batchwise/stats';
 import { derive, rate, rateUnit, type Derived } from './derive.js';
 import { evaluateTargets, type TargetCheck } from './targets.js';
+import { clockName } from '../measure.js';
 
 /*
  * The printed report: machine and peak, one table of times and rates, one of
@@ -31,6 +32,7 @@ export function renderMachine(info: MachineInfo, versions: Record<string, string
     `CPU: ${info.cpu} (${info.hardwareThreads} hardware threads; ISA ${info.isa.join(', ') || 'unknown'}), ${info.platform}, Node ${info.node}`,
     `Load average (1 min) at start: ${info.loadAverage.toFixed(2)}, at end: ${os.loadavg()[0].toFixed(2)} (other processes share the ${info.hardwareThreads} hardware threads when this nears or exceeds it)`,
     `Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `Clock: ${clockName}`,
   ];
   if (peak) {
     const isa = peak.fmaByIsa.avx512

@@ -11,12 +11,17 @@
 namespace bw {
 namespace {
 
-// Output pixels per block: the block's dy columns of one sliver (128 x 32
-// floats, 16 KiB) stay in L1 while every row sliver of the filter streams them.
-constexpr int64_t kBlockPixels = 128;
+// Output pixels per block of the filter gradient: each microkernel call sums
+// one block from zero, then adds its tile to the group once, so longer blocks
+// spend less on those additions (256 measured faster than 128, and 1024 no
+// faster than 256); the block's dy rows (64 KiB at 64 channels) come from L2.
+constexpr int64_t kBlockPixels = 256;
 // Output pixels per chunk of the reduction: each chunk is one task with its own
 // partial gradient, added in chunk order (so the bits do not depend on the threads).
 constexpr int64_t kChunkPixels = 4096;
+// Largest per-thread copy of padded rows kept for the next call (16 MiB); a
+// larger one (chunks of huge images, few chunks for a huge filter) is freed.
+constexpr size_t kKeptRowFloats = size_t{1} << 22;
 // Blocks summed into a group before the group is added to the chunk's partial:
 // three levels of float32 sums instead of one long run of block additions.
 constexpr int64_t kGroupBlocks = 8;
@@ -170,15 +175,78 @@ void Conv2dForwardDirect(const ConvGeom& g, const ConvMicro& micro, const float*
   });
 }
 
+namespace {
+
+// The padded input rows one chunk of the filter gradient reads, copied into a
+// buffer of the thread's own: a chunk covers a few images, so its copy (under
+// 1 MiB for the shapes of a CNN) is still in L2 when the microkernels read it,
+// where a padded copy of the whole batch went to memory and back, and a fresh
+// buffer each call was faulted in page by page.
+class ChunkRows {
+ public:
+  // storage: the thread's buffer, grown as needed and kept for the next call.
+  ChunkRows(const ConvGeom& g, int64_t xp_w, std::vector<float>* storage) : g_(g), xp_w_(xp_w), storage_(*storage) {}
+
+  // Copies the padded rows behind output pixels [p_begin, p_end).
+  void Fill(const float* x, int64_t p_begin, int64_t p_end) {
+    const ConvGeom& g = g_;
+    const int64_t C = g.in_c, row = xp_w_ * C, span = (g.k_h - 1) * g.dil_h + 1;
+    const int64_t first = p_begin / g.out_w, last = (p_end - 1) / g.out_w;  // output rows, over n * out_h
+    n0_ = first / g.out_h;
+    const int64_t images = last / g.out_h - n0_ + 1;
+    base_.assign(static_cast<size_t>(images), 0);
+    ph0_.assign(static_cast<size_t>(images), 0);
+    int64_t total = 0;
+    for (int64_t i = 0; i < images; ++i) {
+      const int64_t n = n0_ + i;
+      const int64_t oh0 = n == n0_ ? first % g.out_h : 0, oh1 = n == n0_ + images - 1 ? last % g.out_h : g.out_h - 1;
+      ph0_[i] = oh0 * g.stride_h;
+      base_[i] = total;
+      total += (oh1 * g.stride_h + span - ph0_[i]) * row;
+    }
+    if (static_cast<int64_t>(storage_.size()) < total) storage_.resize(static_cast<size_t>(total));
+    for (int64_t i = 0; i < images; ++i) {
+      const int64_t n = n0_ + i, rows = (i + 1 < images ? base_[i + 1] : total) - base_[i];
+      float* dst = storage_.data() + base_[i];
+      for (int64_t r = 0; r < rows / row; ++r, dst += row) {
+        const int64_t ih = ph0_[i] + r - g.pad_top;
+        if (ih < 0 || ih >= g.in_h) {
+          std::fill(dst, dst + row, 0.0f);
+          continue;
+        }
+        std::fill(dst, dst + g.pad_left * C, 0.0f);
+        std::memcpy(dst + g.pad_left * C, x + (n * g.in_h + ih) * g.in_w * C, sizeof(float) * g.in_w * C);
+        std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
+      }
+    }
+  }
+
+  // The window corner of output pixel (n, oh, ow), which Fill covered.
+  const float* Corner(int64_t n, int64_t oh, int64_t ow) const {
+    const int64_t i = n - n0_;
+    return storage_.data() + base_[i] + ((oh * g_.stride_h - ph0_[i]) * xp_w_ + ow * g_.stride_w) * g_.in_c;
+  }
+
+ private:
+  ConvGeom g_;
+  int64_t xp_w_;
+  int64_t n0_ = 0;
+  std::vector<int64_t> base_, ph0_;
+  std::vector<float>& storage_;
+};
+
+}  // namespace
+
 void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* dy, float* df) {
   const int mr = micro.mr, nr = micro.nr;
   const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C;
   const int64_t row_slivers = (kk + mr - 1) / mr, col_slivers = (O + nr - 1) / nr;
   const int64_t kk_pad = row_slivers * mr;
-  Padded xp;
-  PadImage(g, x, &xp);
+  const int64_t xp_h = g.in_h + g.pad_top + g.pad_bottom, xp_w = g.in_w + g.pad_left + g.pad_right;
+  // Without padding the windows are read from x itself.
+  const bool in_place = xp_h == g.in_h && xp_w == g.in_w;
   // Rows past kk (the last sliver's padding) repeat row 0 and are never stored.
-  const std::vector<int64_t> offset = WindowOffsets(g, xp.w, kk_pad);
+  const std::vector<int64_t> offset = WindowOffsets(g, xp_w, kk_pad);
   const int64_t pixels = g.batch * g.out_h * g.out_w;
   // Chunks from the problem size only: about kChunkPixels each, a multiple of
   // four of them so that two or four threads share them evenly, and the
@@ -195,6 +263,9 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
     group_storage.resize(static_cast<size_t>(kk_pad * O));
     float* group = group_storage.data();
     const int64_t p_begin = chunk * per_chunk, p_end = std::min(pixels, (chunk + 1) * per_chunk);
+    thread_local std::vector<float> rows_storage;
+    ChunkRows rows(g, xp_w, &rows_storage);
+    if (!in_place) rows.Fill(x, p_begin, p_end);
     ConvRun runs[kBlockPixels];
     for (int64_t p0 = p_begin; p0 < p_end; p0 += kBlockPixels) {
       const int64_t block = (p0 - p_begin) / kBlockPixels;
@@ -204,29 +275,42 @@ void Conv2dBackpropFilterDirect(const ConvGeom& g, const ConvMicro& micro, const
       for (int64_t p = p0; p < p1;) {
         const int64_t ow = p % g.out_w, oh = (p / g.out_w) % g.out_h, n = p / (g.out_w * g.out_h);
         const int64_t len = std::min(g.out_w - ow, p1 - p);
-        runs[count++] = {xp.data + ((n * xp.h + oh * g.stride_h) * xp.w + ow * g.stride_w) * C, dy + p * O, len};
+        const float* corner =
+            in_place ? x + ((n * g.in_h + oh * g.stride_h) * g.in_w + ow * g.stride_w) * C : rows.Corner(n, oh, ow);
+        runs[count++] = {corner, dy + p * O, len};
         p += len;
       }
-      for (int64_t js = 0; js < col_slivers; ++js) {
-        const int64_t j0 = js * nr, cols = std::min<int64_t>(nr, O - j0);
-        ConvRun shifted[kBlockPixels];
-        for (int64_t s = 0; s < count; ++s) shifted[s] = {runs[s].x, runs[s].dy + j0, runs[s].count};
+      // Row slivers outer, up to four column slivers inner: one sliver's
+      // window values are broadcast for every column sliver while in L1.
+      ConvRun shifted[4][kBlockPixels];
+      const int64_t col_slivers_kept = std::min<int64_t>(col_slivers, 4);
+      for (int64_t js0 = 0; js0 < col_slivers; js0 += col_slivers_kept) {
+        const int64_t js1 = std::min(col_slivers, js0 + col_slivers_kept);
+        for (int64_t js = js0; js < js1; ++js) {
+          for (int64_t s = 0; s < count; ++s) shifted[js - js0][s] = {runs[s].x, runs[s].dy + js * nr, runs[s].count};
+        }
         for (int64_t is = 0; is < row_slivers; ++is) {
-          micro.filter_grad(count, shifted, g.stride_w * C, offset.data() + is * mr, O, cols, group + is * mr * O + j0, O);
+          for (int64_t js = js0; js < js1; ++js) {
+            const int64_t j0 = js * nr, cols = std::min<int64_t>(nr, O - j0);
+            micro.filter_grad(count, shifted[js - js0], g.stride_w * C, offset.data() + is * mr, O, cols, group + is * mr * O + j0, O);
+          }
         }
       }
       if (block % kGroupBlocks == kGroupBlocks - 1 || p1 == p_end) {
         for (int64_t i = 0; i < kk_pad * O; ++i) part[i] += group[i];
       }
     }
+    if (rows_storage.capacity() > kKeptRowFloats) std::vector<float>().swap(rows_storage);
   });
-  // Chunks added in chunk order, whichever thread computed them.
+  // Chunks added in chunk order, whichever thread computed them: one chunk's
+  // row at a time into df's row, so the additions run across channels in SIMD.
   ParallelRanges(kk, std::max<int64_t>(1, 16384 / O), [&](int64_t r0, int64_t r1) {
     for (int64_t i = r0; i < r1; ++i) {
-      for (int64_t o = 0; o < O; ++o) {
-        float s = partial[i * O + o];
-        for (int64_t q = 1; q < chunks; ++q) s += partial[(q * kk_pad + i) * O + o];
-        df[i * O + o] = s;
+      float* out = df + i * O;
+      std::memcpy(out, partial.data() + i * O, sizeof(float) * O);
+      for (int64_t q = 1; q < chunks; ++q) {
+        const float* row = partial.data() + (q * kk_pad + i) * O;
+        for (int64_t o = 0; o < O; ++o) out[o] += row[o];
       }
     }
   });

@@ -211,6 +211,24 @@ void Gemm(const GemmProblem& p) {
     }
     return;
   }
+  // At most 16 columns and A stored densely (a dense layer with 10 outputs,
+  // forward and weight gradient): the narrow kernel, rows in tasks of a size
+  // fixed by the problem; each element is the blocked path's sum.
+  const float* a_dense = nullptr;
+  int64_t a_rs = 0, a_cs = 0;
+  if (p.n <= kGemmNarrowMaxCols && kern.narrow != nullptr && p.b_col_stride == 1 && !(p.k_chunk > 0 && p.k > p.k_chunk) &&
+      p.a->Dense(&a_dense, &a_rs, &a_cs)) {
+    auto rows = [&](int64_t i0, int64_t i1) {
+      kern.narrow(i1 - i0, p.n, p.k, kKc, a_dense + i0 * a_rs, a_rs, a_cs, p.b, p.b_row_stride, p.c + i0 * p.ldc, p.ldc,
+                  p.accumulate);
+    };
+    if (p.m * p.n * p.k < kInlineFlops) {
+      rows(0, p.m);
+    } else {
+      ParallelRanges(p.m, std::max<int64_t>(8, kInlineFlops / std::max<int64_t>(1, p.n * p.k) / 8 * 8), rows);
+    }
+    return;
+  }
   // Smaller blocks when a problem would give few tasks (a 60x100 MLP layer is
   // one 144x256 block), so several threads can share it. The block shape comes
   // from the problem size only; and without a k-split every C element is the

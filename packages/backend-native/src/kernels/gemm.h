@@ -18,6 +18,8 @@ class APacker {
   virtual void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const = 0;
   // Row i's k values when they lie contiguous in memory, else null (then the row kernel packs them).
   virtual const float* Row(int64_t /*i*/) const { return nullptr; }
+  // True, with the layout, when A is stored densely (StridedA), for kernels that read it in place.
+  virtual bool Dense(const float** /*a*/, int64_t* /*row_stride*/, int64_t* /*col_stride*/) const { return false; }
 };
 
 // A stored densely: element (i, k) at a[i * row_stride + k * col_stride].
@@ -26,6 +28,12 @@ class StridedA final : public APacker {
   StridedA(const float* a, int64_t row_stride, int64_t col_stride) : a_(a), rs_(row_stride), cs_(col_stride) {}
   void Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) const override;
   const float* Row(int64_t i) const override { return cs_ == 1 ? a_ + i * rs_ : nullptr; }
+  bool Dense(const float** a, int64_t* row_stride, int64_t* col_stride) const override {
+    *a = a_;
+    *row_stride = rs_;
+    *col_stride = cs_;
+    return true;
+  }
 
  private:
   const float* a_;
@@ -72,6 +80,16 @@ using IndirectMicroKernel = void (*)(int64_t taps, int64_t channels, const float
 using RowKernel = void (*)(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
                            bool accumulate);
 
+// Products with at most kGemmNarrowMaxCols columns and A stored densely
+// (element (i, q) at a[i * a_rs + q * a_cs]), B read in place: c[i * ldc + j]
+// (+)= sum over q < k of a(i, q) * b[q * ldb + j] for i < rows, j < n. Each
+// element is the microkernels' sum (k in blocks of kc, each block one
+// multiply-add chain from zero in order, blocks added to c in order), so the
+// bits equal the blocked path's.
+using NarrowKernel = void (*)(int64_t rows, int64_t n, int64_t k, int64_t kc, const float* a, int64_t a_rs,
+                              int64_t a_cs, const float* b, int64_t ldb, float* c, int64_t ldc, bool accumulate);
+constexpr int64_t kGemmNarrowMaxCols = 16;
+
 struct GemmKernel {
   int mr;
   int nr;
@@ -80,6 +98,8 @@ struct GemmKernel {
   // Null where the ISA has none; convolutions then pack patches for `micro`.
   IndirectMicroKernel indirect = nullptr;
   RowKernel row = nullptr;
+  // Null where the ISA has none (set in kernel-table.cc); narrow products then take the blocked path.
+  NarrowKernel narrow = nullptr;
 };
 
 // The scalar row kernel (gemm.cc), for every ISA's table.
@@ -91,6 +111,7 @@ constexpr int kGemmMaxTile = 12 * 32;
 GemmKernel GemmKernelScalar();
 GemmKernel GemmKernelAvx2();
 GemmKernel GemmKernelAvx512();
+NarrowKernel GemmNarrowAvx512();
 // WebAssembly SIMD128 (*_wasm.cc), built only into @batchwise/backend-wasm.
 GemmKernel GemmKernelWasm();
 

@@ -1,10 +1,20 @@
 // The one place that maps the chosen ISA to kernel variants.
 #include "runtime/kernel-table.h"
 
+#include <cstdlib>
+#include <cstring>
+
 #include "runtime/cpu-features.h"
 
 namespace bw {
 namespace {
+
+// BATCHWISE_GEMM_NARROW=0 leaves narrow products on the blocked path, the
+// reference test/gemm-paths.test.ts compares the narrow kernel with.
+bool NarrowGemmOn() {
+  const char* v = std::getenv("BATCHWISE_GEMM_NARROW");
+  return v == nullptr || std::strcmp(v, "0") != 0;
+}
 
 KernelTable Build() {
   KernelTable t{"scalar",          GemmKernelScalar(),      ConvMicroScalar(),     VecMathScalar(),
@@ -16,6 +26,7 @@ KernelTable Build() {
       t = {"avx512",         GemmKernelAvx512(),      ConvMicroAvx512(),     VecMathAvx512(),
            BatchNormRowsAvx512(), BatchNormReluRowsAvx512(), MaxPoolRowsAvx512(), OptimizerRowsAvx512(),
            t.last_level_cache_bytes, WinogradTransformsAvx512()};
+      if (NarrowGemmOn()) t.gemm.narrow = GemmNarrowAvx512();
       break;
     case Isa::kAvx2:
       t = {"avx2",         GemmKernelAvx2(),      ConvMicroAvx2(),     VecMathAvx2(),

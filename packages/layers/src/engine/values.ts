@@ -25,7 +25,13 @@ export function readValues(t: Tensor): Float32Array {
  */
 export const FINITE_SCAN_BELOW = 4096;
 
-/** Whether every value of t is finite: max |t| on the backend, one number read out; small tensors are read directly. */
+/**
+ * Whether every value of t is finite, checked on the backend with one number read out;
+ * small tensors are read directly. First the sum of t, one read-only pass (trainOnBatch
+ * checks every batch): a NaN or an infinity makes any sum NaN or infinite, so a finite
+ * sum settles it. A non-finite sum may also be an overflow of finite values, so then
+ * max |t| (two passes and the |t| they allocate) decides.
+ */
 export function allFinite(t: Tensor): boolean {
   if (t.size === 0) return true;
   const data = t.size < FINITE_SCAN_BELOW ? readableValues(t) : undefined;
@@ -33,7 +39,7 @@ export function allFinite(t: Tensor): boolean {
     for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return false;
     return true;
   }
-  return tidy(() => Number.isFinite(readScalar(ops.max(ops.abs(t)))));
+  return tidy(() => Number.isFinite(readScalar(ops.sum(t))) || Number.isFinite(readScalar(ops.max(ops.abs(t)))));
 }
 
 /** Whether every value of t equals c as float32 (NaN equals nothing), read directly: t is small (a per-channel vector). */
