@@ -3,7 +3,9 @@ import { kernelCase } from '../src/kernels/cases.js';
 import { bestPeak, parsePeak } from '../src/machine/peak.js';
 import { derive } from '../src/report/derive.js';
 import { evaluateTargets } from '../src/report/targets.js';
-import { renderTimes } from '../src/report/render.js';
+import { renderTimes, renderWasmPeak } from '../src/report/render.js';
+import { modelFigures } from '../src/models/render.js';
+import { modelCases } from '../src/models/specs.js';
 import { summarize } from '../src/stats.js';
 import type { KernelResult } from '../src/types.js';
 
@@ -35,6 +37,30 @@ describe('peak', () => {
     const best = bestPeak([p, slower]);
     expect(best.fma).toEqual({ one: 200, all: 410 });
     expect(best.dram.all).toBe(40);
+    expect(best.wasmSimd128).toBeUndefined();
+  });
+
+  it('keeps the best wasm SIMD128 peak of the probes that measured one, and sets native against it', () => {
+    const p = parsePeak(PROBE);
+    const best = bestPeak([{ ...p, wasmSimd128: { one: 40, all: 70 } }, p, { ...p, wasmSimd128: { one: 50, all: 60 } }]);
+    expect(best.wasmSimd128).toEqual({ one: 50, all: 70 });
+    expect(renderWasmPeak(best)).toContain('50.0 / 70.0 GFLOP/s; native FMA peak over it: 4.0x / 5.7x');
+  });
+
+  it("gives wasm contenders' model rates as a share of the SIMD128 peak, and only theirs", () => {
+    const peak = { ...parsePeak(PROBE), wasmSimd128: { one: 50, all: 80 } };
+    const cases = modelCases(true).slice(0, 1);
+    const columns = [
+      { id: 'batchwise-wasm-1t', label: 'wasm 1t', threads: 1 },
+      { id: 'batchwise-wasm-2t', label: 'wasm 2t', threads: 2 },
+      { id: 'batchwise-native-1t', label: 'native 1t', threads: 1 },
+    ];
+    const table = new Map([[cases[0].id, new Map(columns.map((k) => [k.id, { sample: sample(10) }]))]]);
+    const [w1, w2, n1] = modelFigures(cases, columns, table, peak);
+    expect(w1.wasmPeakShare).toBeCloseTo(w1.gflopsPerSecond / 50, 9);
+    expect(w2.wasmPeakShare).toBeCloseTo(w2.gflopsPerSecond / 80, 9);
+    expect(w1.peakShare).toBeCloseTo(w1.gflopsPerSecond / 200, 9);
+    expect(n1.wasmPeakShare).toBeUndefined();
   });
 });
 

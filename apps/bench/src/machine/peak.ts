@@ -31,6 +31,8 @@ export interface Peak {
   dram: PerThreads & { bytesPerArray: number };
   /** Triad GB/s, arrays as large as the batch-norm tensor (they stay in L3 here). */
   cache: PerThreads & { bytesPerArray: number };
+  /** WebAssembly SIMD128 multiply + add GFLOP/s in this Node's V8 (wasm-peak.ts), when measured. */
+  wasmSimd128?: PerThreads;
 }
 
 export const PEAK_COMPILE_FLAGS = ['-O2', '-mavx2', '-mfma', '-std=c++17', '-pthread'] as const;
@@ -72,6 +74,9 @@ export function bestPeak(peaks: readonly Peak[]): Peak {
     },
     dram: { bytesPerArray: first.dram.bytesPerArray, one: max((p) => p.dram.one), all: max((p) => p.dram.all) },
     cache: { bytesPerArray: first.cache.bytesPerArray, one: max((p) => p.cache.one), all: max((p) => p.cache.all) },
+    ...(peaks.some((p) => p.wasmSimd128)
+      ? { wasmSimd128: { one: max((p) => p.wasmSimd128?.one ?? 0), all: max((p) => p.wasmSimd128?.all ?? 0) } }
+      : {}),
   };
 }
 

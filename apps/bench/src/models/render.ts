@@ -27,6 +27,8 @@ export interface ModelFigure {
   gflopsPerSecond: number;
   /** GFLOP/s over the FMA peak at the contender's thread count. */
   peakShare?: number;
+  /** A WebAssembly contender's GFLOP/s over the wasm SIMD128 mul+add peak at its thread count. */
+  wasmPeakShare?: number;
 }
 
 export type ModelTable = Map<string, Map<string, Cell>>;
@@ -40,11 +42,23 @@ export function modelFigures(cases: readonly ModelCase[], columns: readonly Colu
       const ms = cell.sample.medianMs;
       const imagesPerSecond = (c.batch / ms) * 1000;
       const gflopsPerSecond = (imagesPerSecond * caseFlops(c.spec, c.mode)) / 1e9;
-      const p = peak ? (k.threads === 1 ? peak.fma.one : k.threads >= peak.threads ? peak.fma.all : undefined) : undefined;
-      out.push({ case: c.id, contender: k.id, medianMs: ms, imagesPerSecond, gflopsPerSecond, ...(p ? { peakShare: gflopsPerSecond / p } : {}) });
+      const atThreads = (v: { one: number; all: number } | undefined) =>
+        v === undefined ? undefined : k.threads === 1 ? v.one : peak && k.threads >= peak.threads ? v.all : undefined;
+      const p = atThreads(peak?.fma);
+      const w = isWasm(k.id) ? atThreads(peak?.wasmSimd128) : undefined;
+      out.push({
+        case: c.id, contender: k.id, medianMs: ms, imagesPerSecond, gflopsPerSecond,
+        ...(p ? { peakShare: gflopsPerSecond / p } : {}),
+        ...(w ? { wasmPeakShare: gflopsPerSecond / w } : {}),
+      });
     }
   }
   return out;
+}
+
+/** Contenders that run WebAssembly (batchwise's wasm backend, tfjs-wasm): their arithmetic ceiling is the SIMD128 peak. */
+export function isWasm(id: string): boolean {
+  return id.startsWith('batchwise-wasm-') || id === 'tfjs-wasm';
 }
 
 export function renderFlops(): string {
@@ -91,10 +105,12 @@ export function ratioIds(threads: number) {
   };
 }
 
-/** Ours over each peer at the same thread count (peer time / our time), and shares of the FMA peak. */
+/** Ours over each peer at the same thread count (peer time / our time), shares of the FMA peak, and wasm's of the SIMD128 one. */
 export function renderRatios(cases: readonly ModelCase[], table: ModelTable, figures: readonly ModelFigure[], threads: number): string {
   const id = ratioIds(threads);
-  const share = (caseId: string, contender: string) => figures.find((f) => f.case === caseId && f.contender === contender)?.peakShare;
+  const figure = (caseId: string, contender: string) => figures.find((f) => f.case === caseId && f.contender === contender);
+  const share = (caseId: string, contender: string) => figure(caseId, contender)?.peakShare;
+  const wasmShare = (caseId: string, contender: string) => figure(caseId, contender)?.wasmPeakShare;
   const headers = [
     'model', 'step', 'batch',
     `native ${threads}t vs PyTorch ${threads}t`, 'native 1t vs PyTorch 1t',
@@ -102,6 +118,7 @@ export function renderRatios(cases: readonly ModelCase[], table: ModelTable, fig
     `native ${threads}t vs tfjs-wasm`, `native ${threads}t vs batchwise cpu`,
     `native ${threads}t % FMA peak`, 'native 1t % FMA peak', `PyTorch ${threads}t % FMA peak`,
     `wasm ${threads}t vs tfjs-wasm`, 'wasm 1t vs tfjs-wasm', `wasm ${threads}t % of native ${threads}t`, 'wasm 1t % of native 1t',
+    `wasm ${threads}t % SIMD128 peak`, 'wasm 1t % SIMD128 peak',
   ];
   const rows = cases.map((c) => {
     const r = (ours: string, peer: string) => formatRatio(speedup(ms(table, c.id, ours), ms(table, c.id, peer)));
@@ -114,6 +131,7 @@ export function renderRatios(cases: readonly ModelCase[], table: ModelTable, fig
       r(id.wasmAll, id.tfjsWasm), r(id.wasm1, id.tfjsWasm),
       formatPercent(speedup(ms(table, c.id, id.wasmAll), ms(table, c.id, id.nativeAll))),
       formatPercent(speedup(ms(table, c.id, id.wasm1), ms(table, c.id, id.native1))),
+      formatPercent(wasmShare(c.id, id.wasmAll)), formatPercent(wasmShare(c.id, id.wasm1)),
     ];
   });
   return formatTable(headers, rows, ['left', 'left']);

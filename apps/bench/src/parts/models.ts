@@ -9,6 +9,7 @@ import { batchwiseModelContender, tfjsModelContender, type ModelContender } from
 import type { LayersApi } from '../models/definitions.js';
 import { modelFlops } from '../models/flops.js';
 import { onnxModelContender, type OnnxExporter } from '../models/onnx-contender.js';
+import { renderWasmPeak } from '../report/render.js';
 import { modelFigures, renderFlops, renderNotes, renderRatios, renderTimes, type Cell, type ColumnInfo, type ModelTable } from '../models/render.js';
 import { MODEL_SPECS, modelCases } from '../models/specs.js';
 import { torchModelContender } from '../models/torch-contender.js';
@@ -132,9 +133,10 @@ export async function runModelsPart(ctx: RunContext, o: ModelsOptions = MODELS_D
     '',
     renderTimes(cases, columns, table),
     '',
-    `### Ratios: ours is N times faster (same thread count), and GFLOP/s as a share of the measured FMA peak at that thread count`,
+    `### Ratios: ours is N times faster (same thread count), and GFLOP/s as a share of the measured FMA peak at that thread count (wasm: also of the SIMD128 mul+add peak)`,
     '',
     renderRatios(cases, table, figures, threads),
+    ...(ctx.peak.best ? ['', renderWasmPeak(ctx.peak.best)] : []),
     '',
     '### Contenders and notes',
     '',

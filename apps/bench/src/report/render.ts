@@ -43,10 +43,22 @@ export function renderMachine(info: MachineInfo, versions: Record<string, string
       `Triad bandwidth (1 / ${peak.threads} threads): DRAM ${formatNumber(peak.dram.one)} / ${formatNumber(peak.dram.all)} GB/s (3 x ${peak.dram.bytesPerArray / 2 ** 20} MiB); ` +
         `in cache ${formatNumber(peak.cache.one)} / ${formatNumber(peak.cache.all)} GB/s (3 x ${(peak.cache.bytesPerArray / 1e6).toFixed(1)} MB)`,
     );
+    if (peak.wasmSimd128) lines.push(renderWasmPeak(peak));
   } else {
     lines.push(`Peak: not measured (${peakError ?? 'skipped'})`);
   }
   return lines.join('\n');
+}
+
+/** The wasm SIMD128 mul+add peak and native's FMA peak over it (what caps wasm's share of native on arithmetic). */
+export function renderWasmPeak(peak: Peak): string {
+  const w = peak.wasmSimd128;
+  if (!w) return 'Peak wasm SIMD128 mul+add: not measured';
+  const ratio = (native: number, wasm: number) => (wasm > 0 ? `${(native / wasm).toFixed(1)}x` : 'n/a');
+  return (
+    `Peak wasm SIMD128 mul+add float32 in V8 (1 / ${peak.threads} threads): ${formatNumber(w.one)} / ${formatNumber(w.all)} GFLOP/s; ` +
+    `native FMA peak over it: ${ratio(peak.fma.one, w.one)} / ${ratio(peak.fma.all, w.all)}`
+  );
 }
 
 /** Time (ms) and rate of every contender on every kernel. */

@@ -4,6 +4,7 @@ import type { MachineInfo } from '../machine/info.js';
 import type { Peak } from '../machine/peak.js';
 import { chartToSvg } from '../report/svg.js';
 import { renderHtml } from '../report/html.js';
+import { renderWasmPeak } from '../report/render.js';
 import { formatNumber } from '../table.js';
 import type { PartName, PartResult } from './context.js';
 
@@ -48,6 +49,7 @@ export function runHeader(r: Pick<RunRecord, 'command' | 'quick' | 'machine' | '
     p
       ? `- Peak FMA float32 (1 / ${p.threads} threads): ${formatNumber(p.fma.one)} / ${formatNumber(p.fma.all)} GFLOP/s; triad DRAM ${formatNumber(p.dram.one)} / ${formatNumber(p.dram.all)} GB/s (best of ${r.peak.runs.length} probe runs)`
       : `- Peak: not measured (${r.peak.error ?? 'skipped'})`,
+    ...(p?.wasmSimd128 ? [`- ${renderWasmPeak(p)}`] : []),
     `- PyTorch: ${r.torch.detail}`,
   ].join('\n');
 }

@@ -42,7 +42,43 @@ inline v128_t NormRelu4(v128_t x, const BnAffine& a, int64_t c) {
 // Max pooling's rule: replace when best is not NaN and !(v <= best).
 inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
 
+// Whether every window of pooled row `row` is a whole 2 x 2 one inside x (no
+// padding reaches it): then the window loops below are unrolled with fixed
+// offsets, in the same window order, so the bits do not change.
+inline bool Whole2x2(const ConvGeom& g, int64_t row) {
+  const int64_t hs = (row % g.out_h) * g.stride_h - g.pad_top;
+  return g.k_h == 2 && g.k_w == 2 && g.pad_left == 0 && hs >= 0 && hs + 2 <= g.in_h &&
+         (g.out_w - 1) * g.stride_w + 2 <= g.in_w;
+}
+
+// PoolRow4 on a whole-2x2 row: the running best and its index, in window order.
+void PoolRow4Whole(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
+  const int64_t C = g.in_c, down = g.in_w * C, step = g.stride_w * C;
+  const int64_t top = ((row / g.out_h) * g.in_h + (row % g.out_h) * g.stride_h - g.pad_top) * g.in_w * C;
+  const int32_t offsets[3] = {static_cast<int32_t>(C), static_cast<int32_t>(down), static_cast<int32_t>(down + C)};
+  float* yr = y + row * g.out_w * C;
+  int32_t* ar = argmax + row * g.out_w * C;
+  for (int64_t ow = 0; ow < g.out_w; ++ow) {
+    const int64_t first = top + ow * step;
+    const float* p = x + first;
+    for (int64_t c = 0; c < C; c += 4) {
+      v128_t best = NormRelu4(wasm_v128_load(p + c), a, c);
+      const v128_t at = Positions(first + c);
+      v128_t idx = at;
+      for (int e = 0; e < 3; ++e) {
+        const v128_t v = NormRelu4(wasm_v128_load(p + offsets[e] + c), a, c);
+        const v128_t take = Takes(v, best);
+        best = wasm_v128_bitselect(v, best, take);
+        idx = wasm_v128_bitselect(wasm_i32x4_add(at, wasm_i32x4_splat(offsets[e])), idx, take);
+      }
+      wasm_v128_store(yr + ow * C + c, best);
+      wasm_v128_store(ar + ow * C + c, idx);
+    }
+  }
+}
+
 void PoolRow4(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
+  if (Whole2x2(g, row)) return PoolRow4Whole(g, x, a, y, argmax, row);
   const int64_t C = g.in_c;
   const int64_t n = row / g.out_h, oh = row % g.out_h;
   const int64_t hs = oh * g.stride_h - g.pad_top;
@@ -83,24 +119,40 @@ int64_t SumsChunk(const ConvGeom& g, const float* dy, const float* y, const int3
     cnt[q] = wasm_i32x4_splat(0);
   }
   const v128_t zero = wasm_f32x4_splat(0.0f);
+  const int32_t offsets[4] = {0, static_cast<int32_t>(C), static_cast<int32_t>(g.in_w * C),
+                              static_cast<int32_t>(g.in_w * C + C)};
   for (int64_t row = row0; row < row1; ++row) {
     const int64_t n = row / g.out_h, oh = row % g.out_h;
     const int64_t hs = oh * g.stride_h - g.pad_top;
     const int64_t h0 = hs < 0 ? 0 : hs, h1 = hs + g.k_h > g.in_h ? g.in_h : hs + g.k_h;
+    const bool whole = Whole2x2(g, row);
     for (int64_t ow = 0; ow < g.out_w; ++ow) {
       const int64_t ws = ow * g.stride_w - g.pad_left;
       const int64_t w0 = ws < 0 ? 0 : ws, w1 = ws + g.k_w > g.in_w ? g.in_w : ws + g.k_w;
       const int64_t i = (row * g.out_w + ow) * C + c0;
+      // A whole 2x2 window: its four elements at fixed offsets from the first.
+      const int64_t first = ((n * g.in_h + h0) * g.in_w + w0) * C + c0;
       for (int64_t q = 0; q < groups; ++q) {
         const int64_t c = 4 * q;
         const v128_t am = wasm_v128_load(argmax + i + c);
         v128_t xw = zero, found = wasm_i32x4_splat(0);
-        for (int64_t ih = h0; ih < h1; ++ih) {
-          for (int64_t iw = w0; iw < w1; ++iw) {
-            const int64_t p = ((n * g.in_h + ih) * g.in_w + iw) * C + c0 + c;
-            const v128_t hit = wasm_i32x4_eq(am, Positions(p));
-            xw = wasm_v128_bitselect(wasm_v128_load(x + p), xw, hit);
+        if (whole) {
+          const float* p = x + first + c;
+          // The winner's offset from the window's first element; no lane can match two.
+          const v128_t d = wasm_i32x4_sub(am, Positions(first + c));
+          for (int e = 0; e < 4; ++e) {
+            const v128_t hit = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[e]));
+            xw = wasm_v128_bitselect(wasm_v128_load(p + offsets[e]), xw, hit);
             found = wasm_v128_or(found, hit);
+          }
+        } else {
+          for (int64_t ih = h0; ih < h1; ++ih) {
+            for (int64_t iw = w0; iw < w1; ++iw) {
+              const int64_t p = ((n * g.in_h + ih) * g.in_w + iw) * C + c0 + c;
+              const v128_t hit = wasm_i32x4_eq(am, Positions(p));
+              xw = wasm_v128_bitselect(wasm_v128_load(x + p), xw, hit);
+              found = wasm_v128_or(found, hit);
+            }
           }
         }
         // The gradient reaching the winner: dy where found and y > 0, else +0.
