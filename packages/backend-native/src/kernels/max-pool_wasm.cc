@@ -5,6 +5,7 @@
 #include <wasm_simd128.h>
 
 #include "kernels/max-pool-rows.h"
+#include "kernels/max-pool-takes_wasm.h"
 
 namespace bw {
 namespace {
@@ -13,13 +14,10 @@ namespace {
 // best is not NaN and !(v <= best), i.e. v larger, or v NaN (max-pool-rows.h).
 inline void Step(const float* x, int64_t at, v128_t iota, v128_t* best, v128_t* idx) {
   const v128_t v = wasm_v128_load(x + at);
-  const v128_t take = wasm_v128_andnot(wasm_f32x4_eq(*best, *best), wasm_f32x4_le(v, *best));
+  const v128_t take = Takes(v, *best);
   *best = wasm_v128_bitselect(v, *best, take);
   *idx = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), iota), *idx, take);
 }
-
-// Lanes where candidate v replaces the incumbent best by that rule.
-inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
 
 void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool /*prefetch*/) {
   const int64_t C = g.in_c, C4 = C - C % 4;
