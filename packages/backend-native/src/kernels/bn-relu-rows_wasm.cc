@@ -11,6 +11,7 @@
 #include <wasm_simd128.h>
 
 #include "kernels/bn-relu-rows.h"
+#include "kernels/max-pool-takes_wasm.h"
 
 #define BW_BN_RELU_GETTER BatchNormReluRowsWasmLoops
 #define BW_BN_RELU_NAME "wasm-simd128"
@@ -38,9 +39,6 @@ inline v128_t NormRelu4(v128_t x, const BnAffine& a, int64_t c) {
       wasm_v128_load(a.shift + c));
   return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
 }
-
-// Max pooling's rule: replace when best is not NaN and !(v <= best).
-inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
 
 // Whether every window of pooled row `row` is a whole 2 x 2 one inside x (no
 // padding reaches it): then the window loops below are unrolled with fixed

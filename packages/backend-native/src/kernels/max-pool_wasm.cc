@@ -5,6 +5,7 @@
 #include <wasm_simd128.h>
 
 #include "kernels/max-pool-rows.h"
+#include "kernels/max-pool-takes_wasm.h"
 
 namespace bw {
 namespace {
@@ -13,13 +14,10 @@ namespace {
 // best is not NaN and !(v <= best), i.e. v larger, or v NaN (max-pool-rows.h).
 inline void Step(const float* x, int64_t at, v128_t iota, v128_t* best, v128_t* idx) {
   const v128_t v = wasm_v128_load(x + at);
-  const v128_t take = wasm_v128_andnot(wasm_f32x4_eq(*best, *best), wasm_f32x4_le(v, *best));
+  const v128_t take = Takes(v, *best);
   *best = wasm_v128_bitselect(v, *best, take);
   *idx = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), iota), *idx, take);
 }
-
-// Lanes where candidate v replaces the incumbent best by that rule.
-inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
 
 // One output row whose windows are all whole 2 x 2 ones with C % 4 == 0 (the
 // pooling of nearly every CNN), walked by pointers so every load has a

@@ -4,16 +4,13 @@
 
 #include <algorithm>
 
+#include "kernels/max-pool-takes_wasm.h"
 #include "runtime/parallel.h"
 
 namespace bw {
 namespace {
 
-// Max pooling's rule (max-pool-rows.h): the candidate v replaces the best when
-// the best is not NaN and !(v <= best). Over a window it picks the first NaN,
-// else the first maximum, so any grouping of the window in order picks the same.
-inline v128_t Takes(v128_t v, v128_t best) { return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best)); }
-
+// The better of best and v by max pooling's rule (Takes), in window order.
 inline v128_t Better(v128_t best, v128_t v) { return wasm_v128_bitselect(v, best, Takes(v, best)); }
 
 // A whole 2x2 window, 4 channels. Without NaNs the rule is pmax (b replaces a
