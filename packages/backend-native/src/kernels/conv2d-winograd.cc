@@ -43,13 +43,18 @@ bool UseWinograd(const ConvGeom& g) {
 }
 
 WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f)
-    : g_(g), kern_(kern), x_(x), zeros_(static_cast<size_t>(g.in_c), 0.0f) {
+    : g_(g),
+      kern_(kern),
+      x_(x),
+      tiles_h_((g.out_h + 1) / 2),
+      tiles_w_((g.out_w + 1) / 2),
+      slivers_((g.out_c + kern.nr - 1) / kern.nr),
+      zeros_(static_cast<size_t>(g.in_c), 0.0f),
+      packed_(16 * slivers_ * g.in_c * kern.nr) {
   const int nr = kern.nr;
   const int64_t C = g.in_c, O = g.out_c;
-  tiles_h_ = (g.out_h + 1) / 2;
-  tiles_w_ = (g.out_w + 1) / 2;
-  slivers_ = (O + nr - 1) / nr;
-  packed_.assign(static_cast<size_t>(16 * slivers_ * C * nr), 0.0f);
+  // The transform writes every column below O; the last sliver's columns past it must read zeros.
+  if (O % nr != 0) std::fill(packed_.data(), packed_.data() + 16 * slivers_ * C * nr, 0.0f);
   Kernels().winograd.filter(f, C, O, nr, packed_.data());
 }
 
