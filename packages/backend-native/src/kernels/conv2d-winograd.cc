@@ -98,6 +98,23 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
   const int64_t tile_slivers = (count + mr - 1) / mr;
   for (int64_t s = 0; s < tile_slivers; ++s) {
     const int64_t h = std::min<int64_t>(mr, count - s * mr);
+    // A last sliver of one or two tiles (a batch of one: 49 tiles are four
+    // slivers of 12 and one tile): the row kernel, one chain per tile, instead
+    // of a whole MR-row tile mostly of zeros. Same bits: both sum the C
+    // products of each output in order from zero (kc = C, one block).
+    if (kern_.row != nullptr && 6 * h <= mr) {
+      for (int xi = 0; xi < 16; ++xi) {
+        for (int64_t js = 0; js < slivers_; ++js) {
+          const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+          const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
+          for (int64_t r = 0; r < h; ++r) {
+            const int64_t row = xi * kBlockTiles + s * mr + r;
+            kern_.row(w, C, C, v + row * C, b, nr, m + row * O + j0, false);
+          }
+        }
+      }
+      continue;
+    }
     for (int xi = 0; xi < 16; ++xi) {
       for (int64_t js = 0; js < slivers_; ++js) {
         const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
