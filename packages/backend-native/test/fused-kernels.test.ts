@@ -1,4 +1,4 @@
-import { argmaxRangeError, type MaxPoolOptions } from '@batchwise/core';
+import { argmaxRangeError, makeTensor, type MaxPoolOptions } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { cpu, expectTensorClose, native, randn } from './helpers.js';
 
@@ -74,6 +74,21 @@ describe('native conv2dBatchNormRelu', () => {
       expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(true);
     });
   }
+});
+
+describe('native conv2dBatchNormRelu: an image has the same bits alone as in a batch', () => {
+  // [1,14,14,32] -> 64 with a 2x2 pool is 49 Winograd tiles: alone, the 49th
+  // is a last sliver of one tile (the row kernel); as image 0 of three it is
+  // one row of a full 12-row microkernel tile.
+  it('Winograd, 2x2 pool, 49 tiles an image', () => {
+    const x = randn([3, 14, 14, 32], 11), f = randn([3, 3, 32, 64], 12);
+    const params = { mean: randn([64], 13), variance: randn([64], 14, 0.2, 1), gamma: randn([64], 15), beta: randn([64], 16), epsilon: 1e-3 };
+    const options = { strides: [1, 1], padding: 'same', dilations: [1, 1], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } } as const;
+    const batch = native.conv2dBatchNormRelu!(x, f, params, options);
+    const first = native.conv2dBatchNormRelu!(makeTensor(x.data.slice(0, 14 * 14 * 32), [1, 14, 14, 32]), f, params, options);
+    const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bits(first.data).equals(bits(batch.data.subarray(0, first.size)))).toBe(true);
+  });
 });
 
 describe('native conv2dBatchNormReluTraining', () => {
