@@ -26,11 +26,13 @@ constexpr int64_t kPoolTaskPixels = 256;
 // Fewest tasks worth aiming for (2 cores x 4), so a batch of one still uses every thread.
 constexpr int64_t kMinTasks = 8;
 
-// Below this many multiply-adds (a first layer at batch 1 has 0.2 M) an
-// inference call runs its tasks one after the other on the calling thread:
-// waking a worker and waiting for it cost about as much as the work saved.
-// The tasks are the same either way, and so are the bits.
-constexpr int64_t kMinParallelMacs = int64_t{1} << 20;
+// Below this many multiply-adds (the bench CNN's layers at batch 1 have 0.2 M
+// and 3.6 M) an inference call runs its tasks one after the other on the
+// calling thread: a batch-1 predict comes back to a worker parked since its
+// last call (idle threads poll only 50 us), and waking it cost about as much
+// as the half of the work it would take. The tasks are the same either way,
+// and so are the bits.
+constexpr int64_t kMinParallelMacs = int64_t{1} << 22;
 
 int64_t Macs(const ConvGeom& g) { return g.batch * g.out_h * g.out_w * g.out_c * g.k_h * g.k_w * g.in_c; }
 
