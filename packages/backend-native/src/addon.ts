@@ -10,6 +10,8 @@ import { locateAddon, recordedBuildFailure } from './locate-addon.js';
 
 type F32 = Float32Array;
 type Dims = readonly number[];
+/** A window's 17 geometry numbers (validated.ts's geometryArgs): a Float64Array reaches C++ in one N-API call. */
+type Geometry = Dims | Float64Array;
 
 /** Which variant of each kernel family runs: 'scalar'/'libm', 'avx2' or 'avx512' (gemm names its tile too). */
 export interface KernelTable {
@@ -37,13 +39,13 @@ export interface NativeAddon {
 
   matMul(a: F32, aShape: Dims, b: F32, bShape: Dims, transposeA: boolean, transposeB: boolean, out: F32): void;
   transpose(x: F32, xShape: Dims, perm: Dims, out: F32): void;
-  conv2d(x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, y: F32): void;
-  conv2dBackpropInput(dy: F32, dyShape: Dims, f: F32, fShape: Dims, inputShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, dx: F32): void;
-  conv2dBackpropFilter(x: F32, xShape: Dims, dy: F32, dyShape: Dims, filterShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims, df: F32): void;
+  conv2d(x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry, y: F32): void;
+  conv2dBackpropInput(dy: F32, dyShape: Dims, f: F32, fShape: Dims, inputShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry, dx: F32): void;
+  conv2dBackpropFilter(x: F32, xShape: Dims, dy: F32, dyShape: Dims, filterShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry, df: F32): void;
   batchNormTraining(x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, y: F32, mean: F32, variance: F32, invStd: F32): void;
   batchNormInference(x: F32, xShape: Dims, mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, y: F32): void;
   batchNormBackward(dy: F32, dyShape: Dims, x: F32, gamma: F32, mean: F32, invStd: F32, dx: F32, dgamma: F32, dbeta: F32): void;
-  maxPool(x: F32, xShape: Dims, poolSize: Dims, strides: Dims, padding: string, geometry: Dims, y: F32, argmax: Int32Array): void;
+  maxPool(x: F32, xShape: Dims, poolSize: Dims, strides: Dims, padding: string, geometry: Geometry, y: F32, argmax: Int32Array): void;
   maxPoolBackward(dy: F32, dyShape: Dims, argmax: Int32Array, inputShape: Dims, dx: F32): void;
   biasAdd(x: F32, xShape: Dims, bias: F32, y: F32): void;
   biasGrad(dy: F32, dyShape: Dims, out: F32): void;
@@ -73,30 +75,30 @@ export interface NativeAddon {
   axpby(y: F32, x: F32, alpha: number, beta: number): void;
   batchNormReluTraining(x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, y: F32, mean: F32, variance: F32, invStd: F32): void;
   batchNormReluPoolTraining(
-    x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, strides: Dims, padding: string, geometry: Dims,
+    x: F32, xShape: Dims, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, strides: Dims, padding: string, geometry: Geometry,
     y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
   ): void;
   conv2dBatchNormRelu(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
     mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, y: F32,
   ): void;
   conv2dBatchNormReluPool(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
-    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims, y: F32,
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
+    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Geometry, y: F32,
   ): void;
   conv2dBatchNormReluTraining(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
     gamma: F32, beta: F32, epsilon: number, z: F32, y: F32, mean: F32, variance: F32, invStd: F32,
   ): void;
   conv2dBatchNormReluPoolTraining(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
-    gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims,
+    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
+    gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Geometry,
     z: F32, y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
   ): void;
   batchNormReluBackward(dy: F32, dyShape: Dims, x: F32, gamma: F32, mean: F32, invStd: F32, y: F32, dx: F32, dgamma: F32, dbeta: F32): void;
   batchNormReluPoolBackward(
     dy: F32, dyShape: Dims, x: F32, xShape: Dims, gamma: F32, mean: F32, invStd: F32, y: F32, argmax: Int32Array,
-    poolSize: Dims, strides: Dims, padding: string, geometry: Dims, dx: F32, dgamma: F32, dbeta: F32,
+    poolSize: Dims, strides: Dims, padding: string, geometry: Geometry, dx: F32, dgamma: F32, dbeta: F32,
   ): void;
 }
 

@@ -1,4 +1,4 @@
-import { argmaxRangeError, type MaxPoolOptions } from '@batchwise/core';
+import { argmaxRangeError, makeTensor, type MaxPoolOptions } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { cpu, expectTensorClose, native, randn } from './helpers.js';
 
@@ -74,6 +74,57 @@ describe('native conv2dBatchNormRelu', () => {
       expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(true);
     });
   }
+});
+
+describe('native conv2dBatchNormRelu: an image has the same bits alone as in a batch', () => {
+  // [1,14,14,32] -> 64 with a 2x2 pool is 49 Winograd tiles: alone, the 49th
+  // is a last sliver of one tile (the row kernel); as image 0 of three it is
+  // one row of a full 12-row microkernel tile.
+  it('Winograd, 2x2 pool, 49 tiles an image', () => {
+    const x = randn([3, 14, 14, 32], 11), f = randn([3, 3, 32, 64], 12);
+    const params = { mean: randn([64], 13), variance: randn([64], 14, 0.2, 1), gamma: randn([64], 15), beta: randn([64], 16), epsilon: 1e-3 };
+    const options = { strides: [1, 1], padding: 'same', dilations: [1, 1], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } } as const;
+    const batch = native.conv2dBatchNormRelu!(x, f, params, options);
+    const first = native.conv2dBatchNormRelu!(makeTensor(x.data.slice(0, 14 * 14 * 32), [1, 14, 14, 32]), f, params, options);
+    const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(bits(first.data).equals(bits(batch.data.subarray(0, first.size)))).toBe(true);
+  });
+});
+
+describe('native conv2dBatchNormRelu: cached geometry (conv-plan-cache.ts)', () => {
+  // Argument sets differing in one value each, called in turn twice over (more
+  // sets than the cache holds): each must give the unfused chain's result.
+  it('reuses a plan only for equal arguments', () => {
+    const base = { x: [2, 9, 9, 3], f: [3, 3, 3, 8], strides: [1, 1], dilations: [1, 1], padding: 'same', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } };
+    type Variant = { x: number[]; f: number[]; strides: number[]; dilations: number[]; padding: string; pool?: { poolSize: number[]; strides: number[]; padding: string } };
+    const variants: Variant[] = [
+      base,
+      { ...base, padding: 'valid' },
+      { ...base, strides: [1, 2] },
+      { ...base, dilations: [2, 1] },
+      { ...base, x: [2, 9, 10, 3] },
+      { ...base, x: [1, 9, 9, 3] },
+      { ...base, f: [3, 3, 3, 9] },
+      { ...base, f: [3, 2, 3, 8] },
+      { ...base, pool: { ...base.pool, padding: 'same' } },
+      { ...base, pool: { ...base.pool, poolSize: [3, 3] } },
+      { ...base, pool: { ...base.pool, strides: [1, 1] } },
+      { x: base.x, f: base.f, strides: base.strides, dilations: base.dilations, padding: base.padding },
+    ];
+    for (let round = 0; round < 2; round++) {
+      variants.forEach((v, i) => {
+        const x = randn(v.x, 20 + i), f = randn(v.f, 40 + i), o = v.f[3];
+        const params = { mean: randn([o], 7), variance: randn([o], 8, 0.2, 1), gamma: randn([o], 9), beta: randn([o], 10), epsilon: 1e-3 };
+        const conv = { strides: v.strides, padding: v.padding, dilations: v.dilations } as Parameters<typeof native.conv2d>[2];
+        const pool = v.pool as MaxPoolOptions | undefined;
+        const fused = native.conv2dBatchNormRelu!(x, f, params, { ...conv, ...(pool ? { pool } : {}) });
+        const r = native.relu(native.batchNormInference(native.conv2d(x, f, conv), params));
+        const chain = pool ? native.maxPool(r, pool).y : r;
+        expect(fused.shape, `variant ${i}`).toEqual(chain.shape);
+        expect(Array.from(fused.data), `variant ${i}`).toEqual(Array.from(chain.data));
+      });
+    }
+  });
 });
 
 describe('native conv2dBatchNormReluTraining', () => {

@@ -31,6 +31,41 @@ describe("core's WINDOW_LIMITS, re-checked by the addon", () => {
   });
 });
 
+describe('window geometry as a Float64Array (what the TypeScript wrappers pass)', () => {
+  // conv2d of [1,4,4,1] with a 3x3 filter, 'valid': the 17 numbers of the addon's ConvGeom.
+  const geometry = [1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0];
+  const x = Float32Array.from({ length: 16 }, (_, i) => i - 7), f = Float32Array.from({ length: 9 }, (_, i) => 0.25 * i - 1);
+  const conv = (g: readonly number[] | Float64Array | Float32Array) => {
+    const y = new Float32Array(4);
+    loadRawAddon().conv2d(x, [1, 4, 4, 1], f, [3, 3, 1, 1], [1, 1], 'valid', [1, 1], g, y);
+    return y;
+  };
+  it('gives the bits of the array form', () => {
+    expect(conv(Float64Array.from(geometry))).toEqual(conv(geometry));
+  });
+  it('is refused like the array form when a value is wrong, not an integer, NaN or missing', () => {
+    const wrong = [...geometry];
+    wrong[5] = 3;
+    const message = (g: readonly number[] | Float64Array) => {
+      try {
+        conv(g);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(Float64Array.from(wrong))).toBe(message(wrong));
+    expect(message(Float64Array.from(wrong))).toMatch(/^conv2d: /);
+    for (const bad of [1.5, Number.NaN, -1]) {
+      const g = Float64Array.from(geometry);
+      g[2] = bad;
+      expect(() => conv(g)).toThrow(/conv2d: geometry\[2\] must be an integer in \[0, 2147483647\], received/);
+    }
+    expect(() => conv(Float64Array.from(geometry.slice(0, 16)))).toThrow(/conv2d: geometry must have rank in \[17, 17\], received rank 16/);
+    expect(() => conv(Float32Array.from(geometry))).toThrow(/conv2d: geometry must be an array of integers, received Float32Array/);
+  });
+});
+
 describe('memory', () => {
   it('RSS stays flat over many thousands of calls', () => {
     const run = runFixture('memory-child.mjs', ['3000'], {}, ['--expose-gc']);

@@ -12,6 +12,7 @@ import {
   type Tensor,
 } from '@batchwise/core';
 import type { FullAddon } from '../addon.js';
+import { fusedConvPlan } from './conv-plan-cache.js';
 import { outputF32, outputI32 } from './output.js';
 import { geometryArgs, validatedFused } from './validated.js';
 
@@ -62,20 +63,17 @@ export function fusedKernels(addon: FullAddon): NativeFusedKernels {
       return { dx: makeTensor(dx, p.x.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
     }),
     conv2dBatchNormRelu: validatedFused('conv2dBatchNormRelu', (x: Tensor, filter: Tensor, p: BatchNormInferenceParams, o: Conv2DBatchNormReluOptions) => {
-      const g = conv2dGeometry(x.shape, filter.shape, o);
-      const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, geometryArgs(g, g.outChannels)] as const;
+      // Geometry and output shape of these argument values, cached (conv-plan-cache.ts).
+      const plan = fusedConvPlan(x.shape, filter.shape, o);
+      const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, plan.geometry] as const;
       const params = [p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon] as const;
-      const z = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-      if (!o.pool) {
-        const y = outputF32(z.reduce((a, b) => a * b, 1));
+      const y = outputF32(plan.size);
+      if (!o.pool || !plan.poolGeometry) {
         addon.conv2dBatchNormRelu(...conv, ...params, y);
-        return makeTensor(y, z);
+      } else {
+        addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, plan.poolGeometry, y);
       }
-      const pg = poolGeometry(z, o.pool);
-      const shape = [pg.batch, pg.outHeight, pg.outWidth, pg.inChannels];
-      const y = outputF32(shape.reduce((a, b) => a * b, 1));
-      addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, geometryArgs(pg, pg.inChannels), y);
-      return makeTensor(y, shape);
+      return makeTensor(y, plan.shape);
     }),
     conv2dBatchNormReluTraining: validatedFused(
       'conv2dBatchNormReluTraining',

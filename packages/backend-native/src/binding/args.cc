@@ -44,16 +44,30 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
   if (info.Length() != count) {
     Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
   }
-  elements_.resize(count);
+  const napi_env env = info.Env();
+  begin_.resize(count + 1);
+  elements_.reserve(64);
+  numbers_.reserve(64);
   for (size_t i = 0; i < count; ++i) {
+    begin_[i] = static_cast<uint32_t>(elements_.size());
     if (!info[i].IsArray()) continue;
     Napi::Array arr = info[i].As<Napi::Array>();
     // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
-    const uint32_t n = std::min<uint32_t>(arr.Length(), kMaxArrayRead);
-    elements_[i].reserve(n);
-    for (uint32_t k = 0; k < n; ++k) elements_[i].push_back(arr.Get(k));
-    if (arr.Length() > n) elements_[i].push_back(info.Env().Undefined());
+    const uint32_t length = arr.Length(), n = std::min<uint32_t>(length, kMaxArrayRead);
+    for (uint32_t k = 0; k < n; ++k) {
+      const Napi::Value e = arr.Get(k);
+      double d = 0.0;
+      // Not a number: napi_number_expected, and NaN fails every check that reads it.
+      if (napi_get_value_double(env, e, &d) != napi_ok) d = std::nan("");
+      elements_.push_back(e);
+      numbers_.push_back(d);
+    }
+    if (length > n) {
+      elements_.push_back(info.Env().Undefined());
+      numbers_.push_back(std::nan(""));
+    }
   }
+  begin_[count] = static_cast<uint32_t>(elements_.size());
 }
 
 void Args::Fail(bool range, const std::string& what) const { throw ArgError(range, std::string(fn_) + ": " + what); }
@@ -70,15 +84,29 @@ F32 Args::Output(size_t i, const char* name) const {
   return r;
 }
 
+namespace {
+
+// Type, length and data of a typed array in one N-API call (node-addon-api's
+// wrappers made three); false if v is not a typed array of that type.
+bool TypedArrayOf(napi_env env, const Napi::Value& v, napi_typedarray_type want, size_t* length, void** data) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset = 0;
+  return napi_get_typedarray_info(env, v, &type, length, data, &buffer, &offset) == napi_ok && type == want;
+}
+
+}  // namespace
+
 F32 Args::Float32View(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+  size_t length = 0;
+  void* data = nullptr;
+  if (!TypedArrayOf(info_.Env(), v, napi_float32_array, &length, &data)) {
     Fail(false, std::string(name) + " must be a Float32Array, received " + Describe(v) + ".");
   }
-  Napi::Float32Array a = v.As<Napi::Float32Array>();
   F32 r;
-  r.length = static_cast<int64_t>(a.ElementLength());
-  r.data = r.length > 0 ? a.Data() : nullptr;
+  r.length = static_cast<int64_t>(length);
+  r.data = r.length > 0 ? static_cast<float*>(data) : nullptr;
   r.name = name;
   r.origin = r.data;
   return r;
@@ -95,33 +123,43 @@ F32 Args::OptionalFloat32(size_t i, const char* name) const {
 
 I32 Args::Int32(size_t i, const char* name) const {
   const Napi::Value v = info_[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+  size_t length = 0;
+  void* data = nullptr;
+  if (!TypedArrayOf(info_.Env(), v, napi_int32_array, &length, &data)) {
     Fail(false, std::string(name) + " must be an Int32Array, received " + Describe(v) + ".");
   }
-  Napi::Int32Array a = v.As<Napi::Int32Array>();
   I32 r;
-  r.length = static_cast<int64_t>(a.ElementLength());
-  r.data = r.length > 0 ? a.Data() : nullptr;
+  r.length = static_cast<int64_t>(length);
+  r.data = r.length > 0 ? static_cast<int32_t*>(data) : nullptr;
   r.name = name;
   return r;
 }
 
 Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
   const Napi::Value v = info_[i];
-  if (!v.IsArray()) Fail(false, std::string(name) + " must be an array of integers, received " + Describe(v) + ".");
-  const std::vector<Napi::Value>& elements = elements_[i];
-  const size_t n = elements.size();
+  // A Float64Array too: its values come in one N-API call instead of one per
+  // element, and reading them runs no JS (the TS wrappers pass geometry so).
+  const double* typed = nullptr;
+  size_t n = begin_[i + 1] - begin_[i];
+  if (!v.IsArray()) {
+    void* data = nullptr;
+    if (!TypedArrayOf(info_.Env(), v, napi_float64_array, &n, &data)) {
+      Fail(false, std::string(name) + " must be an array of integers, received " + Describe(v) + ".");
+    }
+    typed = static_cast<const double*>(data);
+  }
   if (n < min_rank || n > max_rank) {
     Fail(true, std::string(name) + " must have rank in [" + std::to_string(min_rank) + ", " + std::to_string(max_rank) +
                    "], received rank " + (n > kMaxArrayRead ? std::string("> ") + std::to_string(kMaxArrayRead) : std::to_string(n)) + ".");
   }
   Dims dims(n);
   for (size_t k = 0; k < n; ++k) {
-    const Napi::Value e = elements[k];
-    const double d = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : std::nan("");
+    const double d = typed != nullptr ? typed[k] : numbers_[begin_[i] + k];
     if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min_dim) || d > static_cast<double>(kMaxDim)) {
+      std::ostringstream got;
+      got << d;
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
-                     ", 2147483647], received " + Describe(e) + ".");
+                     ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(elements_[begin_[i] + k])) + ".");
     }
     dims[k] = static_cast<int64_t>(d);
   }

@@ -19,6 +19,13 @@ namespace {
 // ([16][tiles][channels]): tile-major rows 16 x channels apart put a
 // microkernel's twelve rows 2 or 4 KiB apart, into the same L1 sets.
 constexpr int64_t kBlockTiles = 48;
+// Floats between two positions' blocks: kBlockTiles rows of `channels` and one
+// cache line more. A whole number of 4 KiB apart (48 x 64 floats is 12 KiB),
+// the sixteen positions an input or output transform reads or writes for one
+// tile all fell into one L1 set, more lines than its ways.
+int64_t PositionStride(int64_t channels) { return kBlockTiles * channels + 16; }
+// The same for the transformed filter's positions (slivers x C x NR floats each).
+int64_t FilterStride(int64_t slivers, int64_t C, int64_t nr) { return slivers * C * nr + 16; }
 // Below these the transforms cost more than the products they save.
 constexpr int64_t kMinInChannels = 16;
 constexpr int64_t kMinOutChannels = 16;
@@ -43,14 +50,19 @@ bool UseWinograd(const ConvGeom& g) {
 }
 
 WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f)
-    : g_(g), kern_(kern), x_(x), zeros_(static_cast<size_t>(g.in_c), 0.0f) {
+    : g_(g),
+      kern_(kern),
+      x_(x),
+      tiles_h_((g.out_h + 1) / 2),
+      tiles_w_((g.out_w + 1) / 2),
+      slivers_((g.out_c + kern.nr - 1) / kern.nr),
+      zeros_(static_cast<size_t>(g.in_c), 0.0f),
+      packed_(16 * FilterStride(slivers_, g.in_c, kern.nr)) {
   const int nr = kern.nr;
   const int64_t C = g.in_c, O = g.out_c;
-  tiles_h_ = (g.out_h + 1) / 2;
-  tiles_w_ = (g.out_w + 1) / 2;
-  slivers_ = (O + nr - 1) / nr;
-  packed_.assign(static_cast<size_t>(16 * slivers_ * C * nr), 0.0f);
-  Kernels().winograd.filter(f, C, O, nr, packed_.data());
+  // The transform writes every column below O; the last sliver's columns past it must read zeros.
+  if (O % nr != 0) std::fill(packed_.data(), packed_.data() + 16 * FilterStride(slivers_, C, nr), 0.0f);
+  Kernels().winograd.filter(f, C, O, nr, FilterStride(slivers_, C, nr), packed_.data());
 }
 
 void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m) const {
@@ -84,7 +96,7 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
       const char* p = reinterpret_cast<const char*>(x_ + (row * g.in_w + col0) * C);
       for (int64_t b = 0; b < static_cast<int64_t>(sizeof(float)) * cols * C; b += 64) __builtin_prefetch(p + b);
     }
-    Kernels().winograd.input(d, C, v + t * C, kBlockTiles * C);
+    Kernels().winograd.input(d, C, v + t * C, PositionStride(C));
   }
   // 2. Sixteen products [count, C] x [C, O], each one microkernel call per
   // tile: rows past `count` read zeros and are dropped.
@@ -93,12 +105,29 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
   const int64_t tile_slivers = (count + mr - 1) / mr;
   for (int64_t s = 0; s < tile_slivers; ++s) {
     const int64_t h = std::min<int64_t>(mr, count - s * mr);
+    // A last sliver of one or two tiles (a batch of one: 49 tiles are four
+    // slivers of 12 and one tile): the row kernel, one chain per tile, instead
+    // of a whole MR-row tile mostly of zeros. Same bits: both sum the C
+    // products of each output in order from zero (kc = C, one block).
+    if (kern_.row != nullptr && 6 * h <= mr) {
+      for (int xi = 0; xi < 16; ++xi) {
+        for (int64_t js = 0; js < slivers_; ++js) {
+          const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
+          const float* b = packed_.data() + xi * FilterStride(slivers_, C, nr) + js * C * nr;
+          for (int64_t r = 0; r < h; ++r) {
+            const int64_t row = s * mr + r;
+            kern_.row(w, C, C, v + xi * PositionStride(C) + row * C, b, nr, m + xi * PositionStride(O) + row * O + j0, false);
+          }
+        }
+      }
+      continue;
+    }
     for (int xi = 0; xi < 16; ++xi) {
       for (int64_t js = 0; js < slivers_; ++js) {
         const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-        const float* b = packed_.data() + ((xi * slivers_ + js) * C) * nr;
-        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + (xi * kBlockTiles + s * mr + r) * C : zeros_.data();
-        float* out = m + (xi * kBlockTiles + s * mr) * O + j0;
+        const float* b = packed_.data() + xi * FilterStride(slivers_, C, nr) + js * C * nr;
+        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + xi * PositionStride(C) + (s * mr + r) * C : zeros_.data();
+        float* out = m + xi * PositionStride(O) + s * mr * O + j0;
         const bool full = h == mr && w == nr;
         float* c = full ? out : tile;
         const int64_t ldc = full ? O : nr;
@@ -130,8 +159,8 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   const int64_t last = ((p_end - 1) / per_image) * tiles_h_ + ((p_end - 1) % per_image) / g.out_w / 2;
   const int64_t total = (last - first + 1) * tiles_w_;
   thread_local std::vector<float> v_store, m_store, sink_store;
-  v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
-  m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
+  v_store.resize(static_cast<size_t>(16 * PositionStride(C)));
+  m_store.resize(static_cast<size_t>(16 * PositionStride(O)));
   sink_store.resize(static_cast<size_t>(O));
   float* v = v_store.data();
   float* m = m_store.data();
@@ -155,7 +184,7 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
           y[a * 2 + b] = keep ? dst + (p - i0) * O : sink;
         }
       }
-      transforms.output(m + t * O, kBlockTiles * O, O, y);
+      transforms.output(m + t * O, PositionStride(O), O, y);
     }
   }
 }
@@ -165,8 +194,8 @@ void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t
   const ConvGeom& g = g_;
   const int64_t C = g.in_c, O = g.out_c, per_image = pooled_h * pooled_w;
   thread_local std::vector<float> v_store, m_store;
-  v_store.resize(static_cast<size_t>(kBlockTiles * 16 * C));
-  m_store.resize(static_cast<size_t>(kBlockTiles * 16 * O));
+  v_store.resize(static_cast<size_t>(16 * PositionStride(C)));
+  m_store.resize(static_cast<size_t>(16 * PositionStride(O)));
   float* v = v_store.data();
   float* m = m_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
@@ -179,7 +208,7 @@ void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t
       id[t] = (n * tiles_h_ + ph) * tiles_w_ + pw;
     }
     Products(count, id, v, m);
-    for (int64_t t = 0; t < count; ++t) transforms.output_pool(m + t * O, kBlockTiles * O, O, k, y + (t0 + t) * O);
+    for (int64_t t = 0; t < count; ++t) transforms.output_pool(m + t * O, PositionStride(O), O, k, y + (t0 + t) * O);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "kernels/conv2d-rows.h"
 #include "kernels/gemm.h"
 #include "kernels/winograd-transforms.h"
+#include "runtime/scratch.h"
 
 namespace bw {
 
@@ -51,7 +52,7 @@ class WinogradRows final : public ConvRows {
   int64_t tiles_h_, tiles_w_, slivers_;
   std::vector<float> zeros_;
   // U = G f G^T as [16][slivers][in_c][NR].
-  std::vector<float> packed_;
+  WeightsLease packed_;
 };
 
 void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <vector>
@@ -24,6 +25,27 @@ constexpr int64_t kTaskPixels = 144;
 constexpr int64_t kPoolTaskPixels = 256;
 // Fewest tasks worth aiming for (2 cores x 4), so a batch of one still uses every thread.
 constexpr int64_t kMinTasks = 8;
+
+// Below this many multiply-adds (the bench CNN's layers at batch 1 have 0.2 M
+// and 3.6 M) an inference call runs its tasks one after the other on the
+// calling thread: a batch-1 predict comes back to a worker parked since its
+// last call (idle threads poll only 50 us), and waking it cost about as much
+// as the half of the work it would take. The tasks are the same either way,
+// and so are the bits.
+constexpr int64_t kMinParallelMacs = int64_t{1} << 22;
+
+int64_t Macs(const ConvGeom& g) { return g.batch * g.out_h * g.out_w * g.out_c * g.k_h * g.k_w * g.in_c; }
+
+void InferenceTasks(const ConvGeom& g, int64_t tasks, const std::function<void(int64_t)>& fn) {
+  if (Macs(g) >= kMinParallelMacs) return ParallelTasks(tasks, fn);
+  for (int64_t t = 0; t < tasks; ++t) fn(t);
+}
+
+// ParallelRanges' pieces through InferenceTasks.
+void InferenceRanges(const ConvGeom& g, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  grain = std::max<int64_t>(1, grain);
+  InferenceTasks(g, (n + grain - 1) / grain, [&](int64_t t) { fn(t * grain, std::min(n, (t + 1) * grain)); });
+}
 
 // Few input channels and a whole-window 2x2 stride-2 pool: the microkernel
 // pools its own tile, so the conv rows (as many values as the multiply-adds
@@ -56,7 +78,7 @@ void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const fl
   const int64_t total = g.batch * p.out_h * p.out_w, mr = kern.mr;
   const int64_t per_task = std::max<int64_t>(
       2 * mr, std::min<int64_t>(8 * mr, ((total + kMinTasks - 1) / kMinTasks + mr - 1) / mr * mr));
-  ParallelRanges(total, per_task, [&](int64_t q0, int64_t q1) { conv.PooledTiles(q0, q1, p.out_h, p.out_w, k, y); });
+  InferenceRanges(g, total, per_task, [&](int64_t q0, int64_t q1) { conv.PooledTiles(q0, q1, p.out_h, p.out_w, k, y); });
 }
 
 void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const float* f, const BnAffine& a,
@@ -85,7 +107,7 @@ void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const floa
   const int64_t block = std::max<int64_t>(
       1, std::min<int64_t>(std::min(p.out_h, kPoolTaskPixels / per_pooled_row), (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
-  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+  InferenceTasks(g, g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
     const int64_t ph1 = std::min(p.out_h, ph0 + block);
     conv.PooledRows(n, ph0, ph1, p.out_w, coeffs.data(), y + (n * p.out_h + ph0) * p.out_w * O);
@@ -118,7 +140,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
     int64_t per_task = std::min<int64_t>(kTaskPixels, ((m + kMinTasks - 1) / kMinTasks + 11) / 12 * 12);
     // Whole granules (Winograd's tile rows), enough of them to fill its tiles.
     if (granule > 1) per_task = (std::max(per_task, conv->MinRows()) + conv->MinRows() - 1) / conv->MinRows() * conv->MinRows();
-    ParallelRanges(m, per_task, [&](int64_t i0, int64_t i1) {
+    InferenceRanges(g, m, per_task, [&](int64_t i0, int64_t i1) {
       float* out = y + i0 * O;
       conv->Rows(i0, i1 - i0, out);
       k.relu(out, i1 - i0, O, a, out);
@@ -132,7 +154,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   // At least the conv's fewest useful rows (Winograd's tiles), within one image.
   block = std::min(p.out_h, std::max(block, (conv->MinRows() + per_pooled_row - 1) / per_pooled_row));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
-  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
+  InferenceTasks(g, g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
     const int64_t ph1 = std::min(p.out_h, ph0 + block);
     const int64_t r0 = std::max<int64_t>(0, ph0 * p.stride_h - p.pad_top);

@@ -17,8 +17,9 @@ using WinogradOutputFn = void (*)(const float* m, int64_t ms, int64_t O, float* 
 // Filter: U = G f G^T for every channel pair of f [3, 3, C, O], in float32
 // (each element a sum of at most nine terms of f times 1, 1/2 or 1/4), with
 // G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]. Position k, output channel
-// o = js * nr + j goes to u[((k * slivers + js) * C + c) * nr + j]; u is zero-filled.
-using WinogradFilterFn = void (*)(const float* f, int64_t C, int64_t O, int64_t nr, float* u);
+// o = js * nr + j goes to u[k * stride + (js * C + c) * nr + j] (stride at
+// least slivers * C * nr); columns past O are left as they are (zeros).
+using WinogradFilterFn = void (*)(const float* f, int64_t C, int64_t O, int64_t nr, int64_t stride, float* u);
 
 // Output finished by batch norm, ReLU and a 2x2 max pool over the tile: the
 // output transform's four pixels, then y[o] = relu(((best - center[o]) -

@@ -32,11 +32,33 @@ class Buffer {
 thread_local Buffer buffer_a;
 thread_local Buffer buffer_b;
 thread_local Buffer buffer_c;
+thread_local Buffer weights_buffer;
+thread_local bool weights_leased = false;
 
 }  // namespace
 
 float* ScratchA(int64_t floats) { return buffer_a.Get(floats); }
 float* ScratchB(int64_t floats) { return buffer_b.Get(floats); }
 float* ScratchC(int64_t floats) { return buffer_c.Get(floats); }
+
+// Larger weights get a block of their own, so the buffer kept per thread stays small.
+constexpr int64_t kMaxSharedWeights = int64_t{1} << 20;
+
+WeightsLease::WeightsLease(int64_t floats) : shared_(!weights_leased && floats <= kMaxSharedWeights) {
+  if (shared_) {
+    data_ = weights_buffer.Get(floats);
+    weights_leased = true;
+  } else {
+    data_ = static_cast<float*>(::operator new(static_cast<size_t>(floats) * sizeof(float), std::align_val_t{64}));
+  }
+}
+
+WeightsLease::~WeightsLease() {
+  if (shared_) {
+    weights_leased = false;
+  } else {
+    ::operator delete(data_, std::align_val_t{64});
+  }
+}
 
 }  // namespace bw
