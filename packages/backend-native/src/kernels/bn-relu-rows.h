@@ -52,9 +52,9 @@ struct BatchNormReluRows {
   // conv's geometry, g the pool's (g.in_c == conv.out_c channels), taps = conv.k_h *
   // conv.k_w * conv.in_c <= kMaxFilterTaps, g.k_h * g.k_w <= kMaxFilterWindow. For each
   // pooled element whose argmax names a position p of its window, u the conv input's patch
-  // at p (0 in the padding) and gv = y > 0 ? dy : 0: sdy += gv (float64) and su[tap][c] +=
-  // u[tap] * gv (in float within a pooled row, then float64). scratch: taps * (channels +
-  // g.k_h * conv.out_w) floats. Returns how many pooled elements named a position of their
+  // at p (0 in the padding) and gv = y > 0 ? dy : 0: sdy += gv and su[tap][c] += u[tap] * gv
+  // (in float within a pooled row, then float64). scratch: (taps + 1) * channels + taps *
+  // g.k_h * conv.out_w floats. Returns how many pooled elements named a position of their
   // own window.
   int64_t (*pool_filter_sums)(const ConvGeom& conv, const float* input, const ConvGeom& g, const float* dy,
                               const float* y, const int32_t* argmax, int64_t row0, int64_t row1, float* scratch,

@@ -28,7 +28,7 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
   std::vector<double> sums(static_cast<size_t>(chunks * stride), 0.0);
   std::vector<int64_t> hits(static_cast<size_t>(chunks), 0);
   ParallelTasks(chunks, [&](int64_t q) {
-    std::vector<float> scratch(static_cast<size_t>(taps * (C + pool.k_h * conv.out_w)));
+    std::vector<float> scratch(static_cast<size_t>((taps + 1) * C + taps * pool.k_h * conv.out_w));
     double* s = sums.data() + q * stride;
     hits[q] = k.pool_filter_sums(conv, input, pool, dy, y, argmax, q * per, std::min(pooled_rows, (q + 1) * per),
                                  scratch.data(), s, s + 2 * C);
