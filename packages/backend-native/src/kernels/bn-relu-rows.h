@@ -60,9 +60,10 @@ struct BatchNormReluRows {
                               const float* y, const int32_t* argmax, int64_t row0, int64_t row1, float* scratch,
                               double* sdy, double* su);
   // The conv input patches' Gram matrix and sum over conv output rows [row0, row1)
-  // (= image * out_h + oh), in float64: gram[a][b] += u[a] * u[b] for b <= a,
-  // sum[a] += u[a]. scratch: (taps * (taps + 13) / 2) * out_w16 doubles, out_w16 =
-  // conv.out_w rounded up to a multiple of 16.
+  // (= image * out_h + oh): gram[a][b] += u[a] * u[b] for b <= a, sum[a] += u[a], four
+  // rows' products summed in float (rounded as the float32 z they stand for), then in
+  // float64. scratch: taps * (taps + 7) / 2 * out_w16 doubles, out_w16 = conv.out_w rounded
+  // up to a multiple of 16.
   void (*patch_gram)(const ConvGeom& conv, const float* input, int64_t row0, int64_t row1, double* scratch,
                      double* gram, double* sum);
 };

@@ -43,7 +43,7 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
   const int64_t gram_stride = taps * taps + taps;
   std::vector<double> grams(static_cast<size_t>(gram_chunks * gram_stride), 0.0);
   ParallelTasks(gram_chunks, [&](int64_t q) {
-    std::vector<double> scratch(static_cast<size_t>(taps * (taps + 13) / 2 * ((conv.out_w + 15) / 16 * 16)));
+    std::vector<double> scratch(static_cast<size_t>(taps * (taps + 7) / 2 * ((conv.out_w + 15) / 16 * 16)));
     double* s = grams.data() + q * gram_stride;
     k.patch_gram(conv, input, q * gram_per, std::min(conv_rows, (q + 1) * gram_per), scratch.data(), s, s + taps * taps);
   });
