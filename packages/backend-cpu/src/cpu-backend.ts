@@ -84,5 +84,6 @@ export function createCpuBackend(): Backend {
     batchNormReluBackward: k.batchNormReluBackward,
     conv2dBatchNormRelu: k.conv2dBatchNormRelu,
     conv2dBatchNormReluTraining: k.conv2dBatchNormReluTraining,
+    conv2dBatchNormReluBackwardFilter: k.conv2dBatchNormReluBackwardFilter,
   };
 }

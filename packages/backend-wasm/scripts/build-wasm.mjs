@@ -48,6 +48,7 @@ const KERNEL_SOURCES = [
   'kernels/bn-relu-rows_wasm.cc',
   'kernels/fused-bn-relu.cc',
   'kernels/fused-conv-bn-relu.cc',
+  'kernels/fused-conv-bn-relu-filter.cc',
   'kernels/max-pool.cc',
   'kernels/max-pool_wasm.cc',
   'kernels/elementwise.cc',

@@ -1,6 +1,7 @@
 import { Random } from '@batchwise/core';
 import {
   array64, refBatchNormBackward, refBatchNormReluBackward, refBatchNormReluTraining, refBatchNormTraining, refBiasAdd, refBiasGrad, refConv2d, refConv2dBackpropFilter,
+  refConv2dBatchNormReluTraining,
   refConv2dBackpropInput, refDropoutApply, refMaxPool, refMaxPoolBackward, refRelu, refReluBackward, refSigmoid,
   refSigmoidBackward, refSoftmax, refSoftmaxBackward, refSoftmaxCrossEntropy, refTanh, refTanhBackward, type Array64,
 } from './references/index.js';
@@ -79,6 +80,25 @@ function batchNormReluProblem(rng: Random, shape: number[], pool?: Parameters<ty
   };
 }
 
+/** conv -> batch norm -> ReLU -> max pool with respect to the filter, gamma and beta (the conv's input needs no gradient). */
+function convBatchNormReluFilterProblem(rng: Random): GradientProblem {
+  const x = randn(rng, [2, 6, 6, 1]);
+  const filter = randn(rng, [3, 3, 1, 3]);
+  const gamma = randn(rng, [3]);
+  const beta = randn(rng, [3], 0.5);
+  const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
+  const pool = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+  return {
+    params: { filter, gamma, beta },
+    forward: () => refConv2dBatchNormReluTraining(x, filter, gamma, beta, 1e-3, conv, pool).y.data,
+    backward: (w) => {
+      const f = refConv2dBatchNormReluTraining(x, filter, gamma, beta, 1e-3, conv, pool);
+      const g = refBatchNormReluBackward(view(w, f.y.shape), f.z, gamma, f.mean, f.invStd, f.y, f.argmax);
+      return { filter: refConv2dBackpropFilter(x, g.dx, filter.shape, conv), gamma: g.dgamma, beta: g.dbeta };
+    },
+  };
+}
+
 function activationProblem(rng: Random, f: (x: Array64) => Array64, b: (dy: Array64, y: Array64) => Array64): GradientProblem {
   const x = randn(rng, [3, 5], 2);
   return {
@@ -116,6 +136,8 @@ export const GRADIENT_CHECKS: GradientCheckCase[] = [
   { kernel: 'batchNormReluBackward', name: 'rank 2 [6,3], no pool', seed: 1013, make: (r) => batchNormReluProblem(r, [6, 3]) },
   { kernel: 'batchNormReluBackward', name: 'overlapping 3x3 stride 2 same pool on [2,5,5,2]', seed: 1014,
     make: (r) => batchNormReluProblem(r, [2, 5, 5, 2], { poolSize: [3, 3], strides: [2, 2], padding: 'same' }) },
+  { kernel: 'conv2dBatchNormReluBackwardFilter', name: 'one input channel [2,6,6,1] -> 3, 2x2 pool', seed: 1017,
+    make: (r) => convBatchNormReluFilterProblem(r) },
   { kernel: 'maxPoolBackward', name: 'overlapping 3x3 stride 2 same', seed: 1005, make: (r) => {
     const x = randn(r, [1, 5, 5, 2]);
     const o = { poolSize: [3, 3], strides: [2, 2], padding: 'same' } as const;

@@ -193,6 +193,28 @@ export interface Conv2DBatchNormReluTrainingOptions extends Conv2DBatchNormReluO
   epsilon: number;
 }
 
+export interface Conv2DBatchNormReluBackwardFilterParams extends BatchNormReluBackwardParams {
+  /**
+   * x is the conv output z (batch norm's input), as conv2dBatchNormReluTraining
+   * returned it: conv2d(input, filter, conv). A backend may read z or work from
+   * input and filter instead (the same values up to float rounding).
+   */
+  x: Tensor;
+  /** The conv's input. */
+  input: Tensor;
+  filter: Tensor;
+  /** The conv's strides, padding and dilations. */
+  conv: Conv2DOptions;
+}
+
+/** What conv2dBatchNormReluBackwardFilter returns: the gradients of the conv's filter and of batch norm's gamma and beta. */
+export interface Conv2DBatchNormReluFilterGradients {
+  /** Shape of the filter. */
+  dfilter: Tensor;
+  dgamma: Tensor;
+  dbeta: Tensor;
+}
+
 /** What the fused conv + batch norm + ReLU (+ max pool) training forward returns. */
 export interface Conv2DBatchNormReluTrainingResult extends BatchNormReluTrainingResult {
   /** The convolution's output, batch norm's input: batchNormReluBackward's x. */
@@ -232,6 +254,13 @@ export interface FusedKernels {
   conv2dBatchNormReluTraining?(
     x: Tensor, filter: Tensor, gamma: Tensor, beta: Tensor, options: Conv2DBatchNormReluTrainingOptions,
   ): Conv2DBatchNormReluTrainingResult;
+  /**
+   * Backward of conv2dBatchNormReluTraining when the conv's input needs no
+   * gradient (a first layer): batchNormReluBackward on z, then
+   * conv2dBackpropFilter with its dx, which never has to go to memory. Throws
+   * `argmaxRangeError`'s error for an index outside z, as batchNormReluBackward.
+   */
+  conv2dBatchNormReluBackwardFilter?(dy: Tensor, params: Conv2DBatchNormReluBackwardFilterParams): Conv2DBatchNormReluFilterGradients;
 }
 
 /** What a backend says about itself (shown by `listBackends()` and `batchwise backends`). */
@@ -398,6 +427,7 @@ export type BackendProperty = 'name' | 'info' | 'validatesArguments';
 /** Names of the optional fused kernels (FusedKernels). */
 export const FUSED_KERNEL_NAMES = [
   'batchNormReluTraining', 'batchNormReluBackward', 'conv2dBatchNormRelu', 'conv2dBatchNormReluTraining',
+  'conv2dBatchNormReluBackwardFilter',
 ] as const satisfies readonly (keyof FusedKernels)[];
 
 export type FusedKernelName = (typeof FUSED_KERNEL_NAMES)[number];

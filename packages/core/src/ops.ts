@@ -7,6 +7,7 @@ import {
   validateBatchNormReluBackward,
   validateBatchNormReluTraining,
   validateConv2dBatchNormRelu,
+  validateConv2dBatchNormReluBackwardFilter,
   validateConv2dBatchNormReluTraining,
 } from './validate/fused.js';
 import {
@@ -105,6 +106,7 @@ export const FUSED_KERNEL_VALIDATORS: { [K in FusedKernelName]: (...args: Parame
   batchNormReluBackward: validateBatchNormReluBackward,
   conv2dBatchNormRelu: validateConv2dBatchNormRelu,
   conv2dBatchNormReluTraining: validateConv2dBatchNormReluTraining,
+  conv2dBatchNormReluBackwardFilter: validateConv2dBatchNormReluBackwardFilter,
 };
 
 /** Whether a backend (default: the active one) has the fused kernel `name`. */

@@ -12,6 +12,8 @@ function recordingBackend(calls: string[], fused: boolean): Backend {
 
 const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
 const pool = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } as const;
+/** conv2dBatchNormReluBackwardFilter's params for input [1,4,4,2] and filter [3,3,2,5], 'same' (z [1,4,4,5]), without y. */
+const filterParams = { input: zeros([1, 4, 4, 2]), filter: zeros([3, 3, 2, 5]), conv, x: zeros([1, 4, 4, 5]), gamma: ones([5]), mean: zeros([5]), invStd: ones([5]) };
 const bnParams = (c: number) => ({ mean: zeros([c]), variance: ones([c]), gamma: ones([c]), beta: zeros([c]), epsilon: 1e-3 });
 
 describe('fused kernels in createOps', () => {
@@ -27,8 +29,11 @@ describe('fused kernels in createOps', () => {
     ops.batchNormReluBackward(zeros([5, 3]), { x: zeros([5, 3]), gamma: ones([3]), mean: zeros([3]), invStd: ones([3]), y: zeros([5, 3]) });
     ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), bnParams(5), { ...conv, pool });
     ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([5]), zeros([5]), { ...conv, epsilon: 1e-3, pool });
+    ops.conv2dBatchNormReluBackwardFilter(zeros([1, 2, 2, 5]), { ...filterParams, y: zeros([1, 2, 2, 5]), argmax: new Int32Array(20), pool });
+    ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, y: zeros([1, 4, 4, 5]) });
     expect(calls).toEqual([
       'batchNormReluTraining', 'batchNormReluTraining', 'batchNormReluBackward', 'batchNormReluBackward', 'conv2dBatchNormRelu', 'conv2dBatchNormReluTraining',
+      'conv2dBatchNormReluBackwardFilter', 'conv2dBatchNormReluBackwardFilter',
     ]);
   });
 
@@ -60,6 +65,11 @@ describe('fused kernels in createOps', () => {
     ['conv filter channels', () => ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 3, 5]), bnParams(5), conv), "conv2dBatchNormRelu: filter in-channels (dimension 2) must equal the input's channels 2, received [3,3,3,5].", ShapeError],
     ['conv training gamma shape', () => ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([4]), zeros([5]), { ...conv, epsilon: 1e-3 }), "conv2dBatchNormReluTraining: gamma must have shape [5] (the filter's out-channels), received [4].", ShapeError],
     ['conv training epsilon', () => ops.conv2dBatchNormReluTraining(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), ones([5]), zeros([5]), { ...conv, epsilon: 0 }), 'conv2dBatchNormReluTraining: epsilon must be in (0, 1.7976931348623157e+308], received 0.', InvalidArgumentError],
+    ['backward filter z shape', () => ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, x: zeros([1, 4, 4, 4]), y: zeros([1, 4, 4, 5]) }), "conv2dBatchNormReluBackwardFilter: x (the conv output z) must have the conv's output shape [1,4,4,5], received [1,4,4,4].", ShapeError],
+    ['backward filter input channels', () => ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, input: zeros([1, 4, 4, 3]), y: zeros([1, 4, 4, 5]) }), "conv2dBatchNormReluBackwardFilter: filter in-channels (dimension 2) must equal the input's channels 3, received [3,3,2,5].", ShapeError],
+    ['backward filter missing input', () => ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, input: undefined as unknown as typeof x, y: zeros([1, 4, 4, 5]) }), 'conv2dBatchNormReluBackwardFilter: input must be', InvalidArgumentError],
+    ['backward filter gamma shape', () => ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, gamma: ones([4]), y: zeros([1, 4, 4, 5]) }), 'conv2dBatchNormReluBackwardFilter: gamma must have shape [5], received [4].', ShapeError],
+    ['backward filter dy not the pooled shape', () => ops.conv2dBatchNormReluBackwardFilter(zeros([1, 4, 4, 5]), { ...filterParams, y: zeros([1, 4, 4, 5]), argmax: new Int32Array(80), pool }), 'conv2dBatchNormReluBackwardFilter: dy must have the pooled shape [1,2,2,5], received [1,4,4,5].', ShapeError],
     ['conv pool padding', () => ops.conv2dBatchNormRelu(zeros([1, 4, 4, 2]), zeros([3, 3, 2, 5]), bnParams(5), { ...conv, pool: { ...pool, padding: 'full' as 'same' } }), "conv2dBatchNormRelu: padding must be one of 'same', 'valid', received 'full'.", InvalidArgumentError],
   ];
   for (const [name, call, message, errorClass] of invalid) {

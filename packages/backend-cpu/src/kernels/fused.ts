@@ -9,6 +9,8 @@ import {
   type BatchNormReluBackwardParams,
   type BatchNormReluOptions,
   type BatchNormReluTrainingResult,
+  type Conv2DBatchNormReluBackwardFilterParams,
+  type Conv2DBatchNormReluFilterGradients,
   type Conv2DBatchNormReluOptions,
   type Conv2DBatchNormReluTrainingOptions,
   type Conv2DBatchNormReluTrainingResult,
@@ -17,7 +19,7 @@ import {
 } from '@batchwise/core';
 import { reluImpl } from './activations.js';
 import { batchNormBackward, batchNormInference, batchNormTraining } from './batch-norm.js';
-import { conv2dImpl } from './conv2d.js';
+import { conv2dBackpropFilter, conv2dImpl } from './conv2d.js';
 import { maxPoolImpl } from './max-pool.js';
 
 /*
@@ -87,4 +89,10 @@ export function conv2dBatchNormReluTraining(
   conv2dImpl(x.data, filter.data, g, z);
   const zt = makeTensor(z, shape);
   return { z: zt, ...batchNormReluTraining(zt, gamma, beta, { epsilon: options.epsilon, ...(options.pool ? { pool: options.pool } : {}) }) };
+}
+
+/** The `conv2dBatchNormReluBackwardFilter` kernel: batchNormReluBackward on z, then conv2dBackpropFilter with its dx. */
+export function conv2dBatchNormReluBackwardFilter(dy: Tensor, p: Conv2DBatchNormReluBackwardFilterParams): Conv2DBatchNormReluFilterGradients {
+  const g = batchNormReluBackward(dy, p);
+  return { dfilter: conv2dBackpropFilter(p.input, g.dx, p.filter.shape, p.conv), dgamma: g.dgamma, dbeta: g.dbeta };
 }

@@ -4,6 +4,7 @@ import {
   makeTensor,
   poolGeometry,
   type BatchNormInferenceParams,
+  type Conv2DBatchNormReluBackwardFilterParams,
   type Conv2DBatchNormReluOptions,
   type Conv2DBatchNormReluTrainingOptions,
   type BatchNormReluBackwardParams,
@@ -102,5 +103,30 @@ export function fusedKernels(addon: FullAddon): NativeFusedKernels {
         return { y: makeTensor(y, shape), argmax, ...stats };
       },
     ),
+    conv2dBatchNormReluBackwardFilter: validatedFused('conv2dBatchNormReluBackwardFilter', (dy: Tensor, p: Conv2DBatchNormReluBackwardFilterParams) => {
+      const g = conv2dGeometry(p.input.shape, p.filter.shape, p.conv);
+      const c = g.outChannels;
+      const conv = [
+        p.input.data, p.input.shape, p.filter.data, p.filter.shape, p.conv.strides, p.conv.padding, p.conv.dilations, geometryArgs(g, c),
+        dy.data, dy.shape, p.x.data, p.gamma.data, p.mean.data, p.invStd.data, p.y.data,
+      ] as const;
+      const dfilter = outputF32(p.filter.size);
+      const dgamma = outputF32(c);
+      const dbeta = outputF32(c);
+      if (!p.argmax || !p.pool) {
+        addon.conv2dBatchNormReluBackwardFilter(...conv, dfilter, dgamma, dbeta);
+      } else {
+        const pg = poolGeometry(p.x.shape, p.pool);
+        try {
+          // The addon checks argmax before following it; TypeScript scans it only to report a failure.
+          addon.conv2dBatchNormReluPoolBackwardFilter(
+            ...conv, p.argmax, p.pool.poolSize, p.pool.strides, p.pool.padding, geometryArgs(pg, c), dfilter, dgamma, dbeta,
+          );
+        } catch (e) {
+          throw argmaxRangeError(p.argmax, p.x.size) ?? e;
+        }
+      }
+      return { dfilter: makeTensor(dfilter, p.filter.shape), dgamma: makeTensor(dgamma, [c]), dbeta: makeTensor(dbeta, [c]) };
+    }),
   };
 }

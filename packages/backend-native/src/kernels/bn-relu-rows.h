@@ -24,6 +24,11 @@ struct BnAffine {
   const float* shift;
 };
 
+// The most taps (k_h * k_w * in_c) pool_filter_sums takes.
+constexpr int64_t kMaxFilterTaps = 32;
+// The most positions (k_h * k_w) of a pool window pool_filter_sums takes.
+constexpr int64_t kMaxFilterWindow = 64;
+
 struct BatchNormReluRows {
   const char* name;
   // y = relu(normalize(x)) over n rows of `channels`.
@@ -42,6 +47,25 @@ struct BatchNormReluRows {
   void (*pool_dx)(const ConvGeom& g, const float* dy, const float* y, const int32_t* argmax, const float* x,
                   const float* mean, const float* k1, const float* k2, const float* k3, int64_t row0, int64_t row1,
                   float* dx);
+  // The sums of the filter gradient of conv -> batch norm -> ReLU -> max pool (windows that
+  // do not overlap), from the conv's input alone, over pooled rows [row0, row1): conv is the
+  // conv's geometry, g the pool's (g.in_c == conv.out_c channels), taps = conv.k_h *
+  // conv.k_w * conv.in_c <= kMaxFilterTaps, g.k_h * g.k_w <= kMaxFilterWindow. For each
+  // pooled element whose argmax names a position p of its window, u the conv input's patch
+  // at p (0 in the padding) and gv = y > 0 ? dy : 0: sdy += gv and su[tap][c] += u[tap] * gv
+  // (in float within a pooled row, then float64). scratch: (taps + 1) * channels + taps *
+  // g.k_h * conv.out_w floats. Returns how many pooled elements named a position of their
+  // own window.
+  int64_t (*pool_filter_sums)(const ConvGeom& conv, const float* input, const ConvGeom& g, const float* dy,
+                              const float* y, const int32_t* argmax, int64_t row0, int64_t row1, float* scratch,
+                              double* sdy, double* su);
+  // The conv input patches' Gram matrix and sum over conv output rows [row0, row1)
+  // (= image * out_h + oh): gram[a][b] += u[a] * u[b] for b <= a, sum[a] += u[a], four
+  // rows' products summed in float (rounded as the float32 z they stand for), then in
+  // float64. scratch: taps * (taps + 7) / 2 * out_w16 doubles, out_w16 = conv.out_w rounded
+  // up to a multiple of 16.
+  void (*patch_gram)(const ConvGeom& conv, const float* input, int64_t row0, int64_t row1, double* scratch,
+                     double* gram, double* sum);
 };
 
 BatchNormReluRows BatchNormReluRowsScalar();

@@ -1,15 +1,17 @@
 // The fused kernels (core's FusedKernels): batch norm + ReLU (+ max pool)
 // forward and backward, conv + batch norm + ReLU (+ max pool) for inference
-// and training. The same argument order and checks as the native addon's
+// and training, and that chain's filter gradient. The same argument order and checks as the native addon's
 // binding/bind-fused.cc; the kernels are its kernels (fused-*.cc).
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "entry/args.h"
 #include "entry/export.h"
 #include "entry/window.h"
 #include "kernels/fused-bn-relu.h"
+#include "kernels/fused-conv-bn-relu-filter.h"
 #include "kernels/fused-conv-bn-relu.h"
 
 namespace bw {
@@ -38,6 +40,20 @@ void RequireArgmaxApart(const Args& args, const I32& argmax, std::initializer_li
 
 void RequireArgmaxLength(const Args& args, const I32& argmax, int64_t length) {
   if (argmax.length != length) args.Fail(true, Text() << "argmax must have " << length << " elements, received " << argmax.length << ".");
+}
+
+// Every argmax index in [0, length): a branch-free scan first (vectorised); the
+// loop naming the first bad index runs only on failure.
+void RequireArgmaxInRange(const Args& args, const I32& argmax, int64_t length) {
+  const uint32_t limit = static_cast<uint32_t>(std::min<int64_t>(length, int64_t{1} << 31));
+  uint32_t bad = 0;
+  for (int64_t i = 0; i < argmax.length; ++i) bad |= static_cast<uint32_t>(static_cast<uint32_t>(argmax.data[i]) >= limit);
+  for (int64_t i = 0; bad != 0 && i < argmax.length; ++i) {
+    if (argmax.data[i] < 0 || argmax.data[i] >= length) {
+      args.Fail(true, Text() << "argmax[" << i << "] must be in [0, " << length << "), received "
+                             << static_cast<int64_t>(argmax.data[i]) << ".");
+    }
+  }
 }
 
 // The pool's geometry on NHWC x (frame slots at `at`: poolSize, strides, padding, geometry).
@@ -145,16 +161,7 @@ void PoolBackward(const char* fn) {
     args.Fail(true, Text() << "argmax must have one index per dy element (" << dy.length << "), received "
                            << argmax.length << ".");
   }
-  // A branch-free scan first (vectorised); the loop naming the first bad index runs only on failure.
-  const uint32_t limit = static_cast<uint32_t>(std::min<int64_t>(x.length, int64_t{1} << 31));
-  uint32_t bad = 0;
-  for (int64_t i = 0; i < argmax.length; ++i) bad |= static_cast<uint32_t>(static_cast<uint32_t>(argmax.data[i]) >= limit);
-  for (int64_t i = 0; bad != 0 && i < argmax.length; ++i) {
-    if (argmax.data[i] < 0 || argmax.data[i] >= x.length) {
-      args.Fail(true, Text() << "argmax[" << i << "] must be in [0, " << x.length << "), received "
-                             << static_cast<int64_t>(argmax.data[i]) << ".");
-    }
-  }
+  RequireArgmaxInRange(args, argmax, x.length);
   RequireAllDisjoint(args, {dx, dgamma, dbeta}, {dy, x, gamma, mean, inv, y});
   RequireArgmaxApart(args, argmax, {dx, dgamma, dbeta});
   BatchNormReluBackward(rows, c, dy.data, x.data, gamma.data, mean.data, inv.data, y.data, argmax.data, &g, dx.data,
@@ -218,6 +225,64 @@ void ConvBatchNormReluTraining(const char* fn, bool pooled) {
                               pooled ? argmax.data : nullptr, mean.data, var.data, inv.data);
 }
 
+// input, inputShape, filter, filterShape, strides, padding, dilations, geometry, dy, dyShape, z, gamma, mean,
+// invStd, y, then (pooled) argmax, poolSize, poolStrides, poolPadding, poolGeometry, then dfilter, dgamma, dbeta.
+void ConvBatchNormReluBackwardFilter(const char* fn, bool pooled) {
+  Args args(fn, pooled ? 23 : 18);
+  const F32 input = args.Float32(0, "input");
+  const Dims xs = args.Shape(1, "inputShape", 4, 4, 1);
+  const F32 f = args.Float32(2, "filter");
+  const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
+  RequireCount(args, input, xs, "inputShape");
+  RequireCount(args, f, fs, "filterShape");
+  if (fs[2] != xs[3]) {
+    args.Fail(true, Text() << "filterShape in-channels (dimension 2) must equal the input's channels " << xs[3]
+                           << ", received " << fs << ".");
+  }
+  const ConvGeom g = CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
+  const Dims zs = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
+  if (CheckedProduct(args, "conv output shape", zs) > kMaxInt32) {
+    args.Fail(true, Text() << "the conv output must have fewer than 2^31 elements.");
+  }
+  const F32 dy = args.Float32(8, "dy");
+  const Dims ds = args.Shape(9, "dyShape", 4, 4, 1);
+  RequireCount(args, dy, ds, "dyShape");
+  const F32 z = args.Float32(10, "z"), gamma = args.Float32(11, "gamma"), mean = args.Float32(12, "mean"),
+            inv = args.Float32(13, "invStd"), y = args.Float32(14, "y");
+  RequireCount(args, z, zs, "conv output shape");
+  const I32 argmax = pooled ? args.Int32(15, "argmax") : I32{};
+  ConvGeom pool{};
+  Dims out = zs;
+  if (pooled) {
+    pool = PoolGeometry(args, zs, 16);
+    out = Dims::Of({pool.batch, pool.out_h, pool.out_w, pool.out_c});
+  }
+  const int at = pooled ? 20 : 15;
+  const F32 df = args.Float32(at, "dfilter"), dgamma = args.Float32(at + 1, "dgamma"), dbeta = args.Float32(at + 2, "dbeta");
+  if (ds != out) args.Fail(true, Text() << "dyShape must be the output shape " << out << ", received " << ds << ".");
+  RequireSameLength(args, dy, y);
+  RequireLength(args, df, f.length);
+  for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, g.out_c);
+  if (pooled && argmax.length != dy.length) {
+    args.Fail(true, Text() << "argmax must have one index per dy element (" << dy.length << "), received "
+                           << argmax.length << ".");
+  }
+  RequireAllDisjoint(args, {df, dgamma, dbeta}, {dy, input, f, z, gamma, mean, inv, y});
+  if (pooled) RequireArgmaxApart(args, argmax, {df, dgamma, dbeta});
+  // The fast case never follows argmax (only compares it), so it needs no range scan.
+  if (pooled && Conv2dBatchNormReluPoolBackwardFilter(g, input.data, f.data, pool, dy.data, y.data, argmax.data,
+                                                      gamma.data, mean.data, inv.data, df.data, dgamma.data,
+                                                      dbeta.data)) {
+    return;
+  }
+  // Otherwise the chain as written: batch norm + ReLU (+ pool)'s backward into dz, then the filter's gradient.
+  if (pooled) RequireArgmaxInRange(args, argmax, z.length);
+  std::vector<float> dz(static_cast<size_t>(z.length));
+  BatchNormReluBackward(z.length / g.out_c, g.out_c, dy.data, z.data, gamma.data, mean.data, inv.data, y.data,
+                        pooled ? argmax.data : nullptr, pooled ? &pool : nullptr, dz.data(), dgamma.data, dbeta.data);
+  Conv2dBackpropFilter(g, input.data, dz.data(), df.data);
+}
+
 }  // namespace
 }  // namespace bw
 
@@ -231,3 +296,5 @@ BW_ENTRY(conv2dBatchNormRelu) { ConvBatchNormRelu(fn, false); }
 BW_ENTRY(conv2dBatchNormReluPool) { ConvBatchNormRelu(fn, true); }
 BW_ENTRY(conv2dBatchNormReluTraining) { ConvBatchNormReluTraining(fn, false); }
 BW_ENTRY(conv2dBatchNormReluPoolTraining) { ConvBatchNormReluTraining(fn, true); }
+BW_ENTRY(conv2dBatchNormReluBackwardFilter) { ConvBatchNormReluBackwardFilter(fn, false); }
+BW_ENTRY(conv2dBatchNormReluPoolBackwardFilter) { ConvBatchNormReluBackwardFilter(fn, true); }

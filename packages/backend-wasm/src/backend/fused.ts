@@ -5,6 +5,7 @@ import {
   type BatchNormInferenceParams,
   type BatchNormReluBackwardParams,
   type BatchNormReluOptions,
+  type Conv2DBatchNormReluBackwardFilterParams,
   type Conv2DBatchNormReluOptions,
   type Conv2DBatchNormReluTrainingOptions,
   type FusedKernels,
@@ -126,5 +127,27 @@ export function fusedKernels(rt: WasmRuntime): Required<FusedKernels> {
         return { y: y.tensor, argmax: argmax.handOut(), ...stats };
       },
     ),
+    conv2dBatchNormReluBackwardFilter: validatedFused('conv2dBatchNormReluBackwardFilter', (dy: Tensor, p: Conv2DBatchNormReluBackwardFilterParams) => {
+      const pooled = p.argmax !== undefined && p.pool !== undefined;
+      const fn = pooled ? 'conv2dBatchNormReluPoolBackwardFilter' : 'conv2dBatchNormReluBackwardFilter';
+      const { call, g } = conv(new KernelCall(rt, fn), p.input, p.filter, p.conv);
+      const c = g.outChannels;
+      call.tensor(dy).array(dy.shape).tensor(p.x).tensor(p.gamma).tensor(p.mean).tensor(p.invStd).tensor(p.y);
+      const dfilter = outputTensor(rt, fn, p.filter.shape), dgamma = outputTensor(rt, fn, [c]), dbeta = outputTensor(rt, fn, [c]);
+      if (!pooled) {
+        call.output(dfilter.storage).output(dgamma.storage).output(dbeta.storage).run();
+        return { dfilter: dfilter.tensor, dgamma: dgamma.tensor, dbeta: dbeta.tensor };
+      }
+      const indices = int32Input(rt, fn, p.argmax!);
+      try {
+        // The module checks argmax before following it; TypeScript scans it only to report a failure.
+        pool(call.int32(indices.storage), p.pool!, poolGeometry(p.x.shape, p.pool!)).output(dfilter.storage).output(dgamma.storage).output(dbeta.storage).run();
+      } catch (e) {
+        throw argmaxRangeError(p.argmax!, p.x.size) ?? e;
+      } finally {
+        indices.done();
+      }
+      return { dfilter: dfilter.tensor, dgamma: dgamma.tensor, dbeta: dbeta.tensor };
+    }),
   };
 }

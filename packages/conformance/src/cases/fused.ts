@@ -1,7 +1,8 @@
 import { hasKernel, type Backend, type FusedKernelName, type MaxPoolOptions, type Random, type Tensor } from '@batchwise/core';
 import { constant, normal, toTensor, uniform } from '../inputs.js';
 import {
-  fromTensor, refBatchNormReluBackward, refBatchNormReluTraining, refConv2dBatchNormRelu, refConv2dBatchNormReluTraining,
+  fromTensor, refBatchNormReluBackward, refBatchNormReluTraining, refConv2dBackpropFilter, refConv2dBatchNormRelu,
+  refConv2dBatchNormReluTraining,
 } from '../references/index.js';
 import { accumulated, EXACT, type Tolerance } from '../tolerance.js';
 import { comparisonCase, type ComparisonSpec } from './comparison.js';
@@ -222,7 +223,50 @@ function convTrainingCases(): ConformanceCase[] {
   });
 }
 
+/*
+ * The backward for a conv whose input needs no gradient: against the float64
+ * chain batchNormReluBackward -> conv2dBackpropFilter, fed what the reference
+ * forward hands backward (rounded to float32). Every geometry, large ones too:
+ * nothing is compared exactly.
+ */
+function convBackwardFilterCases(): ConformanceCase[] {
+  return CONV_BN_RELU_CASES.map((c) => {
+    const conv = { strides: c.strides ?? [1, 1], padding: c.padding, dilations: c.dilations ?? [1, 1] } as const;
+    const co = c.filter[3];
+    return fusedCase({
+      kernel: 'conv2dBatchNormReluBackwardFilter', name: c.name, seed: c.seed + 200,
+      make: (rng: Random) => {
+        const x = normal(rng, c.input);
+        const filter = normal(rng, c.filter);
+        const gamma = c.negativeGamma ? uniform(rng, [co], -1.5, -0.5) : uniform(rng, [co], 0.5, 1.5);
+        const f = refConv2dBatchNormReluTraining(fromTensor(x), fromTensor(filter), fromTensor(gamma), fromTensor(normal(rng, [co])), EPSILON, conv, c.pool);
+        return {
+          x, filter, gamma, z: toTensor(f.z), mean: toTensor(f.mean), invStd: toTensor(f.invStd), y: toTensor(f.y), argmax: f.argmax,
+          dy: normal(rng, f.y.shape),
+        };
+      },
+      // Sums over every conv output position (the filter) or every one of a channel (gamma, beta).
+      tolerance: (() => {
+        const positions = c.input[0] * (c.padding === 'same' ? Math.ceil(c.input[1] / (c.strides?.[0] ?? 1)) * Math.ceil(c.input[2] / (c.strides?.[1] ?? 1)) : c.input[1] * c.input[2]);
+        const sum = accumulated(positions);
+        return { dfilter: sum, dgamma: sum, dbeta: sum };
+      })(),
+      run: (b, i) => {
+        const g = b.conv2dBatchNormReluBackwardFilter!(i.dy, {
+          x: i.z, gamma: i.gamma, mean: i.mean, invStd: i.invStd, y: i.y, ...(i.argmax ? { argmax: i.argmax, pool: c.pool } : {}),
+          input: i.x, filter: i.filter, conv,
+        });
+        return { dfilter: g.dfilter, dgamma: g.dgamma, dbeta: g.dbeta };
+      },
+      reference: (i) => {
+        const g = refBatchNormReluBackward(fromTensor(i.dy), fromTensor(i.z), fromTensor(i.gamma), fromTensor(i.mean), fromTensor(i.invStd), fromTensor(i.y), i.argmax);
+        return { dfilter: refConv2dBackpropFilter(fromTensor(i.x), g.dx, c.filter, conv), dgamma: g.dgamma, dbeta: g.dbeta };
+      },
+    });
+  });
+}
+
 /** Every case of the fused kernels. */
 export function fusedCases(): ConformanceCase[] {
-  return [...bnReluCases(), ...convBnReluCases(), ...convTrainingCases()];
+  return [...bnReluCases(), ...convBnReluCases(), ...convTrainingCases(), ...convBackwardFilterCases()];
 }

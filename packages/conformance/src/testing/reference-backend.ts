@@ -53,6 +53,14 @@ export function createReferenceBackend(name = 'reference'): Backend {
       const g = R.refBatchNormReluBackward(f64(dy), f64(p.x), f64(p.gamma), f64(p.mean), f64(p.invStd), f64(p.y), p.argmax);
       return { dx: f32(g.dx), dgamma: f32(g.dgamma), dbeta: f32(g.dbeta) };
     },
+    conv2dBatchNormReluBackwardFilter: (dy, p) => {
+      if (p.argmax) {
+        const bad = argmaxRangeError(p.argmax, p.x.size);
+        if (bad) throw bad;
+      }
+      const g = R.refBatchNormReluBackward(f64(dy), f64(p.x), f64(p.gamma), f64(p.mean), f64(p.invStd), f64(p.y), p.argmax);
+      return { dfilter: f32(R.refConv2dBackpropFilter(f64(p.input), g.dx, p.filter.shape, p.conv)), dgamma: f32(g.dgamma), dbeta: f32(g.dbeta) };
+    },
     conv2dBatchNormReluTraining: (x, f, gamma, beta, o) => {
       const r = R.refConv2dBatchNormReluTraining(f64(x), f64(f), f64(gamma), f64(beta), o.epsilon, o, o.pool);
       return { z: f32(r.z), y: f32(r.y), mean: f32(r.mean), variance: f32(r.variance), invStd: f32(r.invStd), ...(r.argmax ? { argmax: r.argmax } : {}) };

@@ -36,12 +36,12 @@ export function validateConv2d(x: Tensor, filter: Tensor, options: Conv2DOptions
 }
 
 /** x, filter and options of a forward convolution (plain or fused); returns the output shape. */
-export function validateConvOperands(fn: string, x: Tensor, filter: Tensor, options: Conv2DOptions): Shape {
-  assertTensor(fn, 'x', x);
+export function validateConvOperands(fn: string, x: Tensor, filter: Tensor, options: Conv2DOptions, xName = 'x'): Shape {
+  assertTensor(fn, xName, x);
   assertTensor(fn, 'filter', filter);
-  assertRank(fn, 'x', x, 4);
+  assertRank(fn, xName, x, 4);
   assertRank(fn, 'filter', filter, 4);
-  validateInputShape(fn, 'x', x.shape);
+  validateInputShape(fn, xName, x.shape);
   validateConv2DOptions(fn, options);
   validateFilterShape(fn, 'filter', filter.shape, x.shape[3]);
   return conv2dOutputShape(x.shape, filter.shape, options, fn);

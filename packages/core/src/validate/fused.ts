@@ -3,6 +3,7 @@ import type {
   BatchNormInferenceParams,
   BatchNormReluBackwardParams,
   BatchNormReluOptions,
+  Conv2DBatchNormReluBackwardFilterParams,
   Conv2DBatchNormReluOptions,
   Conv2DBatchNormReluTrainingOptions,
 } from '../backend.js';
@@ -36,7 +37,10 @@ export function validateBatchNormReluTraining(x: Tensor, gamma: Tensor, beta: Te
 }
 
 export function validateBatchNormReluBackward(dy: Tensor, params: BatchNormReluBackwardParams): void {
-  const fn = 'batchNormReluBackward';
+  validateBatchNormReluBackwardAs('batchNormReluBackward', dy, params);
+}
+
+function validateBatchNormReluBackwardAs(fn: string, dy: Tensor, params: BatchNormReluBackwardParams): void {
   assertTensor(fn, 'dy', dy);
   assertTensor(fn, 'x', params?.x);
   validateBatchNormInput(fn, 'x', params.x);
@@ -91,4 +95,14 @@ export function validateConv2dBatchNormReluTraining(
   validateOutChannelParams(fn, filter, { gamma, beta });
   validateEpsilon(fn, options.epsilon);
   validateOptionalPool(fn, options.pool, z);
+}
+
+export function validateConv2dBatchNormReluBackwardFilter(dy: Tensor, params: Conv2DBatchNormReluBackwardFilterParams): void {
+  const fn = 'conv2dBatchNormReluBackwardFilter';
+  const z = validateConvOperands(fn, params?.input, params.filter, params.conv, 'input');
+  assertTensor(fn, 'x', params.x);
+  if (!shapesEqual(params.x.shape, z)) {
+    throw new ShapeError(`${fn}: x (the conv output z) must have the conv's output shape ${formatShape(z)}, received ${formatShape(params.x.shape)}.`);
+  }
+  validateBatchNormReluBackwardAs(fn, dy, params);
 }

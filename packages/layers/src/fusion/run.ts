@@ -70,7 +70,11 @@ interface ConvBatchNormReluCache extends BatchNormReluCache {
   input: Tensor;
 }
 
-/** Training of conv -> BN -> ReLU [-> pool]: one forward call; backward = BN chain, then the conv's gradients. */
+/**
+ * Training of conv -> BN -> ReLU [-> pool]: one forward call; backward = BN
+ * chain, then the conv's gradients, or one call for both when the conv's input
+ * needs no gradient and the backend has that kernel.
+ */
 function convTrainingRun(chain: ConvBatchNormReluChain): FusedRun {
   const { bn, conv } = chain;
   const convOptions = { strides: conv.strides, padding: conv.padding, dilations: conv.dilationRate };
@@ -92,7 +96,18 @@ function convTrainingRun(chain: ConvBatchNormReluChain): FusedRun {
       const convGrads = options.weightGrads && conv.trainableWeights.length > 0;
       const bnGrads = options.weightGrads && bn.trainableWeights.length > 0;
       if (!options.inputGrads && !convGrads && !bnGrads) return { dInputs: [null], grads: [] };
-      const g = ops.batchNormReluBackward(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...(c.argmax ? { argmax: c.argmax, pool: c.pool } : {}) });
+      const pooled = c.argmax ? { argmax: c.argmax, pool: c.pool } : {};
+      if (!options.inputGrads && convGrads && hasKernel('conv2dBatchNormReluBackwardFilter')) {
+        // No gradient for the conv's input (a first layer): batch norm's dx is only the filter gradient's operand, so one kernel makes both.
+        const f = ops.conv2dBatchNormReluBackwardFilter(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...pooled, input: c.input, filter: conv.kernel.value, conv: convOptions });
+        const grads: [LayerVariable, Tensor][] = [[conv.kernel, f.dfilter]];
+        if (bnGrads) {
+          if (bn.gamma) grads.push([bn.gamma, f.dgamma]);
+          if (bn.beta) grads.push([bn.beta, f.dbeta]);
+        }
+        return { dInputs: [null], grads };
+      }
+      const g = ops.batchNormReluBackward(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...pooled });
       const grads: [LayerVariable, Tensor][] = [];
       if (convGrads) grads.push([conv.kernel, ops.conv2dBackpropFilter(c.input, g.dx, conv.kernel.shape, convOptions)]);
       if (bnGrads) {
