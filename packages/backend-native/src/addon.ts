@@ -101,12 +101,12 @@ export interface NativeAddon {
     poolSize: Dims, strides: Dims, padding: string, geometry: Geometry, dx: F32, dgamma: F32, dbeta: F32,
   ): void;
   conv2dBatchNormReluBackwardFilter(
-    input: F32, inputShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
+    input: F32, inputShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
     dy: F32, dyShape: Dims, z: F32, gamma: F32, mean: F32, invStd: F32, y: F32, dfilter: F32, dgamma: F32, dbeta: F32,
   ): void;
   conv2dBatchNormReluPoolBackwardFilter(
-    input: F32, inputShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Dims,
-    dy: F32, dyShape: Dims, z: F32, gamma: F32, mean: F32, invStd: F32, y: F32, argmax: Int32Array, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Dims,
+    input: F32, inputShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
+    dy: F32, dyShape: Dims, z: F32, gamma: F32, mean: F32, invStd: F32, y: F32, argmax: Int32Array, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Geometry,
     dfilter: F32, dgamma: F32, dbeta: F32,
   ): void;
 }
