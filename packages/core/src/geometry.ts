@@ -48,7 +48,8 @@ export function windowAxis(inSize: number, kernel: number, stride: number, dilat
  * The last window geometries computed, for the same call asking again: a kernel's validator and
  * the kernel both derive it (a fused kernel a conv's and a pool's). Reused only for the same
  * frozen input shape array (a tensor's shape: the same array holds the same numbers) and equal
- * window values; frozen, as every caller shares it. A few entries, most recent first.
+ * window values; frozen, as every caller shares it. A few entries, the most recently computed
+ * first (a hit does not reorder: the few shapes of a model step all fit).
  */
 const recent: { input: Shape; key: readonly unknown[]; g: WindowGeometry }[] = [];
 const RECENT_LIMIT = 4;

@@ -26,8 +26,9 @@ export function writeFileAtomicSync(path: string, parts: readonly Uint8Array[]):
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, temporaryName());
+  // Opened exclusively: if that fails, the name is someone else's file, never removed here.
+  const fd = openSync(temp, WRITE_FLAGS, 0o666);
   try {
-    const fd = openSync(temp, WRITE_FLAGS, 0o666);
     try {
       for (const part of parts) writeAll(fd, part);
     } finally {
@@ -35,7 +36,11 @@ export function writeFileAtomicSync(path: string, parts: readonly Uint8Array[]):
     }
     renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The write's own error is the one to report.
+    }
     throw e;
   }
 }

@@ -36,7 +36,7 @@ export class PeakSource {
     try {
       this.probe ??= compilePeakProbe(this.cacheElements);
       const p = await (await this.probe).measure(this.trials);
-      const wasm = await this.measureWasm();
+      const wasm = await this.measureWasm(p.threads);
       this.peaks.push(wasm ? { ...p, wasmSimd128: wasm } : p);
       this.log(`peak: FMA ${p.fma.one.toFixed(0)} / ${p.fma.all.toFixed(0)} GFLOP/s (1 / ${p.threads} threads), triad DRAM ${p.dram.all.toFixed(1)} GB/s`);
       if (wasm) this.log(`peak: wasm SIMD128 mul+add ${wasm.one.toFixed(0)} / ${wasm.all.toFixed(0)} GFLOP/s (1 / ${p.threads} threads)`);
@@ -46,11 +46,11 @@ export class PeakSource {
     }
   }
 
-  private async measureWasm() {
+  private async measureWasm(threads: number) {
     if (this.wasmFailure) return undefined;
     try {
       this.wasmProbe ??= compileWasmPeakProbe();
-      return await (await this.wasmProbe).measure(this.trials);
+      return await (await this.wasmProbe).measure(this.trials, threads);
     } catch (e) {
       this.wasmFailure = `the wasm peak probe failed: ${firstLine(e)}`;
       this.log(this.wasmFailure);

@@ -36,25 +36,32 @@ function compilers(): string[] {
 
 // A worker: instantiates the probe, tiers it up (V8 compiles wasm with its
 // baseline compiler first and swaps in optimised code on a later call), then
-// times one call per 'go' message.
+// times one call per 'go' message. Start and end are absolute times
+// (timeOrigin differs per worker), so the parent can time all calls as one span.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const probe = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes)).exports;
 for (let i = 0; i < 200; i++) probe.mul_add(10000);
 parentPort.on('message', (iters) => {
-  const start = performance.now();
+  const start = performance.timeOrigin + performance.now();
   const sink = probe.mul_add(iters);
-  parentPort.postMessage({ ms: performance.now() - start, flops: iters * probe.flops_per_iter(), sink });
+  const end = performance.timeOrigin + performance.now();
+  parentPort.postMessage({ start, end, flops: iters * probe.flops_per_iter(), sink });
 });
 parentPort.postMessage('ready');
 `;
 
 interface Timed {
-  ms: number;
+  start: number;
+  end: number;
   flops: number;
 }
 
-/** GFLOP/s of `workers` timing one call each, released together: their flops over the slowest one's time. */
+/**
+ * GFLOP/s of `workers` timing one call each, released together: their flops
+ * over the span from the first start to the last end. (Over the slowest
+ * call alone, calls that the OS ran one after another would count as parallel.)
+ */
 async function timeTogether(workers: readonly Worker[], iters: number): Promise<number> {
   const results = await Promise.all(
     workers.map(
@@ -67,7 +74,8 @@ async function timeTogether(workers: readonly Worker[], iters: number): Promise<
     ),
   );
   const flops = results.reduce((s, r) => s + r.flops, 0);
-  return flops / (Math.max(...results.map((r) => r.ms)) * 1e6);
+  const span = Math.max(...results.map((r) => r.end)) - Math.min(...results.map((r) => r.start));
+  return flops / (span * 1e6);
 }
 
 async function startWorkers(count: number, bytes: Uint8Array): Promise<Worker[]> {
@@ -77,8 +85,8 @@ async function startWorkers(count: number, bytes: Uint8Array): Promise<Worker[]>
 }
 
 export interface WasmPeakProbe {
-  /** mul+add GFLOP/s on 1 thread and on every hardware thread, best of `trials` each. */
-  measure(trials?: number): Promise<PerThreads>;
+  /** mul+add GFLOP/s on 1 thread and on `threads` (native probe's count; default every hardware thread), best of `trials` each. */
+  measure(trials?: number, threads?: number): Promise<PerThreads>;
   readonly compiler: string;
   dispose(): Promise<void>;
 }
@@ -105,10 +113,9 @@ export async function compileWasmPeakProbe(): Promise<WasmPeakProbe> {
   }
   const bytes = new Uint8Array(await readFile(output));
   await rm(dir, { recursive: true, force: true });
-  const threads = availableParallelism();
   return {
     compiler,
-    async measure(trials = 5) {
+    async measure(trials = 5, threads = availableParallelism()) {
       const best = async (count: number) => {
         const workers = await startWorkers(count, bytes);
         try {

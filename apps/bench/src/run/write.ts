@@ -4,6 +4,7 @@ import type { MachineInfo } from '../machine/info.js';
 import type { Peak } from '../machine/peak.js';
 import { chartToSvg } from '../report/svg.js';
 import { renderHtml } from '../report/html.js';
+import { clockName } from '../measure.js';
 import { renderWasmPeak } from '../report/render.js';
 import { formatNumber } from '../table.js';
 import type { PartName, PartResult } from './context.js';
@@ -51,6 +52,7 @@ export function runHeader(r: Pick<RunRecord, 'command' | 'quick' | 'machine' | '
       : `- Peak: not measured (${r.peak.error ?? 'skipped'})`,
     ...(p?.wasmSimd128 ? [`- ${renderWasmPeak(p)}`] : []),
     `- PyTorch: ${r.torch.detail}`,
+    `- Clock: ${clockName}`,
   ].join('\n');
 }
 

@@ -9,6 +9,12 @@
 #include "runtime/parallel.h"
 
 namespace bw {
+namespace {
+
+// At most this many doubles of per-chunk partial sums (32 MiB), whatever the batch.
+constexpr int64_t kMaxPartials = int64_t{1} << 22;
+
+}  // namespace
 
 bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* input, const float* filter,
                                            const ConvGeom& pool, const float* dy, const float* y,
@@ -22,9 +28,12 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
   // Pass 1 over the pooled tensors: per chunk [sum g, (unused) C] then sum u g (taps * C).
   const int64_t pooled_rows = pool.batch * pool.out_h;
-  const int64_t per = std::max<int64_t>(1, 16384 / std::max<int64_t>(1, pool.out_w * C));
-  const int64_t chunks = (pooled_rows + per - 1) / per;
   const int64_t stride = 2 * C + taps * C;
+  // Chunks of ~16 K elements, but never more partial sums than kMaxPartials doubles: the count
+  // depends on the shape alone, so the bits do not depend on the thread count.
+  const int64_t per = std::max({int64_t{1}, 16384 / std::max<int64_t>(1, pool.out_w * C),
+                                (pooled_rows + kMaxPartials / stride - 1) / std::max<int64_t>(1, kMaxPartials / stride)});
+  const int64_t chunks = (pooled_rows + per - 1) / per;
   std::vector<double> sums(static_cast<size_t>(chunks * stride), 0.0);
   std::vector<int64_t> hits(static_cast<size_t>(chunks), 0);
   ParallelTasks(chunks, [&](int64_t q) {
@@ -38,9 +47,12 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
   if (found != pool.batch * pool.out_h * pool.out_w * C) return false;
   // Pass 2 over the conv's input: the patches' Gram matrix and sum.
   const int64_t conv_rows = conv.batch * conv.out_h;
-  const int64_t gram_per = std::max<int64_t>(1, 4096 / std::max<int64_t>(1, conv.out_w * taps));
-  const int64_t gram_chunks = (conv_rows + gram_per - 1) / gram_per;
   const int64_t gram_stride = taps * taps + taps;
+  // Whole groups of four rows (patch_gram pads a group with zero rows), the same cap on partials.
+  const int64_t gram_rows = std::max({int64_t{1}, 4096 / std::max<int64_t>(1, conv.out_w * taps),
+                                      (conv_rows + kMaxPartials / gram_stride - 1) / std::max<int64_t>(1, kMaxPartials / gram_stride)});
+  const int64_t gram_per = (gram_rows + 3) / 4 * 4;
+  const int64_t gram_chunks = (conv_rows + gram_per - 1) / gram_per;
   std::vector<double> grams(static_cast<size_t>(gram_chunks * gram_stride), 0.0);
   ParallelTasks(gram_chunks, [&](int64_t q) {
     std::vector<double> scratch(static_cast<size_t>(taps * (taps + 7) / 2 * ((conv.out_w + 15) / 16 * 16)));

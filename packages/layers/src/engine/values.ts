@@ -20,8 +20,8 @@ export function readValues(t: Tensor): Float32Array {
 }
 
 /**
- * Below this many values, allFinite reads them in JavaScript: two kernel calls (and the
- * |t| they allocate) cost more than the scan. Larger tensors are scanned on the backend.
+ * Below this many values, allFinite reads them in JavaScript: a kernel call costs more than
+ * the scan. Larger tensors are checked on the backend (one sum; max |t| only when it is not finite).
  */
 export const FINITE_SCAN_BELOW = 4096;
 

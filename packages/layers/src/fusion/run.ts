@@ -68,6 +68,8 @@ function trainingRun(chain: BatchNormReluChain): FusedRun {
 interface ConvBatchNormReluCache extends BatchNormReluCache {
   /** The conv's input. */
   input: Tensor;
+  /** The filter the forward used: the fused backward may rebuild z from input and filter. */
+  filter: Tensor;
 }
 
 /**
@@ -87,7 +89,7 @@ function convTrainingRun(chain: ConvBatchNormReluChain): FusedRun {
       const r = ops.conv2dBatchNormReluTraining(x, conv.kernel.value, gamma, beta, { ...convOptions, epsilon: bn.epsilon, ...poolOptions(chain.pool) });
       bn.afterFusedPass({ y: r.y, cache: { kind: 'batch', x: r.z, gamma, mean: r.mean, invStd: r.invStd }, mean: r.mean, variance: r.variance, groupCount: r.z.size / conv.filters });
       const cache: ConvBatchNormReluCache = {
-        input: x, x: r.z, gamma, mean: r.mean, invStd: r.invStd, y: r.y, ...(r.argmax ? { argmax: r.argmax, ...poolOptions(chain.pool) } : {}),
+        input: x, filter: conv.kernel.value, x: r.z, gamma, mean: r.mean, invStd: r.invStd, y: r.y, ...(r.argmax ? { argmax: r.argmax, ...poolOptions(chain.pool) } : {}),
       };
       return { output: r.y, cache };
     },
@@ -99,7 +101,7 @@ function convTrainingRun(chain: ConvBatchNormReluChain): FusedRun {
       const pooled = c.argmax ? { argmax: c.argmax, pool: c.pool } : {};
       if (!options.inputGrads && convGrads && hasKernel('conv2dBatchNormReluBackwardFilter')) {
         // No gradient for the conv's input (a first layer): batch norm's dx is only the filter gradient's operand, so one kernel makes both.
-        const f = ops.conv2dBatchNormReluBackwardFilter(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...pooled, input: c.input, filter: conv.kernel.value, conv: convOptions });
+        const f = ops.conv2dBatchNormReluBackwardFilter(dy, { x: c.x, gamma: c.gamma, mean: c.mean, invStd: c.invStd, y: c.y, ...pooled, input: c.input, filter: c.filter, conv: convOptions });
         const grads: [LayerVariable, Tensor][] = [[conv.kernel, f.dfilter]];
         if (bnGrads) {
           if (bn.gamma) grads.push([bn.gamma, f.dgamma]);
