@@ -32,7 +32,7 @@ export function addJsonOption(cmd: Command): Command {
 
 export function addBackendOption(cmd: Command): Command {
   return cmd.addOption(
-    new Option('--backend <name>', "kernel backend: 'native' or 'cpu' (default: best available)"),
+    new Option('--backend <name>', "kernel backend: 'native', 'wasm' or 'cpu' (default: best available)"),
   );
 }
 
