@@ -41,21 +41,22 @@ float* ScratchA(int64_t floats) { return buffer_a.Get(floats); }
 float* ScratchB(int64_t floats) { return buffer_b.Get(floats); }
 float* ScratchC(int64_t floats) { return buffer_c.Get(floats); }
 
-// Larger weights get a block of their own, so the buffer kept per thread stays small.
+// Larger weights get a block of their own, so the buffer kept per thread stays at most 4 MiB.
 constexpr int64_t kMaxSharedWeights = int64_t{1} << 20;
 
-WeightsLease::WeightsLease(int64_t floats) : shared_(!weights_leased && floats <= kMaxSharedWeights) {
-  if (shared_) {
+WeightsLease::WeightsLease(int64_t floats)
+    : leased_(!weights_leased && floats <= kMaxSharedWeights ? &weights_leased : nullptr) {
+  if (leased_) {
     data_ = weights_buffer.Get(floats);
-    weights_leased = true;
+    *leased_ = true;
   } else {
     data_ = static_cast<float*>(::operator new(static_cast<size_t>(floats) * sizeof(float), std::align_val_t{64}));
   }
 }
 
 WeightsLease::~WeightsLease() {
-  if (shared_) {
-    weights_leased = false;
+  if (leased_) {
+    *leased_ = false;
   } else {
     ::operator delete(data_, std::align_val_t{64});
   }

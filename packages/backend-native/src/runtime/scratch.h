@@ -26,7 +26,9 @@ class WeightsLease {
 
  private:
   float* data_;
-  bool shared_;
+  // The constructing thread's in-use flag when the per-thread buffer was taken (cleared through
+  // this pointer, so a lease destroyed on another thread frees the right one), else null.
+  bool* leased_;
 };
 
 }  // namespace bw
