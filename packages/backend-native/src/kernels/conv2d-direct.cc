@@ -35,6 +35,18 @@ struct Padded {
   std::unique_ptr<float[]> storage;
 };
 
+// One padded input row of width `row` floats: image n's row ih (zeros outside the image) with the
+// left and right padding zeroed.
+void PadRow(const ConvGeom& g, const float* x, int64_t n, int64_t ih, float* dst, int64_t row) {
+  const int64_t C = g.in_c;
+  if (ih < 0 || ih >= g.in_h) {
+    std::fill(dst, dst + row, 0.0f);
+    return;
+  }
+  std::fill(dst, dst + g.pad_left * C, 0.0f);
+  std::memcpy(dst + g.pad_left * C, x + (n * g.in_h + ih) * g.in_w * C, sizeof(float) * g.in_w * C);
+  std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
+}
 
 void PadImage(const ConvGeom& g, const float* x, Padded* p) {
   p->h = g.in_h + g.pad_top + g.pad_bottom;
@@ -48,15 +60,7 @@ void PadImage(const ConvGeom& g, const float* x, Padded* p) {
   float* out = p->storage.get();
   ParallelRanges(g.batch * p->h, std::max<int64_t>(1, 16384 / row), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
-      float* dst = out + r * row;
-      const int64_t n = r / p->h, ih = r % p->h - g.pad_top;
-      if (ih < 0 || ih >= g.in_h) {
-        std::fill(dst, dst + row, 0.0f);
-        continue;
-      }
-      std::fill(dst, dst + g.pad_left * C, 0.0f);
-      std::memcpy(dst + g.pad_left * C, x + (n * g.in_h + ih) * g.in_w * C, sizeof(float) * g.in_w * C);
-      std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
+      PadRow(g, x, r / p->h, r % p->h - g.pad_top, out + r * row, row);
     }
   });
   p->data = out;
@@ -209,14 +213,7 @@ class ChunkRows {
       const int64_t n = n0_ + i, rows = (i + 1 < images ? base_[i + 1] : total) - base_[i];
       float* dst = storage_.data() + base_[i];
       for (int64_t r = 0; r < rows / row; ++r, dst += row) {
-        const int64_t ih = ph0_[i] + r - g.pad_top;
-        if (ih < 0 || ih >= g.in_h) {
-          std::fill(dst, dst + row, 0.0f);
-          continue;
-        }
-        std::fill(dst, dst + g.pad_left * C, 0.0f);
-        std::memcpy(dst + g.pad_left * C, x + (n * g.in_h + ih) * g.in_w * C, sizeof(float) * g.in_w * C);
-        std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
+        PadRow(g, x, n, ph0_[i] + r - g.pad_top, dst, row);
       }
     }
   }
