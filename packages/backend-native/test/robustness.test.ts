@@ -31,6 +31,30 @@ describe("core's WINDOW_LIMITS, re-checked by the addon", () => {
   });
 });
 
+describe("the fused filter gradient's shared request check (validation/checks.h, the wasm entry's too)", () => {
+  const f32 = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.1 * (i % 7) - 0.3);
+  // input [1,4,4,1], filter [3,3,1,2], 'valid': the conv output is [1,2,2,2].
+  const call = (dy: Float32Array, dyShape: number[], dgamma: Float32Array, dbeta: Float32Array) =>
+    loadRawAddon().conv2dBatchNormReluBackwardFilter(
+      f32(16), [1, 4, 4, 1], f32(18), [3, 3, 1, 2], [1, 1], 'valid', [1, 1], [1, 4, 4, 1, 2, 2, 2, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0],
+      dy, dyShape, f32(8), f32(2), f32(2), f32(2), f32(dy.length), new Float32Array(18), dgamma, dbeta,
+    );
+  it('names a dy shape that is not the conv output shape (the message the wasm entry gives)', () => {
+    expect(() => call(f32(12), [1, 3, 2, 2], new Float32Array(2), new Float32Array(2))).toThrow(
+      new RangeError('conv2dBatchNormReluBackwardFilter: dyShape must be the output shape [1,2,2,2], received [1,3,2,2].'),
+    );
+  });
+  it('refuses outputs that share memory', () => {
+    const both = new Float32Array(2);
+    expect(() => call(f32(8), [1, 2, 2, 2], both, both)).toThrow(new TypeError('conv2dBatchNormReluBackwardFilter: dgamma must not share memory with dbeta.'));
+  });
+  it('runs a request that passes', () => {
+    const dgamma = new Float32Array(2), dbeta = new Float32Array(2);
+    call(f32(8), [1, 2, 2, 2], dgamma, dbeta);
+    expect(dbeta.some((v) => v !== 0)).toBe(true);
+  });
+});
+
 describe('window geometry as a Float64Array (what the TypeScript wrappers pass)', () => {
   // conv2d of [1,4,4,1] with a 3x3 filter, 'valid': the 17 numbers of the addon's ConvGeom.
   const geometry = [1, 4, 4, 1, 2, 2, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0];

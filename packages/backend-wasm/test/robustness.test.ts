@@ -118,6 +118,20 @@ describe('argument checks in the module', () => {
       },
       new RangeError('batchNormReluPoolBackward: argmax[0] must be in [0, 4), received 9.'),
     ],
+    [
+      // The fused filter gradient's shared check (backend-native/src/validation/checks.h), the same message as the addon's.
+      'a fused filter gradient whose dy is not the conv output shape',
+      () => {
+        const input = randn([1, 4, 4, 1], 4), f = randn([3, 3, 1, 2], 3), dy = randn([1, 3, 2, 2], 5), z = randn([1, 2, 2, 2], 6);
+        const two = (seed: number) => randn([2], seed);
+        new KernelCall(rt, 'conv2dBatchNormReluBackwardFilter')
+          .tensor(input).array(input.shape).tensor(f).array(f.shape).array([1, 1]).oneOf('valid', ['same', 'valid']).array([1, 1])
+          .array([1, 4, 4, 1, 2, 2, 2, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0]).tensor(dy).array(dy.shape).tensor(z).tensor(two(7)).tensor(two(8)).tensor(two(9))
+          .tensor(randn([1, 3, 2, 2], 10)).storage(outputStorage(rt, 'test', 18)).storage(outputStorage(rt, 'test', 2)).storage(outputStorage(rt, 'test', 2))
+          .run();
+      },
+      new RangeError('conv2dBatchNormReluBackwardFilter: dyShape must be the output shape [1,2,2,2], received [1,3,2,2].'),
+    ],
   ];
   for (const [name, call, expected] of cases) {
     it(`rejects ${name} with an error naming the kernel, and stays usable`, () => {

@@ -30,12 +30,14 @@ struct F32 {
   int64_t length = 0;     // elements
   const char* name = "";
   const void* origin = nullptr;  // the caller's memory, for the aliasing checks
+  operator check::ArrayView() const { return {name, origin, length}; }
 };
 
 struct I32 {
   int32_t* data = nullptr;
   int64_t length = 0;
   const char* name = "";
+  operator check::ArrayView() const { return {name, data, length}; }
 };
 
 using Dims = std::vector<int64_t>;

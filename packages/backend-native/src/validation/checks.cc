@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 
 namespace bw {
 namespace check {
@@ -10,6 +11,7 @@ namespace {
 
 // core's WINDOW_LIMITS: the effective window within int32.
 constexpr int64_t kMaxWindow = (int64_t{1} << 31) - 1;
+constexpr int64_t kMaxInt32 = (int64_t{1} << 31) - 1;
 
 bool Fail(Failure* f, bool range) {
   f->range = range;
@@ -94,6 +96,16 @@ bool Disjoint(const char* a, const void* a_data, int64_t a_length, const char* b
   return Fail(f, false);
 }
 
+bool ConvArrays(ArrayView input, const char* input_shape_name, DimsView input_shape, ArrayView filter,
+                DimsView filter_shape, Failure* f) {
+  if (!Count(input.name, input.length, input_shape_name, input_shape, f)) return false;
+  if (!Count(filter.name, filter.length, "filterShape", filter_shape, f)) return false;
+  if (filter_shape.v[2] == input_shape.v[3]) return true;
+  f->text << "filterShape in-channels (dimension 2) must equal the input's channels " << input_shape.v[3]
+          << ", received " << filter_shape << ".";
+  return Fail(f, true);
+}
+
 bool Window(const WindowRequest& r, ConvGeom* out, Failure* f) {
   ConvGeom g{};
   g.batch = r.input.v[0];
@@ -138,6 +150,62 @@ bool Window(const WindowRequest& r, ConvGeom* out, Failure* f) {
     return Fail(f, true);
   }
   *out = g;
+  return true;
+}
+
+namespace {
+
+bool Disjoint(ArrayView a, ArrayView b, Failure* f) {
+  return Disjoint(a.name, a.data, a.length, b.name, b.data, b.length, f);
+}
+
+bool ShapesEqual(DimsView a, DimsView b) {
+  if (a.n != b.n) return false;
+  for (size_t i = 0; i < a.n; ++i) {
+    if (a.v[i] != b.v[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ConvBnReluFilter(const ConvBnReluFilterRequest& r, Failure* f) {
+  const ConvGeom& g = *r.conv;
+  const int64_t zs[4] = {g.batch, g.out_h, g.out_w, g.out_c};
+  int64_t z_count = 0;
+  if (!Product("conv output shape", {zs, 4}, &z_count, f)) return false;
+  // argmax and the kernels index the conv output with int32.
+  if (z_count > kMaxInt32) {
+    f->text << "the conv output must have fewer than 2^31 elements.";
+    return Fail(f, true);
+  }
+  if (!Count(r.dy.name, r.dy.length, "dyShape", r.dy_shape, f)) return false;
+  if (!Count(r.z.name, r.z.length, "conv output shape", {zs, 4}, f)) return false;
+  const ConvGeom& out = r.pool != nullptr ? *r.pool : g;
+  const int64_t want[4] = {out.batch, out.out_h, out.out_w, out.out_c};
+  if (!ShapesEqual(r.dy_shape, {want, 4})) {
+    f->text << "dyShape must be the output shape " << DimsView{want, 4} << ", received " << r.dy_shape << ".";
+    return Fail(f, true);
+  }
+  if (!SameLength(r.dy.name, r.dy.length, r.y.name, r.y.length, f)) return false;
+  if (!Length(r.dfilter.name, r.dfilter.length, r.filter.length, f)) return false;
+  for (const ArrayView& a : {r.gamma, r.mean, r.inv_std, r.dgamma, r.dbeta}) {
+    if (!Length(a.name, a.length, g.out_c, f)) return false;
+  }
+  if (r.pool != nullptr && r.argmax.length != r.dy.length) {
+    f->text << "argmax must have one index per dy element (" << r.dy.length << "), received " << r.argmax.length << ".";
+    return Fail(f, true);
+  }
+  const ArrayView outputs[3] = {r.dfilter, r.dgamma, r.dbeta};
+  for (size_t i = 0; i < 3; ++i) {
+    for (const ArrayView& in : {r.dy, r.input, r.filter, r.z, r.gamma, r.mean, r.inv_std, r.y}) {
+      if (!Disjoint(outputs[i], in, f)) return false;
+    }
+    for (size_t j = i + 1; j < 3; ++j) {
+      if (!Disjoint(outputs[i], outputs[j], f)) return false;
+    }
+    if (r.pool != nullptr && !Disjoint(r.argmax, outputs[i], f)) return false;
+  }
   return true;
 }
 

@@ -58,6 +58,19 @@ bool SameLength(const char* a, int64_t a_length, const char* b, int64_t b_length
 bool Disjoint(const char* a, const void* a_data, int64_t a_length, const char* b, const void* b_data, int64_t b_length,
               Failure* f);
 
+// One array argument: its name, the caller's memory (for the aliasing checks)
+// and its element count; float32, or int32 (argmax): both 4 bytes an element.
+struct ArrayView {
+  const char* name = "";
+  const void* data = nullptr;
+  int64_t length = 0;
+};
+
+// A conv call's input and filter: each holds its shape's elements, and the
+// filter's in-channels (dimension 2) are the input's channels.
+bool ConvArrays(ArrayView input, const char* input_shape_name, DimsView input_shape, ArrayView filter,
+                DimsView filter_shape, Failure* f);
+
 // A conv/pool call's window: the shapes and options as received, and the
 // 17-value geometry the TypeScript side computed.
 struct WindowRequest {
@@ -71,6 +84,22 @@ struct WindowRequest {
 // Core's window limits, then the geometry recomputed as core's conv2dGeometry
 // does (WindowAxis), which must equal the one passed.
 bool Window(const WindowRequest& r, ConvGeom* g, Failure* f);
+
+// conv2dBatchNormReluBackwardFilter's arrays, once its conv window (and,
+// pooled, its pool window on the conv output) passed Window: element counts,
+// the output shape dy must have, and outputs apart from every input and
+// from each other. argmax's range is the kernel's own check (only its
+// unfused fallback follows the indices).
+struct ConvBnReluFilterRequest {
+  const ConvGeom* conv = nullptr;
+  const ConvGeom* pool = nullptr;  // null: no pool
+  ArrayView input, filter, dy;
+  DimsView dy_shape;
+  ArrayView z, gamma, mean, inv_std, y;
+  ArrayView argmax;  // pooled only
+  ArrayView dfilter, dgamma, dbeta;
+};
+bool ConvBnReluFilter(const ConvBnReluFilterRequest& r, Failure* f);
 
 }  // namespace check
 }  // namespace bw

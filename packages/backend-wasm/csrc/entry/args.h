@@ -31,12 +31,14 @@ struct F32 {
   float* data = nullptr;
   int64_t length = 0;  // elements
   const char* name = "";
+  operator check::ArrayView() const { return {name, data, length}; }
 };
 
 struct I32 {
   int32_t* data = nullptr;
   int64_t length = 0;
   const char* name = "";
+  operator check::ArrayView() const { return {name, data, length}; }
 };
 
 // A short list of integers (shapes, strides, geometry), held without the heap

@@ -62,18 +62,15 @@ ConvGeom PoolGeometry(const Args& args, const Dims& xs, int at) {
   return CheckWindow(args, xs, pool[0], pool[1], xs[3], at + 1, at + 2, -1, at + 3);
 }
 
-// The convolution's x, filter and window (slots 0..7), checked as the conv2d entry checks them.
-ConvGeom ConvWindow(const Args& args, F32* x, F32* f) {
-  *x = args.Float32(0, "x");
-  const Dims xs = args.Shape(1, "xShape", 4, 4, 1);
+// The convolution's input, filter and window (slots 0..7), checked as the conv2d entry checks them; the
+// input and its shape are called `name` and `shape_name`.
+ConvGeom ConvWindow(const Args& args, const char* name, const char* shape_name, F32* x, F32* f) {
+  *x = args.Float32(0, name);
+  const Dims xs = args.Shape(1, shape_name, 4, 4, 1);
   *f = args.Float32(2, "filter");
   const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
-  RequireCount(args, *x, xs, "xShape");
-  RequireCount(args, *f, fs, "filterShape");
-  if (fs[2] != xs[3]) {
-    args.Fail(true, Text() << "filterShape in-channels (dimension 2) must equal the input's channels " << xs[3]
-                           << ", received " << fs << ".");
-  }
+  check::Failure failure;
+  if (!check::ConvArrays(*x, shape_name, xs, *f, fs, &failure)) args.Fail(failure);
   return CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
 }
 
@@ -173,7 +170,7 @@ void PoolBackward(const char* fn) {
 void ConvBatchNormRelu(const char* fn, bool pooled) {
   Args args(fn, pooled ? 18 : 14);
   F32 x, f;
-  const ConvGeom g = ConvWindow(args, &x, &f);
+  const ConvGeom g = ConvWindow(args, "x", "xShape", &x, &f);
   const F32 mean = args.Float32(8, "mean"), var = args.Float32(9, "variance"), gamma = args.Float32(10, "gamma"),
             beta = args.Float32(11, "beta");
   const double eps = args.NumberIn(12, "epsilon", 0.0, kMaxDouble, true, false);
@@ -196,7 +193,7 @@ void ConvBatchNormRelu(const char* fn, bool pooled) {
 void ConvBatchNormReluTraining(const char* fn, bool pooled) {
   Args args(fn, pooled ? 21 : 16);
   F32 x, f;
-  const ConvGeom g = ConvWindow(args, &x, &f);
+  const ConvGeom g = ConvWindow(args, "x", "xShape", &x, &f);
   const F32 gamma = args.Float32(8, "gamma"), beta = args.Float32(9, "beta");
   const double eps = args.NumberIn(10, "epsilon", 0.0, kMaxDouble, true, false);
   const Dims zs = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
@@ -229,46 +226,22 @@ void ConvBatchNormReluTraining(const char* fn, bool pooled) {
 // invStd, y, then (pooled) argmax, poolSize, poolStrides, poolPadding, poolGeometry, then dfilter, dgamma, dbeta.
 void ConvBatchNormReluBackwardFilter(const char* fn, bool pooled) {
   Args args(fn, pooled ? 23 : 18);
-  const F32 input = args.Float32(0, "input");
-  const Dims xs = args.Shape(1, "inputShape", 4, 4, 1);
-  const F32 f = args.Float32(2, "filter");
-  const Dims fs = args.Shape(3, "filterShape", 4, 4, 1);
-  RequireCount(args, input, xs, "inputShape");
-  RequireCount(args, f, fs, "filterShape");
-  if (fs[2] != xs[3]) {
-    args.Fail(true, Text() << "filterShape in-channels (dimension 2) must equal the input's channels " << xs[3]
-                           << ", received " << fs << ".");
-  }
-  const ConvGeom g = CheckWindow(args, xs, fs[0], fs[1], fs[3], 4, 5, 6, 7);
-  const Dims zs = Dims::Of({g.batch, g.out_h, g.out_w, g.out_c});
-  if (CheckedProduct(args, "conv output shape", zs) > kMaxInt32) {
-    args.Fail(true, Text() << "the conv output must have fewer than 2^31 elements.");
-  }
+  F32 input, f;
+  const ConvGeom g = ConvWindow(args, "input", "inputShape", &input, &f);
   const F32 dy = args.Float32(8, "dy");
   const Dims ds = args.Shape(9, "dyShape", 4, 4, 1);
-  RequireCount(args, dy, ds, "dyShape");
   const F32 z = args.Float32(10, "z"), gamma = args.Float32(11, "gamma"), mean = args.Float32(12, "mean"),
             inv = args.Float32(13, "invStd"), y = args.Float32(14, "y");
-  RequireCount(args, z, zs, "conv output shape");
   const I32 argmax = pooled ? args.Int32(15, "argmax") : I32{};
-  ConvGeom pool{};
-  Dims out = zs;
-  if (pooled) {
-    pool = PoolGeometry(args, zs, 16);
-    out = Dims::Of({pool.batch, pool.out_h, pool.out_w, pool.out_c});
-  }
+  const ConvGeom pool = pooled ? PoolGeometry(args, Dims::Of({g.batch, g.out_h, g.out_w, g.out_c}), 16) : ConvGeom{};
   const int at = pooled ? 20 : 15;
   const F32 df = args.Float32(at, "dfilter"), dgamma = args.Float32(at + 1, "dgamma"), dbeta = args.Float32(at + 2, "dbeta");
-  if (ds != out) args.Fail(true, Text() << "dyShape must be the output shape " << out << ", received " << ds << ".");
-  RequireSameLength(args, dy, y);
-  RequireLength(args, df, f.length);
-  for (const F32* p : {&gamma, &mean, &inv, &dgamma, &dbeta}) RequireLength(args, *p, g.out_c);
-  if (pooled && argmax.length != dy.length) {
-    args.Fail(true, Text() << "argmax must have one index per dy element (" << dy.length << "), received "
-                           << argmax.length << ".");
+  check::Failure failure;
+  if (!check::ConvBnReluFilter({&g, pooled ? &pool : nullptr, input, f, dy, ds, z, gamma, mean, inv, y, argmax, df,
+                                dgamma, dbeta},
+                               &failure)) {
+    args.Fail(failure);
   }
-  RequireAllDisjoint(args, {df, dgamma, dbeta}, {dy, input, f, z, gamma, mean, inv, y});
-  if (pooled) RequireArgmaxApart(args, argmax, {df, dgamma, dbeta});
   // The fast case never follows argmax (only compares it), so it needs no range scan.
   if (pooled && Conv2dBatchNormReluPoolBackwardFilter(g, input.data, f.data, pool, dy.data, y.data, argmax.data,
                                                       gamma.data, mean.data, inv.data, df.data, dgamma.data,
