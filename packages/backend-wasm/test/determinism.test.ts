@@ -1,7 +1,7 @@
 import type { Backend, Conv2DOptions, Tensor } from '@batchwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/index.js';
-import { bitsEqual, randn } from './helpers.js';
+import { bitsEqual, POOL_2X2, randn } from './helpers.js';
 
 /*
  * Tasks are cut from the problem size only and partial results are combined
@@ -68,13 +68,13 @@ describe('bit-identical results for 1, 2 and 3 threads and without shared memory
         w.sum(x, { axes: [0, 2] }),
         w.biasGrad(x),
         w.softmax(x),
-        w.maxPool(img, { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }).y,
+        w.maxPool(img, POOL_2X2).y,
       ]),
       'reductions',
     );
   });
   it('fused conv + batch norm + ReLU + pool (training and inference) and the fused backward', () => {
-    const o = { strides: [1, 1], padding: 'same', dilations: [1, 1], epsilon: 1e-3, pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } } as const;
+    const o = { strides: [1, 1], padding: 'same', dilations: [1, 1], epsilon: 1e-3, pool: POOL_2X2 } as const;
     const x = randn([16, 14, 14, 3], 13), f = randn([3, 3, 3, 32], 14), gamma = randn([32], 15), beta = randn([32], 16);
     const dy = randn([16, 7, 7, 32], 17);
     expectIdentical(

@@ -1,7 +1,7 @@
 import { makeTensor, Random, type MaxPoolOptions, type Shape } from '@batchwise/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/index.js';
-import { bitsEqual } from './helpers.js';
+import { bitsEqual, plantNaNs, POOL_2X2, specialsIn } from './helpers.js';
 
 /*
  * maxPoolInference has its own kernel (csrc/kernels/max-pool-values.cc: a pmax
@@ -19,19 +19,18 @@ function input(shape: Shape, seed: number): Float32Array {
   const rng = new Random(seed);
   const size = shape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: size }, () => (rng.uniform(0, 1) < 0.15 ? SPECIAL[rng.int(SPECIAL.length)] : rng.uniform(-2, 2)));
-  const bits = new Uint32Array(x.buffer);
-  for (let i = 0; i < size; i += 37) bits[i] = 0xffc00001; // a negative NaN with a payload
+  plantNaNs(x, Array.from({ length: Math.ceil(size / 37) }, (_, k) => 37 * k));
   return x;
 }
 
 const CASES: { name: string; shape: Shape; options: MaxPoolOptions }[] = [
-  { name: '2x2 valid, 8 channels', shape: [3, 8, 8, 8], options: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  { name: '2x2 valid, 8 channels', shape: [3, 8, 8, 8], options: POOL_2X2 },
   { name: '2x2 same on odd 7x7, 12 channels', shape: [2, 7, 7, 12], options: { poolSize: [2, 2], strides: [2, 2], padding: 'same' } },
-  { name: '2x2 valid, 6 channels (a vector and a scalar tail)', shape: [2, 6, 6, 6], options: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
-  { name: '2x2 valid, 1 channel', shape: [2, 6, 6, 1], options: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  { name: '2x2 valid, 6 channels (a vector and a scalar tail)', shape: [2, 6, 6, 6], options: POOL_2X2 },
+  { name: '2x2 valid, 1 channel', shape: [2, 6, 6, 1], options: POOL_2X2 },
   { name: '3x3 stride 2 same, 4 channels', shape: [2, 9, 9, 4], options: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
   { name: '[2,3] strides [1,2], 4 channels', shape: [2, 6, 7, 4], options: { poolSize: [2, 3], strides: [1, 2], padding: 'valid' } },
-  { name: 'large 2x2, 32 channels, many tasks', shape: [16, 28, 28, 32], options: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  { name: 'large 2x2, 32 channels, many tasks', shape: [16, 28, 28, 32], options: POOL_2X2 },
 ];
 
 describe('maxPoolInference gives maxPool y, bit for bit', () => {
@@ -55,10 +54,7 @@ describe('maxPoolInference gives maxPool y, bit for bit', () => {
   });
 
   it('holds the specials it was meant to (the test inputs are not all finite)', () => {
-    const x = input([2, 8, 8, 8], 7);
-    expect(x.some((v) => Number.isNaN(v))).toBe(true);
-    expect(x.some((v) => Object.is(v, -0))).toBe(true);
-    expect(x.some((v) => v === Infinity) && x.some((v) => v === -Infinity)).toBe(true);
+    expect(specialsIn(input([2, 8, 8, 8], 7))).toMatchObject({ nan: true, negativeZero: true, infinity: true, negativeInfinity: true });
   });
 
   it('names the kernel in its errors', () => {

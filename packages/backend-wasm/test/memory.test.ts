@@ -2,7 +2,7 @@ import { createCpuBackend } from '@batchwise/backend-cpu';
 import { InvalidArgumentError, dispose, tensor, tidy, type Backend, type Tensor } from '@batchwise/core';
 import { describe, expect, it } from 'vitest';
 import { createWasmBackend } from '../src/index.js';
-import { randn } from './helpers.js';
+import { POOL_2X2, randn } from './helpers.js';
 
 /*
  * Tensors the backend makes live in its linear memory; tensors from elsewhere
@@ -96,7 +96,7 @@ describe.each(MODULES)('wasm tensors (%s)', (_, make) => {
     const x = randn([4, 8, 8, 4], 4);
     const live = wasm.mulScalar(x, 2);
     const before = Array.from(live.data);
-    const pooled = wasm.maxPool(x, { poolSize: [2, 2], strides: [2, 2], padding: 'valid' });
+    const pooled = wasm.maxPool(x, POOL_2X2);
     const argmax = Array.from(pooled.argmax);
     const startBytes = wasm.info().memoryBytes as number;
     // 64 MiB of outputs: past the first memory size, so the memory grows.
