@@ -5,6 +5,7 @@
 
 #include "kernels/batch-norm.h"
 #include "kernels/bn-relu-rows.h"
+#include "kernels/fused-bn-relu.h"
 #include "runtime/kernel-table.h"
 #include "runtime/parallel.h"
 
@@ -13,6 +14,10 @@ namespace {
 
 // At most this many doubles of per-chunk partial sums (32 MiB), whatever the batch.
 constexpr int64_t kMaxPartials = int64_t{1} << 22;
+
+// The chained path keeps dz's buffer for the next call up to this many floats (16 MiB: a first
+// layer's conv output at a training batch); a larger one is freed after the call.
+constexpr size_t kKeptDzFloats = size_t{1} << 22;
 
 }  // namespace
 
@@ -98,6 +103,20 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
     }
   }
   return true;
+}
+
+void Conv2dBatchNormReluBackwardFilterChained(const ConvGeom& conv, const float* input, const ConvGeom* pool,
+                                              const float* dy, const float* z, const float* y, const int32_t* argmax,
+                                              const float* gamma, const float* mean, const float* inv_std,
+                                              float* dfilter, float* dgamma, float* dbeta) {
+  const int64_t rows = conv.batch * conv.out_h * conv.out_w;
+  // Grown, never shrunk but past kKeptDzFloats: a training step finds it warm and faulted in, and
+  // only its growth is zero-filled (BatchNormReluBackward writes every element).
+  thread_local std::vector<float> dz;
+  if (dz.size() < static_cast<size_t>(rows * conv.out_c)) dz.resize(static_cast<size_t>(rows * conv.out_c));
+  BatchNormReluBackward(rows, conv.out_c, dy, z, gamma, mean, inv_std, y, argmax, pool, dz.data(), dgamma, dbeta);
+  Conv2dBackpropFilter(conv, input, dz.data(), dfilter);
+  if (dz.capacity() > kKeptDzFloats) std::vector<float>().swap(dz);
 }
 
 }  // namespace bw

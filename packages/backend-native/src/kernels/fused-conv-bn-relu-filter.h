@@ -23,4 +23,15 @@ bool Conv2dBatchNormReluPoolBackwardFilter(const ConvGeom& conv, const float* in
                                            const int32_t* argmax, const float* gamma, const float* mean,
                                            const float* inv_std, float* dfilter, float* dgamma, float* dbeta);
 
+// The same gradients, for any case, by the chain as written: batch norm + ReLU (+ pool)'s backward
+// into dz (the conv output's gradient), then the filter's gradient from dz. pool null: no pool;
+// with a pool every argmax index must be inside z (the binding checks it: this path follows them).
+// dz lives in the calling thread's reusable buffer, as the filter gradient's row copies do, not in
+// a block the caller passes: the common pooled case above needs none, so every call would carry a
+// conv-output-sized block for nothing.
+void Conv2dBatchNormReluBackwardFilterChained(const ConvGeom& conv, const float* input, const ConvGeom* pool,
+                                              const float* dy, const float* z, const float* y, const int32_t* argmax,
+                                              const float* gamma, const float* mean, const float* inv_std,
+                                              float* dfilter, float* dgamma, float* dbeta);
+
 }  // namespace bw

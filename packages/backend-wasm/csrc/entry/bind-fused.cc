@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <vector>
 
 #include "entry/args.h"
 #include "entry/export.h"
@@ -248,12 +247,11 @@ void ConvBatchNormReluBackwardFilter(const char* fn, bool pooled) {
                                                       dbeta.data)) {
     return;
   }
-  // Otherwise the chain as written: batch norm + ReLU (+ pool)'s backward into dz, then the filter's gradient.
+  // Otherwise the chain as written, which follows argmax.
   if (pooled) RequireArgmaxInRange(args, argmax, z.length);
-  std::vector<float> dz(static_cast<size_t>(z.length));
-  BatchNormReluBackward(z.length / g.out_c, g.out_c, dy.data, z.data, gamma.data, mean.data, inv.data, y.data,
-                        pooled ? argmax.data : nullptr, pooled ? &pool : nullptr, dz.data(), dgamma.data, dbeta.data);
-  Conv2dBackpropFilter(g, input.data, dz.data(), df.data);
+  Conv2dBatchNormReluBackwardFilterChained(g, input.data, pooled ? &pool : nullptr, dy.data, z.data, y.data,
+                                           pooled ? argmax.data : nullptr, gamma.data, mean.data, inv.data, df.data,
+                                           dgamma.data, dbeta.data);
 }
 
 }  // namespace
