@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /*
@@ -19,6 +19,51 @@ const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | 
 /** A fresh temporary name: the writer's pid and 64 random bits (so it cannot be guessed), in layers' pattern. */
 function temporaryName(): string {
   return `.batchwise-${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+}
+
+/** Exactly the names temporaryName() makes. */
+const TEMPORARY_NAME = /^\.batchwise-\d+-[0-9a-f]{16}\.tmp$/;
+
+/**
+ * Age after which a temporary counts as left by a writer that died mid-write
+ * (killed, or the machine stopped): a live writer touches its file with every
+ * part, and writing even the largest cache takes seconds, not minutes.
+ */
+export const STALE_TEMPORARY_MS = 15 * 60 * 1000;
+
+/**
+ * Removes the temporaries of writeFileAtomicSync that a killed writer left in
+ * `dir` (a 55 MB one per kill, otherwise kept forever): regular files directly
+ * in `dir` whose name is exactly one this helper makes and that were last
+ * written more than `maxAgeMs` ago. Nothing else: no other name, no folder,
+ * no symbolic link (itself or what it points to, wherever it was planted), no
+ * subfolder. Best effort: a file that cannot be examined or removed is left,
+ * and a missing `dir` is no error. Returns the names removed.
+ */
+export function sweepStaleTemporaries(dir: string, maxAgeMs = STALE_TEMPORARY_MS, now = Date.now()): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!TEMPORARY_NAME.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      // lstat: a symbolic link is judged as a link (never a regular file), never followed.
+      const st = lstatSync(path);
+      if (!st.isFile() || now - st.mtimeMs <= maxAgeMs) continue;
+      // unlink removes a name, never what a link names: if the file was swapped
+      // for a link since the lstat, the link goes, its target stays.
+      unlinkSync(path);
+      removed.push(name);
+    } catch {
+      // Gone already (another sweeper), or not ours to remove: leave it.
+    }
+  }
+  return removed;
 }
 
 /** Replaces `path` with `parts`, written one after another (no concatenated copy); creates missing parent folders. */

@@ -1,5 +1,6 @@
 import { assertBoolean, assertOneOf, assertPositiveInt, describeValue, InvalidArgumentError, Tensor } from '@batchwise/core';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sweepStaleTemporaries } from './atomic-write.js';
 import { resolveCacheDir } from './cache-dir.js';
 import { readImageCache, writeImageCache } from './image-cache.js';
 import { IMAGE_HEIGHT, IMAGE_PIXELS, IMAGE_WIDTH, NUM_CLASSES, type ImageSourceSpec } from './image-sources.js';
@@ -89,6 +90,8 @@ export function loadImageDataset(spec: ImageSourceSpec, options?: LoadImageOptio
 }
 
 function loadCached(spec: ImageSourceSpec, path: string): { data: ImageSourceData; cache: CacheReport } {
+  // Every load, not only on a rebuild: a cache that hits forever would otherwise keep a dead writer's temporary forever.
+  sweepStaleTemporaries(dirname(path));
   const fingerprint = sourceFingerprint(spec);
   const read = readImageCache(path, fingerprint);
   if (read.status === 'hit') return { data: read.data, cache: { status: 'hit', path } };

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomicSync } from '../src/atomic-write.js';
+import { STALE_TEMPORARY_MS, sweepStaleTemporaries, writeFileAtomicSync } from '../src/atomic-write.js';
 
 let dir: string;
 beforeEach(() => {
@@ -27,5 +27,67 @@ describe('writeFileAtomicSync', () => {
     expect(() => writeFileAtomicSync(path, [Uint8Array.of(1)])).toThrow();
     expect(readdirSync(dir)).toEqual(['taken']);
     expect(readFileSync(join(path, 'inside'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('sweepStaleTemporaries', () => {
+  const HOUR_AGO = (Date.now() - 3600_000) / 1000;
+  /** A file last written an hour ago (older than STALE_TEMPORARY_MS). */
+  const old = (path: string, text = 'x') => {
+    writeFileSync(path, text);
+    utimesSync(path, HOUR_AGO, HOUR_AGO);
+  };
+  const deadName = '.batchwise-4242-0123456789abcdef.tmp';
+
+  it("removes a killed writer's temporary once it is old, keeps a fresh one and every other name", () => {
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    old(join(cache, deadName));
+    writeFileSync(join(cache, '.batchwise-4243-fedcba9876543210.tmp'), 'in flight');
+    const others = [
+      'mnist.bin',
+      '.batchwise-4242-0123456789abcde.tmp', // 15 hex digits
+      '.batchwise-4242-0123456789ABCDEF.tmp', // not the helper's lower case
+      '.batchwise-x-0123456789abcdef.tmp',
+      'a.batchwise-4242-0123456789abcdef.tmp',
+      '.batchwise-4242-0123456789abcdef.tmp.bak',
+      'other.tmp',
+    ];
+    for (const name of others) old(join(cache, name));
+    expect(STALE_TEMPORARY_MS).toBeLessThan(3600_000);
+    expect(sweepStaleTemporaries(cache)).toEqual([deadName]);
+    expect(readdirSync(cache).sort()).toEqual(['.batchwise-4243-fedcba9876543210.tmp', ...others].sort());
+  });
+
+  it('never follows or removes a symbolic link planted under a temporary name, nor touches what it points to', () => {
+    const cache = join(dir, 'cache'), outside = join(dir, 'outside');
+    mkdirSync(cache);
+    mkdirSync(outside);
+    const target = join(outside, 'precious.bin');
+    old(target, 'keep me');
+    old(join(outside, deadName), 'not in the cache folder');
+    symlinkSync(target, join(cache, deadName));
+    symlinkSync(outside, join(cache, '.batchwise-1-00000000000000aa.tmp'));
+    // A folder with a temporary's name, holding an old temporary of its own.
+    mkdirSync(join(cache, '.batchwise-2-00000000000000bb.tmp'));
+    old(join(cache, '.batchwise-2-00000000000000bb.tmp', deadName));
+    utimesSync(join(cache, '.batchwise-2-00000000000000bb.tmp'), HOUR_AGO, HOUR_AGO);
+
+    expect(sweepStaleTemporaries(cache)).toEqual([]);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    expect(readFileSync(join(outside, deadName), 'utf8')).toBe('not in the cache folder');
+    expect(lstatSync(join(cache, deadName)).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(cache, '.batchwise-2-00000000000000bb.tmp', deadName))).toBe(true);
+    expect(readdirSync(cache).length).toBe(3);
+  });
+
+  it('is no error on a missing folder', () => {
+    expect(sweepStaleTemporaries(join(dir, 'absent'))).toEqual([]);
+  });
+
+  it('takes the age limit and clock it is given', () => {
+    writeFileSync(join(dir, deadName), 'x');
+    expect(sweepStaleTemporaries(dir, 60_000, Date.now())).toEqual([]);
+    expect(sweepStaleTemporaries(dir, 60_000, Date.now() + 120_000)).toEqual([deadName]);
   });
 });

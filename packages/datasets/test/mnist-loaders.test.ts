@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@batchwise/core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,16 @@ describe('loadMnist', () => {
     expect(rebuilt.cache).toEqual({ status: 'rebuilt-corrupt', path, reason: 'payload checksum mismatch' });
     expect(sameBytes(rebuilt.images.data, good.images.data)).toBe(true);
     expect(loadMnist({ split: 'test', limit: 1, cacheDir }).cache.status).toBe('hit');
+  });
+
+  it("sweeps a killed writer's old temporary from the cache folder on a load that hits the cache", () => {
+    loadMnist({ split: 'test', limit: 1, cacheDir });
+    const dead = join(cacheDir, '.batchwise-4242-0123456789abcdef.tmp');
+    writeFileSync(dead, 'half a cache');
+    const hourAgo = (Date.now() - 3600_000) / 1000;
+    utimesSync(dead, hourAgo, hourAgo);
+    expect(loadMnist({ split: 'test', limit: 1, cacheDir }).cache.status).toBe('hit');
+    expect(existsSync(dead)).toBe(false);
   });
 
   it('parses without a cache when cache is false', () => {
