@@ -48,8 +48,10 @@ export function windowAxis(inSize: number, kernel: number, stride: number, dilat
  * The last window geometries computed, for the same call asking again: a kernel's validator and
  * the kernel both derive it (a fused kernel a conv's and a pool's). Reused only for the same
  * frozen input shape array (a tensor's shape: the same array holds the same numbers) and equal
- * window values; frozen, as every caller shares it. A few entries, the most recently computed
- * first (a hit does not reorder: the few shapes of a model step all fit).
+ * window values; frozen, as every caller shares it. A few entries, the most recently used first,
+ * the least recently used dropped: a prediction over many batches asks for its layers' recurring
+ * output shapes between one-off batch input shapes, and first-in-first-out evicted the recurring
+ * ones.
  */
 const recent: { input: Shape; key: readonly unknown[]; g: WindowGeometry }[] = [];
 const RECENT_LIMIT = 4;
@@ -76,7 +78,13 @@ function windowGeometry(
   outChannels?: number,
 ): WindowGeometry {
   const key = [kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1], padding, outChannels];
-  for (const r of recent) if (r.input === inputShape && sameValues(key, r.key)) return r.g;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (r.input !== inputShape || !sameValues(key, r.key)) continue;
+    for (let j = i; j > 0; j--) recent[j] = recent[j - 1];
+    recent[0] = r;
+    return r.g;
+  }
   const [batch, inHeight, inWidth, inChannels] = inputShape;
   assertWindowShapeSize(fn, 'input', inputShape);
   assertWindowFits(fn, inputShape, kernel, dilations, padding === 'same');

@@ -103,6 +103,17 @@ describe('pool geometry reuse (the same cache as conv)', () => {
     expect(poolGeometry(x, pool).outHeight).toBe(8);
   });
 
+  it('keeps a geometry asked for again and again while one-off shapes pass through (the least recently used goes)', () => {
+    // A prediction over many batches: each batch's own input shape once, a layer's recurring output shape every batch.
+    const recurring = Object.freeze([1, 8, 8, 3]);
+    const first = poolGeometry(recurring, pool);
+    for (let b = 2; b < 12; b++) {
+      poolGeometry(Object.freeze([b, 8, 8, 3]), pool);
+      conv2dGeometry(Object.freeze([b, 8, 8, 3]), Object.freeze([2, 2, 3, 5]), conv);
+      expect(poolGeometry(recurring, pool), `after ${b - 1} batches`).toBe(first);
+    }
+  });
+
   it('holds a few geometries only', () => {
     const x = Object.freeze([1, 8, 8, 3]);
     const first = poolGeometry(x, pool);
