@@ -3,8 +3,9 @@ export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
+  // Indexed, not for-of: shapes are frozen arrays, which for-of walks through the iterator builtin.
   let size = 1;
-  for (const d of shape) size *= d;
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
 

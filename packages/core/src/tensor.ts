@@ -63,7 +63,8 @@ export class Tensor {
     if (!(data instanceof Float32Array) && !isStorage(data)) {
       throw new InvalidArgumentError(`Tensor: data must be a Float32Array, received ${data === null ? 'null' : typeof data}.`);
     }
-    for (const d of shape) {
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i];
       if (!Number.isInteger(d) || d < 0) {
         throw new ShapeError(`Tensor: shape must hold non-negative integers, received ${formatShape(shape)}.`);
       }

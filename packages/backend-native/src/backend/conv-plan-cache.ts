@@ -41,8 +41,9 @@ function matches(e: Entry, xShape: Shape, filterShape: Shape, o: Conv2DBatchNorm
   const n = e.numbers;
   if (n.length !== xShape.length + filterShape.length + 4 + (o.pool ? 4 : 0)) return false;
   let i = 0;
-  for (const d of xShape) if (n[i++] !== d) return false;
-  for (const d of filterShape) if (n[i++] !== d) return false;
+  // Indexed loops: this runs on every call of the kernel.
+  for (let k = 0; k < xShape.length; k++) if (n[i++] !== xShape[k]) return false;
+  for (let k = 0; k < filterShape.length; k++) if (n[i++] !== filterShape[k]) return false;
   if (n[i++] !== o.strides[0] || n[i++] !== o.strides[1] || n[i++] !== o.dilations[0] || n[i++] !== o.dilations[1]) return false;
   if (o.pool) {
     const p = o.pool;
@@ -53,7 +54,7 @@ function matches(e: Entry, xShape: Shape, filterShape: Shape, o: Conv2DBatchNorm
 
 /** The plan for validated arguments: a cached one when they equal those it was made from. */
 export function fusedConvPlan(xShape: Shape, filterShape: Shape, o: Conv2DBatchNormReluOptions): FusedConvPlan {
-  for (const e of entries) if (matches(e, xShape, filterShape, o)) return e;
+  for (let k = 0; k < entries.length; k++) if (matches(entries[k], xShape, filterShape, o)) return entries[k];
   const g = conv2dGeometry(xShape, filterShape, o);
   const z = [g.batch, g.outHeight, g.outWidth, g.outChannels];
   const pg = o.pool ? poolGeometry(z, o.pool) : null;
