@@ -6,15 +6,24 @@ import { geometryArgs } from './validated.js';
  * few argument sets. A model's prediction calls it with the same few shapes
  * and options every time, and at batch 1 computing the two window geometries
  * (which validation has just computed too) and their Float64Arrays again cost
- * microseconds per call. An entry is reused only when every number and string
- * it was made from is equal; its arrays are never handed out for writing
- * (the addon only reads the geometry, and output shapes are frozen).
+ * microseconds per call. The shapes and window pairs go as Float64Arrays too:
+ * the addon reads a typed array in one N-API call, a plain array in one per
+ * element. An entry is reused only when every number and string it was made
+ * from is equal; its arrays are never handed out for writing (the addon only
+ * reads them, and output shapes are frozen).
  */
 
 export interface FusedConvPlan {
   /** The addon's conv geometry, and the pool's (null without a pool). */
   geometry: Float64Array;
   poolGeometry: Float64Array | null;
+  /** The values of x's and the filter's shapes, the strides and dilations, and the pool's size and strides (null without a pool). */
+  xShape: Float64Array;
+  filterShape: Float64Array;
+  strides: Float64Array;
+  dilations: Float64Array;
+  poolSize: Float64Array | null;
+  poolStrides: Float64Array | null;
   /** The output's shape (frozen) and size. */
   shape: Shape;
   size: number;
@@ -62,6 +71,12 @@ export function fusedConvPlan(xShape: Shape, filterShape: Shape, o: Conv2DBatchN
   const e: Entry = {
     geometry: geometryArgs(g, g.outChannels),
     poolGeometry: pg ? geometryArgs(pg, pg.inChannels) : null,
+    xShape: Float64Array.from(xShape),
+    filterShape: Float64Array.from(filterShape),
+    strides: Float64Array.from(o.strides),
+    dilations: Float64Array.from(o.dilations),
+    poolSize: o.pool ? Float64Array.from(o.pool.poolSize) : null,
+    poolStrides: o.pool ? Float64Array.from(o.pool.strides) : null,
     shape: Object.freeze(shape),
     size: shape.reduce((a, b) => a * b, 1),
     numbers: numbersOf(xShape, filterShape, o),

@@ -68,16 +68,16 @@ export function fusedKernels(addon: FullAddon): NativeFusedKernels {
       const plan = fusedConvPlan(x.shape, filter.shape, o);
       const y = outputF32(plan.size);
       // Arguments written out: a spread call walks the array iterator, which showed at batch 1.
-      if (!o.pool || !plan.poolGeometry) {
+      if (!o.pool || !plan.poolGeometry || !plan.poolSize || !plan.poolStrides) {
         addon.conv2dBatchNormRelu(
-          x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, plan.geometry,
+          x.data, plan.xShape, filter.data, plan.filterShape, plan.strides, o.padding, plan.dilations, plan.geometry,
           p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon, y,
         );
       } else {
         addon.conv2dBatchNormReluPool(
-          x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, plan.geometry,
+          x.data, plan.xShape, filter.data, plan.filterShape, plan.strides, o.padding, plan.dilations, plan.geometry,
           p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon,
-          o.pool.poolSize, o.pool.strides, o.pool.padding, plan.poolGeometry, y,
+          plan.poolSize, plan.poolStrides, o.pool.padding, plan.poolGeometry, y,
         );
       }
       return makeTensor(y, plan.shape);
