@@ -3,8 +3,12 @@ export type Shape = readonly number[];
 
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
-  // Indexed, not for-of: shapes are frozen arrays, which for-of walks through the iterator builtin.
   let size = 1;
+  if (!Array.isArray(shape)) {
+    for (const d of shape) size *= d;
+    return size;
+  }
+  // Indexed, not for-of: shapes are frozen arrays, which for-of walks through the iterator builtin.
   for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
