@@ -79,12 +79,12 @@ export interface NativeAddon {
     y: F32, argmax: Int32Array, mean: F32, variance: F32, invStd: F32,
   ): void;
   conv2dBatchNormRelu(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
+    x: F32, xShape: Geometry, f: F32, fShape: Geometry, strides: Geometry, padding: string, dilations: Geometry, geometry: Geometry,
     mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, y: F32,
   ): void;
   conv2dBatchNormReluPool(
-    x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,
-    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Dims, poolStrides: Dims, poolPadding: string, poolGeometry: Geometry, y: F32,
+    x: F32, xShape: Geometry, f: F32, fShape: Geometry, strides: Geometry, padding: string, dilations: Geometry, geometry: Geometry,
+    mean: F32, variance: F32, gamma: F32, beta: F32, epsilon: number, poolSize: Geometry, poolStrides: Geometry, poolPadding: string, poolGeometry: Geometry, y: F32,
   ): void;
   conv2dBatchNormReluTraining(
     x: F32, xShape: Dims, f: F32, fShape: Dims, strides: Dims, padding: string, dilations: Dims, geometry: Geometry,

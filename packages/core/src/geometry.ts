@@ -46,26 +46,51 @@ export function windowAxis(inSize: number, kernel: number, stride: number, dilat
 
 /**
  * The last window geometries computed, for the same call asking again: a kernel's validator and
- * the kernel both derive it (a fused kernel a conv's and a pool's). Reused only for the same
- * frozen input shape array (a tensor's shape: the same array holds the same numbers) and equal
- * window values; frozen, as every caller shares it. A few entries, the most recently used first,
- * the least recently used dropped: a prediction over many batches asks for its layers' recurring
- * output shapes between one-off batch input shapes, and first-in-first-out evicted the recurring
- * ones.
+ * the kernel both derive it (a fused kernel a conv's and a pool's), and a model's prediction asks
+ * for the same few at every call. Reused only for equal input shape values (kept as a frozen copy,
+ * so a caller's array changing later changes nothing here) and equal window values; frozen, as
+ * every caller shares it. A few entries, the most recently used first, the least recently used
+ * dropped: a prediction over many batches asks for its layers' recurring output shapes between
+ * one-off batch input shapes, and first-in-first-out evicted the recurring ones.
  */
-const recent: { input: Shape; key: readonly unknown[]; g: WindowGeometry }[] = [];
-const RECENT_LIMIT = 4;
+interface RecentGeometry {
+  input: Shape;
+  kernel0: number; kernel1: number;
+  stride0: number; stride1: number;
+  dilation0: number; dilation1: number;
+  padding: Padding;
+  outChannels: number | undefined;
+  g: WindowGeometry;
+}
+const recent: RecentGeometry[] = [];
+const RECENT_LIMIT = 8;
 
-function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/**
- * Geometry of a window over an NHWC input, within WINDOW_LIMITS (input and output sizes
- * included). With `outChannels` (a conv) the geometry carries it; without (pooling) the output
- * keeps the input's channels.
- */
+function findRecent(
+  inputShape: Shape, kernel: readonly [number, number], strides: readonly [number, number],
+  dilations: readonly [number, number], padding: Padding, outChannels: number | undefined,
+): WindowGeometry | null {
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (
+      r.kernel0 === kernel[0] && r.kernel1 === kernel[1] && r.stride0 === strides[0] && r.stride1 === strides[1] &&
+      r.dilation0 === dilations[0] && r.dilation1 === dilations[1] && r.padding === padding && r.outChannels === outChannels &&
+      sameShape(r.input, inputShape)
+    ) {
+      for (let j = i; j > 0; j--) recent[j] = recent[j - 1];
+      recent[0] = r;
+      return r.g;
+    }
+  }
+  return null;
+}
+
 function windowGeometry(fn: string, inputShape: Shape, kernel: readonly [number, number], strides: readonly [number, number], dilations: readonly [number, number], padding: Padding): WindowGeometry;
 function windowGeometry(fn: string, inputShape: Shape, kernel: readonly [number, number], strides: readonly [number, number], dilations: readonly [number, number], padding: Padding, outChannels: number): Conv2DGeometry;
 function windowGeometry(
@@ -77,14 +102,8 @@ function windowGeometry(
   padding: Padding,
   outChannels?: number,
 ): WindowGeometry {
-  const key = [kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1], padding, outChannels];
-  for (let i = 0; i < recent.length; i++) {
-    const r = recent[i];
-    if (r.input !== inputShape || !sameValues(key, r.key)) continue;
-    for (let j = i; j > 0; j--) recent[j] = recent[j - 1];
-    recent[0] = r;
-    return r.g;
-  }
+  const found = findRecent(inputShape, kernel, strides, dilations, padding, outChannels);
+  if (found) return found;
   const [batch, inHeight, inWidth, inChannels] = inputShape;
   assertWindowShapeSize(fn, 'input', inputShape);
   assertWindowFits(fn, inputShape, kernel, dilations, padding === 'same');
@@ -105,10 +124,12 @@ function windowGeometry(
     padTop: h.padBefore, padBottom: h.padAfter, padLeft: w.padBefore, padRight: w.padAfter,
   };
   const g = Object.freeze(outChannels === undefined ? window : { ...window, outChannels });
-  if (Object.isFrozen(inputShape)) {
-    recent.unshift({ input: inputShape, key, g });
-    if (recent.length > RECENT_LIMIT) recent.pop();
-  }
+  recent.unshift({
+    input: Object.isFrozen(inputShape) ? inputShape : Object.freeze([...inputShape]),
+    kernel0: kernel[0], kernel1: kernel[1], stride0: strides[0], stride1: strides[1],
+    dilation0: dilations[0], dilation1: dilations[1], padding, outChannels, g,
+  });
+  if (recent.length > RECENT_LIMIT) recent.pop();
   return g;
 }
 

@@ -188,6 +188,26 @@ export function relocateTensor(t: Tensor, storage: TensorStorage): void {
 
 /** Releases `key`: calls a storage's `release`, or detaches a buffer and keeps its memory for reuse. False when batchwise does not own it. */
 function release(key: MemoryKey): boolean {
+  const step = beginRelease(key);
+  if (step instanceof ArrayBuffer) poolDetached([step]);
+  return step !== false;
+}
+
+/** `release` for many keys, with one detach for all their buffers (the detach costs about as much as a small kernel). */
+function releaseAll(keys: Iterable<MemoryKey>): void {
+  let buffers: ArrayBuffer[] | null = null;
+  for (const key of keys) {
+    const step = beginRelease(key);
+    if (step instanceof ArrayBuffer) (buffers ??= []).push(step);
+  }
+  if (buffers !== null) poolDetached(buffers);
+}
+
+/**
+ * Everything of a release but the detach: false when batchwise does not own `key`, true when
+ * it is done (a held buffer deferred, a storage released), or the buffer left to detach.
+ */
+function beginRelease(key: MemoryKey): boolean | ArrayBuffer {
   if (!owned.has(key)) return false;
   if (key instanceof ArrayBuffer && key.byteLength === 0) return false;
   for (const scope of scopes) scope.delete(key);
@@ -200,18 +220,23 @@ function release(key: MemoryKey): boolean {
     key.release();
     return true;
   }
-  const buffer = key;
-  const size = buffer.byteLength;
-  owned.delete(buffer);
-  const moved = structuredClone(buffer, { transfer: [buffer] });
-  if (size > limitBytes) return true;
-  owned.add(moved);
-  const list = free.get(size) ?? [];
-  list.push(moved);
-  free.set(size, list);
-  pooledBytes += size;
-  if (pooledBytes > limitBytes) trimTo(limitBytes);
-  return true;
+  owned.delete(key);
+  return key;
+}
+
+/** Detaches the buffers (every view of them becomes empty) and pools their memory, up to the limit. */
+function poolDetached(buffers: ArrayBuffer[]): void {
+  const moved = structuredClone(buffers, { transfer: buffers });
+  for (const buffer of moved) {
+    const size = buffer.byteLength;
+    if (size > limitBytes) continue;
+    owned.add(buffer);
+    const list = free.get(size) ?? [];
+    list.push(buffer);
+    free.set(size, list);
+    pooledBytes += size;
+    if (pooledBytes > limitBytes) trimTo(limitBytes);
+  }
 }
 
 type Disposable = Tensor | ArrayBufferView | null | undefined | readonly Disposable[] | { readonly [key: string]: unknown };
@@ -224,7 +249,7 @@ type Disposable = Tensor | ArrayBufferView | null | undefined | readonly Disposa
  * the garbage collector.
  */
 export function dispose(value: Disposable): void {
-  for (const buffer of buffersIn(value)) release(buffer);
+  releaseAll(buffersIn(value));
 }
 
 /** Stops every open `tidy` from releasing these tensors' memory (as tf.keep); returns the value. `dispose` still can. */
@@ -265,10 +290,12 @@ function isThenable(v: unknown): boolean {
 function popAndRelease(scope: Set<MemoryKey>, kept: Set<MemoryKey>): void {
   scopes.pop();
   const outer = scopes[scopes.length - 1];
+  const released: MemoryKey[] = [];
   for (const buffer of scope) {
     if (kept.has(buffer)) outer?.add(buffer);
-    else release(buffer);
+    else released.push(buffer);
   }
+  releaseAll(released);
 }
 
 /** What releasing `t` frees: its storage, or the ArrayBuffer under its data. */

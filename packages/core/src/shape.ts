@@ -4,7 +4,12 @@ export type Shape = readonly number[];
 /** Number of elements of a shape (1 for a scalar shape `[]`). */
 export function sizeOf(shape: Shape): number {
   let size = 1;
-  for (const d of shape) size *= d;
+  if (!Array.isArray(shape)) {
+    for (const d of shape) size *= d;
+    return size;
+  }
+  // Indexed, not for-of: shapes are frozen arrays, which for-of walks through the iterator builtin.
+  for (let i = 0; i < shape.length; i++) size *= shape[i];
   return size;
 }
 

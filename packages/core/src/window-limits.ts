@@ -20,12 +20,17 @@ import { formatShape, sizeOf, type Shape } from './shape.js';
  */
 export const WINDOW_LIMITS = { maxValue: 2 ** 31 - 1, sameTapsPerInput: 2 } as const;
 
+function isPositiveInteger(e: unknown): boolean {
+  return typeof e === 'number' && Number.isInteger(e) && e >= 1;
+}
+
 /** A pair of integers in [1, WINDOW_LIMITS.maxValue], such as strides `[2, 2]`. */
 export function assertWindowPair(fn: string, name: string, v: unknown): asserts v is [number, number] {
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((e) => typeof e === 'number' && Number.isInteger(e) && e >= 1)) {
+  // Plain tests, no callbacks: every windowed kernel call runs this several times.
+  if (!Array.isArray(v) || v.length !== 2 || !isPositiveInteger(v[0]) || !isPositiveInteger(v[1])) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a pair of positive integers, received ${describeValue(v)}.`);
   }
-  if (v.some((e) => e > WINDOW_LIMITS.maxValue)) {
+  if (v[0] > WINDOW_LIMITS.maxValue || v[1] > WINDOW_LIMITS.maxValue) {
     throw new InvalidArgumentError(`${fn}: ${name} must be a pair of integers in [1, ${WINDOW_LIMITS.maxValue}], received ${describeValue(v)}.`);
   }
 }
@@ -49,20 +54,23 @@ export function assertWindowFits(
   dilations: readonly [number, number],
   same: boolean,
 ): void {
-  const effective = kernel.map((k, i) => (k - 1) * dilations[i] + 1);
-  if (effective.some((e) => e > WINDOW_LIMITS.maxValue)) {
+  // Scalars first (no arrays on the path every call takes); the arrays only for a message.
+  const effH = (kernel[0] - 1) * dilations[0] + 1;
+  const effW = (kernel[1] - 1) * dilations[1] + 1;
+  if (effH > WINDOW_LIMITS.maxValue || effW > WINDOW_LIMITS.maxValue) {
     throw new ShapeError(
-      `${fn}: window ${formatShape(kernel)} with dilation ${formatShape(dilations)} must span at most ${WINDOW_LIMITS.maxValue} elements, received ${formatShape(effective)}.`,
+      `${fn}: window ${formatShape(kernel)} with dilation ${formatShape(dilations)} must span at most ${WINDOW_LIMITS.maxValue} elements, received ${formatShape([effH, effW])}.`,
     );
   }
-  const spatial = [inputShape[1], inputShape[2]];
-  if (!same && effective.some((e, i) => e > spatial[i])) {
+  if (!same && (effH > inputShape[1] || effW > inputShape[2])) {
     throw new ShapeError(
       `${fn}: window ${formatShape(kernel)} (dilation ${formatShape(dilations)}) does not fit input ${formatShape(inputShape)} with 'valid' padding.`,
     );
   }
-  const most = spatial.map((s) => WINDOW_LIMITS.sameTapsPerInput * s + 1);
-  if (same && kernel.some((k, i) => k > most[i])) {
+  const mostH = WINDOW_LIMITS.sameTapsPerInput * inputShape[1] + 1;
+  const mostW = WINDOW_LIMITS.sameTapsPerInput * inputShape[2] + 1;
+  if (same && (kernel[0] > mostH || kernel[1] > mostW)) {
+    const most = [mostH, mostW];
     throw new ShapeError(
       `${fn}: window must be at most ${formatShape(most)} (${WINDOW_LIMITS.sameTapsPerInput} x input size + 1) with 'same' padding on input ${formatShape(inputShape)}, received ${formatShape(kernel)}.`,
     );

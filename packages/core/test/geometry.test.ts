@@ -56,7 +56,7 @@ describe('conv geometry reuse', () => {
     expect(conv2dGeometry(other, f, o).batch).toBe(2);
   });
 
-  it('never reuses across unfrozen shapes, which may have changed in place', () => {
+  it('answers for the values an unfrozen shape holds now, after it changed in place', () => {
     const x = [1, 8, 8, 3];
     const f = [3, 3, 3, 4];
     expect(conv2dGeometry(x, f, o).outHeight).toBe(8);
@@ -96,11 +96,19 @@ describe('pool geometry reuse (the same cache as conv)', () => {
     expect(() => conv2dGeometry(x, [2, 2, 3, 2 ** 30], conv)).toThrow(ShapeError);
   });
 
-  it('never reuses across unfrozen shapes', () => {
+  it('answers for the values an unfrozen shape holds now', () => {
     const x = [1, 8, 8, 3];
     expect(poolGeometry(x, pool).outHeight).toBe(4);
     x[1] = 16;
     expect(poolGeometry(x, pool).outHeight).toBe(8);
+    x[1] = 8;
+    expect(poolGeometry(x, pool).outHeight).toBe(4);
+  });
+
+  it('reuses by value: a new array with the same numbers (a conv output shape) gets the cached geometry', () => {
+    const first = poolGeometry([3, 10, 10, 4], pool);
+    expect(poolGeometry([3, 10, 10, 4], pool)).toBe(first);
+    expect(poolGeometry([3, 10, 12, 4], pool)).not.toBe(first);
   });
 
   it('keeps a geometry asked for again and again while one-off shapes pass through (the least recently used goes)', () => {

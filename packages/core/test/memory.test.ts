@@ -97,6 +97,42 @@ describe('memory pool', () => {
   });
 });
 
+describe('releasing several buffers at once (one detach for all)', () => {
+  it('a tidy empties every scratch tensor and pools each buffer once, by its own size', () => {
+    const before = memory().pooledBuffers;
+    const scratch: Tensor[] = [];
+    const result = tidy(() => {
+      scratch.push(output(), output(2 * BIG), output(), output(3 * BIG));
+      return output();
+    });
+    expect(scratch.every((t) => t.disposed)).toBe(true);
+    expect(result.disposed).toBe(false);
+    expect(memory().pooledBuffers - before).toBe(4);
+    expect(memory().pooledBytes).toBe((BIG + 2 * BIG + BIG + 3 * BIG) * 4);
+    // Each size is served again from the pool.
+    const again = [output(2 * BIG), output(3 * BIG), output(), output()];
+    expect(memory().pooledBuffers).toBe(before);
+    dispose([...again, result]);
+  });
+
+  it('dispose of a list naming one buffer several times releases it once', () => {
+    const t = output();
+    const view = t.reshape([64, 64]);
+    const other = output();
+    dispose([t, view, t, other]);
+    expect([t.disposed, view.disposed, other.disposed]).toEqual([true, true, true]);
+    expect(memory().pooledBuffers).toBe(2);
+  });
+
+  it('pools up to the limit and still detaches the rest', () => {
+    setMemoryPoolLimit(2 * BIG * 4);
+    const ts = [output(), output(), output()];
+    dispose(ts);
+    expect(ts.every((t) => t.disposed)).toBe(true);
+    expect(memory().pooledBytes).toBe(2 * BIG * 4);
+  });
+});
+
 describe('tidy', () => {
   it('releases what fn allocated except what it returns, in nested objects and Maps too', () => {
     let scratch!: Tensor;

@@ -23,6 +23,16 @@ describe('Tensor', () => {
     expect(() => new Tensor(new Float32Array(0), [-1])).toThrow(/non-negative integers/);
   });
 
+  it('takes any iterable of dimensions as its shape (checked and sized the same), stored as a frozen array', () => {
+    const t = new Tensor(new Float32Array(6), Int32Array.from([2, 3]) as unknown as number[]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(Array.isArray(t.shape) && Object.isFrozen(t.shape)).toBe(true);
+    expect(t.size).toBe(6);
+    expect(() => new Tensor(new Float32Array(6), Int32Array.from([6, -1]) as unknown as number[])).toThrow(ShapeError);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => new Tensor(new Float32Array(0), [, 2] as unknown as number[])).toThrow(ShapeError);
+  });
+
   it('rejects data that is not a Float32Array', () => {
     expect(() => new Tensor([1, 2] as unknown as Float32Array, [2])).toThrow(InvalidArgumentError);
   });

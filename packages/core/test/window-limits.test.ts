@@ -21,6 +21,15 @@ describe('WINDOW_LIMITS', () => {
     expect(conv2dOutputShape([1, 5, 5, 1], [3, 3, 1, 1], { ...same, strides: [WINDOW_LIMITS.maxValue, 1] })).toEqual([1, 1, 5, 1]);
   });
 
+  it('refuses a pair with a hole, which every() used to skip', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [, 2] as unknown as [number, number];
+    expect(() => assertWindowPair('conv2d', 'strides', sparse)).toThrow(
+      new InvalidArgumentError('conv2d: strides must be a pair of positive integers, received [,2].'),
+    );
+    expect(() => assertWindowPair('maxPool', 'poolSize', [2, 0])).toThrow(/poolSize must be a pair of positive integers, received \[2,0\]/);
+  });
+
   it("bounds a 'same' window by 2 x input + 1 taps per axis, and not its dilated span", () => {
     expect(conv2dOutputShape([1, 1, 1, 1], [3, 3, 1, 1], same)).toEqual([1, 1, 1, 1]); // a 3x3 conv at the end of a network
     expect(conv2dOutputShape([1, 4, 4, 1], [9, 9, 1, 1], same)).toEqual([1, 4, 4, 1]);

@@ -19,10 +19,11 @@ describe('allFinite', () => {
   setBackend('cpu');
   const sizes = [1, 7, FINITE_SCAN_BELOW - 1, FINITE_SCAN_BELOW, FINITE_SCAN_BELOW + 5];
 
-  it('agrees with the kernel scan on NaN, Infinity, -Infinity and large finite values, at the first and last position', () => {
+  it('agrees with the kernel scan on NaN, Infinity, -Infinity and large finite values, at the first positions and the last', () => {
     for (const size of sizes) {
       for (const v of [Number.NaN, Infinity, -Infinity, 3.4e38, -3.4e38, -0]) {
-        for (const at of [0, size - 1]) {
+        // 1, 2 and 3 too: the scan sums in four interleaved lanes, then a tail.
+        for (const at of [0, 1, 2, 3, size - 1].filter((k) => k < size)) {
           const t = withValue(size, at, v);
           const kernel = tidy(() => Number.isFinite(ops.max(ops.abs(t)).data[0]));
           expect(allFinite(t), `size ${size}, ${v} at ${at}`).toBe(kernel);

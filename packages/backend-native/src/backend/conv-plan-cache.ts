@@ -6,15 +6,24 @@ import { geometryArgs } from './validated.js';
  * few argument sets. A model's prediction calls it with the same few shapes
  * and options every time, and at batch 1 computing the two window geometries
  * (which validation has just computed too) and their Float64Arrays again cost
- * microseconds per call. An entry is reused only when every number and string
- * it was made from is equal; its arrays are never handed out for writing
- * (the addon only reads the geometry, and output shapes are frozen).
+ * microseconds per call. The shapes and window pairs go as Float64Arrays too:
+ * the addon reads a typed array in one N-API call, a plain array in one per
+ * element. An entry is reused only when every number and string it was made
+ * from is equal; its arrays are never handed out for writing (the addon only
+ * reads them, and output shapes are frozen).
  */
 
 export interface FusedConvPlan {
   /** The addon's conv geometry, and the pool's (null without a pool). */
   geometry: Float64Array;
   poolGeometry: Float64Array | null;
+  /** The values of x's and the filter's shapes, the strides and dilations, and the pool's size and strides (null without a pool). */
+  xShape: Float64Array;
+  filterShape: Float64Array;
+  strides: Float64Array;
+  dilations: Float64Array;
+  poolSize: Float64Array | null;
+  poolStrides: Float64Array | null;
   /** The output's shape (frozen) and size. */
   shape: Shape;
   size: number;
@@ -41,8 +50,9 @@ function matches(e: Entry, xShape: Shape, filterShape: Shape, o: Conv2DBatchNorm
   const n = e.numbers;
   if (n.length !== xShape.length + filterShape.length + 4 + (o.pool ? 4 : 0)) return false;
   let i = 0;
-  for (const d of xShape) if (n[i++] !== d) return false;
-  for (const d of filterShape) if (n[i++] !== d) return false;
+  // Indexed loops: this runs on every call of the kernel.
+  for (let k = 0; k < xShape.length; k++) if (n[i++] !== xShape[k]) return false;
+  for (let k = 0; k < filterShape.length; k++) if (n[i++] !== filterShape[k]) return false;
   if (n[i++] !== o.strides[0] || n[i++] !== o.strides[1] || n[i++] !== o.dilations[0] || n[i++] !== o.dilations[1]) return false;
   if (o.pool) {
     const p = o.pool;
@@ -53,7 +63,7 @@ function matches(e: Entry, xShape: Shape, filterShape: Shape, o: Conv2DBatchNorm
 
 /** The plan for validated arguments: a cached one when they equal those it was made from. */
 export function fusedConvPlan(xShape: Shape, filterShape: Shape, o: Conv2DBatchNormReluOptions): FusedConvPlan {
-  for (const e of entries) if (matches(e, xShape, filterShape, o)) return e;
+  for (let k = 0; k < entries.length; k++) if (matches(entries[k], xShape, filterShape, o)) return entries[k];
   const g = conv2dGeometry(xShape, filterShape, o);
   const z = [g.batch, g.outHeight, g.outWidth, g.outChannels];
   const pg = o.pool ? poolGeometry(z, o.pool) : null;
@@ -61,6 +71,12 @@ export function fusedConvPlan(xShape: Shape, filterShape: Shape, o: Conv2DBatchN
   const e: Entry = {
     geometry: geometryArgs(g, g.outChannels),
     poolGeometry: pg ? geometryArgs(pg, pg.inChannels) : null,
+    xShape: Float64Array.from(xShape),
+    filterShape: Float64Array.from(filterShape),
+    strides: Float64Array.from(o.strides),
+    dilations: Float64Array.from(o.dilations),
+    poolSize: o.pool ? Float64Array.from(o.pool.poolSize) : null,
+    poolStrides: o.pool ? Float64Array.from(o.pool.strides) : null,
     shape: Object.freeze(shape),
     size: shape.reduce((a, b) => a * b, 1),
     numbers: numbersOf(xShape, filterShape, o),

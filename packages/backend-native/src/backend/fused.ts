@@ -66,13 +66,19 @@ export function fusedKernels(addon: FullAddon): NativeFusedKernels {
     conv2dBatchNormRelu: validatedFused('conv2dBatchNormRelu', (x: Tensor, filter: Tensor, p: BatchNormInferenceParams, o: Conv2DBatchNormReluOptions) => {
       // Geometry and output shape of these argument values, cached (conv-plan-cache.ts).
       const plan = fusedConvPlan(x.shape, filter.shape, o);
-      const conv = [x.data, x.shape, filter.data, filter.shape, o.strides, o.padding, o.dilations, plan.geometry] as const;
-      const params = [p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon] as const;
       const y = outputF32(plan.size);
-      if (!o.pool || !plan.poolGeometry) {
-        addon.conv2dBatchNormRelu(...conv, ...params, y);
+      // Arguments written out: a spread call walks the array iterator, which showed at batch 1.
+      if (!o.pool || !plan.poolGeometry || !plan.poolSize || !plan.poolStrides) {
+        addon.conv2dBatchNormRelu(
+          x.data, plan.xShape, filter.data, plan.filterShape, plan.strides, o.padding, plan.dilations, plan.geometry,
+          p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon, y,
+        );
       } else {
-        addon.conv2dBatchNormReluPool(...conv, ...params, o.pool.poolSize, o.pool.strides, o.pool.padding, plan.poolGeometry, y);
+        addon.conv2dBatchNormReluPool(
+          x.data, plan.xShape, filter.data, plan.filterShape, plan.strides, o.padding, plan.dilations, plan.geometry,
+          p.mean.data, p.variance.data, p.gamma.data, p.beta.data, p.epsilon,
+          plan.poolSize, plan.poolStrides, o.pool.padding, plan.poolGeometry, y,
+        );
       }
       return makeTensor(y, plan.shape);
     }),

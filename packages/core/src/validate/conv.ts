@@ -14,8 +14,14 @@ export function validateConv2DOptions(fn: string, options: Conv2DOptions): void 
   assertWindowPair(fn, 'dilations', options.dilations);
 }
 
+/** Every dimension >= 1. A loop, not `some`: tensor shapes are frozen arrays, which `some` reads through the generic slow path. */
+function allPositive(shape: Shape): boolean {
+  for (let i = 0; i < shape.length; i++) if (shape[i] < 1) return false;
+  return true;
+}
+
 export function validateFilterShape(fn: string, name: string, filterShape: Shape, inChannels: number): void {
-  if (filterShape.length !== 4 || filterShape.some((d) => d < 1)) {
+  if (filterShape.length !== 4 || !allPositive(filterShape)) {
     throw new ShapeError(`${fn}: ${name} must have rank 4 [kh,kw,in,out] with positive sizes, received ${formatShape(filterShape)}.`);
   }
   if (filterShape[2] !== inChannels) {
@@ -26,7 +32,7 @@ export function validateFilterShape(fn: string, name: string, filterShape: Shape
 }
 
 export function validateInputShape(fn: string, name: string, shape: Shape): void {
-  if (shape.length !== 4 || shape.some((d) => d < 1)) {
+  if (shape.length !== 4 || !allPositive(shape)) {
     throw new ShapeError(`${fn}: ${name} must be NHWC (rank 4) with positive sizes, received ${formatShape(shape)}.`);
   }
 }

@@ -71,18 +71,24 @@ function validateBatchNormReluBackwardAs(fn: string, dy: Tensor, params: BatchNo
 }
 
 /** Per-channel tensors of the conv's out-channels. */
-function validateOutChannelParams(fn: string, filter: Tensor, params: Record<string, Tensor>): void {
+function validateOutChannelParam(fn: string, filter: Tensor, name: string, t: Tensor): void {
   const out = filter.shape[3];
-  for (const [name, t] of Object.entries(params)) {
-    assertTensor(fn, name, t);
-    if (!shapesEqual(t.shape, [out])) throw new ShapeError(`${fn}: ${name} must have shape [${out}] (the filter's out-channels), received ${formatShape(t.shape)}.`);
-  }
+  assertTensor(fn, name, t);
+  if (t.shape.length !== 1 || t.shape[0] !== out) throw new ShapeError(`${fn}: ${name} must have shape [${out}] (the filter's out-channels), received ${formatShape(t.shape)}.`);
 }
 
 export function validateConv2dBatchNormRelu(x: Tensor, filter: Tensor, params: BatchNormInferenceParams, options: Conv2DBatchNormReluOptions): void {
   const fn = 'conv2dBatchNormRelu';
   const z = validateConvOperands(fn, x, filter, options);
-  validateOutChannelParams(fn, filter, { mean: params?.mean, variance: params.variance, gamma: params.gamma, beta: params.beta });
+  // Read before any check, as a missing params object has always failed here first.
+  const mean = params?.mean;
+  const variance = params.variance;
+  const gamma = params.gamma;
+  const beta = params.beta;
+  validateOutChannelParam(fn, filter, 'mean', mean);
+  validateOutChannelParam(fn, filter, 'variance', variance);
+  validateOutChannelParam(fn, filter, 'gamma', gamma);
+  validateOutChannelParam(fn, filter, 'beta', beta);
   validateEpsilon(fn, params.epsilon);
   validateOptionalPool(fn, options.pool, z);
 }
@@ -92,7 +98,8 @@ export function validateConv2dBatchNormReluTraining(
 ): void {
   const fn = 'conv2dBatchNormReluTraining';
   const z = validateConvOperands(fn, x, filter, options);
-  validateOutChannelParams(fn, filter, { gamma, beta });
+  validateOutChannelParam(fn, filter, 'gamma', gamma);
+  validateOutChannelParam(fn, filter, 'beta', beta);
   validateEpsilon(fn, options.epsilon);
   validateOptionalPool(fn, options.pool, z);
 }

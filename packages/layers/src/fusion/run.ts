@@ -121,18 +121,33 @@ function convTrainingRun(chain: ConvBatchNormReluChain): FusedRun {
   };
 }
 
+/** Inference runs by chain: a predict at batch 1 is short enough that rebuilding the run's closures each call shows. */
+const inferenceRuns = new WeakMap<ConvBatchNormReluChain, FusedRun>();
+
 function inferenceRun(chain: ConvBatchNormReluChain): FusedRun {
-  const { bn, conv } = chain;
+  let run = inferenceRuns.get(chain);
+  if (!run) {
+    run = makeInferenceRun(chain);
+    inferenceRuns.set(chain, run);
+  }
+  return run;
+}
+
+function makeInferenceRun(chain: ConvBatchNormReluChain): FusedRun {
+  const { bn, conv, pool } = chain;
   return {
     input: chain.input,
     tensors: chain.tensors,
     trainable: false,
     forward(x) {
-      const channels = conv.filters;
-      const { gamma, beta } = channelParams(bn.gamma, bn.beta, channels);
+      // Weights and settings are read at each call (they change between calls); the objects
+      // are written out without spreads, each always with the same keys.
+      const { gamma, beta } = channelParams(bn.gamma, bn.beta, conv.filters);
       const params = { mean: bn.movingMean.value, variance: bn.movingVariance.value, gamma, beta, epsilon: bn.epsilon };
-      const convOptions = { strides: conv.strides, padding: conv.padding, dilations: conv.dilationRate };
-      return { output: ops.conv2dBatchNormRelu(x, conv.kernel.value, params, { ...convOptions, ...poolOptions(chain.pool) }), cache: null };
+      const options = pool
+        ? { strides: conv.strides, padding: conv.padding, dilations: conv.dilationRate, pool: { poolSize: pool.poolSize, strides: pool.strides, padding: pool.padding } }
+        : { strides: conv.strides, padding: conv.padding, dilations: conv.dilationRate };
+      return { output: ops.conv2dBatchNormRelu(x, conv.kernel.value, params, options), cache: null };
     },
   };
 }
