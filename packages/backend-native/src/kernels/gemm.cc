@@ -20,7 +20,7 @@ namespace {
 // block of A (144 KiB) streams from L2; one task covers MC rows x kTaskCols
 // columns, so a 1024^2 output gives 32 tasks to balance across threads.
 constexpr int64_t kKc = 256;
-constexpr int64_t kMc = 144;  // a multiple of every MR (4, 6, 12)
+constexpr int64_t kMc = 144;  // a multiple of the native MRs (4, 6, 12); rounded down to others'
 constexpr int64_t kTaskCols = 256;
 // Below this many multiply-adds the pool's wake-up costs more than it saves.
 constexpr int64_t kInlineFlops = int64_t{1} << 17;
@@ -236,7 +236,7 @@ void Gemm(const GemmProblem& p) {
   const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
   const int64_t chunk = split ? p.k_chunk : p.k;
   const int64_t k_chunks = (p.k + chunk - 1) / chunk;
-  int64_t mc = kMc;
+  int64_t mc = kMc / kern.mr * kern.mr;
   int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
   // k chunks are tasks too: the filter gradient has few blocks but many chunks.
   auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb) * k_chunks; };
