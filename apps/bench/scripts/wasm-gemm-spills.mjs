@@ -1,6 +1,6 @@
 // Checks the machine code V8 makes of the wasm GEMM microkernels (run by hand, not part of `pnpm bench`):
 //   node apps/bench/scripts/wasm-gemm-spills.mjs [root]
-// Runs a matMul and a conv2d on the single-threaded wasm module of a checkout (default: this one)
+// Runs a matMul, a conv2d and its filter gradient on the single-threaded wasm module of a checkout (default: this one)
 // in a child `node --print-wasm-code --no-liftoff`, then prints, for each kernel of KERNELS, its
 // hot loop's instruction count and the vector moves to or from the stack frame inside it (spills).
 // gemm_wasm.cc's row orders are chosen for zero spills; an engine or compiler upgrade can undo that
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const KERNELS = (process.env.KERNELS ?? 'MicroWasm,IndirectWasm').split(',');
+const KERNELS = (process.env.KERNELS ?? 'Micro<4>,Micro<5>,Indirect').split(',');
 
 const child = `
 const backend = await import(${JSON.stringify(`${root}/packages/backend-wasm/dist/index.js`)});
@@ -19,12 +19,12 @@ const core = await import(${JSON.stringify(`${root}/packages/core/dist/index.js`
 const be = backend.createWasmBackend({ sharedMemory: false });
 const a = core.randomNormal([256, 256], { seed: 1 }), b = core.randomNormal([256, 256], { seed: 2 });
 const x = core.randomNormal([8, 28, 28, 32], { seed: 3 }), w = core.randomNormal([3, 3, 32, 64], { seed: 4 });
-const p = core.randomNormal([8, 28, 28, 32], { seed: 5 }), q = core.randomNormal([3, 3, 32, 16], { seed: 6 });
+const dy = core.randomNormal([8, 28, 28, 64], { seed: 5 });
 // Enough calls for TurboFan to take over from Liftoff (--no-liftoff makes it the first tier anyway).
 for (let i = 0; i < 3; i++) {
   be.matMul(a, b);
   be.conv2d(x, w, { strides: [1, 1], padding: 'same', dilations: [1, 1] });
-  be.conv2d(p, q, { strides: [2, 2], padding: 'same', dilations: [1, 1] });
+  be.conv2dBackpropFilter(x, dy, [3, 3, 32, 64], { strides: [1, 1], padding: 'same', dilations: [1, 1] });
 }
 `;
 const run = spawnSync(process.execPath, ['--print-wasm-code', '--no-liftoff', '--input-type=module', '-e', child], {
@@ -39,7 +39,7 @@ if (run.status !== 0) {
 // One function's listing: from its `name:` line to the next function's.
 function listing(name) {
   const lines = run.stdout.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('name: ') && l.includes(`::${name}(`));
+  const start = lines.findIndex((l) => l.startsWith('name: ') && (l.includes(`::${name}(`) || l.includes(`::${name}<`)));
   if (start < 0) return undefined;
   let end = lines.findIndex((l, i) => i > start && l.startsWith('name: '));
   if (end < 0) end = lines.length;

@@ -15,8 +15,7 @@ namespace {
 
 // Tiles per block: the block's transformed input (16 x in_c per tile) and
 // products (16 x out_c per tile) stay in L2 between the three steps. A
-// multiple of the native MRs (4, 6, 12); BlockTiles rounds it down to others'
-// (wasm's 5), so that only a range's last sliver is a partial tile. Both are stored position-major
+// multiple of every MR (4, 6, 12). Both are stored position-major
 // ([16][tiles][channels]): tile-major rows 16 x channels apart put a
 // microkernel's twelve rows 2 or 4 KiB apart, into the same L1 sets.
 constexpr int64_t kBlockTiles = 48;
@@ -25,7 +24,6 @@ constexpr int64_t kBlockTiles = 48;
 // the sixteen positions an input or output transform reads or writes for one
 // tile all fell into one L1 set, more lines than its ways.
 int64_t PositionStride(int64_t channels) { return kBlockTiles * channels + 16; }
-int64_t BlockTiles(int mr) { return kBlockTiles / mr * mr; }
 // The same for the transformed filter's positions (slivers x C x NR floats each).
 int64_t FilterStride(int64_t slivers, int64_t C, int64_t nr) { return slivers * C * nr + 16; }
 // Below these the transforms cost more than the products they save.
@@ -169,9 +167,8 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   float* sink = sink_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
   int64_t id[kBlockTiles];
-  const int64_t block = BlockTiles(kern_.mr);
-  for (int64_t t0 = 0; t0 < total; t0 += block) {
-    const int64_t count = std::min(block, total - t0);
+  for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, total - t0);
     for (int64_t t = 0; t < count; ++t) id[t] = first * tiles_w_ + t0 + t;
     Products(count, id, v, m);
     // 3. Output transform, storing the pixels inside the image and the range.
@@ -203,9 +200,8 @@ void WinogradRows::PooledTiles(int64_t q0, int64_t q1, int64_t pooled_h, int64_t
   float* m = m_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
   int64_t id[kBlockTiles];
-  const int64_t block = BlockTiles(kern_.mr);
-  for (int64_t t0 = q0; t0 < q1; t0 += block) {
-    const int64_t count = std::min(block, q1 - t0);
+  for (int64_t t0 = q0; t0 < q1; t0 += kBlockTiles) {
+    const int64_t count = std::min(kBlockTiles, q1 - t0);
     // Pooled pixel (n, ph, pw) is tile (n, ph, pw); a last tile row or column the pool drops is not computed.
     for (int64_t t = 0; t < count; ++t) {
       const int64_t q = t0 + t, n = q / per_image, ph = (q % per_image) / pooled_w, pw = q % pooled_w;

@@ -1,18 +1,20 @@
-// WebAssembly SIMD128 microkernel, 5 x 8: ten f32x4 accumulators, two B
-// loads and one broadcast per row per k step. SIMD128 has no fused
+// WebAssembly SIMD128 microkernels, MR x 8: two f32x4 accumulators per row,
+// two B loads and one broadcast per row per k step. SIMD128 has no fused
 // multiply-add (relaxed-simd is not in Node 20), so each step is a multiply
-// and an add. The engine (V8 on x86-64) allocates v128 to 15 XMM registers:
-// ten accumulators, two B vectors, a broadcast and a product take 14, where
-// 6 x 8 needs 16 and spills an accumulator every step. Five rows rather than
-// four spread the loop's fixed cost (the engine's interrupt check, pointer
-// updates, branch) over a quarter more multiply-adds.
+// and an add. The engine (V8 on x86-64) allocates v128 to 15 XMM registers.
+// A stored densely (StridedA: matMul, dense layers) takes 5 x 8: ten
+// accumulators, two B vectors, a broadcast and a product are 14 registers
+// (6 x 8 needs 16 and spills an accumulator every step), and five rows spread
+// the loop's fixed cost (the engine's interrupt check, pointer updates,
+// branch) over a quarter more multiply-adds. Convolutions keep 4 x 8: their
+// patch packers copy runs of MR channels, and 5 divides no usual channel count.
 //
 // The engine keeps loads in program order but places the arithmetic by its
 // own rules (in the order of the loop's accumulators), so the order in which
 // the rows' broadcasts are written decides whether each one is used as soon
 // as it is loaded or all are loaded first and accumulators spill: the row
-// orders below are the ones that gave no spills in `node --print-wasm-code`
-// (Node 20, clang 19). Unrolling k was measured slower for the same reason.
+// orders below are the ones that gave no spills with Node 20 and clang 19
+// (apps/bench/scripts/wasm-gemm-spills.mjs checks). Unrolling k spilled.
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
@@ -21,20 +23,20 @@
 namespace bw {
 namespace {
 
-constexpr int kMr = 5;
 constexpr int kNr = 8;
 
 inline v128_t MulAdd(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
 
-// One k step of the tile: row r's value of A broadcast (a load, not a
+// One k step of an MR x 8 tile: row r's value of A broadcast (a load, not a
 // shuffle: on x86 the engine emits vbroadcastss, which leaves the vector
 // pipes to the multiplies and adds) times the two B vectors.
+template <int MR>
 struct Tile {
-  v128_t lo[kMr], hi[kMr];
+  v128_t lo[MR], hi[MR];
 
   Tile() {
 #pragma unroll
-    for (int r = 0; r < kMr; ++r) lo[r] = hi[r] = wasm_f32x4_splat(0);
+    for (int r = 0; r < MR; ++r) lo[r] = hi[r] = wasm_f32x4_splat(0);
   }
   inline void Row(int r, const float* a, v128_t b0, v128_t b1) {
     const v128_t av = wasm_v128_load32_splat(a);
@@ -45,36 +47,42 @@ struct Tile {
     // at once and spill accumulators.
     __asm__ volatile("" ::: "memory");
   }
+  void Store(float* c, int64_t ldc, bool accumulate) const {
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      float* row = c + r * ldc;
+      v128_t l = lo[r], h = hi[r];
+      if (accumulate) {
+        l = wasm_f32x4_add(l, wasm_v128_load(row));
+        h = wasm_f32x4_add(h, wasm_v128_load(row + 4));
+      }
+      wasm_v128_store(row, l);
+      wasm_v128_store(row + 4, h);
+    }
+  }
 };
 
-void MicroWasm(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-  Tile t;
+// MicroKernel (gemm.h) for MR rows: 4 for convolution patches, 5 for A stored densely.
+template <int MR>
+void Micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  Tile<MR> t;
   // The loop ends on B's end: no counter for the engine to update.
   for (const float* const b_end = b + kc * kNr; b != b_end;) {
     const v128_t b0 = wasm_v128_load(b);
     const v128_t b1 = wasm_v128_load(b + 4);
-    // Last row first here, first row first in IndirectWasm (see the top).
+    // Last row first here, first row first in Indirect (see the top).
 #pragma unroll
-    for (int r = kMr - 1; r >= 0; --r) t.Row(r, a + r, b0, b1);
-    a += kMr;
+    for (int r = MR - 1; r >= 0; --r) t.Row(r, a + r, b0, b1);
+    a += MR;
     b += kNr;
   }
-#pragma unroll
-  for (int r = 0; r < kMr; ++r) {
-    float* row = c + r * ldc;
-    v128_t lo = t.lo[r], hi = t.hi[r];
-    if (accumulate) {
-      lo = wasm_f32x4_add(lo, wasm_v128_load(row));
-      hi = wasm_f32x4_add(hi, wasm_v128_load(row + 4));
-    }
-    wasm_v128_store(row, lo);
-    wasm_v128_store(row + 4, hi);
-  }
+  t.Store(c, ldc, accumulate);
 }
 
-// The same tile fed through row pointers (IndirectMicroKernel in gemm.h).
-void IndirectWasm(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
-  Tile t;
+// The 4 x 8 tile fed through row pointers (IndirectMicroKernel in gemm.h).
+void Indirect(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
+  constexpr int kMr = 4;
+  Tile<kMr> t;
   for (int64_t tap = 0; tap < taps; ++tap, rows += kMr) {
     const float* p[kMr];
 #pragma unroll
@@ -87,11 +95,7 @@ void IndirectWasm(int64_t taps, int64_t channels, const float* const* rows, cons
       b += kNr;
     }
   }
-#pragma unroll
-  for (int r = 0; r < kMr; ++r) {
-    wasm_v128_store(c + r * ldc, t.lo[r]);
-    wasm_v128_store(c + r * ldc + 4, t.hi[r]);
-  }
+  t.Store(c, ldc, false);
 }
 
 // See RowKernel (gemm.h), and RowAvx512 for the plan: each output's k blocks
@@ -174,6 +178,11 @@ void RowWasm(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, i
 
 }  // namespace
 
-GemmKernel GemmKernelWasm() { return {kMr, kNr, MicroWasm, "wasm-simd128-5x8", IndirectWasm, RowWasm}; }
+GemmKernel GemmKernelWasm() {
+  GemmKernel k{4, kNr, Micro<4>, "wasm-simd128-4x8+5x8", Indirect, RowWasm};
+  k.strided_micro = Micro<5>;
+  k.strided_mr = 5;
+  return k;
+}
 
 }  // namespace bw
