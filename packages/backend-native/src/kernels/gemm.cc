@@ -20,7 +20,7 @@ namespace {
 // block of A (144 KiB) streams from L2; one task covers MC rows x kTaskCols
 // columns, so a 1024^2 output gives 32 tasks to balance across threads.
 constexpr int64_t kKc = 256;
-constexpr int64_t kMc = 144;  // a multiple of every MR (4, 6, 12)
+constexpr int64_t kMc = 144;  // a multiple of the native MRs (4, 6, 12); rounded down to others'
 constexpr int64_t kTaskCols = 256;
 // Below this many multiply-adds the pool's wake-up costs more than it saves.
 constexpr int64_t kInlineFlops = int64_t{1} << 17;
@@ -229,6 +229,14 @@ void Gemm(const GemmProblem& p) {
     }
     return;
   }
+  // A stored densely packs as fast into any MR, so it takes the ISA's taller
+  // tile where there is one (GemmKernel::strided_micro); the packers of
+  // convolution patches copy whole runs of MR channels, which that MR may not divide.
+  GemmKernel tiled = kern;
+  if (kern.strided_micro != nullptr && p.a->Dense(&a_dense, &a_rs, &a_cs)) {
+    tiled.mr = kern.strided_mr;
+    tiled.micro = kern.strided_micro;
+  }
   // Smaller blocks when a problem would give few tasks (a 60x100 MLP layer is
   // one 144x256 block), so several threads can share it. The block shape comes
   // from the problem size only; and without a k-split every C element is the
@@ -236,17 +244,17 @@ void Gemm(const GemmProblem& p) {
   const bool split = p.k_chunk > 0 && p.k > p.k_chunk;
   const int64_t chunk = split ? p.k_chunk : p.k;
   const int64_t k_chunks = (p.k + chunk - 1) / chunk;
-  int64_t mc = kMc;
-  int64_t nb = (kTaskCols + kern.nr - 1) / kern.nr * kern.nr;
+  int64_t mc = kMc / tiled.mr * tiled.mr;
+  int64_t nb = (kTaskCols + tiled.nr - 1) / tiled.nr * tiled.nr;
   // k chunks are tasks too: the filter gradient has few blocks but many chunks.
   auto blocks = [&] { return ((p.m + mc - 1) / mc) * ((p.n + nb - 1) / nb) * k_chunks; };
-  while (blocks() < kMinTasks && p.m * p.n * p.k >= kInlineFlops && (mc > kern.mr || nb > kern.nr)) {
-    if (nb > kern.nr && (p.n + nb - 1) / nb < (p.m + mc - 1) / mc) {
-      nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
-    } else if (mc > kern.mr) {
-      mc = std::max<int64_t>(kern.mr, (mc / 2 + kern.mr - 1) / kern.mr * kern.mr);
+  while (blocks() < kMinTasks && p.m * p.n * p.k >= kInlineFlops && (mc > tiled.mr || nb > tiled.nr)) {
+    if (nb > tiled.nr && (p.n + nb - 1) / nb < (p.m + mc - 1) / mc) {
+      nb = std::max<int64_t>(tiled.nr, (nb / 2 + tiled.nr - 1) / tiled.nr * tiled.nr);
+    } else if (mc > tiled.mr) {
+      mc = std::max<int64_t>(tiled.mr, (mc / 2 + tiled.mr - 1) / tiled.mr * tiled.mr);
     } else {
-      nb = std::max<int64_t>(kern.nr, (nb / 2 + kern.nr - 1) / kern.nr * kern.nr);
+      nb = std::max<int64_t>(tiled.nr, (nb / 2 + tiled.nr - 1) / tiled.nr * tiled.nr);
     }
   }
   const int64_t m_blocks = (p.m + mc - 1) / mc;
@@ -260,7 +268,7 @@ void Gemm(const GemmProblem& p) {
   std::unique_ptr<float[]> packed_storage;
   const bool big = p.m * p.n * p.k >= kInlineFlops;
   if (!split && m_blocks > 1) {
-    packed.npad_all = (p.n + kern.nr - 1) / kern.nr * kern.nr;
+    packed.npad_all = (p.n + tiled.nr - 1) / tiled.nr * tiled.nr;
     packed_storage.reset(new float[static_cast<size_t>(packed.npad_all * p.k)]);
     packed.data = packed_storage.get();
     float* dst = packed_storage.get();
@@ -268,7 +276,7 @@ void Gemm(const GemmProblem& p) {
     auto pack = [&](int64_t t) {
       const int64_t pc = (t / n_blocks) * kKc, j0 = (t % n_blocks) * nb;
       const int64_t kc = std::min(kKc, p.k - pc);
-      PackB(p, pc, kc, j0, std::min(nb, p.n - j0), kern.nr, dst + pc * packed.npad_all + j0 * kc);
+      PackB(p, pc, kc, j0, std::min(nb, p.n - j0), tiled.nr, dst + pc * packed.npad_all + j0 * kc);
     };
     if (big) {
       ParallelTasks(panels * n_blocks, pack);
@@ -284,10 +292,10 @@ void Gemm(const GemmProblem& p) {
     const int64_t kb = kc_id * chunk;
     const int64_t ke = std::min(p.k, kb + chunk);
     if (split) {
-      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
+      Block(p, tiled, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke,
             partial.data() + kc_id * p.m * p.n, p.n, false, packed);
     } else {
-      Block(p, kern, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate, packed);
+      Block(p, tiled, i0, std::min(mc, p.m - i0), j0, std::min(nb, p.n - j0), kb, ke, p.c, p.ldc, p.accumulate, packed);
     }
   };
   if (!big) {

@@ -100,6 +100,9 @@ struct GemmKernel {
   RowKernel row = nullptr;
   // Null where the ISA has none (set in kernel-table.cc); narrow products then take the blocked path.
   NarrowKernel narrow = nullptr;
+  // A taller tile for A read through StridedA, or null (then `micro` serves every A).
+  MicroKernel strided_micro = nullptr;
+  int strided_mr = 0;
 };
 
 // The scalar row kernel (gemm.cc), for every ISA's table.

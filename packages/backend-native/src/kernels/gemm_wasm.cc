@@ -1,8 +1,20 @@
-// WebAssembly SIMD128 microkernel, 4 x 8: eight f32x4 accumulators, two B
-// loads and one broadcast per row per k step. SIMD128 has no fused
+// WebAssembly SIMD128 microkernels, MR x 8: two f32x4 accumulators per row,
+// two B loads and one broadcast per row per k step. SIMD128 has no fused
 // multiply-add (relaxed-simd is not in Node 20), so each step is a multiply
-// and an add; the engine maps v128 onto 16 XMM registers on x86-64, and a
-// taller tile (6 x 8) leaves too few for the products and spills.
+// and an add. The engine (V8 on x86-64) allocates v128 to 15 XMM registers.
+// A stored densely (StridedA: matMul, dense layers) takes 5 x 8: ten
+// accumulators, two B vectors, a broadcast and a product are 14 registers
+// (6 x 8 needs 16 and spills an accumulator every step), and five rows spread
+// the loop's fixed cost (the engine's interrupt check, pointer updates,
+// branch) over a quarter more multiply-adds. Convolutions keep 4 x 8: their
+// patch packers copy runs of MR channels, and 5 divides no usual channel count.
+//
+// The engine keeps loads in program order but places the arithmetic by its
+// own rules (in the order of the loop's accumulators), so the order in which
+// the rows' broadcasts are written decides whether each one is used as soon
+// as it is loaded or all are loaded first and accumulators spill: the row
+// orders below are the ones that gave no spills with Node 20 and clang 19
+// (apps/bench/scripts/wasm-gemm-spills.mjs checks). Unrolling k spilled.
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
@@ -11,74 +23,79 @@
 namespace bw {
 namespace {
 
-constexpr int kMr = 4;
 constexpr int kNr = 8;
 
 inline v128_t MulAdd(v128_t a, v128_t b, v128_t c) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
 
-void MicroWasm(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int64_t p = 0; p < kc; ++p) {
+// One k step of an MR x 8 tile: row r's value of A broadcast (a load, not a
+// shuffle: on x86 the engine emits vbroadcastss, which leaves the vector
+// pipes to the multiplies and adds) times the two B vectors.
+template <int MR>
+struct Tile {
+  v128_t lo[MR], hi[MR];
+
+  Tile() {
+#pragma unroll
+    for (int r = 0; r < MR; ++r) lo[r] = hi[r] = wasm_f32x4_splat(0);
+  }
+  inline void Row(int r, const float* a, v128_t b0, v128_t b1) {
+    const v128_t av = wasm_v128_load32_splat(a);
+    lo[r] = MulAdd(av, b0, lo[r]);
+    hi[r] = MulAdd(av, b1, hi[r]);
+    // Keeps the next row's load below these: clang would otherwise hoist the
+    // loads of all rows to the top, and the engine would hold every broadcast
+    // at once and spill accumulators.
+    __asm__ volatile("" ::: "memory");
+  }
+  void Store(float* c, int64_t ldc, bool accumulate) const {
+#pragma unroll
+    for (int r = 0; r < MR; ++r) {
+      float* row = c + r * ldc;
+      v128_t l = lo[r], h = hi[r];
+      if (accumulate) {
+        l = wasm_f32x4_add(l, wasm_v128_load(row));
+        h = wasm_f32x4_add(h, wasm_v128_load(row + 4));
+      }
+      wasm_v128_store(row, l);
+      wasm_v128_store(row + 4, h);
+    }
+  }
+};
+
+// MicroKernel (gemm.h) for MR rows: 4 for convolution patches, 5 for A stored densely.
+template <int MR>
+void Micro(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  Tile<MR> t;
+  // The loop ends on B's end: no counter for the engine to update.
+  for (const float* const b_end = b + kc * kNr; b != b_end;) {
     const v128_t b0 = wasm_v128_load(b);
     const v128_t b1 = wasm_v128_load(b + 4);
-    v128_t av = wasm_v128_load32_splat(a);
-    c00 = MulAdd(av, b0, c00);
-    c01 = MulAdd(av, b1, c01);
-    av = wasm_v128_load32_splat(a + 1);
-    c10 = MulAdd(av, b0, c10);
-    c11 = MulAdd(av, b1, c11);
-    av = wasm_v128_load32_splat(a + 2);
-    c20 = MulAdd(av, b0, c20);
-    c21 = MulAdd(av, b1, c21);
-    av = wasm_v128_load32_splat(a + 3);
-    c30 = MulAdd(av, b0, c30);
-    c31 = MulAdd(av, b1, c31);
-    a += kMr;
+    // Last row first here, first row first in Indirect (see the top).
+#pragma unroll
+    for (int r = MR - 1; r >= 0; --r) t.Row(r, a + r, b0, b1);
+    a += MR;
     b += kNr;
   }
-  const v128_t rows[kMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-  for (int r = 0; r < kMr; ++r) {
-    float* row = c + r * ldc;
-    v128_t lo = rows[r][0], hi = rows[r][1];
-    if (accumulate) {
-      lo = wasm_f32x4_add(lo, wasm_v128_load(row));
-      hi = wasm_f32x4_add(hi, wasm_v128_load(row + 4));
-    }
-    wasm_v128_store(row, lo);
-    wasm_v128_store(row + 4, hi);
-  }
+  t.Store(c, ldc, accumulate);
 }
 
-// The same tile fed through row pointers (IndirectMicroKernel in gemm.h).
-void IndirectWasm(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
-  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00;
-  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int64_t t = 0; t < taps; ++t, rows += kMr) {
-    const float *p0 = rows[0], *p1 = rows[1], *p2 = rows[2], *p3 = rows[3];
+// The 4 x 8 tile fed through row pointers (IndirectMicroKernel in gemm.h).
+void Indirect(int64_t taps, int64_t channels, const float* const* rows, const float* b, float* c, int64_t ldc) {
+  constexpr int kMr = 4;
+  Tile<kMr> t;
+  for (int64_t tap = 0; tap < taps; ++tap, rows += kMr) {
+    const float* p[kMr];
+#pragma unroll
+    for (int r = 0; r < kMr; ++r) p[r] = rows[r];
     for (int64_t q = 0; q < channels; ++q) {
       const v128_t b0 = wasm_v128_load(b);
       const v128_t b1 = wasm_v128_load(b + 4);
-      v128_t av = wasm_v128_load32_splat(p0 + q);
-      c00 = MulAdd(av, b0, c00);
-      c01 = MulAdd(av, b1, c01);
-      av = wasm_v128_load32_splat(p1 + q);
-      c10 = MulAdd(av, b0, c10);
-      c11 = MulAdd(av, b1, c11);
-      av = wasm_v128_load32_splat(p2 + q);
-      c20 = MulAdd(av, b0, c20);
-      c21 = MulAdd(av, b1, c21);
-      av = wasm_v128_load32_splat(p3 + q);
-      c30 = MulAdd(av, b0, c30);
-      c31 = MulAdd(av, b1, c31);
+#pragma unroll
+      for (int r = 0; r < kMr; ++r) t.Row(r, p[r] + q, b0, b1);
       b += kNr;
     }
   }
-  const v128_t out[kMr][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
-  for (int r = 0; r < kMr; ++r) {
-    wasm_v128_store(c + r * ldc, out[r][0]);
-    wasm_v128_store(c + r * ldc + 4, out[r][1]);
-  }
+  t.Store(c, ldc, false);
 }
 
 // See RowKernel (gemm.h), and RowAvx512 for the plan: each output's k blocks
@@ -161,6 +178,11 @@ void RowWasm(int64_t n, int64_t k, int64_t kc, const float* a, const float* b, i
 
 }  // namespace
 
-GemmKernel GemmKernelWasm() { return {kMr, kNr, MicroWasm, "wasm-simd128-4x8", IndirectWasm, RowWasm}; }
+GemmKernel GemmKernelWasm() {
+  GemmKernel k{4, kNr, Micro<4>, "wasm-simd128-4x8+5x8", Indirect, RowWasm};
+  k.strided_micro = Micro<5>;
+  k.strided_mr = 5;
+  return k;
+}
 
 }  // namespace bw
