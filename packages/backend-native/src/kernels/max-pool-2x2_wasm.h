@@ -14,7 +14,7 @@
 // (so does an infinity, or an overflow: false alarms that only cost the
 // exact path). Then the row returns false and the caller redoes it exactly.
 //
-// Speed comes from what V8 makes of the loops (docs/backend-wasm/design.md):
+// Speed comes from what V8 makes of the loops (docs/backend-wasm/measurements.md):
 // with the channel count a compile-time constant every load is one pointer
 // plus a constant offset, which V8 folds into the x86 address; KeepAddress
 // stops clang from rewriting those pointers into separate induction
