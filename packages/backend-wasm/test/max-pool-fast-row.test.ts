@@ -55,9 +55,13 @@ const SHAPES: { name: string; shape: Shape; options: MaxPoolOptions }[] = [
   { name: '2x2 stride 1, 8 channels (overlapping windows)', shape: [2, 5, 5, 8], options: { poolSize: [2, 2], strides: [1, 1], padding: 'valid' } },
   { name: '2x2 same on odd 7x7 (padded last row and column)', shape: [2, 7, 7, 8], options: { poolSize: [2, 2], strides: [2, 2], padding: 'same' } },
   { name: '2x2 valid on odd 7x7 (last column unused)', shape: [2, 7, 7, 12], options: POOL_2X2 },
-  // The fast rows have a loop per channel count fixed at compile time (8 to 256)
-  // and one for any other C % 4 == 0 (12, 20 and 24 here).
-  ...[8, 16, 20, 24, 64, 128, 256].map((c) => ({ name: `2x2 stride 2, ${c} channels`, shape: [2, 4, 6, c] as Shape, options: POOL_2X2 })),
+  // The fast rows have a loop per common channel count, fixed at compile time
+  // (8 to 512, max-pool-2x2_wasm.h), and one for any other C % 4 == 0 (12, 20, 40 here).
+  ...[8, 16, 20, 24, 40, 48, 64, 96, 128, 192, 256, 384, 512].map((c) => ({
+    name: `2x2 stride 2, ${c} channels`,
+    shape: [2, 4, 4, c] as Shape,
+    options: POOL_2X2,
+  })),
 ];
 
 describe('maxPool fast 2x2 rows agree with cpu, argmax included', () => {

@@ -89,10 +89,16 @@ inline bool ValuesRow(const float* top, const float* bottom, float* out, int32_t
   switch (C) {
     case 8: return ValuesRowFixed<8>(top, bottom, out, out_w, step);
     case 16: return ValuesRowFixed<16>(top, bottom, out, out_w, step);
+    case 24: return ValuesRowFixed<24>(top, bottom, out, out_w, step);
     case 32: return ValuesRowFixed<32>(top, bottom, out, out_w, step);
+    case 48: return ValuesRowFixed<48>(top, bottom, out, out_w, step);
     case 64: return ValuesRowFixed<64>(top, bottom, out, out_w, step);
+    case 96: return ValuesRowFixed<96>(top, bottom, out, out_w, step);
     case 128: return ValuesRowFixed<128>(top, bottom, out, out_w, step);
+    case 192: return ValuesRowFixed<192>(top, bottom, out, out_w, step);
     case 256: return ValuesRowFixed<256>(top, bottom, out, out_w, step);
+    case 384: return ValuesRowFixed<384>(top, bottom, out, out_w, step);
+    case 512: return ValuesRowFixed<512>(top, bottom, out, out_w, step);
     default: return ValuesRowAny(top, bottom, out, out_w, C, step);
   }
 }
@@ -165,10 +171,16 @@ inline bool ArgmaxRow(const float* top, int32_t top_at, int32_t out_w, int32_t C
   switch (C) {
     case 8: return ArgmaxRowFixed<8>(top, top_at, out_w, step, down, y, argmax);
     case 16: return ArgmaxRowFixed<16>(top, top_at, out_w, step, down, y, argmax);
+    case 24: return ArgmaxRowFixed<24>(top, top_at, out_w, step, down, y, argmax);
     case 32: return ArgmaxRowFixed<32>(top, top_at, out_w, step, down, y, argmax);
+    case 48: return ArgmaxRowFixed<48>(top, top_at, out_w, step, down, y, argmax);
     case 64: return ArgmaxRowFixed<64>(top, top_at, out_w, step, down, y, argmax);
+    case 96: return ArgmaxRowFixed<96>(top, top_at, out_w, step, down, y, argmax);
     case 128: return ArgmaxRowFixed<128>(top, top_at, out_w, step, down, y, argmax);
+    case 192: return ArgmaxRowFixed<192>(top, top_at, out_w, step, down, y, argmax);
     case 256: return ArgmaxRowFixed<256>(top, top_at, out_w, step, down, y, argmax);
+    case 384: return ArgmaxRowFixed<384>(top, top_at, out_w, step, down, y, argmax);
+    case 512: return ArgmaxRowFixed<512>(top, top_at, out_w, step, down, y, argmax);
     default: return ArgmaxRowAny(top, top_at, out_w, C, step, down, y, argmax);
   }
 }
