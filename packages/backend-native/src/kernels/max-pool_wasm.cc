@@ -29,8 +29,9 @@ void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax
         (g.out_w - 1) * g.stride_w + 2 <= g.in_w) {
       const int64_t top_at = ((row / g.out_h) * g.in_h + hs) * g.in_w * C;
       const int64_t out = row * g.out_w * C;
-      if (pool2x2::ArgmaxRow(x + top_at, static_cast<int32_t>(top_at), static_cast<int32_t>(g.out_w), static_cast<int32_t>(C),
-                 static_cast<int32_t>(g.stride_w * C), static_cast<int32_t>(g.in_w * C), y + out, argmax + out)) {
+      if (pool2x2::ArgmaxRow(x + top_at, static_cast<int32_t>(top_at), static_cast<int32_t>(g.out_w),
+                             static_cast<int32_t>(C), static_cast<int32_t>(g.stride_w * C),
+                             static_cast<int32_t>(g.in_w * C), y + out, argmax + out)) {
         return;
       }
     }
