@@ -4,6 +4,7 @@
 // build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
+#include "kernels/max-pool-2x2_wasm.h"
 #include "kernels/max-pool-rows.h"
 #include "kernels/max-pool-takes_wasm.h"
 
@@ -19,44 +20,6 @@ inline void Step(const float* x, int64_t at, v128_t iota, v128_t* best, v128_t* 
   *idx = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(at)), iota), *idx, take);
 }
 
-// One output row whose windows are all whole 2 x 2 ones with C % 4 == 0 (the
-// pooling of nearly every CNN), walked by pointers so every load has a
-// constant offset. Without NaNs the rule (strictly larger replaces) makes the
-// winner the first window element equal to the maximum, so the values are a
-// pmax tree (b replaces a only when a < b; ties keep the first, -0 before +0
-// stays -0) and each lane's offset comes from three equality masks. A NaN
-// anywhere in the row makes a lane of the running sum check nonzero (so does
-// an infinity: a false alarm that only costs the exact path); then it returns
-// false and the caller redoes the row by the exact rule.
-bool Row2x2(const float* top, int32_t top_at, int32_t out_w, int32_t C, int32_t step, int32_t down, float* y,
-            int32_t* argmax) {
-  const float* bottom = top + down;
-  const v128_t off_r = wasm_i32x4_splat(C), off_dr = wasm_i32x4_splat(down + C);
-  const v128_t four = wasm_i32x4_splat(4);
-  v128_t nan = wasm_i32x4_splat(0);
-  for (int32_t ow = 0; ow < out_w; ++ow) {
-    v128_t idx = wasm_i32x4_add(wasm_i32x4_splat(top_at + ow * step), wasm_i32x4_make(0, 1, 2, 3));
-    const float* a = top + ow * step;
-    const float* b = bottom + ow * step;
-    for (int32_t c = 0; c < C; c += 4, a += 4, b += 4, y += 4, argmax += 4) {
-      const v128_t x0 = wasm_v128_load(a), x1 = wasm_v128_load(a + C);
-      const v128_t x2 = wasm_v128_load(b), x3 = wasm_v128_load(b + C);
-      const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(x0, x1), wasm_f32x4_add(x2, x3));
-      // sum - sum is +0 (no bits set) unless sum is NaN or infinite.
-      nan = wasm_v128_or(nan, wasm_f32x4_sub(sum, sum));
-      const v128_t m = wasm_f32x4_pmax(wasm_f32x4_pmax(x0, x1), wasm_f32x4_pmax(x2, x3));
-      wasm_v128_store(y, m);
-      // First match wins: x3's offset, then x2's over it, x1's, and 0 for x0.
-      const v128_t o2 = wasm_i32x4_sub(off_dr, wasm_v128_and(wasm_f32x4_eq(x2, m), off_r));
-      const v128_t e1 = wasm_f32x4_eq(x1, m);
-      const v128_t o1 = wasm_v128_or(wasm_v128_and(e1, off_r), wasm_v128_andnot(o2, e1));
-      wasm_v128_store(argmax, wasm_i32x4_add(idx, wasm_v128_andnot(o1, wasm_f32x4_eq(x0, m))));
-      idx = wasm_i32x4_add(idx, four);
-    }
-  }
-  return !wasm_v128_any_true(nan);
-}
-
 void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax, int64_t row, bool /*prefetch*/) {
   const int64_t C = g.in_c, C4 = C - C % 4;
   {
@@ -66,8 +29,9 @@ void MaxPoolRowWasm(const ConvGeom& g, const float* x, float* y, int32_t* argmax
         (g.out_w - 1) * g.stride_w + 2 <= g.in_w) {
       const int64_t top_at = ((row / g.out_h) * g.in_h + hs) * g.in_w * C;
       const int64_t out = row * g.out_w * C;
-      if (Row2x2(x + top_at, static_cast<int32_t>(top_at), static_cast<int32_t>(g.out_w), static_cast<int32_t>(C),
-                 static_cast<int32_t>(g.stride_w * C), static_cast<int32_t>(g.in_w * C), y + out, argmax + out)) {
+      if (pool2x2::ArgmaxRow(x + top_at, static_cast<int32_t>(top_at), static_cast<int32_t>(g.out_w),
+                             static_cast<int32_t>(C), static_cast<int32_t>(g.stride_w * C),
+                             static_cast<int32_t>(g.in_w * C), y + out, argmax + out)) {
         return;
       }
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "kernels/max-pool-2x2_wasm.h"
 #include "kernels/max-pool-takes_wasm.h"
 #include "runtime/parallel.h"
 
@@ -65,34 +66,6 @@ void Row(const ConvGeom& g, const float* x, float* y, int64_t row) {
   }
 }
 
-// One output row whose windows are all whole 2 x 2 ones (no padding reaches
-// it) and C % 4 == 0: the pooling of nearly every CNN. The two input rows are
-// walked by pointers, so every load has a constant offset and no index is
-// recomputed per vector. Returns false when a window held a NaN or an
-// infinity (only the NaN matters; an infinity is a false alarm that costs the
-// exact path): the caller then redoes the row by the exact rule. Kept apart
-// from Row so that the hot loop holds nothing but loads, adds and maxes.
-bool Row2x2(const float* top, const float* bottom, float* out, int32_t out_w, int32_t C, int32_t step) {
-  v128_t nan = wasm_i32x4_splat(0);
-  for (int32_t ow = 0; ow < out_w; ++ow) {
-    const float* a = top;
-    const float* b = bottom;
-    float* o = out;
-    for (int32_t c = 0; c < C; c += 4, a += 4, b += 4, o += 4) {
-      const v128_t x0 = wasm_v128_load(a), x1 = wasm_v128_load(a + C);
-      const v128_t x2 = wasm_v128_load(b), x3 = wasm_v128_load(b + C);
-      const v128_t sum = wasm_f32x4_add(wasm_f32x4_add(x0, x1), wasm_f32x4_add(x2, x3));
-      // sum - sum is +0 (no bits set) unless sum is NaN or infinite.
-      nan = wasm_v128_or(nan, wasm_f32x4_sub(sum, sum));
-      wasm_v128_store(o, wasm_f32x4_pmax(wasm_f32x4_pmax(x0, x1), wasm_f32x4_pmax(x2, x3)));
-    }
-    top += step;
-    bottom += step;
-    out += C;
-  }
-  return !wasm_v128_any_true(nan);
-}
-
 // Whether every window of output row `row` is a whole 2 x 2 one inside x.
 bool Whole2x2(const ConvGeom& g, int64_t row) {
   if (g.k_h != 2 || g.k_w != 2 || g.in_c % 4 != 0 || g.pad_left != 0) return false;
@@ -104,8 +77,8 @@ void PoolRow(const ConvGeom& g, const float* x, float* y, int64_t row) {
   if (Whole2x2(g, row)) {
     const int64_t n = row / g.out_h, hs = (row % g.out_h) * g.stride_h - g.pad_top;
     const float* top = x + (n * g.in_h + hs) * g.in_w * g.in_c;
-    if (Row2x2(top, top + g.in_w * g.in_c, y + row * g.out_w * g.in_c, static_cast<int32_t>(g.out_w),
-               static_cast<int32_t>(g.in_c), static_cast<int32_t>(g.stride_w * g.in_c))) {
+    if (pool2x2::ValuesRow(top, top + g.in_w * g.in_c, y + row * g.out_w * g.in_c, static_cast<int32_t>(g.out_w),
+                           static_cast<int32_t>(g.in_c), static_cast<int32_t>(g.stride_w * g.in_c))) {
       return;
     }
   }
