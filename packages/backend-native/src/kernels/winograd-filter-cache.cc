@@ -53,15 +53,20 @@ std::shared_ptr<const AlignedFloats> WinogradFilterCached(const float* f, int64_
     if (!e.transformed || e.used < oldest->used) oldest = &e;
   }
   Entry& e = *oldest;
+  // Matches nothing until it is whole: an allocation that fails below (an
+  // exception here, a trap in WebAssembly, whose module keeps serving) leaves
+  // no entry whose key and transform disagree.
+  e.C = -1;
+  e.source.assign(f, f + source);
   // The evicted buffer is reused when no plan still holds it.
   if (!e.transformed || e.transformed.use_count() > 1 || e.transformed->size() != floats) {
+    e.transformed.reset();
     e.transformed = std::make_shared<AlignedFloats>(floats);
   }
   transform(e.transformed->data());
   e.C = C;
   e.O = O;
   e.nr = nr;
-  e.source.assign(f, f + source);
   e.used = ++cache.clock;
   return e.transformed;
 }
