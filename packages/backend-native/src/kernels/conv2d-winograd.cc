@@ -125,10 +125,12 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
       continue;
     }
     for (int xi = 0; xi < 16; ++xi) {
+      // The position's rows, the same for every sliver of columns.
+      for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + xi * PositionStride(C) + (s * mr + r) * C : zeros_.data();
+      if (!indirect) PackRows(rowp, C, mr, edge_store.data());
       for (int64_t js = 0; js < slivers_; ++js) {
         const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
         const float* b = u_ + xi * FilterStride(slivers_, C, nr) + js * C * nr;
-        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + xi * PositionStride(C) + (s * mr + r) * C : zeros_.data();
         float* out = m + xi * PositionStride(O) + s * mr * O + j0;
         const bool full = h == mr && w == nr;
         float* c = full ? out : tile;
@@ -136,7 +138,6 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
         if (indirect) {
           kern_.indirect(1, C, rowp, b, c, ldc);
         } else {
-          PackRows(rowp, C, mr, edge_store.data());
           kern_.micro(C, edge_store.data(), b, c, ldc, false);
         }
         if (!full) {
