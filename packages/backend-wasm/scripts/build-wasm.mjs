@@ -39,6 +39,7 @@ const KERNEL_SOURCES = [
   'kernels/conv2d.cc',
   'kernels/conv2d-indirect.cc',
   'kernels/conv2d-winograd.cc',
+  'kernels/winograd-filter-cache.cc',
   'kernels/winograd-transforms_wasm.cc',
   'kernels/conv2d-patches.cc',
   'kernels/conv2d-direct.cc',

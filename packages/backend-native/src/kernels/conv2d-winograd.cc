@@ -56,13 +56,15 @@ WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const floa
       tiles_h_((g.out_h + 1) / 2),
       tiles_w_((g.out_w + 1) / 2),
       slivers_((g.out_c + kern.nr - 1) / kern.nr),
-      zeros_(static_cast<size_t>(g.in_c), 0.0f),
-      packed_(16 * FilterStride(slivers_, g.in_c, kern.nr)) {
+      zeros_(static_cast<size_t>(g.in_c), 0.0f) {
   const int nr = kern.nr;
-  const int64_t C = g.in_c, O = g.out_c;
-  // The transform writes every column below O; the last sliver's columns past it must read zeros.
-  if (O % nr != 0) std::fill(packed_.data(), packed_.data() + 16 * FilterStride(slivers_, C, nr), 0.0f);
-  Kernels().winograd.filter(f, C, O, nr, FilterStride(slivers_, C, nr), packed_.data());
+  const int64_t C = g.in_c, O = g.out_c, stride = FilterStride(slivers_, C, nr), floats = 16 * stride;
+  packed_ = WinogradFilterCached(f, C, O, nr, floats, [&](float* u) {
+    // The transform writes every column below O; the last sliver's columns past it must read zeros.
+    if (O % nr != 0) std::fill(u, u + floats, 0.0f);
+    Kernels().winograd.filter(f, C, O, nr, stride, u);
+  });
+  u_ = packed_->data();
 }
 
 void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m) const {
@@ -113,7 +115,7 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
       for (int xi = 0; xi < 16; ++xi) {
         for (int64_t js = 0; js < slivers_; ++js) {
           const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-          const float* b = packed_.data() + xi * FilterStride(slivers_, C, nr) + js * C * nr;
+          const float* b = u_ + xi * FilterStride(slivers_, C, nr) + js * C * nr;
           for (int64_t r = 0; r < h; ++r) {
             const int64_t row = s * mr + r;
             kern_.row(w, C, C, v + xi * PositionStride(C) + row * C, b, nr, m + xi * PositionStride(O) + row * O + j0, false);
@@ -123,10 +125,12 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
       continue;
     }
     for (int xi = 0; xi < 16; ++xi) {
+      // The position's rows, the same for every sliver of columns.
+      for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + xi * PositionStride(C) + (s * mr + r) * C : zeros_.data();
+      if (!indirect) PackRows(rowp, C, mr, edge_store.data());
       for (int64_t js = 0; js < slivers_; ++js) {
         const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-        const float* b = packed_.data() + xi * FilterStride(slivers_, C, nr) + js * C * nr;
-        for (int r = 0; r < mr; ++r) rowp[r] = r < h ? v + xi * PositionStride(C) + (s * mr + r) * C : zeros_.data();
+        const float* b = u_ + xi * FilterStride(slivers_, C, nr) + js * C * nr;
         float* out = m + xi * PositionStride(O) + s * mr * O + j0;
         const bool full = h == mr && w == nr;
         float* c = full ? out : tile;
@@ -134,7 +138,6 @@ void WinogradRows::Products(int64_t count, const int64_t* id, float* v, float* m
         if (indirect) {
           kern_.indirect(1, C, rowp, b, c, ldc);
         } else {
-          PackRows(rowp, C, mr, edge_store.data());
           kern_.micro(C, edge_store.data(), b, c, ldc, false);
         }
         if (!full) {

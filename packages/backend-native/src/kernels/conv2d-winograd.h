@@ -5,13 +5,14 @@
 // and an output transform.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "kernels/conv2d.h"
 #include "kernels/conv2d-rows.h"
 #include "kernels/gemm.h"
+#include "kernels/winograd-filter-cache.h"
 #include "kernels/winograd-transforms.h"
-#include "runtime/scratch.h"
 
 namespace bw {
 
@@ -51,8 +52,9 @@ class WinogradRows final : public ConvRows {
   const float* x_;
   int64_t tiles_h_, tiles_w_, slivers_;
   std::vector<float> zeros_;
-  // U = G f G^T as [16][slivers][in_c][NR].
-  WeightsLease packed_;
+  // U = G f G^T as [16][slivers][in_c][NR] (WinogradFilterCached), and its floats.
+  std::shared_ptr<const AlignedFloats> packed_;
+  const float* u_;
 };
 
 void Conv2dForwardWinograd(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, float* y);
