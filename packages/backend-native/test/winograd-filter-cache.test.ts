@@ -43,4 +43,17 @@ describe('native Winograd: cached transformed filters', () => {
       filters.forEach((f, i) => expectTensorClose(native.conv2d(x, f, conv), expected[i]!, `round ${round}, filter ${i}`, 1e-4, 1e-4));
     }
   });
+
+  it('transforms a filter too large to keep on every call, into a reused buffer, and sees it changed in place', () => {
+    // 3x3x128x256: its copy and transform exceed the per-entry cap, so it takes the uncached path.
+    const x = randn([1, 6, 6, 128], 4), f = randn([3, 3, 128, 256], 5, 0.05);
+    const first = native.conv2d(x, f, conv);
+    expectTensorClose(first, cpu.conv2d(x, f, conv), 'large filter against cpu', 1e-4, 1e-4);
+    const other = randn([3, 3, 128, 256], 6, 0.05);
+    expectTensorClose(native.conv2d(x, other, conv), cpu.conv2d(x, other, conv), 'another large filter', 1e-4, 1e-4);
+    f.data[0] = f.data[0]! + 3;
+    const changed = native.conv2d(x, f, conv);
+    expect(bits(changed).equals(bits(first))).toBe(false);
+    expectTensorClose(changed, cpu.conv2d(x, f, conv), 'changed in place, against cpu', 1e-4, 1e-4);
+  });
 });

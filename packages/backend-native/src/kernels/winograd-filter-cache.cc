@@ -17,6 +17,8 @@ namespace {
 
 // A model's convolutions fit: four, most of them in L2 when they are small.
 constexpr int kEntries = 4;
+// The spare buffer for filters not kept stays at most 4 MiB per thread.
+constexpr int64_t kMaxSpareFloats = int64_t{1} << 20;
 
 struct Entry {
   int64_t C = 0, O = 0, nr = 0;
@@ -30,16 +32,29 @@ struct Cache {
   uint64_t clock = 0;
 };
 
+// A filter too large to keep is transformed on every call, into the calling
+// thread's spare buffer when no plan still holds it and it is large enough
+// (no fresh allocation, page faults or zero fill per call), else a new block,
+// which becomes the spare when it is not too large to keep either.
+std::shared_ptr<const AlignedFloats> Uncached(int64_t floats, const std::function<void(float*)>& transform) {
+  thread_local std::shared_ptr<AlignedFloats> spare;
+  std::shared_ptr<AlignedFloats> made;
+  if (spare && spare.use_count() == 1 && spare->size() >= floats) {
+    made = spare;
+  } else {
+    made = std::make_shared<AlignedFloats>(floats);
+    if (floats <= kMaxSpareFloats) spare = made;
+  }
+  transform(made->data());
+  return made;
+}
+
 }  // namespace
 
 std::shared_ptr<const AlignedFloats> WinogradFilterCached(const float* f, int64_t C, int64_t O, int nr, int64_t floats,
                                                           const std::function<void(float*)>& transform) {
   const int64_t source = 9 * C * O;
-  if (source > kMaxCachedFilterFloats) {
-    auto made = std::make_shared<AlignedFloats>(floats);
-    transform(made->data());
-    return made;
-  }
+  if (source + floats > kMaxCachedFilterFloats) return Uncached(floats, transform);
   // Per thread: a JavaScript worker's calls never see another's entries, and need no lock.
   thread_local Cache cache;
   const size_t bytes = static_cast<size_t>(source) * sizeof(float);

@@ -30,12 +30,13 @@ class AlignedFloats {
 
 // The transformed filter of f [3, 3, C, O] packed for NR = nr into `floats`
 // floats: a cached one made from the same bits, else made now by
-// transform(dst) and remembered (filters of more than kMaxCachedFilterFloats
-// floats are made and not kept). Holding the result keeps it alive when
+// transform(dst) and remembered (a filter whose copy and transform together
+// exceed kMaxCachedFilterFloats floats is made and not kept, so the entries
+// hold at most 8 MiB per thread). Holding the result keeps it alive when
 // later calls evict it.
 std::shared_ptr<const AlignedFloats> WinogradFilterCached(const float* f, int64_t C, int64_t O, int nr, int64_t floats,
                                                           const std::function<void(float*)>& transform);
 
-constexpr int64_t kMaxCachedFilterFloats = int64_t{1} << 18;
+constexpr int64_t kMaxCachedFilterFloats = int64_t{1} << 19;
 
 }  // namespace bw

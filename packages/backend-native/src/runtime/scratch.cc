@@ -32,34 +32,11 @@ class Buffer {
 thread_local Buffer buffer_a;
 thread_local Buffer buffer_b;
 thread_local Buffer buffer_c;
-thread_local Buffer weights_buffer;
-thread_local bool weights_leased = false;
 
 }  // namespace
 
 float* ScratchA(int64_t floats) { return buffer_a.Get(floats); }
 float* ScratchB(int64_t floats) { return buffer_b.Get(floats); }
 float* ScratchC(int64_t floats) { return buffer_c.Get(floats); }
-
-// Larger weights get a block of their own, so the buffer kept per thread stays at most 4 MiB.
-constexpr int64_t kMaxSharedWeights = int64_t{1} << 20;
-
-WeightsLease::WeightsLease(int64_t floats)
-    : leased_(!weights_leased && floats <= kMaxSharedWeights ? &weights_leased : nullptr) {
-  if (leased_) {
-    data_ = weights_buffer.Get(floats);
-    *leased_ = true;
-  } else {
-    data_ = static_cast<float*>(::operator new(static_cast<size_t>(floats) * sizeof(float), std::align_val_t{64}));
-  }
-}
-
-WeightsLease::~WeightsLease() {
-  if (leased_) {
-    *leased_ = false;
-  } else {
-    ::operator delete(data_, std::align_val_t{64});
-  }
-}
 
 }  // namespace bw
