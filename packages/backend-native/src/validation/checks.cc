@@ -10,7 +10,6 @@ namespace check {
 namespace {
 
 // core's WINDOW_LIMITS: the effective window within int32.
-constexpr int64_t kMaxWindow = (int64_t{1} << 31) - 1;
 constexpr int64_t kMaxInt32 = (int64_t{1} << 31) - 1;
 
 bool Fail(Failure* f, bool range) {
@@ -100,6 +99,11 @@ bool ConvArrays(ArrayView input, const char* input_shape_name, DimsView input_sh
                 DimsView filter_shape, Failure* f) {
   if (!Count(input.name, input.length, input_shape_name, input_shape, f)) return false;
   if (!Count(filter.name, filter.length, "filterShape", filter_shape, f)) return false;
+  if (input_shape.n != 4 || filter_shape.n != 4) {
+    f->text << input_shape_name << " and filterShape must have 4 dimensions, received " << input_shape << " and "
+            << filter_shape << ".";
+    return Fail(f, true);
+  }
   if (filter_shape.v[2] == input_shape.v[3]) return true;
   f->text << "filterShape in-channels (dimension 2) must equal the input's channels " << input_shape.v[3]
           << ", received " << filter_shape << ".";
@@ -123,7 +127,7 @@ bool Window(const WindowRequest& r, ConvGeom* out, Failure* f) {
   // padding, and the work grows with them.
   const int64_t eff_h = (r.k_h - 1) * r.dil_h + 1, eff_w = (r.k_w - 1) * r.dil_w + 1;
   const int64_t kernel[2] = {r.k_h, r.k_w}, dilation[2] = {r.dil_h, r.dil_w};
-  if (eff_h > kMaxWindow || eff_w > kMaxWindow) {
+  if (eff_h > kMaxInt32 || eff_w > kMaxInt32) {
     f->text << "window " << DimsView{kernel, 2} << " with dilation " << DimsView{dilation, 2}
             << " must span at most 2147483647 elements.";
     return Fail(f, true);

@@ -66,8 +66,9 @@ struct ArrayView {
   int64_t length = 0;
 };
 
-// A conv call's input and filter: each holds its shape's elements, and the
-// filter's in-channels (dimension 2) are the input's channels.
+// A conv call's input and filter: both shapes have 4 dimensions, each array
+// holds its shape's elements, and the filter's in-channels (dimension 2) are
+// the input's channels.
 bool ConvArrays(ArrayView input, const char* input_shape_name, DimsView input_shape, ArrayView filter,
                 DimsView filter_shape, Failure* f);
 
