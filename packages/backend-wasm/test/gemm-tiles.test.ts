@@ -44,4 +44,25 @@ describe('wasm GEMM tiles', () => {
       expect(bitsEqual(df.data, product.data), `c ${c} o ${o}`).toBe(true);
     }
   });
+
+  it('1x1 convolutions and their input gradient (5 x 8, strided A) equal matMul bit for bit, rows not a multiple of 5', () => {
+    const w = createWasmBackend();
+    const options = { strides: [1, 1], padding: 'valid', dilations: [1, 1] } as const;
+    // m = 2 * 3 * 7 = 42 pixels: eight whole 5-row tiles and a 2-row edge.
+    for (const [c, o] of [
+      [8, 16],
+      [5, 13],
+      [33, 9],
+    ] as const) {
+      const x = randn([2, 3, 7, c], c * 10 + o);
+      const filter = randn([1, 1, c, o], c * 10 + o + 1);
+      const dy = randn([2, 3, 7, o], c * 10 + o + 2);
+      const y = w.conv2d(x, filter, options);
+      const xf = w.matMul(tensor(x.data, [42, c]), tensor(filter.data, [c, o]));
+      expect(bitsEqual(y.data, xf.data), `forward c ${c} o ${o}`).toBe(true);
+      const dx = w.conv2dBackpropInput(dy, filter, [2, 3, 7, c], options);
+      const dyf = w.matMul(tensor(dy.data, [42, o]), tensor(filter.data, [c, o]), { transposeB: true });
+      expect(bitsEqual(dx.data, dyf.data), `input gradient c ${c} o ${o}`).toBe(true);
+    }
+  });
 });

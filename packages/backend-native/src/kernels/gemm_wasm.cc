@@ -6,8 +6,10 @@
 // accumulators, two B vectors, a broadcast and a product are 14 registers
 // (6 x 8 needs 16 and spills an accumulator every step), and five rows spread
 // the loop's fixed cost (the engine's interrupt check, pointer updates,
-// branch) over a quarter more multiply-adds. Convolutions keep 4 x 8: their
-// patch packers copy runs of MR channels, and 5 divides no usual channel count.
+// branch) over a quarter more multiply-adds. So do the GEMMs of 1x1
+// convolutions and of the input gradient, whose A is strided too; the 3x3
+// convolutions and the filter gradient from patches keep 4 x 8: their patch
+// packers copy runs of MR channels, and 5 divides no usual channel count.
 //
 // The engine keeps loads in program order but places the arithmetic by its
 // own rules (in the order of the loop's accumulators), so the order in which

@@ -25,6 +25,7 @@
 #include <wasm_simd128.h>
 
 #include <cstdint>
+#include <type_traits>
 
 namespace bw {
 namespace pool2x2 {
@@ -82,25 +83,34 @@ inline bool ValuesRowAny(const float* top, const float* bottom, float* out, int3
   return Clean(nan0, nan1);
 }
 
+// fixed(k) with k a std::integral_constant for the channel counts compiled
+// as fixed rows (the usual ones: multiples of 8 up to 512), else any().
+template <class Fixed, class Any>
+inline bool ByChannels(int32_t C, Fixed fixed, Any any) {
+  switch (C) {
+    case 8: return fixed(std::integral_constant<int32_t, 8>{});
+    case 16: return fixed(std::integral_constant<int32_t, 16>{});
+    case 24: return fixed(std::integral_constant<int32_t, 24>{});
+    case 32: return fixed(std::integral_constant<int32_t, 32>{});
+    case 48: return fixed(std::integral_constant<int32_t, 48>{});
+    case 64: return fixed(std::integral_constant<int32_t, 64>{});
+    case 96: return fixed(std::integral_constant<int32_t, 96>{});
+    case 128: return fixed(std::integral_constant<int32_t, 128>{});
+    case 192: return fixed(std::integral_constant<int32_t, 192>{});
+    case 256: return fixed(std::integral_constant<int32_t, 256>{});
+    case 384: return fixed(std::integral_constant<int32_t, 384>{});
+    case 512: return fixed(std::integral_constant<int32_t, 512>{});
+    default: return any();
+  }
+}
+
 // maxPoolInference's row: writes out[0 .. out_w * C) from the row pair at
 // top (its first window) and bottom; windows `step` floats apart. False when
 // a NaN (or an infinity) was seen: the caller redoes the row exactly.
 inline bool ValuesRow(const float* top, const float* bottom, float* out, int32_t out_w, int32_t C, int32_t step) {
-  switch (C) {
-    case 8: return ValuesRowFixed<8>(top, bottom, out, out_w, step);
-    case 16: return ValuesRowFixed<16>(top, bottom, out, out_w, step);
-    case 24: return ValuesRowFixed<24>(top, bottom, out, out_w, step);
-    case 32: return ValuesRowFixed<32>(top, bottom, out, out_w, step);
-    case 48: return ValuesRowFixed<48>(top, bottom, out, out_w, step);
-    case 64: return ValuesRowFixed<64>(top, bottom, out, out_w, step);
-    case 96: return ValuesRowFixed<96>(top, bottom, out, out_w, step);
-    case 128: return ValuesRowFixed<128>(top, bottom, out, out_w, step);
-    case 192: return ValuesRowFixed<192>(top, bottom, out, out_w, step);
-    case 256: return ValuesRowFixed<256>(top, bottom, out, out_w, step);
-    case 384: return ValuesRowFixed<384>(top, bottom, out, out_w, step);
-    case 512: return ValuesRowFixed<512>(top, bottom, out, out_w, step);
-    default: return ValuesRowAny(top, bottom, out, out_w, C, step);
-  }
+  return ByChannels(
+      C, [&](auto k) { return ValuesRowFixed<decltype(k)::value>(top, bottom, out, out_w, step); },
+      [&] { return ValuesRowAny(top, bottom, out, out_w, C, step); });
 }
 
 // The window at a / b with its argmax: y and the flat index (idx holds the
@@ -168,21 +178,9 @@ inline bool ArgmaxRowAny(const float* top, int32_t top_at, int32_t out_w, int32_
 // `step` floats apart. False when a NaN (or an infinity) was seen.
 inline bool ArgmaxRow(const float* top, int32_t top_at, int32_t out_w, int32_t C, int32_t step, int32_t down, float* y,
                       int32_t* argmax) {
-  switch (C) {
-    case 8: return ArgmaxRowFixed<8>(top, top_at, out_w, step, down, y, argmax);
-    case 16: return ArgmaxRowFixed<16>(top, top_at, out_w, step, down, y, argmax);
-    case 24: return ArgmaxRowFixed<24>(top, top_at, out_w, step, down, y, argmax);
-    case 32: return ArgmaxRowFixed<32>(top, top_at, out_w, step, down, y, argmax);
-    case 48: return ArgmaxRowFixed<48>(top, top_at, out_w, step, down, y, argmax);
-    case 64: return ArgmaxRowFixed<64>(top, top_at, out_w, step, down, y, argmax);
-    case 96: return ArgmaxRowFixed<96>(top, top_at, out_w, step, down, y, argmax);
-    case 128: return ArgmaxRowFixed<128>(top, top_at, out_w, step, down, y, argmax);
-    case 192: return ArgmaxRowFixed<192>(top, top_at, out_w, step, down, y, argmax);
-    case 256: return ArgmaxRowFixed<256>(top, top_at, out_w, step, down, y, argmax);
-    case 384: return ArgmaxRowFixed<384>(top, top_at, out_w, step, down, y, argmax);
-    case 512: return ArgmaxRowFixed<512>(top, top_at, out_w, step, down, y, argmax);
-    default: return ArgmaxRowAny(top, top_at, out_w, C, step, down, y, argmax);
-  }
+  return ByChannels(
+      C, [&](auto k) { return ArgmaxRowFixed<decltype(k)::value>(top, top_at, out_w, step, down, y, argmax); },
+      [&] { return ArgmaxRowAny(top, top_at, out_w, C, step, down, y, argmax); });
 }
 
 }  // namespace pool2x2
