@@ -196,11 +196,20 @@ function release(key: MemoryKey): boolean {
 /** `release` for many keys, with one detach for all their buffers (the detach costs about as much as a small kernel). */
 function releaseAll(keys: Iterable<MemoryKey>): void {
   let buffers: ArrayBuffer[] | null = null;
+  let failed = false;
+  let error: unknown;
   for (const key of keys) {
-    const step = beginRelease(key);
-    if (step instanceof ArrayBuffer) (buffers ??= []).push(step);
+    try {
+      const step = beginRelease(key);
+      if (step instanceof ArrayBuffer) (buffers ??= []).push(step);
+    } catch (e) {
+      // A storage whose release threw stops nothing else: every other key is still released, then the error.
+      if (!failed) error = e;
+      failed = true;
+    }
   }
   if (buffers !== null) poolDetached(buffers);
+  if (failed) throw error;
 }
 
 /**

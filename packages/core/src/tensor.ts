@@ -68,13 +68,14 @@ export class Tensor {
     for (let i = 0; i < dims.length; i++) {
       const d = dims[i];
       if (!Number.isInteger(d) || d < 0) {
-        throw new ShapeError(`Tensor: shape must hold non-negative integers, received ${formatShape(shape)}.`);
+        throw new ShapeError(`Tensor: shape must hold non-negative integers, received ${formatShape(dims)}.`);
       }
     }
-    const size = sizeOf(shape);
+    // dims from here on: a one-shot iterable (a generator) is spent by the copy above.
+    const size = sizeOf(dims);
     const length = data instanceof Float32Array ? data.length : data.view().length;
     if (length !== size) {
-      throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(shape)}, received ${length}.`);
+      throw new ShapeError(`Tensor: data must have ${size} elements for shape ${formatShape(dims)}, received ${length}.`);
     }
     if (data instanceof Float32Array) {
       this.data = data;
@@ -83,7 +84,7 @@ export class Tensor {
       setStorage(this, data);
     }
     // A frozen array cannot change: share it (kernel outputs and reshapes pass their input's shape).
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = Object.isFrozen(dims) ? dims : Object.freeze([...dims]);
     this.size = size;
   }
 

@@ -12,6 +12,7 @@ import {
   outputFloat32,
   setMemoryPoolLimit,
   tidy,
+  trackStorage,
 } from '../src/index.js';
 import { assertTensor } from '../src/assert.js';
 
@@ -122,6 +123,20 @@ describe('releasing several buffers at once (one detach for all)', () => {
     dispose([t, view, t, other]);
     expect([t.disposed, view.disposed, other.disposed]).toEqual([true, true, true]);
     expect(memory().pooledBuffers).toBe(2);
+  });
+
+  it('a storage whose release throws leaves no other released buffer readable', () => {
+    let a!: Tensor, b!: Tensor;
+    const failing = { view: () => new Float32Array(4), release: () => { throw new Error('release failed'); } };
+    expect(() =>
+      tidy(() => {
+        a = output();
+        trackStorage(failing);
+        b = output();
+        return null;
+      }),
+    ).toThrow('release failed');
+    expect([a.data.length, b.data.length]).toEqual([0, 0]);
   });
 
   it('pools up to the limit and still detaches the rest', () => {

@@ -31,6 +31,12 @@ describe('Tensor', () => {
     expect(() => new Tensor(new Float32Array(6), Int32Array.from([6, -1]) as unknown as number[])).toThrow(ShapeError);
     // eslint-disable-next-line no-sparse-arrays
     expect(() => new Tensor(new Float32Array(0), [, 2] as unknown as number[])).toThrow(ShapeError);
+    // A one-shot iterable is read once; a wrong size names the shape in the usual form.
+    const once = (function* () { yield 2; yield 3; })();
+    expect(new Tensor(new Float32Array(6), once as unknown as number[]).shape).toEqual([2, 3]);
+    expect(() => new Tensor(new Float32Array(5), new Set([2, 3]) as unknown as number[])).toThrow(
+      'Tensor: data must have 6 elements for shape [2,3], received 5.',
+    );
   });
 
   it('rejects data that is not a Float32Array', () => {

@@ -17,7 +17,8 @@ function withValue(size: number, at: number, v: number) {
 
 describe('allFinite', () => {
   setBackend('cpu');
-  const sizes = [1, 7, FINITE_SCAN_BELOW - 1, FINITE_SCAN_BELOW, FINITE_SCAN_BELOW + 5];
+  // 8 and FINITE_SCAN_BELOW - 4: whole groups of four, no tail.
+  const sizes = [1, 7, 8, FINITE_SCAN_BELOW - 4, FINITE_SCAN_BELOW - 1, FINITE_SCAN_BELOW, FINITE_SCAN_BELOW + 5];
 
   it('agrees with the kernel scan on NaN, Infinity, -Infinity and large finite values, at the first positions and the last', () => {
     for (const size of sizes) {
