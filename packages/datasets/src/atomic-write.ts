@@ -21,8 +21,24 @@ function temporaryName(): string {
   return `.batchwise-${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
 }
 
-/** Exactly the names temporaryName() makes. */
-const TEMPORARY_NAME = /^\.batchwise-\d+-[0-9a-f]{16}\.tmp$/;
+/** Exactly the names temporaryName() makes; group 1 is the writer's pid. */
+const TEMPORARY_NAME = /^\.batchwise-(\d+)-[0-9a-f]{16}\.tmp$/;
+
+/**
+ * Whether a writer with this pid may still be running here: a stopped one
+ * (SIGSTOP, a debugger) is, however old its file. A pid of another user's
+ * process (EPERM) counts as running. Only a pid no process has (ESRCH) is gone;
+ * a writer on another host sharing the folder is judged by age alone.
+ */
+function mayBeRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
 
 /**
  * Age after which a temporary counts as left by a writer that died mid-write
@@ -34,8 +50,9 @@ export const STALE_TEMPORARY_MS = 15 * 60 * 1000;
 /**
  * Removes the temporaries of writeFileAtomicSync that a killed writer left in
  * `dir` (a 55 MB one per kill, otherwise kept forever): regular files directly
- * in `dir` whose name is exactly one this helper makes and that were last
- * written more than `maxAgeMs` ago. Nothing else: no other name, no folder,
+ * in `dir` whose name is exactly one this helper makes, whose writer's process
+ * is gone (no process has its pid) and that were last written more than
+ * `maxAgeMs` ago. Nothing else: no other name, no folder,
  * no symbolic link (itself or what it points to, wherever it was planted), no
  * subfolder. Best effort: a file that cannot be examined or removed is left,
  * and a missing `dir` is no error. Returns the names removed.
@@ -49,7 +66,8 @@ export function sweepStaleTemporaries(dir: string, maxAgeMs = STALE_TEMPORARY_MS
   }
   const removed: string[] = [];
   for (const name of names) {
-    if (!TEMPORARY_NAME.test(name)) continue;
+    const match = TEMPORARY_NAME.exec(name);
+    if (!match || mayBeRunning(Number(match[1]))) continue;
     const path = join(dir, name);
     try {
       // lstat: a symbolic link is judged as a link (never a regular file), never followed.

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { InvalidArgumentError } from '@batchwise/core';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,8 @@ describe('loadMnist', () => {
 
   it("sweeps a killed writer's old temporary from the cache folder on a load that hits the cache", () => {
     loadMnist({ split: 'test', limit: 1, cacheDir });
-    const dead = join(cacheDir, '.batchwise-4242-0123456789abcdef.tmp');
+    // Named with the pid of a process that has exited: its writer is gone for certain.
+    const dead = join(cacheDir, `.batchwise-${spawnSync(process.execPath, ['-e', '']).pid}-0123456789abcdef.tmp`);
     writeFileSync(dead, 'half a cache');
     const hourAgo = (Date.now() - 3600_000) / 1000;
     utimesSync(dead, hourAgo, hourAgo);
