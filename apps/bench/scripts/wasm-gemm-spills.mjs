@@ -47,7 +47,7 @@ function listing(name) {
 }
 
 // Loops: each V8 wasm loop begins with its interrupt check (`cmpq rsp,[...]`) and ends at the
-// first conditional jump back to an earlier address.
+// first jump (conditional or not) back to that check or before it.
 function loops(lines) {
   const found = [];
   let body;
@@ -58,8 +58,8 @@ function loops(lines) {
     if (/cmpq rsp,\[/.test(text)) body = { start: addr, text: [] };
     if (body === undefined) continue;
     body.text.push(text);
-    const jump = /^j(?!mp)\w+ 0x([0-9a-f]+)/.exec(text);
-    if (jump !== null && parseInt(jump[1], 16) < body.start) {
+    const jump = /^j\w+ 0x([0-9a-f]+)/.exec(text);
+    if (jump !== null && parseInt(jump[1], 16) <= body.start) {
       found.push(body.text);
       body = undefined;
     }
@@ -75,11 +75,18 @@ for (const name of KERNELS) {
     bad = true;
     continue;
   }
+  let vectorLoops = 0;
   for (const [i, body] of loops(lines).entries()) {
     const spills = body.filter((t) => /^vmov\w+ .*\[rbp|^vmov\w+ \[rbp/.test(t)).length;
     const arithmetic = body.filter((t) => /^v(mul|add)ps/.test(t)).length;
     console.log(`${name} loop ${i}: ${body.length} instructions, ${arithmetic} vector multiplies and adds, ${spills} spill moves`);
+    if (arithmetic > 0) vectorLoops++;
     if (spills > 0 && arithmetic > 0) bad = true;
+  }
+  // No loop found is no pass: V8's listing format or the loop's shape changed under this script.
+  if (vectorLoops === 0) {
+    console.log(`${name}: no loop with vector multiplies and adds recognised in its code`);
+    bad = true;
   }
 }
 process.exit(bad ? 1 : 0);
