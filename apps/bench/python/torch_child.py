@@ -236,7 +236,7 @@ class Child:
         return {"handle": h, "check": checked}
 
     def op_time(self, req):
-        """One timed call after the bench's lead-in (src/measure.ts), both inside this process."""
+        """Timed back-to-back calls after the bench's lead-in (src/measure.ts), both inside this process: mean ms per call."""
         run = self.handles[req["handle"]]
         lead = req.get("leadIn")
         begin = now_ms()
@@ -247,9 +247,11 @@ class Child:
                 break
             run()
             calls += 1
+        count = int(req.get("calls", 1))
         start = now_ms()
-        run()
-        return {"ms": now_ms() - start}
+        for _ in range(count):
+            run()
+        return {"ms": (now_ms() - start) / count}
 
     def op_release(self, req):
         self.handles.pop(req["handle"], None)

@@ -35,17 +35,26 @@ export interface MeasureOptions extends LeadIn {
   targetMs: number;
   /** Hard cap on timed runs for fast kernels. */
   maxRuns: number;
+  /**
+   * A timed run of a call shorter than this (by its warm-up) is that many
+   * back-to-back calls, and its time their mean: a single call of tens of
+   * microseconds is at the mercy of one interrupt or timer tick. 0: one call.
+   */
+  sampleMs: number;
 }
 
+/** At most this many calls in one timed run. */
+export const MAX_CALLS_PER_SAMPLE = 200;
+
 /** Defaults of `measureInterleaved`. */
-export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 30, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50 };
+export const MEASURE_DEFAULTS: MeasureOptions = { warmup: 2, minRuns: 5, targetMs: 400, maxRuns: 30, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50, sampleMs: 0 };
 
 /**
  * A smoke run (--quick): one warm-up and one timed call, no lead-in. It proves
  * every contender runs; its figures are not measurements (the project's
  * minimum is the median of 5).
  */
-export const SMOKE: MeasureOptions = { warmup: 1, minRuns: 1, targetMs: 0, maxRuns: 1, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0 };
+export const SMOKE: MeasureOptions = { warmup: 1, minRuns: 1, targetMs: 0, maxRuns: 1, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0, sampleMs: 0 };
 
 export interface Entry {
   id: string;
@@ -79,10 +88,17 @@ function now(): number {
   return (u.user + u.system) / 1000;
 }
 
-async function timeOnce(p: Prepared, leadIn: boolean, o: MeasureOptions): Promise<number> {
+/** Calls in one timed run of a call that took `estimateMs` (see MeasureOptions.sampleMs). */
+export function callsPerSample(estimateMs: number | undefined, options: MeasureOptions): number {
+  if (estimateMs === undefined || options.sampleMs <= 0 || estimateMs >= options.sampleMs) return 1;
+  return Math.min(MAX_CALLS_PER_SAMPLE, Math.ceil(options.sampleMs / Math.max(estimateMs, 1e-3)));
+}
+
+/** One timed run: `calls` back-to-back calls after the lead-in; returns ms per call. */
+async function timeOnce(p: Prepared, leadIn: boolean, calls: number, o: MeasureOptions): Promise<number> {
   if (p.before) await p.before();
   collectGarbage();
-  if (p.timeSelf) return p.timeSelf(leadIn ? { leadInMs: o.leadInMs, leadInMinMs: o.leadInMinMs, leadInCalls: o.leadInCalls } : undefined);
+  if (p.timeSelf) return p.timeSelf(leadIn ? { leadInMs: o.leadInMs, leadInMinMs: o.leadInMinMs, leadInCalls: o.leadInCalls } : undefined, calls);
   const begin = performance.now();
   for (let calls = 0; leadIn; calls++) {
     const elapsed = performance.now() - begin;
@@ -90,8 +106,8 @@ async function timeOnce(p: Prepared, leadIn: boolean, o: MeasureOptions): Promis
     await p.run();
   }
   const start = now();
-  await p.run();
-  return now() - start;
+  for (let i = 0; i < calls; i++) await p.run();
+  return (now() - start) / calls;
 }
 
 /** How many timed runs a contender gets, from the length of its warm-up run. */
@@ -114,7 +130,7 @@ export async function measureInterleaved(entries: readonly Entry[], options: Mea
     const estimate = estimates.get(e.id);
     const leadIn = options.leadInMs > 0 && estimate !== undefined && estimate < options.leadInMs;
     try {
-      return await timeOnce(e.prepared, leadIn, options);
+      return await timeOnce(e.prepared, leadIn, callsPerSample(estimate, options), options);
     } catch (err) {
       failed.set(e.id, firstLine(err));
       return undefined;

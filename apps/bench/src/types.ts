@@ -42,10 +42,10 @@ export interface Prepared {
   run: () => unknown;
   /**
    * For a contender in another process (PyTorch): runs the lead-in (when given)
-   * and one timed call there and returns that call's milliseconds, so the
+   * and `calls` timed back-to-back calls there and returns their mean milliseconds, so the
    * pipe's latency is not counted. Replaces the harness's own timing of `run`.
    */
-  timeSelf?: (leadIn: LeadIn | undefined) => Promise<number>;
+  timeSelf?: (leadIn: LeadIn | undefined, calls: number) => Promise<number>;
   dispose?: () => void;
   /** Shown with the result, e.g. that a peer composes the kernel from basic operators. */
   note?: string;

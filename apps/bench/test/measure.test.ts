@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { measureInterleaved, plannedRuns } from '../src/measure.js';
+import { callsPerSample, MAX_CALLS_PER_SAMPLE, measureInterleaved, plannedRuns } from '../src/measure.js';
 
-const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0 };
+const options = { warmup: 1, minRuns: 5, targetMs: 1, maxRuns: 8, leadInMs: 0, leadInMinMs: 0, leadInCalls: 0, sampleMs: 0 };
 
 describe('plannedRuns', () => {
   it('never goes below the minimum nor above the caps', () => {
@@ -9,6 +9,17 @@ describe('plannedRuns', () => {
     expect(plannedRuns(0.001, Number.POSITIVE_INFINITY, { ...options, targetMs: 400 })).toBe(8);
     expect(plannedRuns(0.001, 5, { ...options, targetMs: 400, maxRuns: 60 })).toBe(5);
     expect(plannedRuns(10, Number.POSITIVE_INFINITY, { ...options, targetMs: 100, maxRuns: 60 })).toBe(10);
+  });
+});
+
+describe('callsPerSample', () => {
+  it('times one call unless a call is shorter than sampleMs, then enough calls to fill it, within the cap', () => {
+    expect(callsPerSample(0.05, options)).toBe(1);
+    expect(callsPerSample(undefined, { ...options, sampleMs: 2 })).toBe(1);
+    expect(callsPerSample(3, { ...options, sampleMs: 2 })).toBe(1);
+    expect(callsPerSample(0.05, { ...options, sampleMs: 2 })).toBe(40);
+    expect(callsPerSample(0.3, { ...options, sampleMs: 2 })).toBe(7);
+    expect(callsPerSample(0, { ...options, sampleMs: 2 })).toBe(MAX_CALLS_PER_SAMPLE);
   });
 });
 
@@ -78,13 +89,31 @@ describe('measureInterleaved', () => {
     expect(calls).toBe(1 + 5 * (3 + 1));
   });
 
+  it('times several back-to-back calls per run for a short call and reports the time per call', async () => {
+    let calls = 0;
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const short = { id: 'short', maxRuns: 5, prepared: { run: () => { calls++; busy(0.2); } } };
+    const out = await measureInterleaved([short], { ...options, sampleMs: 2 });
+    // One warm-up (its time sets the calls per run: at most 2 / 0.2 = 10), then 5 runs of those calls.
+    expect(calls).toBeGreaterThan(1 + 5);
+    expect(calls).toBeLessThanOrEqual(1 + 5 * 10);
+    expect((calls - 1) % 5).toBe(0);
+    const r = out.get('short') as { medianMs: number };
+    expect(r.medianMs).toBeGreaterThanOrEqual(0.2);
+    expect(r.medianMs).toBeLessThan(2);
+  });
+
   it('lets a contender in another process time itself, passing the lead-in when one applies', async () => {
     const leadIns: unknown[] = [];
+    const callCounts: number[] = [];
     let runs = 0;
     const remote = {
       id: 'remote',
       maxRuns: 5,
-      prepared: { run: () => void runs++, timeSelf: async (leadIn: unknown) => (leadIns.push(leadIn), 7) },
+      prepared: { run: () => void runs++, timeSelf: async (leadIn: unknown, calls: number) => (leadIns.push(leadIn), callCounts.push(calls), 7) },
     };
     const out = await measureInterleaved([remote], { ...options, leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 });
     // The reported times are the contender's own, never the harness's timing of run().
@@ -93,5 +122,14 @@ describe('measureInterleaved', () => {
     // Warm-up without a lead-in (no estimate yet), then 7 ms < 20 ms: every timed call gets one.
     expect(leadIns[0]).toBeUndefined();
     expect(leadIns.slice(1)).toEqual(Array(5).fill({ leadInMs: 20, leadInMinMs: 5, leadInCalls: 2 }));
+    expect(callCounts).toEqual(Array(6).fill(1));
+  });
+
+  it('asks a contender that times itself for several calls per run when its calls are short', async () => {
+    const callCounts: number[] = [];
+    const remote = { id: 'remote', maxRuns: 5, prepared: { run: () => undefined, timeSelf: async (_: unknown, calls: number) => (callCounts.push(calls), 0.5) } };
+    await measureInterleaved([remote], { ...options, sampleMs: 2 });
+    // The warm-up (no estimate) is one call; then 2 / 0.5 = 4 calls per run.
+    expect(callCounts).toEqual([1, 4, 4, 4, 4, 4]);
   });
 });

@@ -41,7 +41,7 @@ export async function isaChild(): Promise<void> {
   const contender = batchwiseContender('native-1t', 'native 1t', native, 1, true);
   const medianMs: Partial<Record<KernelId, number>> = {};
   for (const id of ISA_KERNELS) {
-    const result = await runKernel(kernelCase(id), [contender], { warmup: 1, minRuns: 5, targetMs: 300, maxRuns: 20, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50 });
+    const result = await runKernel(kernelCase(id), [contender], { warmup: 1, minRuns: 5, targetMs: 300, maxRuns: 20, leadInMs: 100, leadInMinMs: 25, leadInCalls: 50, sampleMs: 0 });
     const m = result.measurements[0];
     if (m && 'sample' in m) medianMs[id] = m.sample.medianMs;
   }

@@ -110,9 +110,9 @@ export function torchModelContender(threads: number, layout: TorchLayout, deps: 
           await child.request('release', { handle: r.handle });
           return { unavailable: `PyTorch's model is not batchwise's: ${failure}; not timed` };
         }
-        const time = (leadIn: unknown) => child.request<{ ms: number }>('time', { handle: r.handle, leadIn: leadIn ?? null }).then((t) => t.ms);
+        const time = (leadIn: unknown, calls: number) => child.request<{ ms: number }>('time', { handle: r.handle, leadIn: leadIn ?? null, calls }).then((t) => t.ms);
         return {
-          run: () => time(undefined),
+          run: () => time(undefined, 1),
           timeSelf: time,
           dispose: () => void child.request('release', { handle: r.handle }).catch(() => undefined),
           note: describeCheck(r.check),
