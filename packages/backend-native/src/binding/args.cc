@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "binding/staging.h"
@@ -46,11 +47,14 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
   }
   const napi_env env = info.Env();
   begin_.resize(count + 1);
-  elements_.reserve(64);
-  numbers_.reserve(64);
   for (size_t i = 0; i < count; ++i) {
     begin_[i] = static_cast<uint32_t>(elements_.size());
     if (!info[i].IsArray()) continue;
+    // Reserved at the first array: calls passing only typed arrays (the TS wrappers' shapes) allocate nothing here.
+    if (elements_.capacity() == 0) {
+      elements_.reserve(64);
+      numbers_.reserve(64);
+    }
     Napi::Array arr = info[i].As<Napi::Array>();
     // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
     const uint32_t length = arr.Length(), n = std::min<uint32_t>(length, kMaxArrayRead);
@@ -201,16 +205,22 @@ bool Args::Boolean(size_t i, const char* name) const {
   return v.As<Napi::Boolean>().Value();
 }
 
-std::string Args::OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const {
+std::string Args::OneOf(size_t i, const char* name, std::initializer_list<const char*> allowed) const {
   const Napi::Value v = info_[i];
   if (v.IsString()) {
-    const std::string s = v.As<Napi::String>().Utf8Value();
-    for (const auto& a : allowed) {
-      if (a == s) return s;
+    // One N-API call into a small buffer, no std::string per allowed value: a
+    // longer string cannot be one of them (they are shorter than the buffer).
+    char buf[32];
+    size_t length = 0;
+    if (napi_get_value_string_utf8(info_.Env(), v, buf, sizeof(buf), &length) == napi_ok && length + 1 < sizeof(buf)) {
+      for (const char* a : allowed) {
+        // Compared with its length: a string with a NUL inside matches none.
+        if (std::strlen(a) == length && std::memcmp(a, buf, length) == 0) return a;
+      }
     }
   }
   std::string list;
-  for (size_t k = 0; k < allowed.size(); ++k) list += (k ? ", '" : "'") + allowed[k] + "'";
+  for (const char* a : allowed) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
   Fail(false, std::string(name) + " must be one of " + list + ", received " + Describe(v) + ".");
 }
 

@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -66,7 +67,8 @@ class Args {
   double NumberIn(size_t i, const char* name, double lo, double hi, bool lo_open, bool hi_open) const;
   int64_t Integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
   bool Boolean(size_t i, const char* name) const;
-  std::string OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const;
+  // allowed: strings shorter than 31 bytes.
+  std::string OneOf(size_t i, const char* name, std::initializer_list<const char*> allowed) const;
   std::pair<int64_t, int64_t> PositivePair(size_t i, const char* name) const;
 
   [[noreturn]] void Fail(bool range, const std::string& what) const;
