@@ -114,8 +114,13 @@ inline __m512 PoolNormReluNoNaN(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m5
 }
 
 // NaN in the tile: the sum of all its values is NaN (so is a sum of infinities
-// of both signs, which then also takes the exact path).
-#define BW_ADD_ROW(r) sum = _mm512_add_ps(sum, _mm512_add_ps(acc##r##a, acc##r##b));
+// of both signs, which then also takes the exact path). Summed as a tree, not
+// a chain of 24 dependent additions.
+inline bool HasNaN(__m512 a, __m512 b, __m512 c, __m512 d, __m512 e, __m512 f, __m512 g, __m512 h) {
+  const __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a, b), _mm512_add_ps(c, d)),
+                                 _mm512_add_ps(_mm512_add_ps(e, f), _mm512_add_ps(g, h)));
+  return _mm512_cmp_ps_mask(s, s, _CMP_UNORD_Q) != 0;
+}
 #define BW_POOL2(q, r0, r1, r2, r3, F)                                                                            \
   if (count > (q)) {                                                                                             \
     _mm512_mask_storeu_ps(y + (q) * ldy, m0, F(acc##r0##a, acc##r1##a, acc##r2##a, acc##r3##a, ce0, lo0, sc0, sh0, sg0, n0));      \
@@ -141,9 +146,11 @@ void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* off
   const __m512 sg0 = _mm512_loadu_ps(k.sign), sg1 = _mm512_loadu_ps(k.sign + 16);
   const __mmask16 n0 = _mm512_cmp_ps_mask(sg0, _mm512_setzero_ps(), _CMP_LT_OQ);
   const __mmask16 n1 = _mm512_cmp_ps_mask(sg1, _mm512_setzero_ps(), _CMP_LT_OQ);
-  __m512 sum = _mm512_setzero_ps();
-  BW_ROWS(BW_ADD_ROW)
-  if (_mm512_cmp_ps_mask(sum, sum, _CMP_UNORD_Q) == 0) {
+  const bool nan = HasNaN(_mm512_add_ps(acc0a, acc0b), _mm512_add_ps(acc1a, acc1b), _mm512_add_ps(acc2a, acc2b),
+                          _mm512_add_ps(acc3a, acc3b), _mm512_add_ps(acc4a, acc4b), _mm512_add_ps(acc5a, acc5b),
+                          _mm512_add_ps(acc6a, acc6b), _mm512_add_ps(acc7a, acc7b)) |
+                   HasNaN(acc8a, acc8b, acc9a, acc9b, acc10a, acc10b, acc11a, acc11b);
+  if (!nan) {
     BW_POOL2(0, 0, 1, 2, 3, PoolNormReluNoNaN)
     BW_POOL2(1, 4, 5, 6, 7, PoolNormReluNoNaN)
     BW_POOL2(2, 8, 9, 10, 11, PoolNormReluNoNaN)
@@ -161,7 +168,6 @@ void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* off
 #define BW_ROWS24(X) BW_ROWS(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
 #define BW_ZERO1(r) __m512 acc##r = _mm512_setzero_ps();
 #define BW_FMA1(r) acc##r = _mm512_fmadd_ps(_mm512_set1_ps(p##r[off]), b0, acc##r);
-#define BW_ADD1(r) sum = _mm512_add_ps(sum, acc##r);
 #define BW_POOL1(q, r0, r1, r2, r3, F)                                                                        \
   if (count > (q)) {                                                                                         \
     _mm512_mask_storeu_ps(y + (q) * ldy, m0, F(acc##r0, acc##r1, acc##r2, acc##r3, ce, lo, sc, sh, sg, neg)); \
@@ -183,9 +189,10 @@ void ForwardPoolNarrowAvx512(int64_t kk, const float* const* pixel, const int64_
   const __m512 ce = _mm512_loadu_ps(k.center), lo = _mm512_loadu_ps(k.center_lo), sc = _mm512_loadu_ps(k.scale);
   const __m512 sh = _mm512_loadu_ps(k.shift), sg = _mm512_loadu_ps(k.sign);
   const __mmask16 neg = _mm512_cmp_ps_mask(sg, _mm512_setzero_ps(), _CMP_LT_OQ);
-  __m512 sum = _mm512_setzero_ps();
-  BW_ROWS24(BW_ADD1)
-  if (_mm512_cmp_ps_mask(sum, sum, _CMP_UNORD_Q) == 0) {
+  const bool nan = HasNaN(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7) |
+                   HasNaN(acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) |
+                   HasNaN(acc16, acc17, acc18, acc19, acc20, acc21, acc22, acc23);
+  if (!nan) {
     BW_POOL1_ALL(PoolNormReluNoNaN)
     return;
   }
@@ -197,9 +204,7 @@ void ForwardPoolNarrowAvx512(int64_t kk, const float* const* pixel, const int64_
 #undef BW_FMA1
 #undef BW_POOL1
 #undef BW_POOL1_ALL
-#undef BW_ADD1
 #undef BW_POOL2
-#undef BW_ADD_ROW
 #undef BW_TAKE
 #undef BW_POINTER
 #undef BW_FWD_FMA
