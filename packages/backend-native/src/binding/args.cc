@@ -159,7 +159,9 @@ Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, i
   Dims dims(n);
   for (size_t k = 0; k < n; ++k) {
     const double d = typed != nullptr ? typed[k] : numbers_[begin_[i] + k];
-    if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min_dim) || d > static_cast<double>(kMaxDim)) {
+    // In range first (NaN fails it), then whole: the cast is exact there (no floor call per element).
+    const bool in_range = d >= static_cast<double>(min_dim) && d <= static_cast<double>(kMaxDim);
+    if (!in_range || static_cast<double>(static_cast<int64_t>(d)) != d) {
       std::ostringstream got;
       got << d;
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
