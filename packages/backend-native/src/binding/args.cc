@@ -139,7 +139,7 @@ I32 Args::Int32(size_t i, const char* name) const {
   return r;
 }
 
-Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
+size_t Args::ShapeInto(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim, int64_t* out) const {
   const Napi::Value v = info_[i];
   // A Float64Array too: its values come in one N-API call instead of one per
   // element, and reading them runs no JS (the TS wrappers pass geometry so).
@@ -156,7 +156,6 @@ Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, i
     Fail(true, std::string(name) + " must have rank in [" + std::to_string(min_rank) + ", " + std::to_string(max_rank) +
                    "], received rank " + (n > kMaxArrayRead ? std::string("> ") + std::to_string(kMaxArrayRead) : std::to_string(n)) + ".");
   }
-  Dims dims(n);
   for (size_t k = 0; k < n; ++k) {
     const double d = typed != nullptr ? typed[k] : numbers_[begin_[i] + k];
     // In range first (NaN fails it), then whole: the cast is exact there (no floor call per element).
@@ -167,8 +166,14 @@ Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, i
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
                      ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(elements_[begin_[i] + k])) + ".");
     }
-    dims[k] = static_cast<int64_t>(d);
+    out[k] = static_cast<int64_t>(d);
   }
+  return n;
+}
+
+Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
+  Dims dims(std::max<size_t>(max_rank, 1));
+  dims.resize(ShapeInto(i, name, min_rank, max_rank, min_dim, dims.data()));
   return dims;
 }
 
@@ -227,7 +232,8 @@ std::string Args::OneOf(size_t i, const char* name, std::initializer_list<const 
 }
 
 std::pair<int64_t, int64_t> Args::PositivePair(size_t i, const char* name) const {
-  const Dims d = Shape(i, name, 2, 2, 1);
+  int64_t d[2];
+  ShapeInto(i, name, 2, 2, 1, d);
   return {d[0], d[1]};
 }
 
