@@ -43,16 +43,18 @@ void PadRow(const ConvGeom& g, const float* x, int64_t n, int64_t ih, float* dst
 // parallel loop's setup costs more than the copy (a batch-1 first layer).
 constexpr int64_t kInlinePadFloats = int64_t{1} << 14;
 
-// x with its 'same' padding as zeros into *storage (every element written, so
-// no zero fill first: that was a second pass over megabytes per filter
-// gradient), or x itself when there is none; *h and *w get the padded size.
-const float* PadImage(const ConvGeom& g, const float* x, std::vector<float>* storage, int64_t* h, int64_t* w) {
+// x with its 'same' padding as zeros into storage->padded (grown as needed),
+// or x itself when there is none; *h and *w get the padded size.
+const float* PadImage(const ConvGeom& g, const float* x, DirectRowsStorage* storage, int64_t* h, int64_t* w) {
   *h = g.in_h + g.pad_top + g.pad_bottom;
   *w = g.in_w + g.pad_left + g.pad_right;
   if (*h == g.in_h && *w == g.in_w) return x;
   const int64_t C = g.in_c, row = *w * C, padded_h = *h, total = g.batch * padded_h * row;
-  if (static_cast<int64_t>(storage->size()) < total) storage->resize(static_cast<size_t>(total));
-  float* out = storage->data();
+  if (storage->padded_floats < total) {
+    storage->padded.reset(new float[static_cast<size_t>(total)]);
+    storage->padded_floats = total;
+  }
+  float* out = storage->padded.get();
   const auto pad_rows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) PadRow(g, x, r / padded_h, r % padded_h - g.pad_top, out + r * row, row);
   };
@@ -93,7 +95,7 @@ DirectRows::DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x
   DirectRowsStorage& s = storage != nullptr ? *storage : own_;
   const int nr = micro.nr;
   const int64_t O = g.out_c, kk = g.k_h * g.k_w * g.in_c;
-  xp_ = PadImage(g, x, &s.padded, &xp_h_, &xp_w_);
+  xp_ = PadImage(g, x, &s, &xp_h_, &xp_w_);
   WindowOffsets(g, xp_w_, kk, &s.offset);
   offset_ = s.offset.data();
   // f [kk, O] as kk x NR slivers, zeros past O.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kernels/conv2d.h"
@@ -16,7 +17,11 @@ namespace bw {
 // runs one DirectRows at a time on a thread keeps one of these per thread, so
 // a small call (a batch-1 first layer) allocates nothing.
 struct DirectRowsStorage {
-  std::vector<float> padded, packed;
+  // Uninitialized (PadImage writes every element): a zero fill first would be
+  // a second pass over the padded batch.
+  std::unique_ptr<float[]> padded;
+  int64_t padded_floats = 0;
+  std::vector<float> packed;
   std::vector<int64_t> offset;
 };
 
