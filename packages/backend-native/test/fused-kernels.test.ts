@@ -60,10 +60,19 @@ describe('native conv2dBatchNormRelu', () => {
     // Winograd (3x3, 16+ channels): tiles cut by the odd edges, a partial channel sliver.
     { name: 'Winograd, odd 7x9, 16 -> 33, 2x2 pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     { name: 'Winograd, odd 7x9, 16 -> 33, no pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33] },
+    // The bench CNN's first layers at batch 1: pooled groups run on across pooled rows.
+    { name: 'direct pooled in registers, batch 1, 28x28x1 -> 32', x: [1, 28, 28, 1], f: [3, 3, 1, 32], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'direct pooled in registers, batch 1, 28x28x1 -> 16', x: [1, 28, 28, 1], f: [3, 3, 1, 16], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // Enough multiply-adds for the threads' tasks of whole pooled rows.
+    { name: 'direct pooled in registers, batch 24 (tasks)', x: [24, 28, 28, 1], f: [3, 3, 1, 32], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    // NaN and infinities in x: tiles with a NaN (or inf - inf) take the microkernel's exact max-select.
+    { name: 'direct pooled in registers, NaN and infinities', x: [2, 10, 14, 1], f: [3, 3, 1, 32], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, poison: true },
+    { name: 'direct pooled in registers, narrow tile, NaN and infinities', x: [2, 10, 14, 1], f: [3, 3, 1, 16], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, poison: true },
   ] as const;
   for (const c of cases) {
     it(`gives the bits of conv2d, batchNormInference, relu and maxPool one by one: ${c.name}`, () => {
       const x = randn([...c.x], 5), f = randn([...c.f], 6), o = c.f[3];
+      if ('poison' in c) [NaN, Infinity, -Infinity, NaN, Infinity].forEach((v, i) => { x.data[(i * 53 + 7) % x.size] = v; });
       const params = { mean: randn([o], 7), variance: randn([o], 8, 0.2, 1), gamma: randn([o], 9), beta: randn([o], 10), epsilon: 1e-3 };
       const conv = { strides: [1, 1], padding: 'same', dilations: [1, 1] } as const;
       const pool = 'pool' in c ? c.pool : undefined;

@@ -31,6 +31,17 @@ describe("core's WINDOW_LIMITS, re-checked by the addon", () => {
   });
 });
 
+describe('string options, read by the addon into a small buffer (Args::OneOf)', () => {
+  // maxPool on [1,4,4,1], 2x2 stride 2: padding is the string checked.
+  const call = (padding: string) =>
+    loadRawAddon().maxPool(new Float32Array(16), [1, 4, 4, 1], [2, 2], [2, 2], padding, new Array(17).fill(1), new Float32Array(4), new Int32Array(4));
+  for (const bad of ['sam', 'same\0', 'same\0x', 'valid '.repeat(10), 's'.repeat(31), 'SAME']) {
+    it(`refuses ${JSON.stringify(bad.slice(0, 12))} (${bad.length} characters) with the list of allowed values`, () => {
+      expect(() => call(bad)).toThrow(/maxPool: padding must be one of 'same', 'valid', received '/);
+    });
+  }
+});
+
 describe("the fused filter gradient's shared request check (validation/checks.h, the wasm entry's too)", () => {
   const f32 = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.1 * (i % 7) - 0.3);
   // input [1,4,4,1], filter [3,3,1,2], 'valid': the conv output is [1,2,2,2].

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "binding/staging.h"
@@ -46,11 +47,14 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
   }
   const napi_env env = info.Env();
   begin_.resize(count + 1);
-  elements_.reserve(64);
-  numbers_.reserve(64);
   for (size_t i = 0; i < count; ++i) {
     begin_[i] = static_cast<uint32_t>(elements_.size());
     if (!info[i].IsArray()) continue;
+    // Reserved at the first array: calls passing only typed arrays (the TS wrappers' shapes) allocate nothing here.
+    if (elements_.capacity() == 0) {
+      elements_.reserve(64);
+      numbers_.reserve(64);
+    }
     Napi::Array arr = info[i].As<Napi::Array>();
     // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
     const uint32_t length = arr.Length(), n = std::min<uint32_t>(length, kMaxArrayRead);
@@ -135,7 +139,7 @@ I32 Args::Int32(size_t i, const char* name) const {
   return r;
 }
 
-Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
+size_t Args::ShapeInto(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim, int64_t* out) const {
   const Napi::Value v = info_[i];
   // A Float64Array too: its values come in one N-API call instead of one per
   // element, and reading them runs no JS (the TS wrappers pass geometry so).
@@ -152,17 +156,24 @@ Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, i
     Fail(true, std::string(name) + " must have rank in [" + std::to_string(min_rank) + ", " + std::to_string(max_rank) +
                    "], received rank " + (n > kMaxArrayRead ? std::string("> ") + std::to_string(kMaxArrayRead) : std::to_string(n)) + ".");
   }
-  Dims dims(n);
   for (size_t k = 0; k < n; ++k) {
     const double d = typed != nullptr ? typed[k] : numbers_[begin_[i] + k];
-    if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min_dim) || d > static_cast<double>(kMaxDim)) {
+    // In range first (NaN fails it), then whole: the cast is exact there (no floor call per element).
+    const bool in_range = d >= static_cast<double>(min_dim) && d <= static_cast<double>(kMaxDim);
+    if (!in_range || static_cast<double>(static_cast<int64_t>(d)) != d) {
       std::ostringstream got;
       got << d;
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
                      ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(elements_[begin_[i] + k])) + ".");
     }
-    dims[k] = static_cast<int64_t>(d);
+    out[k] = static_cast<int64_t>(d);
   }
+  return n;
+}
+
+Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
+  Dims dims(std::max<size_t>(max_rank, 1));
+  dims.resize(ShapeInto(i, name, min_rank, max_rank, min_dim, dims.data()));
   return dims;
 }
 
@@ -201,21 +212,28 @@ bool Args::Boolean(size_t i, const char* name) const {
   return v.As<Napi::Boolean>().Value();
 }
 
-std::string Args::OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const {
+std::string Args::OneOf(size_t i, const char* name, std::initializer_list<const char*> allowed) const {
   const Napi::Value v = info_[i];
   if (v.IsString()) {
-    const std::string s = v.As<Napi::String>().Utf8Value();
-    for (const auto& a : allowed) {
-      if (a == s) return s;
+    // One N-API call into a small buffer, no std::string per allowed value: a
+    // longer string cannot be one of them (they are shorter than the buffer).
+    char buf[32];
+    size_t length = 0;
+    if (napi_get_value_string_utf8(info_.Env(), v, buf, sizeof(buf), &length) == napi_ok && length + 1 < sizeof(buf)) {
+      for (const char* a : allowed) {
+        // Compared with its length: a string with a NUL inside matches none.
+        if (std::strlen(a) == length && std::memcmp(a, buf, length) == 0) return a;
+      }
     }
   }
   std::string list;
-  for (size_t k = 0; k < allowed.size(); ++k) list += (k ? ", '" : "'") + allowed[k] + "'";
+  for (const char* a : allowed) list += (list.empty() ? "'" : ", '") + std::string(a) + "'";
   Fail(false, std::string(name) + " must be one of " + list + ", received " + Describe(v) + ".");
 }
 
 std::pair<int64_t, int64_t> Args::PositivePair(size_t i, const char* name) const {
-  const Dims d = Shape(i, name, 2, 2, 1);
+  int64_t d[2];
+  ShapeInto(i, name, 2, 2, 1, d);
   return {d[0], d[1]};
 }
 

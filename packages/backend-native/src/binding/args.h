@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -60,13 +61,17 @@ class Args {
   // null or a Float32Array; returns data == nullptr for null.
   F32 OptionalFloat32(size_t i, const char* name) const;
   I32 Int32(size_t i, const char* name) const;
-  // An array of integers in [min_dim, 2^31); rank in [min_rank, max_rank].
+  // An array of integers in [min_dim, 2^31); rank in [min_rank, max_rank]
+  // (a small bound: Shape allocates max_rank values).
   Dims Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const;
+  // The same into out (room for max_rank values), no allocation; returns the rank.
+  size_t ShapeInto(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim, int64_t* out) const;
   double Number(size_t i, const char* name) const;  // finite
   double NumberIn(size_t i, const char* name, double lo, double hi, bool lo_open, bool hi_open) const;
   int64_t Integer(size_t i, const char* name, int64_t lo, int64_t hi) const;
   bool Boolean(size_t i, const char* name) const;
-  std::string OneOf(size_t i, const char* name, const std::vector<std::string>& allowed) const;
+  // allowed: strings shorter than 31 bytes.
+  std::string OneOf(size_t i, const char* name, std::initializer_list<const char*> allowed) const;
   std::pair<int64_t, int64_t> PositivePair(size_t i, const char* name) const;
 
   [[noreturn]] void Fail(bool range, const std::string& what) const;

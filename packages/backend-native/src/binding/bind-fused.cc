@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 #include <vector>
 
@@ -13,10 +14,11 @@
 namespace bw {
 namespace {
 
-void RequireAllDisjoint(const Args& args, const std::vector<F32>& outputs, const std::vector<F32>& inputs) {
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    for (const F32& in : inputs) RequireDisjoint(args, outputs[i], in);
-    for (size_t j = i + 1; j < outputs.size(); ++j) RequireDisjoint(args, outputs[i], outputs[j]);
+// Lists as initializer_lists (no vector allocated per call).
+void RequireAllDisjoint(const Args& args, std::initializer_list<F32> outputs, std::initializer_list<F32> inputs) {
+  for (auto o = outputs.begin(); o != outputs.end(); ++o) {
+    for (const F32& in : inputs) RequireDisjoint(args, *o, in);
+    for (auto p = o + 1; p != outputs.end(); ++p) RequireDisjoint(args, *o, *p);
   }
 }
 

@@ -95,9 +95,10 @@ ConvGeom CheckWindow(const Args& args, const Dims& input, int64_t k_h, int64_t k
   const bool same = args.OneOf(padding_index, "padding", {"same", "valid"}) == "same";
   const auto dil = dilations_index == static_cast<size_t>(-1) ? std::pair<int64_t, int64_t>{1, 1}
                                                                : args.PositivePair(dilations_index, "dilations");
-  const Dims passed = args.Shape(geometry_index, "geometry", 17, 17, 0);
+  int64_t passed[17];
+  const size_t passed_n = args.ShapeInto(geometry_index, "geometry", 17, 17, 0, passed);
   check::WindowRequest r{{input.data(), input.size()}, k_h, k_w, out_c, strides.first, strides.second, dil.first, dil.second,
-                         same, {passed.data(), passed.size()}};
+                         same, {passed, passed_n}};
   ConvGeom g{};
   check::Failure f;
   if (!check::Window(r, &g, &f)) args.Fail(f);

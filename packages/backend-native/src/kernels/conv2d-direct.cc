@@ -26,15 +26,6 @@ constexpr size_t kKeptRowFloats = size_t{1} << 22;
 // three levels of float32 sums instead of one long run of block additions.
 constexpr int64_t kGroupBlocks = 8;
 
-// x with its 'same' padding as zeros, or x itself when there is none.
-struct Padded {
-  const float* data;
-  int64_t h, w;
-  // Uninitialized: PadImage writes every element, and a zero fill first was a
-  // second pass over megabytes for each filter gradient.
-  std::unique_ptr<float[]> storage;
-};
-
 // One padded input row of width `row` floats: image n's row ih (zeros outside the image) with the
 // left and right padding zeroed.
 void PadRow(const ConvGeom& g, const float* x, int64_t n, int64_t ih, float* dst, int64_t row) {
@@ -48,32 +39,47 @@ void PadRow(const ConvGeom& g, const float* x, int64_t n, int64_t ih, float* dst
   std::fill(dst + (g.pad_left + g.in_w) * C, dst + row, 0.0f);
 }
 
-void PadImage(const ConvGeom& g, const float* x, Padded* p) {
-  p->h = g.in_h + g.pad_top + g.pad_bottom;
-  p->w = g.in_w + g.pad_left + g.pad_right;
-  if (p->h == g.in_h && p->w == g.in_w) {
-    p->data = x;
-    return;
+// Padded images up to this many floats are copied on the calling thread: a
+// parallel loop's setup costs more than the copy (a batch-1 first layer).
+constexpr int64_t kInlinePadFloats = int64_t{1} << 14;
+
+// x with its 'same' padding as zeros into storage->padded (grown as needed),
+// or x itself when there is none; *h and *w get the padded size.
+const float* PadImage(const ConvGeom& g, const float* x, DirectRowsStorage* storage, int64_t* h, int64_t* w) {
+  *h = g.in_h + g.pad_top + g.pad_bottom;
+  *w = g.in_w + g.pad_left + g.pad_right;
+  if (*h == g.in_h && *w == g.in_w) return x;
+  const int64_t C = g.in_c, row = *w * C, padded_h = *h, total = g.batch * padded_h * row;
+  if (storage->padded_floats < total) {
+    storage->padded.reset(new float[static_cast<size_t>(total)]);
+    storage->padded_floats = total;
   }
-  const int64_t C = g.in_c, row = p->w * C;
-  p->storage.reset(new float[static_cast<size_t>(g.batch * p->h * row)]);
-  float* out = p->storage.get();
-  ParallelRanges(g.batch * p->h, std::max<int64_t>(1, 16384 / row), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      PadRow(g, x, r / p->h, r % p->h - g.pad_top, out + r * row, row);
-    }
-  });
-  p->data = out;
+  float* out = storage->padded.get();
+  const auto pad_rows = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) PadRow(g, x, r / padded_h, r % padded_h - g.pad_top, out + r * row, row);
+  };
+  if (total <= kInlinePadFloats) {
+    pad_rows(0, g.batch * padded_h);
+  } else {
+    ParallelRanges(g.batch * padded_h, std::max<int64_t>(1, 16384 / row), pad_rows);
+  }
+  return out;
 }
 
-// Offset of filter row (kh, kw, c) from the window's corner in the padded image.
-std::vector<int64_t> WindowOffsets(const ConvGeom& g, int64_t padded_w, int64_t rows) {
+// Offset of filter row (kh, kw, c) from the window's corner in the padded
+// image, into *offset: max(rows, kk) entries, those past kk zero.
+void WindowOffsets(const ConvGeom& g, int64_t padded_w, int64_t rows, std::vector<int64_t>* offset) {
   const int64_t C = g.in_c, kk = g.k_h * g.k_w * C;
-  std::vector<int64_t> offset(static_cast<size_t>(std::max(rows, kk)), 0);
+  offset->assign(static_cast<size_t>(std::max(rows, kk)), 0);
   for (int64_t i = 0; i < kk; ++i) {
     const int64_t kh = i / (g.k_w * C), kw = (i / C) % g.k_w, c = i % C;
-    offset[i] = (kh * g.dil_h * padded_w + kw * g.dil_w) * C + c;
+    (*offset)[i] = (kh * g.dil_h * padded_w + kw * g.dil_w) * C + c;
   }
+}
+
+std::vector<int64_t> WindowOffsets(const ConvGeom& g, int64_t padded_w, int64_t rows) {
+  std::vector<int64_t> offset;
+  WindowOffsets(g, padded_w, rows, &offset);
   return offset;
 }
 
@@ -83,24 +89,23 @@ constexpr int64_t kForwardPixels = 1152;
 
 }  // namespace
 
-DirectRows::DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f)
+DirectRows::DirectRows(const ConvGeom& g, const ConvMicro& micro, const float* x, const float* f,
+                       DirectRowsStorage* storage)
     : g_(g), micro_(micro) {
+  DirectRowsStorage& s = storage != nullptr ? *storage : own_;
   const int nr = micro.nr;
   const int64_t O = g.out_c, kk = g.k_h * g.k_w * g.in_c;
-  Padded xp;
-  PadImage(g, x, &xp);
-  padded_ = std::move(xp.storage);
-  xp_ = xp.data == x ? x : padded_.get();
-  xp_h_ = xp.h;
-  xp_w_ = xp.w;
-  offset_ = WindowOffsets(g, xp.w, kk);
+  xp_ = PadImage(g, x, &s, &xp_h_, &xp_w_);
+  WindowOffsets(g, xp_w_, kk, &s.offset);
+  offset_ = s.offset.data();
   // f [kk, O] as kk x NR slivers, zeros past O.
   const int64_t col_slivers = (O + nr - 1) / nr;
-  packed_.assign(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
+  s.packed.assign(static_cast<size_t>(col_slivers * kk * nr), 0.0f);
   for (int64_t js = 0; js < col_slivers; ++js) {
     const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-    for (int64_t k = 0; k < kk; ++k) std::memcpy(packed_.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
+    for (int64_t k = 0; k < kk; ++k) std::memcpy(s.packed.data() + (js * kk + k) * nr, f + k * O + j0, sizeof(float) * w);
   }
+  packed_ = s.packed.data();
 }
 
 void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
@@ -126,43 +131,62 @@ void DirectRows::Rows(int64_t i0, int64_t rows, float* dst) const {
     for (int64_t r = h; r < mr; ++r) pixel[r] = pixel[h - 1];
     for (int64_t js = 0; js < col_slivers; ++js) {
       const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
-      const float* b = packed_.data() + js * kk * nr;
+      const float* b = packed_ + js * kk * nr;
       float* out = dst + p0 * O + j0;
       if (h == mr && w == nr) {
-        micro_.forward(kk, pixel, offset_.data(), b, out, O);
+        micro_.forward(kk, pixel, offset_, b, out, O);
         continue;
       }
-      micro_.forward(kk, pixel, offset_.data(), b, tile, nr);
+      micro_.forward(kk, pixel, offset_, b, tile, nr);
       for (int64_t r = 0; r < h; ++r) std::memcpy(out + r * O, tile + r * nr, sizeof(float) * w);
     }
   }
 }
 
-void DirectRows::PooledRows(int64_t n, int64_t ph0, int64_t ph1, int64_t pooled_w, const ConvPoolCoeffs* coeffs,
+void DirectRows::PooledRows(int64_t q0, int64_t q1, int64_t pooled_h, int64_t pooled_w, const ConvPoolCoeffs* coeffs,
                             float* y) const {
   const ConvGeom& g = g_;
   const bool narrow = micro_.forward_pool_narrow != nullptr && 2 * g.out_c <= micro_.nr;
   const ConvForwardPoolFn kernel = narrow ? micro_.forward_pool_narrow : micro_.forward_pool;
   const int mr = narrow ? 2 * micro_.mr : micro_.mr, nr = micro_.nr, per = mr / 4;
   const int64_t C = g.in_c, O = g.out_c, kk = g.k_h * g.k_w * C, col_slivers = (O + nr - 1) / nr;
+  const int64_t step_h = g.stride_h * xp_w_ * C, step_w = g.stride_w * C;
   const float* pixel[64];
-  for (int64_t ph = ph0; ph < ph1; ++ph) {
-    float* row = y + (ph - ph0) * pooled_w * O;
-    for (int64_t pw0 = 0; pw0 < pooled_w; pw0 += per) {
-      const int64_t count = std::min<int64_t>(per, pooled_w - pw0);
-      // A short last group repeats its last window; its results are not stored.
-      for (int q = 0; q < per; ++q) {
-        const int64_t pw = pw0 + std::min<int64_t>(q, count - 1);
-        for (int r = 0; r < 4; ++r) {
-          const int64_t oh = 2 * ph + r / 2, ow = 2 * pw + r % 2;
-          pixel[4 * q + r] = xp_ + ((n * xp_h_ + oh * g.stride_h) * xp_w_ + ow * g.stride_w) * C;
+  // The next window's pooled position and corner, counted on (divisions and
+  // products per pixel showed in profiles at batch 1).
+  int64_t pw = q0 % pooled_w, ph = (q0 / pooled_w) % pooled_h, n = q0 / (pooled_w * pooled_h);
+  const auto corner_of = [&](int64_t n_, int64_t ph_, int64_t pw_) {
+    return xp_ + ((n_ * xp_h_ + 2 * ph_ * g.stride_h) * xp_w_ + 2 * pw_ * g.stride_w) * C;
+  };
+  const float* corner = corner_of(n, ph, pw);
+  // Groups of `per` pooled pixels run on across pooled rows (and images):
+  // only the range's last group can be short.
+  for (int64_t g0 = q0; g0 < q1; g0 += per) {
+    const int64_t count = std::min<int64_t>(per, q1 - g0);
+    for (int q = 0; q < count; ++q) {
+      pixel[4 * q] = corner;
+      pixel[4 * q + 1] = corner + step_w;
+      pixel[4 * q + 2] = corner + step_h;
+      pixel[4 * q + 3] = corner + step_h + step_w;
+      corner += 2 * step_w;
+      if (++pw == pooled_w) {
+        pw = 0;
+        if (++ph == pooled_h) {
+          ph = 0;
+          ++n;
         }
+        // Past the last image no corner is formed (it would point outside the copy).
+        if (n < g.batch) corner = corner_of(n, ph, pw);
       }
-      for (int64_t js = 0; js < col_slivers; ++js) {
-        const int64_t j0 = js * nr;
-        kernel(kk, pixel, offset_.data(), packed_.data() + js * kk * nr, coeffs[js], count,
-                            std::min<int64_t>(nr, O - j0), row + pw0 * O + j0, O);
-      }
+    }
+    // A short group repeats its last window; its results are not stored.
+    for (int q = static_cast<int>(count); q < per; ++q) {
+      for (int r = 0; r < 4; ++r) pixel[4 * q + r] = pixel[4 * (count - 1) + r];
+    }
+    float* out = y + (g0 - q0) * O;
+    for (int64_t js = 0; js < col_slivers; ++js) {
+      const int64_t j0 = js * nr;
+      kernel(kk, pixel, offset_, packed_ + js * kk * nr, coeffs[js], count, std::min<int64_t>(nr, O - j0), out + j0, O);
     }
   }
 }

@@ -4,6 +4,10 @@
 // memory outside the mask.
 #include <immintrin.h>
 
+// GCC 12's own AVX-512 headers trip -Wmaybe-uninitialized (_mm512_undefined_ps
+// as the pass-through of unmasked min/max): a false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include "kernels/conv2d-micro.h"
 
 namespace bw {
@@ -78,10 +82,11 @@ void ForwardAvx512(int64_t kk, const float* const* pixel, const int64_t* offset,
 
 // Pooled pixel q's window is rows 4q..4q+3: the max-select of PoolWindowValue
 // on x * sign (exact), then the normalizing step and ReLU once, on the winner.
+// This exact form keeps the first NaN of a window, as max pooling does.
 #define BW_TAKE(best, v) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(best, best, _CMP_ORD_Q) & _mm512_cmp_ps_mask(v, best, _CMP_NLE_UQ), best, v)
 
 inline __m512 PoolNormRelu(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m512 ce, __m512 lo, __m512 sc, __m512 sh,
-                           __m512 sign) {
+                           __m512 sign, __mmask16) {
   __m512 best = _mm512_mul_ps(x0, sign);
   best = BW_TAKE(best, _mm512_mul_ps(x1, sign));
   best = BW_TAKE(best, _mm512_mul_ps(x2, sign));
@@ -91,6 +96,36 @@ inline __m512 PoolNormRelu(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m512 ce
   const __mmask16 keep = _mm512_cmp_ps_mask(t, _mm512_setzero_ps(), _CMP_GT_OQ) | _mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q);
   return _mm512_maskz_mov_ps(keep, t);
 }
+
+// The same bits when no window value is NaN, in fewer and shorter-latency
+// operations (max/min trees instead of compare-and-blend chains, no mask
+// compares): the winner of x * sign is the maximum of x where sign is 1 and
+// its minimum where sign is -1 (lanes `neg`). Equal values can only differ in
+// the sign of a zero, which batch norm and ReLU never let through. ReLU as
+// max(0, t) + 0: t when t > 0 or NaN (vmaxps returns its second operand for a
+// NaN), and the + 0 turns max's -0 for t = -0 into the +0 of the unfused kernel.
+inline __m512 PoolNormReluNoNaN(__m512 x0, __m512 x1, __m512 x2, __m512 x3, __m512 ce, __m512 lo, __m512 sc, __m512 sh,
+                                __m512, __mmask16 neg) {
+  __m512 best = _mm512_max_ps(_mm512_max_ps(x0, x1), _mm512_max_ps(x2, x3));
+  if (neg != 0) best = _mm512_mask_blend_ps(neg, best, _mm512_min_ps(_mm512_min_ps(x0, x1), _mm512_min_ps(x2, x3)));
+  const __m512 t = _mm512_add_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_sub_ps(best, ce), lo), sc), sh);
+  const __m512 zero = _mm512_setzero_ps();
+  return _mm512_add_ps(_mm512_max_ps(zero, t), zero);
+}
+
+// NaN in the tile: the sum of all its values is NaN (so is a sum of infinities
+// of both signs, which then also takes the exact path). Summed as a tree, not
+// a chain of 24 dependent additions.
+inline bool HasNaN(__m512 a, __m512 b, __m512 c, __m512 d, __m512 e, __m512 f, __m512 g, __m512 h) {
+  const __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a, b), _mm512_add_ps(c, d)),
+                                 _mm512_add_ps(_mm512_add_ps(e, f), _mm512_add_ps(g, h)));
+  return _mm512_cmp_ps_mask(s, s, _CMP_UNORD_Q) != 0;
+}
+#define BW_POOL2(q, r0, r1, r2, r3, F)                                                                            \
+  if (count > (q)) {                                                                                             \
+    _mm512_mask_storeu_ps(y + (q) * ldy, m0, F(acc##r0##a, acc##r1##a, acc##r2##a, acc##r3##a, ce0, lo0, sc0, sh0, sg0, n0));      \
+    _mm512_mask_storeu_ps(y + (q) * ldy + 16, m1, F(acc##r0##b, acc##r1##b, acc##r2##b, acc##r3##b, ce1, lo1, sc1, sh1, sg1, n1)); \
+  }
 
 void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
                        const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy) {
@@ -109,14 +144,21 @@ void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* off
   const __m512 sc0 = _mm512_loadu_ps(k.scale), sc1 = _mm512_loadu_ps(k.scale + 16);
   const __m512 sh0 = _mm512_loadu_ps(k.shift), sh1 = _mm512_loadu_ps(k.shift + 16);
   const __m512 sg0 = _mm512_loadu_ps(k.sign), sg1 = _mm512_loadu_ps(k.sign + 16);
-  _mm512_mask_storeu_ps(y, m0, PoolNormRelu(acc0a, acc1a, acc2a, acc3a, ce0, lo0, sc0, sh0, sg0));
-  _mm512_mask_storeu_ps(y + 16, m1, PoolNormRelu(acc0b, acc1b, acc2b, acc3b, ce1, lo1, sc1, sh1, sg1));
-  if (count < 2) return;
-  _mm512_mask_storeu_ps(y + ldy, m0, PoolNormRelu(acc4a, acc5a, acc6a, acc7a, ce0, lo0, sc0, sh0, sg0));
-  _mm512_mask_storeu_ps(y + ldy + 16, m1, PoolNormRelu(acc4b, acc5b, acc6b, acc7b, ce1, lo1, sc1, sh1, sg1));
-  if (count < 3) return;
-  _mm512_mask_storeu_ps(y + 2 * ldy, m0, PoolNormRelu(acc8a, acc9a, acc10a, acc11a, ce0, lo0, sc0, sh0, sg0));
-  _mm512_mask_storeu_ps(y + 2 * ldy + 16, m1, PoolNormRelu(acc8b, acc9b, acc10b, acc11b, ce1, lo1, sc1, sh1, sg1));
+  const __mmask16 n0 = _mm512_cmp_ps_mask(sg0, _mm512_setzero_ps(), _CMP_LT_OQ);
+  const __mmask16 n1 = _mm512_cmp_ps_mask(sg1, _mm512_setzero_ps(), _CMP_LT_OQ);
+  const bool nan = HasNaN(_mm512_add_ps(acc0a, acc0b), _mm512_add_ps(acc1a, acc1b), _mm512_add_ps(acc2a, acc2b),
+                          _mm512_add_ps(acc3a, acc3b), _mm512_add_ps(acc4a, acc4b), _mm512_add_ps(acc5a, acc5b),
+                          _mm512_add_ps(acc6a, acc6b), _mm512_add_ps(acc7a, acc7b)) |
+                   HasNaN(acc8a, acc8b, acc9a, acc9b, acc10a, acc10b, acc11a, acc11b);
+  if (!nan) {
+    BW_POOL2(0, 0, 1, 2, 3, PoolNormReluNoNaN)
+    BW_POOL2(1, 4, 5, 6, 7, PoolNormReluNoNaN)
+    BW_POOL2(2, 8, 9, 10, 11, PoolNormReluNoNaN)
+    return;
+  }
+  BW_POOL2(0, 0, 1, 2, 3, PoolNormRelu)
+  BW_POOL2(1, 4, 5, 6, 7, PoolNormRelu)
+  BW_POOL2(2, 8, 9, 10, 11, PoolNormRelu)
 }
 
 // Half the columns, twice the rows: with at most 16 output channels (a
@@ -126,10 +168,13 @@ void ForwardPoolAvx512(int64_t kk, const float* const* pixel, const int64_t* off
 #define BW_ROWS24(X) BW_ROWS(X) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19) X(20) X(21) X(22) X(23)
 #define BW_ZERO1(r) __m512 acc##r = _mm512_setzero_ps();
 #define BW_FMA1(r) acc##r = _mm512_fmadd_ps(_mm512_set1_ps(p##r[off]), b0, acc##r);
-#define BW_POOL1(q, r0, r1, r2, r3)                                                       \
-  if (count > (q)) {                                                                      \
-    _mm512_mask_storeu_ps(y + (q) * ldy, m0, PoolNormRelu(acc##r0, acc##r1, acc##r2, acc##r3, ce, lo, sc, sh, sg)); \
+#define BW_POOL1(q, r0, r1, r2, r3, F)                                                                        \
+  if (count > (q)) {                                                                                         \
+    _mm512_mask_storeu_ps(y + (q) * ldy, m0, F(acc##r0, acc##r1, acc##r2, acc##r3, ce, lo, sc, sh, sg, neg)); \
   }
+#define BW_POOL1_ALL(F) \
+  BW_POOL1(0, 0, 1, 2, 3, F) BW_POOL1(1, 4, 5, 6, 7, F) BW_POOL1(2, 8, 9, 10, 11, F) \
+  BW_POOL1(3, 12, 13, 14, 15, F) BW_POOL1(4, 16, 17, 18, 19, F) BW_POOL1(5, 20, 21, 22, 23, F)
 
 void ForwardPoolNarrowAvx512(int64_t kk, const float* const* pixel, const int64_t* offset, const float* b,
                              const ConvPoolCoeffs& k, int64_t count, int64_t cols, float* y, int64_t ldy) {
@@ -143,18 +188,23 @@ void ForwardPoolNarrowAvx512(int64_t kk, const float* const* pixel, const int64_
   const __mmask16 m0 = cols >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << cols) - 1);
   const __m512 ce = _mm512_loadu_ps(k.center), lo = _mm512_loadu_ps(k.center_lo), sc = _mm512_loadu_ps(k.scale);
   const __m512 sh = _mm512_loadu_ps(k.shift), sg = _mm512_loadu_ps(k.sign);
-  BW_POOL1(0, 0, 1, 2, 3)
-  BW_POOL1(1, 4, 5, 6, 7)
-  BW_POOL1(2, 8, 9, 10, 11)
-  BW_POOL1(3, 12, 13, 14, 15)
-  BW_POOL1(4, 16, 17, 18, 19)
-  BW_POOL1(5, 20, 21, 22, 23)
+  const __mmask16 neg = _mm512_cmp_ps_mask(sg, _mm512_setzero_ps(), _CMP_LT_OQ);
+  const bool nan = HasNaN(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7) |
+                   HasNaN(acc8, acc9, acc10, acc11, acc12, acc13, acc14, acc15) |
+                   HasNaN(acc16, acc17, acc18, acc19, acc20, acc21, acc22, acc23);
+  if (!nan) {
+    BW_POOL1_ALL(PoolNormReluNoNaN)
+    return;
+  }
+  BW_POOL1_ALL(PoolNormRelu)
 }
 
 #undef BW_ROWS24
 #undef BW_ZERO1
 #undef BW_FMA1
 #undef BW_POOL1
+#undef BW_POOL1_ALL
+#undef BW_POOL2
 #undef BW_TAKE
 #undef BW_POINTER
 #undef BW_FWD_FMA

@@ -36,16 +36,31 @@ constexpr int64_t kMinParallelMacs = int64_t{1} << 22;
 
 int64_t Macs(const ConvGeom& g) { return g.batch * g.out_h * g.out_w * g.out_c * g.k_h * g.k_w * g.in_c; }
 
-void InferenceTasks(const ConvGeom& g, int64_t tasks, const std::function<void(int64_t)>& fn) {
+// Few enough multiply-adds: fn(t) for each task in turn, on this thread (no
+// std::function made, no pool touched); else ParallelTasks.
+template <typename Fn>
+void InferenceTasks(const ConvGeom& g, int64_t tasks, const Fn& fn) {
   if (Macs(g) >= kMinParallelMacs) return ParallelTasks(tasks, fn);
   for (int64_t t = 0; t < tasks; ++t) fn(t);
 }
 
 // ParallelRanges' pieces through InferenceTasks.
-void InferenceRanges(const ConvGeom& g, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+template <typename Fn>
+void InferenceRanges(const ConvGeom& g, int64_t n, int64_t grain, const Fn& fn) {
   grain = std::max<int64_t>(1, grain);
   InferenceTasks(g, (n + grain - 1) / grain, [&](int64_t t) { fn(t * grain, std::min(n, (t + 1) * grain)); });
 }
+
+// A DirectRows' padded image, packed filter and offsets, and the pooled path's
+// coefficients, kept per thread for calls up to kKeptFloats floats of them:
+// at batch 1 the allocations cost more than the copies.
+constexpr size_t kKeptFloats = size_t{1} << 16;
+
+struct PoolDirectScratch {
+  DirectRowsStorage rows;
+  std::vector<float> coeff;
+  std::vector<ConvPoolCoeffs> coeffs;
+};
 
 // Few input channels and a whole-window 2x2 stride-2 pool: the microkernel
 // pools its own tile, so the conv rows (as many values as the multiply-adds
@@ -86,9 +101,12 @@ void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const floa
   const ConvMicro& micro = Kernels().conv;
   const int nr = micro.nr;
   const int64_t O = g.out_c, slivers = (O + nr - 1) / nr;
+  thread_local PoolDirectScratch scratch;
   // Coefficients per sliver, zeros past the last channel (sign 1 there).
-  std::vector<float> coeff(static_cast<size_t>(slivers * nr * 5), 0.0f);
-  std::vector<ConvPoolCoeffs> coeffs(static_cast<size_t>(slivers));
+  std::vector<float>& coeff = scratch.coeff;
+  std::vector<ConvPoolCoeffs>& coeffs = scratch.coeffs;
+  coeff.resize(static_cast<size_t>(slivers * nr * 5));
+  coeffs.resize(static_cast<size_t>(slivers));
   for (int64_t js = 0; js < slivers; ++js) {
     float* c = coeff.data() + js * nr * 5;
     for (int64_t j = 0; j < nr; ++j) {
@@ -101,16 +119,25 @@ void Conv2dBatchNormReluPoolDirect(const ConvGeom& g, const float* x, const floa
     }
     coeffs[js] = {c, c + nr, c + 2 * nr, c + 3 * nr, c + 4 * nr};
   }
-  const DirectRows conv(g, micro, x, f);
+  const int64_t padded = g.batch * (g.in_h + g.pad_top + g.pad_bottom) * (g.in_w + g.pad_left + g.pad_right) * g.in_c;
+  const bool keep = static_cast<size_t>(padded + slivers * nr * g.k_h * g.k_w * g.in_c) <= kKeptFloats;
+  const DirectRows conv(g, micro, x, f, keep ? &scratch.rows : nullptr);
+  const int64_t total = g.batch * p.out_h * p.out_w;
+  if (Macs(g) < kMinParallelMacs) {
+    // One thread: one range, whose groups of pooled pixels run on across rows.
+    conv.PooledRows(0, total, p.out_h, p.out_w, coeffs.data(), y);
+    return;
+  }
   // About kPoolTaskPixels conv pixels per task, and at least kMinTasks tasks.
   const int64_t per_pooled_row = std::max<int64_t>(1, 2 * g.out_w);
   const int64_t block = std::max<int64_t>(
       1, std::min<int64_t>(std::min(p.out_h, kPoolTaskPixels / per_pooled_row), (g.batch * p.out_h + kMinTasks - 1) / kMinTasks));
   const int64_t blocks_per_image = (p.out_h + block - 1) / block;
-  InferenceTasks(g, g.batch * blocks_per_image, [&](int64_t task) {
+  ParallelTasks(g.batch * blocks_per_image, [&](int64_t task) {
     const int64_t n = task / blocks_per_image, ph0 = (task % blocks_per_image) * block;
     const int64_t ph1 = std::min(p.out_h, ph0 + block);
-    conv.PooledRows(n, ph0, ph1, p.out_w, coeffs.data(), y + (n * p.out_h + ph0) * p.out_w * O);
+    const int64_t q0 = (n * p.out_h + ph0) * p.out_w, q1 = (n * p.out_h + ph1) * p.out_w;
+    conv.PooledRows(q0, q1, p.out_h, p.out_w, coeffs.data(), y + q0 * O);
   });
 }
 
@@ -120,7 +147,10 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
                          const float* gamma, const float* beta, double epsilon, const ConvGeom* pool, float* y) {
   const int64_t O = g.out_c;
   // batchNormInference's coefficients: scale = gamma / sqrt(var + eps) in float64, rounded once.
-  std::vector<float> scale(static_cast<size_t>(O)), zero(static_cast<size_t>(O), 0.0f);
+  // Per thread and kept: at batch 1 two allocations a call showed in profiles.
+  thread_local std::vector<float> scale, zero;
+  scale.resize(static_cast<size_t>(O));
+  zero.assign(static_cast<size_t>(O), 0.0f);
   for (int64_t c = 0; c < O; ++c) {
     scale[c] = static_cast<float>(static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon));
   }

@@ -26,6 +26,9 @@ struct DimsView {
 // build their messages with it (backend-wasm's entries call it Text).
 class Message {
  public:
+  // Only the terminator: every passing check makes a Failure, and zeroing the
+  // whole buffer each time showed in the profile of a batch-1 call.
+  Message() { buf_[0] = '\0'; }
   Message& operator<<(const char* s);
   Message& operator<<(int64_t x);
   Message& operator<<(int x) { return *this << static_cast<int64_t>(x); }
@@ -36,7 +39,7 @@ class Message {
   const char* c_str() const { return buf_; }
 
  private:
-  char buf_[512] = {};
+  char buf_[512];
   size_t len_ = 0;
 };
 
