@@ -189,9 +189,11 @@ describe('traps inside kernels', () => {
     const a = randn([8, 512], 10), b = randn([512, 2048], 11);
     const expected = Array.from(capped.matMul(a, b).data);
     const chunk = capped.addScalar(randn([256], 12), 0);
-    // One 128 KiB block kept aside, the rest filled with 1 KiB blocks; freeing the
-    // big one leaves room for the 64 KiB output, not for a worker's scratch.
-    const reserve = capped.addScalar(randn([32768], 13), 0);
+    // One 192 KiB block kept aside, the rest filled with 1 KiB blocks; freeing the
+    // big one leaves room for the 64 KiB output (with 128 KiB to spare: with 128 KiB
+    // kept aside, the output itself sometimes failed to fit under load), not for a
+    // worker's 256 KiB of scratch.
+    const reserve = capped.addScalar(randn([49152], 13), 0);
     const fill: Tensor[] = [];
     for (;;) {
       try {
