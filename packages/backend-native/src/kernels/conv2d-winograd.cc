@@ -81,7 +81,7 @@ void WinogradRows::Products(int64_t count, const int64_t* id, bool big, float* v
   const bool indirect = kern_.indirect != nullptr;
   // The tile's output side, input window side and positions; tiles per image row.
   const int step = big ? 4 : 2, window = step + 2, positions = window * window;
-  const int64_t per_row = big ? g.out_w / 4 : tiles_w_, per_image = big ? g.out_h / 4 : tiles_h_;
+  const int64_t per_row = big ? (g.out_w + 3) / 4 : tiles_w_, per_image = big ? (g.out_h + 3) / 4 : tiles_h_;
   const float* u = big ? u4_ : u_;
   thread_local std::vector<float> edge_store;
   if (!indirect) edge_store.resize(static_cast<size_t>(mr * C));
@@ -147,7 +147,9 @@ void WinogradRows::Products(int64_t count, const int64_t* id, bool big, float* v
         const int64_t j0 = js * nr, w = std::min<int64_t>(nr, O - j0);
         const float* b = u + xi * FilterStride(slivers_, C, nr) + js * C * nr;
         float* out = m + xi * PositionStride(O) + s * mr * O + j0;
-        const bool full = h == mr && w == nr;
+        // A short last sliver of tiles writes its zero rows into the block's
+        // spare rows (never read), not aside to be copied row by row.
+        const bool full = w == nr && s * mr + mr <= kBlockTiles;
         float* c = full ? out : tile;
         const int64_t ldc = full ? O : nr;
         if (indirect) {
@@ -207,35 +209,64 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   }
 }
 
-int64_t WinogradRows::PooledUnits(int64_t pooled_h, int64_t pooled_w) const {
-  const int64_t bigs = u4_ != nullptr ? (pooled_h / 2) * (pooled_w / 2) : 0;
-  return g_.batch * (pooled_h * pooled_w - 3 * bigs);
+WinogradRows::PooledLayout WinogradRows::Layout(int64_t pooled_h, int64_t pooled_w) const {
+  PooledLayout l{0, 0, 0, pooled_h * pooled_w, false};
+  if (u4_ == nullptr) return l;
+  l.big_h = 2 * (pooled_h / 2);
+  l.big_w = 2 * (pooled_w / 2);
+  l.bigs = (l.big_h / 2) * (l.big_w / 2);
+  l.smalls -= 4 * l.bigs;
+  const int64_t mr = kern_.mr;
+  l.corner = l.bigs > 0 && pooled_h % 2 == 1 && pooled_w % 2 == 1 && l.smalls % mr == 1 && l.bigs % mr != 0;
+  if (l.corner) {
+    ++l.bigs;
+    --l.smalls;
+  }
+  return l;
 }
 
-void WinogradRows::PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int64_t pooled_w,
+int64_t WinogradRows::PooledUnits(int64_t pooled_h, int64_t pooled_w) const {
+  const PooledLayout l = Layout(pooled_h, pooled_w);
+  return g_.batch * (l.bigs + l.smalls);
+}
+
+void WinogradRows::PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int64_t pooled_w, const PooledLayout& l,
                                   const WinogradBnCoeffs& k, float* y) const {
   const ConvGeom& g = g_;
-  const int64_t C = g.in_c, O = g.out_c, big_w = pooled_w / 2, per_image = (pooled_h / 2) * big_w;
-  thread_local std::vector<float> v_store, m_store;
+  const int64_t C = g.in_c, O = g.out_c, per_row = l.big_w / 2;
+  thread_local std::vector<float> v_store, m_store, sink_store;
   v_store.resize(static_cast<size_t>(36 * PositionStride(C)));
   m_store.resize(static_cast<size_t>(36 * PositionStride(O)));
+  // The corner tile's three pooled pixels past the output.
+  sink_store.resize(static_cast<size_t>(O));
   float* v = v_store.data();
   float* m = m_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
+  // Big unit q: image n, tile (bh, bw), covering pooled pixels 2bh..2bh+1 x 2bw..2bw+1.
+  const auto tile = [&](int64_t q, int64_t* n, int64_t* bh, int64_t* bw) {
+    *n = q / l.bigs;
+    const int64_t r = q % l.bigs;
+    *bh = per_row > 0 && r < l.bigs - (l.corner ? 1 : 0) ? r / per_row : l.big_h / 2;
+    *bw = per_row > 0 && r < l.bigs - (l.corner ? 1 : 0) ? r % per_row : l.big_w / 2;
+  };
   int64_t id[kBigBlockTiles];
   for (int64_t t0 = b0; t0 < b1; t0 += kBigBlockTiles) {
     const int64_t count = std::min(kBigBlockTiles, b1 - t0);
-    // Big tile (n, bh, bw) covers pooled pixels 2bh..2bh+1 x 2bw..2bw+1; its id counts 4x4 tiles of the conv output.
     for (int64_t t = 0; t < count; ++t) {
-      const int64_t q = t0 + t, n = q / per_image, bh = (q % per_image) / big_w, bw = q % big_w;
-      id[t] = (n * (g.out_h / 4) + bh) * (g.out_w / 4) + bw;
+      int64_t n, bh, bw;
+      tile(t0 + t, &n, &bh, &bw);
+      id[t] = (n * ((g.out_h + 3) / 4) + bh) * ((g.out_w + 3) / 4) + bw;
     }
     Products(count, id, true, v, m);
     for (int64_t t = 0; t < count; ++t) {
-      const int64_t q = t0 + t, n = q / per_image, bh = (q % per_image) / big_w, bw = q % big_w;
+      int64_t n, bh, bw;
+      tile(t0 + t, &n, &bh, &bw);
       float* dst[4];
       for (int a = 0; a < 2; ++a) {
-        for (int b = 0; b < 2; ++b) dst[a * 2 + b] = y + ((n * pooled_h + 2 * bh + a) * pooled_w + 2 * bw + b) * O;
+        for (int b = 0; b < 2; ++b) {
+          const int64_t ph = 2 * bh + a, pw = 2 * bw + b;
+          dst[a * 2 + b] = ph < pooled_h && pw < pooled_w ? y + ((n * pooled_h + ph) * pooled_w + pw) * O : sink_store.data();
+        }
       }
       transforms.output_pool4(m + t * O, PositionStride(O), O, k, dst);
     }
@@ -246,10 +277,9 @@ void WinogradRows::PooledTiles(int64_t u0, int64_t u1, int64_t pooled_h, int64_t
                                float* y) const {
   const ConvGeom& g = g_;
   const int64_t C = g.in_c, O = g.out_c;
-  // Pooled rows and columns the big tiles cover, big units of the batch, small pixels an image.
-  const int64_t big_h = u4_ != nullptr ? 2 * (pooled_h / 2) : 0, big_w = u4_ != nullptr ? 2 * (pooled_w / 2) : 0;
-  const int64_t bigs = g.batch * (big_h / 2) * (big_w / 2), smalls = pooled_h * pooled_w - big_h * big_w;
-  if (u0 < bigs) PooledBigTiles(u0, std::min(u1, bigs), pooled_h, pooled_w, k, y);
+  const PooledLayout l = Layout(pooled_h, pooled_w);
+  const int64_t bigs = g.batch * l.bigs, big_h = l.big_h, big_w = l.big_w;
+  if (u0 < bigs) PooledBigTiles(u0, std::min(u1, bigs), pooled_h, pooled_w, l, k, y);
   u0 = std::max(u0, bigs);
   if (u0 >= u1) return;
   thread_local std::vector<float> v_store, m_store;
@@ -259,10 +289,11 @@ void WinogradRows::PooledTiles(int64_t u0, int64_t u1, int64_t pooled_h, int64_t
   float* m = m_store.data();
   const WinogradTransforms& transforms = Kernels().winograd;
   // Small unit s of image n: first the column right of the big tiles (rows
-  // [0, big_h)), then the rows below them (every column).
+  // [0, big_h)), then the rows below them (every column; the corner last,
+  // left out when a big tile makes it).
   const int64_t right = pooled_w - big_w;
   const auto pixel = [&](int64_t unit) {
-    const int64_t s = unit - bigs, n = s / smalls, r = s % smalls;
+    const int64_t s = unit - bigs, n = s / l.smalls, r = s % l.smalls;
     const int64_t ph = r < big_h * right ? r / right : big_h + (r - big_h * right) / pooled_w;
     const int64_t pw = r < big_h * right ? big_w + r % right : (r - big_h * right) % pooled_w;
     return (n * pooled_h + ph) * pooled_w + pw;

@@ -34,10 +34,10 @@ class WinogradRows final : public ConvRows {
   // Two output rows: ranges of whole tile rows waste no tiles.
   int64_t Granule() const override { return 2 * g_.out_w; }
   // The units PooledTiles splits a pooled output of pooled_h x pooled_w per
-  // image into: with the F(4x4) filter, first every image's whole 4x4 tiles
-  // (2x2 pooled pixels each, F(4x4): 36 products for 16 outputs instead of
-  // 64), then every image's other pooled pixels (F(2x2) tiles, one pooled
-  // pixel each); without it, the pooled pixels alone.
+  // image into: with the F(4x4) filter, first every image's 4x4 tiles (2x2
+  // pooled pixels each, F(4x4): 36 products for 16 outputs instead of 64),
+  // then every image's other pooled pixels (F(2x2) tiles, one pooled pixel
+  // each); without it, the pooled pixels alone.
   int64_t PooledUnits(int64_t pooled_h, int64_t pooled_w) const;
   // Units [u0, u1) of a 2x2 stride-2 max pool without padding whose windows
   // all lie in the conv output, on relu(batch norm(conv)), k's arrays out_c
@@ -54,11 +54,22 @@ class WinogradRows final : public ConvRows {
  private:
   // Input transform and products of `count` tiles into the block buffers v and
   // m: F(2x2) tiles (ids (n * tiles_h + th) * tiles_w + tw), or with `big`
-  // F(4x4) ones (ids (n * (out_h / 4) + th) * (out_w / 4) + tw).
+  // F(4x4) ones (ids (n * tiles4_h + th) * tiles4_w + tw, tiles4 = ceil(out / 4)).
   void Products(int64_t count, const int64_t* id, bool big, float* v, float* m) const;
-  // Pooled tiles [b0, b1) of PooledTiles' F(4x4) units.
-  void PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int64_t pooled_w, const WinogradBnCoeffs& k,
-                      float* y) const;
+  // Which pooled pixels an image's F(4x4) tiles make: the whole tiles over
+  // pooled rows [0, big_h) x columns [0, big_w), and with `corner` one more
+  // over the last pooled pixel alone (odd pooled sides). The corner is taken
+  // when the F(2x2) tiles would otherwise be whole microkernel tiles and one
+  // (a batch of one's lone tile, the row kernel's latency-bound chains) and
+  // the F(4x4) tiles leave a spare microkernel row for it.
+  struct PooledLayout {
+    int64_t big_h, big_w, bigs, smalls;
+    bool corner;
+  };
+  PooledLayout Layout(int64_t pooled_h, int64_t pooled_w) const;
+  // F(4x4) tiles [b0, b1) (PooledTiles' first units).
+  void PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int64_t pooled_w, const PooledLayout& l,
+                      const WinogradBnCoeffs& k, float* y) const;
 
   ConvGeom g_;
   GemmKernel kern_;
