@@ -19,9 +19,11 @@ namespace {
 // ([16][tiles][channels]): tile-major rows 16 x channels apart put a
 // microkernel's twelve rows 2 or 4 KiB apart, into the same L1 sets.
 constexpr int64_t kBlockTiles = 48;
-// F(4x4) tiles per block: 36 positions each, so the block's buffers are about
-// as large as kBlockTiles F(2x2) tiles' (in the same position strides).
-constexpr int64_t kBigBlockTiles = 24;
+// F(4x4) tiles per block: one microkernel row sliver. Each call reads its
+// filter panel from L2 however many slivers a block has, and the block's
+// transformed input, products and 36 filter positions (288 KiB at 32 -> 64
+// channels) stay within L2 beside another thread's.
+constexpr int64_t kBigBlockTiles = 12;
 // Floats between two positions' blocks: kBlockTiles rows of `channels` and one
 // cache line more. A whole number of 4 KiB apart (48 x 64 floats is 12 KiB),
 // the sixteen positions an input or output transform reads or writes for one
