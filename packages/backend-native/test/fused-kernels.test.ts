@@ -54,16 +54,18 @@ describe('native conv2dBatchNormRelu', () => {
     { name: 'packed GEMM (1x1), no pool', x: [2, 5, 7, 24], f: [1, 1, 24, 20] },
     // Winograd with a 2x2 pool: F(4x4) tiles over whole 4x4 blocks (here with the F(4x4) corner tile), F(2x2) for the rest.
     { name: 'batch of one, 2x2 pool', x: [1, 14, 14, 32], f: [3, 3, 32, 64], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
-    // Partial vectors of channels in every ISA's transforms (20, 24), a partial channel sliver, the corner tile.
-    { name: 'Winograd F(4x4) tiles and corner, 20 -> 24, 2x2 pool', x: [2, 14, 14, 20], f: [3, 3, 20, 24], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
+    // Partial vectors of channels in every ISA's transforms (36, 24), a partial channel sliver, the corner tile.
+    { name: 'Winograd F(4x4) tiles and corner, 36 -> 24, 2x2 pool', x: [2, 14, 14, 36], f: [3, 3, 36, 24], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
     // Direct with the pool in the microkernel's registers: a short last group of pooled pixels and a partial channel sliver.
     { name: 'direct pooled in registers, odd width, 40 channels', x: [2, 9, 11, 3], f: [3, 3, 3, 40], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     // At most 16 output channels: the narrow (24 x 16) register tile, a short last group of six pooled pixels.
     { name: 'direct pooled in registers, narrow tile, 12 channels', x: [2, 9, 15, 2], f: [3, 3, 2, 12], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
     // Winograd (3x3, 16+ channels): tiles cut by the odd edges, a partial channel sliver.
-    { name: 'Winograd, odd 7x9, 16 -> 33, 2x2 pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
+    // Fewer than 32 input channels: F(2x2) tiles only, the chain's bits.
+    { name: 'Winograd, odd 7x9, 16 -> 33, 2x2 pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { name: 'Winograd F(4x4) tiles, odd 7x9, 32 -> 33, 2x2 pool', x: [2, 7, 9, 32], f: [3, 3, 32, 33], pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
     // 'valid' 18x10 output: pooled 9x5, two F(4x4) columns and a corner tile reading past the input's last row.
-    { name: 'Winograd, valid, pooled 9x5, 16 -> 16, 2x2 pool', x: [1, 20, 12, 16], f: [3, 3, 16, 16], padding: 'valid', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
+    { name: 'Winograd, valid, pooled 9x5, 40 -> 16, 2x2 pool', x: [1, 20, 12, 40], f: [3, 3, 40, 16], padding: 'valid', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' }, winograd4: true },
     { name: 'Winograd, odd 7x9, 16 -> 33, no pool', x: [2, 7, 9, 16], f: [3, 3, 16, 33] },
   ] as const;
   for (const c of cases) {

@@ -34,6 +34,10 @@ int64_t FilterStride(int64_t slivers, int64_t C, int64_t nr) { return slivers * 
 // Below these the transforms cost more than the products they save.
 constexpr int64_t kMinInChannels = 16;
 constexpr int64_t kMinOutChannels = 16;
+// F(4x4)'s float32 error comes from its transforms (it grows as the square root
+// of the channels), conformance's tolerance with the channels: at 16 channels
+// the worst error came to 0.87 of it, at 32 to 0.71.
+constexpr int64_t kMin4x4InChannels = 32;
 
 // Read once at load; the WebAssembly build has no environment to read.
 bool ReadSwitch() {
@@ -53,6 +57,8 @@ bool UseWinograd(const ConvGeom& g) {
   return kEnabled && g.k_h == 3 && g.k_w == 3 && g.stride_h == 1 && g.stride_w == 1 && g.dil_h == 1 && g.dil_w == 1 &&
          g.in_c >= kMinInChannels && g.out_c >= kMinOutChannels && g.out_h >= 2 && g.out_w >= 2;
 }
+
+bool UseWinograd4x4(const ConvGeom& g) { return UseWinograd(g) && g.in_c >= kMin4x4InChannels; }
 
 WinogradRows::WinogradRows(const ConvGeom& g, const GemmKernel& kern, const float* x, const float* f, bool with_4x4)
     : g_(g),

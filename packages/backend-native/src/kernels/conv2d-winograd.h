@@ -23,6 +23,10 @@ namespace bw {
 // tests and comparisons) on. Never depends on the batch, so an image's bits
 // do not depend on the batch it is predicted in.
 bool UseWinograd(const ConvGeom& g);
+// Whether the Winograd path may also take F(4x4, 3x3) tiles (PooledTiles):
+// with enough input channels that its larger rounding errors stay well
+// within conformance's tolerance.
+bool UseWinograd4x4(const ConvGeom& g);
 
 // The Winograd forward prepared once: the filter transformed and packed into NR slivers.
 class WinogradRows final : public ConvRows {

@@ -71,7 +71,7 @@ void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const fl
   for (int64_t o = 0; o < O; ++o) sign[o] = a.scale[o] < 0.0f ? -1.0f : 1.0f;
   const WinogradBnCoeffs k{a.center, a.center_lo, a.scale, a.shift, sign.data()};
   const GemmKernel& kern = Kernels().gemm;
-  const WinogradRows conv(g, kern, x, f, /*with_4x4=*/true);
+  const WinogradRows conv(g, kern, x, f, UseWinograd4x4(g));
   // Units (tiles) in tasks of whole MR tiles (no row of the microkernel's
   // tile wasted but in the last task of each kind), two blocks of tiles each
   // at most, and at least kMinTasks of them when there are enough.
