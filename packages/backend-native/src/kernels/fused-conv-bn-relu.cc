@@ -86,11 +86,11 @@ void Conv2dBatchNormReluPoolWinograd(const ConvGeom& g, const float* x, const fl
   for (int64_t o = 0; o < O; ++o) sign[o] = a.scale[o] < 0.0f ? -1.0f : 1.0f;
   const WinogradBnCoeffs k{a.center, a.center_lo, a.scale, a.shift, sign.data()};
   const GemmKernel& kern = Kernels().gemm;
-  const WinogradRows conv(g, kern, x, f);
-  // Pooled pixels in tasks of whole MR tiles (no row of the microkernel's
-  // tile wasted but in the last task), two blocks of tiles each at most,
-  // and at least kMinTasks of them when there are enough pixels.
-  const int64_t total = g.batch * p.out_h * p.out_w, mr = kern.mr;
+  const WinogradRows conv(g, kern, x, f, UseWinograd4x4(g));
+  // Units (tiles) in tasks of whole MR tiles (no row of the microkernel's
+  // tile wasted but in the last task of each kind), two blocks of tiles each
+  // at most, and at least kMinTasks of them when there are enough.
+  const int64_t total = conv.PooledUnits(p.out_h, p.out_w), mr = kern.mr;
   const int64_t per_task = std::max<int64_t>(
       2 * mr, std::min<int64_t>(8 * mr, ((total + kMinTasks - 1) / kMinTasks + mr - 1) / mr * mr));
   InferenceRanges(g, total, per_task, [&](int64_t q0, int64_t q1) { conv.PooledTiles(q0, q1, p.out_h, p.out_w, k, y); });

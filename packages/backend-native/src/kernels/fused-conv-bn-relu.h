@@ -9,7 +9,9 @@
 namespace bw {
 
 // pool (or null) is the max pool's geometry on the conv output. Same bits as
-// Conv2dForward, BatchNormInference, relu and MaxPool one after the other.
+// Conv2dForward, BatchNormInference, relu and MaxPool one after the other,
+// but on Winograd with a 2x2 stride-2 pool (F(4x4) tiles, conv2d-winograd.h):
+// there within the conformance tolerance of them.
 void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, const float* mean, const float* variance,
                          const float* gamma, const float* beta, double epsilon, const ConvGeom* pool, float* y);
 

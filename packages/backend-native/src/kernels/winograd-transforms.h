@@ -35,11 +35,33 @@ struct WinogradBnCoeffs {
 };
 using WinogradOutputPoolFn = void (*)(const float* m, int64_t ms, int64_t O, const WinogradBnCoeffs& k, float* y);
 
+// F(4x4, 3x3) with interpolation points 0, 1, -1, 1/2, -2 and infinity (the
+// points 2 and -2 of Lavin and Gray's set have larger constants: float32
+// errors about 2.5 times as large). 36 positions a tile of 4x4 output pixels.
+//
+// Filter: U = G f G^T, G = [1 0 0; 1/3 1/3 1/3; -1/3 1/3 -1/3;
+// -16/15 -8/15 -4/15; 1/15 -2/15 4/15; 0 0 1], computed in float64 and
+// rounded once; laid out as WinogradFilterFn's with 36 positions.
+using WinogradFilter4Fn = WinogradFilterFn;
+// Input: d[i * 6 + j] points at input pixel (i, j) of the tile's 6x6 window;
+// position k of V = B^T d B goes to v + k * vs, with B^T's rows
+// [1 -3/2 -2 3/2 1 0], [0 -1 1/2 5/2 1 0], [0 1 -5/2 1/2 1 0],
+// [0 -2 -1 2 1 0], [0 1/2 -1 -1/2 1 0], [0 1 -3/2 -2 3/2 1].
+using WinogradInput4Fn = WinogradInputFn;
+// Output: Y = A^T m A, A^T = [1 1 1 1 1 0; 0 1 -1 1/2 -2 0; 0 1 1 1/4 4 0;
+// 0 1 -1 1/8 -8 1], finished as WinogradOutputPoolFn's per 2x2 window: pooled
+// pixel (a, b) of the tile (its output pixels 2a..2a+1 x 2b..2b+1) to y[a * 2 + b].
+using WinogradOutputPool4Fn = void (*)(const float* m, int64_t ms, int64_t O, const WinogradBnCoeffs& k,
+                                       float* const* y);
+
 struct WinogradTransforms {
   WinogradFilterFn filter;
   WinogradInputFn input;
   WinogradOutputFn output;
   WinogradOutputPoolFn output_pool;
+  WinogradFilter4Fn filter4;
+  WinogradInput4Fn input4;
+  WinogradOutputPool4Fn output_pool4;
   const char* name;
 };
 

@@ -155,6 +155,8 @@ export const CONV_BN_RELU_CASES: ConvBnReluCase[] = [
   // Small enough for the training forward's cases, 3x3 stride 1 with 16 channels (native's Winograd path).
   { name: 'winograd-sized odd 7x5, 16 -> 17, 2x2 same pool', seed: 1312, input: [2, 7, 5, 16], filter: [3, 3, 16, 17], padding: 'same', pool: { poolSize: [2, 2], strides: [2, 2], padding: 'same' } },
   { name: 'winograd-sized 6x6 valid, 16 -> 20, no pool', seed: 1313, input: [2, 6, 6, 16], filter: [3, 3, 16, 20], padding: 'valid' },
+  // Native's inference with a 2x2 pool: F(4x4) tiles, the F(4x4) corner tile, F(2x2) for the rest; channel counts off every vector width.
+  { name: 'winograd F(4x4) tiles and corner [1,14,14,36] -> 24, 2x2', seed: 1314, input: [1, 14, 14, 36], filter: [3, 3, 36, 24], padding: 'same', pool: p2 },
 ];
 
 function convBnReluCases(): ConformanceCase[] {
