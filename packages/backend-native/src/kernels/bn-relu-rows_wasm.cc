@@ -10,6 +10,8 @@
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
+#include <vector>
+
 #include "kernels/bn-relu-rows.h"
 #include "kernels/max-pool-takes_wasm.h"
 
@@ -227,6 +229,102 @@ void PoolDx4(const ConvGeom& g, const float* dy, const float* y, const int32_t* 
   }
 }
 
+// pool_filter_sums on a whole-2x2 row: four channels a vector, up to kTapBlock
+// taps' sums held in registers across the row. Where FilterSumsQuad adds
+// ((u0 g0 + u1 g1) + u2 g2) + u3 g3, three of whose products are zeros (a lane's
+// argmax names one position), each lane here takes its winner's tap u_k with a
+// byte swizzle of [u0, u1, u2, u3] and adds u_k * g: the same sums for finite
+// inputs (a running sum starts at +0 and never becomes -0, so the zeros' signs
+// never show). Taps' candidates [u0 u1 u2 u3] are gathered once per row.
+constexpr int kTapBlock = 9;
+
+// Lanes' byte indices into [u0, u1, u2, u3] and the gradient reaching each lane's winner.
+struct Winners {
+  v128_t bytes, gw;
+};
+
+template <int TB>
+__attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_t taps, int64_t t0, int64_t out_w,
+                                                      int64_t C, const int32_t* am, const float* yv, const float* dv,
+                                                      int64_t first, int64_t step, const int32_t* offsets, float* ar,
+                                                      v128_t* sr, v128_t* cnt) {
+  v128_t acc[TB];
+  for (int i = 0; i < TB; ++i) acc[i] = wasm_f32x4_splat(0.0f);
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int64_t ow = 0; ow < out_w; ++ow) {
+    const v128_t d = wasm_i32x4_sub(wasm_v128_load(am + ow * C), Positions(first + ow * step));
+    const v128_t h0 = wasm_i32x4_eq(d, wasm_i32x4_splat(0));
+    const v128_t h1 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[0]));
+    const v128_t h2 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[1]));
+    const v128_t h3 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[2]));
+    const v128_t right = wasm_v128_or(h1, h3), below = wasm_v128_or(h2, h3);
+    const v128_t any = wasm_v128_or(wasm_v128_or(h0, h2), right);
+    const v128_t bytes = wasm_i32x4_add(wasm_i32x4_splat(0x03020100),
+                                        wasm_v128_or(wasm_v128_and(right, wasm_i32x4_splat(0x04040404)),
+                                                     wasm_v128_and(below, wasm_i32x4_splat(0x08080808))));
+    const v128_t gv = wasm_v128_and(wasm_v128_load(dv + ow * C), wasm_f32x4_gt(wasm_v128_load(yv + ow * C), zero));
+    const v128_t gw = wasm_v128_and(gv, any);
+    if (t0 == 0) {
+      *sr = wasm_f32x4_add(*sr, gv);
+      *cnt = wasm_i32x4_sub(*cnt, any);  // hit lanes are -1
+    }
+    const float* cw = cands + (ow * taps + t0) * 4;
+    for (int i = 0; i < TB; ++i) {
+      acc[i] = wasm_f32x4_add(acc[i], wasm_f32x4_mul(wasm_i8x16_swizzle(wasm_v128_load(cw + 4 * i), bytes), gw));
+    }
+  }
+  for (int i = 0; i < TB; ++i) wasm_v128_store(ar + i * C, acc[i]);
+}
+
+// One whole-2x2 pooled row of pool_filter_sums (C % 4 == 0, taps <= kMaxFilterTaps): the
+// .inc's row, ar and sr zeroed and filled, then added to su and sdy in float64 as there.
+int64_t FilterSumsRow4(const ConvGeom& cv, const float* input, const ConvGeom& g, const float* dy, const float* y,
+                       const int32_t* argmax, int64_t row, float* scratch, float* cands, double* sdy, double* su) {
+  const int64_t C = g.in_c, taps = cv.k_h * cv.k_w * cv.in_c, W = cv.out_w;
+  const int64_t n = row / g.out_h, h0 = (row % g.out_h) * g.stride_h - g.pad_top;
+  float* ar = scratch;
+  float* cols = ar + taps * C + C;
+  PatchColumns(cv, input, n, h0, cols, W);
+  PatchColumns(cv, input, n, h0 + 1, cols + taps * W, W);
+  for (int64_t ow = 0; ow < g.out_w; ++ow) {
+    const float* c0 = cols + ow * g.stride_w;
+    const float* c1 = c0 + taps * W;
+    float* out = cands + ow * taps * 4;
+    for (int64_t t = 0; t < taps; ++t) {
+      wasm_v128_store(out + 4 * t, wasm_v128_load64_lane(c1 + t * W, wasm_v128_load64_zero(c0 + t * W), 1));
+    }
+  }
+  const int32_t down = static_cast<int32_t>(g.in_w * C);
+  const int32_t offsets[3] = {static_cast<int32_t>(C), down, static_cast<int32_t>(down + C)};
+  const int64_t top = (n * g.in_h + h0) * g.in_w * C, step = g.stride_w * C;
+  const int64_t at = row * g.out_w * C;
+  v128_t hits = wasm_i32x4_splat(0);
+  for (int64_t c = 0; c < C; c += 4) {
+    v128_t sr = wasm_f32x4_splat(0.0f);
+    for (int64_t t0 = 0; t0 < taps; t0 += kTapBlock) {
+      const int64_t tb = taps - t0 < kTapBlock ? taps - t0 : kTapBlock;
+      const int32_t* am = argmax + at + c;
+      const float *yv = y + at + c, *dv = dy + at + c;
+      float* a = ar + t0 * C + c;
+      const int64_t first = top + c;
+      switch (tb) {
+#define BW_FILTER_TAPS(k) \
+  case k:                 \
+    FilterTaps<k>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits); \
+    break;
+        BW_FILTER_TAPS(1) BW_FILTER_TAPS(2) BW_FILTER_TAPS(3) BW_FILTER_TAPS(4) BW_FILTER_TAPS(5)
+        BW_FILTER_TAPS(6) BW_FILTER_TAPS(7) BW_FILTER_TAPS(8) BW_FILTER_TAPS(9)
+#undef BW_FILTER_TAPS
+      }
+    }
+    wasm_v128_store(ar + taps * C + c, sr);
+  }
+  for (int64_t t = 0; t < taps * C; ++t) su[t] += ar[t];
+  for (int64_t c = 0; c < C; ++c) sdy[c] += ar[taps * C + c];
+  return static_cast<int64_t>(wasm_i32x4_extract_lane(hits, 0)) + wasm_i32x4_extract_lane(hits, 1) +
+         wasm_i32x4_extract_lane(hits, 2) + wasm_i32x4_extract_lane(hits, 3);
+}
+
 // Channel counts that are not a multiple of 4 take the .inc loops.
 
 void PoolRowAny(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
@@ -253,6 +351,26 @@ void PoolDxAny(const ConvGeom& g, const float* dy, const float* y, const int32_t
   }
 }
 
+int64_t PoolFilterSumsAny(const ConvGeom& cv, const float* input, const ConvGeom& g, const float* dy,
+                          const float* y, const int32_t* argmax, int64_t row0, int64_t row1, float* scratch,
+                          double* sdy, double* su) {
+  const int64_t taps = cv.k_h * cv.k_w * cv.in_c;
+  if (g.in_c % 4 != 0) {
+    return BatchNormReluRowsWasmLoops().pool_filter_sums(cv, input, g, dy, y, argmax, row0, row1, scratch, sdy, su);
+  }
+  // Each row alone, as the .inc sums them: a row the vector path does not take goes there.
+  thread_local std::vector<float> cands;
+  if (cands.size() < static_cast<size_t>(g.out_w * taps * 4)) cands.resize(static_cast<size_t>(g.out_w * taps * 4));
+  int64_t hits = 0;
+  for (int64_t row = row0; row < row1; ++row) {
+    hits += Whole2x2(g, row)
+                ? FilterSumsRow4(cv, input, g, dy, y, argmax, row, scratch, cands.data(), sdy, su)
+                : BatchNormReluRowsWasmLoops().pool_filter_sums(cv, input, g, dy, y, argmax, row, row + 1, scratch,
+                                                                sdy, su);
+  }
+  return hits;
+}
+
 }  // namespace
 
 BatchNormReluRows BatchNormReluRowsWasm() {
@@ -260,6 +378,7 @@ BatchNormReluRows BatchNormReluRowsWasm() {
   rows.pool_row = PoolRowAny;
   rows.pool_sums = PoolSumsAny;
   rows.pool_dx = PoolDxAny;
+  rows.pool_filter_sums = PoolFilterSumsAny;
   return rows;
 }
 
