@@ -42,6 +42,23 @@ inline v128_t NormRelu4(v128_t x, const BnAffine& a, int64_t c) {
   return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
 }
 
+// The coefficients of four channels, loaded once for a run of pixels.
+struct Affine4 {
+  v128_t center, center_lo, scale, shift;
+};
+
+inline Affine4 LoadAffine4(const BnAffine& a, int64_t c) {
+  return {wasm_v128_load(a.center + c), wasm_v128_load(a.center_lo + c), wasm_v128_load(a.scale + c),
+          wasm_v128_load(a.shift + c)};
+}
+
+// NormRelu4 with the coefficients in hand: the same operations.
+inline v128_t NormRelu4(v128_t x, const Affine4& k) {
+  const v128_t t =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(x, k.center), k.center_lo), k.scale), k.shift);
+  return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
+}
+
 // Whether every window of pooled row `row` is a whole 2 x 2 one inside x (no
 // padding reaches it): then the window loops below are unrolled with fixed
 // offsets, in the same window order, so the bits do not change.
@@ -58,15 +75,17 @@ void PoolRow4Whole(const ConvGeom& g, const float* x, const BnAffine& a, float* 
   const int32_t offsets[3] = {static_cast<int32_t>(C), static_cast<int32_t>(down), static_cast<int32_t>(down + C)};
   float* yr = y + row * g.out_w * C;
   int32_t* ar = argmax + row * g.out_w * C;
-  for (int64_t ow = 0; ow < g.out_w; ++ow) {
-    const int64_t first = top + ow * step;
-    const float* p = x + first;
-    for (int64_t c = 0; c < C; c += 4) {
-      v128_t best = NormRelu4(wasm_v128_load(p + c), a, c);
-      const v128_t at = Positions(first + c);
+  // Channel groups outside: their four coefficient vectors stay in registers along the row.
+  for (int64_t c = 0; c < C; c += 4) {
+    const Affine4 k = LoadAffine4(a, c);
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      const int64_t first = top + ow * step + c;
+      const float* p = x + first;
+      v128_t best = NormRelu4(wasm_v128_load(p), k);
+      const v128_t at = Positions(first);
       v128_t idx = at;
       for (int e = 0; e < 3; ++e) {
-        const v128_t v = NormRelu4(wasm_v128_load(p + offsets[e] + c), a, c);
+        const v128_t v = NormRelu4(wasm_v128_load(p + offsets[e]), k);
         const v128_t take = Takes(v, best);
         best = wasm_v128_bitselect(v, best, take);
         idx = wasm_v128_bitselect(wasm_i32x4_add(at, wasm_i32x4_splat(offsets[e])), idx, take);
@@ -243,7 +262,7 @@ struct Winners {
   v128_t bytes, gw;
 };
 
-template <int TB>
+template <int TB, bool kFirst>
 __attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_t taps, int64_t t0, int64_t out_w,
                                                       int64_t C, const int32_t* am, const float* yv, const float* dv,
                                                       int64_t first, int64_t step, const int32_t* offsets, float* ar,
@@ -264,7 +283,7 @@ __attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_
                                                      wasm_v128_and(below, wasm_i32x4_splat(0x08080808))));
     const v128_t gv = wasm_v128_and(wasm_v128_load(dv + ow * C), wasm_f32x4_gt(wasm_v128_load(yv + ow * C), zero));
     const v128_t gw = wasm_v128_and(gv, any);
-    if (t0 == 0) {
+    if (kFirst) {
       *sr = wasm_f32x4_add(*sr, gv);
       *cnt = wasm_i32x4_sub(*cnt, any);  // hit lanes are -1
     }
@@ -308,9 +327,13 @@ int64_t FilterSumsRow4(const ConvGeom& cv, const float* input, const ConvGeom& g
       float* a = ar + t0 * C + c;
       const int64_t first = top + c;
       switch (tb) {
-#define BW_FILTER_TAPS(k) \
-  case k:                 \
-    FilterTaps<k>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits); \
+#define BW_FILTER_TAPS(k)                                                                           \
+  case k:                                                                                           \
+    if (t0 == 0) {                                                                                  \
+      FilterTaps<k, true>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits);  \
+    } else {                                                                                        \
+      FilterTaps<k, false>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits); \
+    }                                                                                               \
     break;
         BW_FILTER_TAPS(1) BW_FILTER_TAPS(2) BW_FILTER_TAPS(3) BW_FILTER_TAPS(4) BW_FILTER_TAPS(5)
         BW_FILTER_TAPS(6) BW_FILTER_TAPS(7) BW_FILTER_TAPS(8) BW_FILTER_TAPS(9)
