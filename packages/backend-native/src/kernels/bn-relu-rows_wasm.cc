@@ -262,31 +262,42 @@ struct Winners {
   v128_t bytes, gw;
 };
 
-template <int TB, bool kFirst>
-__attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_t taps, int64_t t0, int64_t out_w,
-                                                      int64_t C, const int32_t* am, const float* yv, const float* dv,
-                                                      int64_t first, int64_t step, const int32_t* offsets, float* ar,
-                                                      v128_t* sr, v128_t* cnt) {
-  v128_t acc[TB];
-  for (int i = 0; i < TB; ++i) acc[i] = wasm_f32x4_splat(0.0f);
+// Pass 1 over a row, four channels: each pooled element's winner and gradient, and the
+// row's sdy (gv, in order) and hit counts. Kept apart from the taps' pass, whose
+// accumulators then have the registers to themselves.
+__attribute__((always_inline)) inline void FindWinners(int64_t out_w, int64_t C, const int32_t* am, const float* yv,
+                                                       const float* dv, int64_t first, int64_t step,
+                                                       const int32_t* offsets, Winners* win, v128_t* sr,
+                                                       v128_t* cnt) {
   const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t right_at = wasm_i32x4_splat(offsets[0]), below_at = wasm_i32x4_splat(offsets[1]),
+               corner_at = wasm_i32x4_splat(offsets[2]);
   for (int64_t ow = 0; ow < out_w; ++ow) {
     const v128_t d = wasm_i32x4_sub(wasm_v128_load(am + ow * C), Positions(first + ow * step));
     const v128_t h0 = wasm_i32x4_eq(d, wasm_i32x4_splat(0));
-    const v128_t h1 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[0]));
-    const v128_t h2 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[1]));
-    const v128_t h3 = wasm_i32x4_eq(d, wasm_i32x4_splat(offsets[2]));
+    const v128_t h1 = wasm_i32x4_eq(d, right_at);
+    const v128_t h2 = wasm_i32x4_eq(d, below_at);
+    const v128_t h3 = wasm_i32x4_eq(d, corner_at);
     const v128_t right = wasm_v128_or(h1, h3), below = wasm_v128_or(h2, h3);
     const v128_t any = wasm_v128_or(wasm_v128_or(h0, h2), right);
-    const v128_t bytes = wasm_i32x4_add(wasm_i32x4_splat(0x03020100),
-                                        wasm_v128_or(wasm_v128_and(right, wasm_i32x4_splat(0x04040404)),
-                                                     wasm_v128_and(below, wasm_i32x4_splat(0x08080808))));
     const v128_t gv = wasm_v128_and(wasm_v128_load(dv + ow * C), wasm_f32x4_gt(wasm_v128_load(yv + ow * C), zero));
-    const v128_t gw = wasm_v128_and(gv, any);
-    if (kFirst) {
-      *sr = wasm_f32x4_add(*sr, gv);
-      *cnt = wasm_i32x4_sub(*cnt, any);  // hit lanes are -1
-    }
+    win[ow].bytes = wasm_i32x4_add(wasm_i32x4_splat(0x03020100),
+                                   wasm_v128_or(wasm_v128_and(right, wasm_i32x4_splat(0x04040404)),
+                                                wasm_v128_and(below, wasm_i32x4_splat(0x08080808))));
+    win[ow].gw = wasm_v128_and(gv, any);
+    *sr = wasm_f32x4_add(*sr, gv);
+    *cnt = wasm_i32x4_sub(*cnt, any);  // hit lanes are -1
+  }
+}
+
+// Pass 2: TB taps from t0, their sums over the row in registers, then stored to ar.
+template <int TB>
+__attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_t taps, int64_t t0, int64_t out_w,
+                                                      int64_t C, const Winners* win, float* ar) {
+  v128_t acc[TB];
+  for (int i = 0; i < TB; ++i) acc[i] = wasm_f32x4_splat(0.0f);
+  for (int64_t ow = 0; ow < out_w; ++ow) {
+    const v128_t bytes = win[ow].bytes, gw = win[ow].gw;
     const float* cw = cands + (ow * taps + t0) * 4;
     for (int i = 0; i < TB; ++i) {
       acc[i] = wasm_f32x4_add(acc[i], wasm_f32x4_mul(wasm_i8x16_swizzle(wasm_v128_load(cw + 4 * i), bytes), gw));
@@ -297,8 +308,10 @@ __attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_
 
 // One whole-2x2 pooled row of pool_filter_sums (C % 4 == 0, taps <= kMaxFilterTaps): the
 // .inc's row, ar and sr zeroed and filled, then added to su and sdy in float64 as there.
+// cands: g.out_w * taps * 4 floats; win: g.out_w entries.
 int64_t FilterSumsRow4(const ConvGeom& cv, const float* input, const ConvGeom& g, const float* dy, const float* y,
-                       const int32_t* argmax, int64_t row, float* scratch, float* cands, double* sdy, double* su) {
+                       const int32_t* argmax, int64_t row, float* scratch, float* cands, Winners* win, double* sdy,
+                       double* su) {
   const int64_t C = g.in_c, taps = cv.k_h * cv.k_w * cv.in_c, W = cv.out_w;
   const int64_t n = row / g.out_h, h0 = (row % g.out_h) * g.stride_h - g.pad_top;
   float* ar = scratch;
@@ -313,34 +326,27 @@ int64_t FilterSumsRow4(const ConvGeom& cv, const float* input, const ConvGeom& g
       wasm_v128_store(out + 4 * t, wasm_v128_load64_lane(c1 + t * W, wasm_v128_load64_zero(c0 + t * W), 1));
     }
   }
-  const int32_t down = static_cast<int32_t>(g.in_w * C);
-  const int32_t offsets[3] = {static_cast<int32_t>(C), down, static_cast<int32_t>(down + C)};
+  const int64_t down = g.in_w * C;
+  const int32_t offsets[3] = {static_cast<int32_t>(C), static_cast<int32_t>(down), static_cast<int32_t>(down + C)};
   const int64_t top = (n * g.in_h + h0) * g.in_w * C, step = g.stride_w * C;
   const int64_t at = row * g.out_w * C;
   v128_t hits = wasm_i32x4_splat(0);
   for (int64_t c = 0; c < C; c += 4) {
     v128_t sr = wasm_f32x4_splat(0.0f);
+    FindWinners(g.out_w, C, argmax + at + c, y + at + c, dy + at + c, top + c, step, offsets, win, &sr, &hits);
+    wasm_v128_store(ar + taps * C + c, sr);
     for (int64_t t0 = 0; t0 < taps; t0 += kTapBlock) {
-      const int64_t tb = taps - t0 < kTapBlock ? taps - t0 : kTapBlock;
-      const int32_t* am = argmax + at + c;
-      const float *yv = y + at + c, *dv = dy + at + c;
       float* a = ar + t0 * C + c;
-      const int64_t first = top + c;
-      switch (tb) {
-#define BW_FILTER_TAPS(k)                                                                           \
-  case k:                                                                                           \
-    if (t0 == 0) {                                                                                  \
-      FilterTaps<k, true>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits);  \
-    } else {                                                                                        \
-      FilterTaps<k, false>(cands, taps, t0, g.out_w, C, am, yv, dv, first, step, offsets, a, &sr, &hits); \
-    }                                                                                               \
+      switch (taps - t0 < kTapBlock ? taps - t0 : kTapBlock) {
+#define BW_FILTER_TAPS(k)                                    \
+  case k:                                                    \
+    FilterTaps<k>(cands, taps, t0, g.out_w, C, win, a);      \
     break;
         BW_FILTER_TAPS(1) BW_FILTER_TAPS(2) BW_FILTER_TAPS(3) BW_FILTER_TAPS(4) BW_FILTER_TAPS(5)
         BW_FILTER_TAPS(6) BW_FILTER_TAPS(7) BW_FILTER_TAPS(8) BW_FILTER_TAPS(9)
 #undef BW_FILTER_TAPS
       }
     }
-    wasm_v128_store(ar + taps * C + c, sr);
   }
   for (int64_t t = 0; t < taps * C; ++t) su[t] += ar[t];
   for (int64_t c = 0; c < C; ++c) sdy[c] += ar[taps * C + c];
@@ -383,11 +389,13 @@ int64_t PoolFilterSumsAny(const ConvGeom& cv, const float* input, const ConvGeom
   }
   // Each row alone, as the .inc sums them: a row the vector path does not take goes there.
   thread_local std::vector<float> cands;
+  thread_local std::vector<Winners> win;
   if (cands.size() < static_cast<size_t>(g.out_w * taps * 4)) cands.resize(static_cast<size_t>(g.out_w * taps * 4));
+  if (win.size() < static_cast<size_t>(g.out_w)) win.resize(static_cast<size_t>(g.out_w));
   int64_t hits = 0;
   for (int64_t row = row0; row < row1; ++row) {
     hits += Whole2x2(g, row)
-                ? FilterSumsRow4(cv, input, g, dy, y, argmax, row, scratch, cands.data(), sdy, su)
+                ? FilterSumsRow4(cv, input, g, dy, y, argmax, row, scratch, cands.data(), win.data(), sdy, su)
                 : BatchNormReluRowsWasmLoops().pool_filter_sums(cv, input, g, dy, y, argmax, row, row + 1, scratch,
                                                                 sdy, su);
   }
