@@ -4,9 +4,11 @@
 // on x86-64), but clang leaves the pooled ones mostly scalar on wasm32 (the
 // window scans mix int32 indices, float selects and float64 sums), so the
 // pooled rows are written here with intrinsics, 4 channels per vector, for
-// any channel count that is a multiple of 4; other counts take the .inc loops.
+// any channel count that is a multiple of 4; other counts take the .inc loops
+// (and so do the filter gradient's sums on rows not of whole 2x2 windows).
 // Each element goes through the same float operations in the same order as
-// in the .inc, so the bits are those of the other variants.
+// in the .inc, so the bits are those of the other variants (the filter sums:
+// for finite inputs, see FilterSumsRow4).
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
 
