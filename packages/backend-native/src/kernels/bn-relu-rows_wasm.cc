@@ -4,11 +4,15 @@
 // on x86-64), but clang leaves the pooled ones mostly scalar on wasm32 (the
 // window scans mix int32 indices, float selects and float64 sums), so the
 // pooled rows are written here with intrinsics, 4 channels per vector, for
-// any channel count that is a multiple of 4; other counts take the .inc loops.
+// any channel count that is a multiple of 4; other counts take the .inc loops
+// (and so do the filter gradient's sums on rows not of whole 2x2 windows).
 // Each element goes through the same float operations in the same order as
-// in the .inc, so the bits are those of the other variants.
+// in the .inc, so the bits are those of the other variants (the filter sums:
+// for finite inputs, see FilterSumsRow4).
 // Compiled only into the wasm32 build (packages/backend-wasm).
 #include <wasm_simd128.h>
+
+#include <vector>
 
 #include "kernels/bn-relu-rows.h"
 #include "kernels/max-pool-takes_wasm.h"
@@ -40,6 +44,23 @@ inline v128_t NormRelu4(v128_t x, const BnAffine& a, int64_t c) {
   return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
 }
 
+// The coefficients of four channels, loaded once for a run of pixels.
+struct Affine4 {
+  v128_t center, center_lo, scale, shift;
+};
+
+inline Affine4 LoadAffine4(const BnAffine& a, int64_t c) {
+  return {wasm_v128_load(a.center + c), wasm_v128_load(a.center_lo + c), wasm_v128_load(a.scale + c),
+          wasm_v128_load(a.shift + c)};
+}
+
+// NormRelu4 with the coefficients in hand: the same operations.
+inline v128_t NormRelu4(v128_t x, const Affine4& k) {
+  const v128_t t =
+      wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(x, k.center), k.center_lo), k.scale), k.shift);
+  return wasm_v128_and(t, wasm_v128_or(wasm_f32x4_gt(t, wasm_f32x4_splat(0.0f)), wasm_f32x4_ne(t, t)));
+}
+
 // Whether every window of pooled row `row` is a whole 2 x 2 one inside x (no
 // padding reaches it): then the window loops below are unrolled with fixed
 // offsets, in the same window order, so the bits do not change.
@@ -56,15 +77,17 @@ void PoolRow4Whole(const ConvGeom& g, const float* x, const BnAffine& a, float* 
   const int32_t offsets[3] = {static_cast<int32_t>(C), static_cast<int32_t>(down), static_cast<int32_t>(down + C)};
   float* yr = y + row * g.out_w * C;
   int32_t* ar = argmax + row * g.out_w * C;
-  for (int64_t ow = 0; ow < g.out_w; ++ow) {
-    const int64_t first = top + ow * step;
-    const float* p = x + first;
-    for (int64_t c = 0; c < C; c += 4) {
-      v128_t best = NormRelu4(wasm_v128_load(p + c), a, c);
-      const v128_t at = Positions(first + c);
+  // Channel groups outside: their four coefficient vectors stay in registers along the row.
+  for (int64_t c = 0; c < C; c += 4) {
+    const Affine4 k = LoadAffine4(a, c);
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      const int64_t first = top + ow * step + c;
+      const float* p = x + first;
+      v128_t best = NormRelu4(wasm_v128_load(p), k);
+      const v128_t at = Positions(first);
       v128_t idx = at;
       for (int e = 0; e < 3; ++e) {
-        const v128_t v = NormRelu4(wasm_v128_load(p + offsets[e] + c), a, c);
+        const v128_t v = NormRelu4(wasm_v128_load(p + offsets[e]), k);
         const v128_t take = Takes(v, best);
         best = wasm_v128_bitselect(v, best, take);
         idx = wasm_v128_bitselect(wasm_i32x4_add(at, wasm_i32x4_splat(offsets[e])), idx, take);
@@ -227,6 +250,112 @@ void PoolDx4(const ConvGeom& g, const float* dy, const float* y, const int32_t* 
   }
 }
 
+// pool_filter_sums on a whole-2x2 row: four channels a vector, up to kTapBlock
+// taps' sums held in registers across the row. Where FilterSumsQuad adds
+// ((u0 g0 + u1 g1) + u2 g2) + u3 g3, three of whose products are zeros (a lane's
+// argmax names one position), each lane here takes its winner's tap u_k with a
+// byte swizzle of [u0, u1, u2, u3] and adds u_k * g: the same sums for finite
+// inputs (a running sum starts at +0 and never becomes -0, so the zeros' signs
+// never show). Taps' candidates [u0 u1 u2 u3] are gathered once per row.
+constexpr int kTapBlock = 9;
+
+// Lanes' byte indices into [u0, u1, u2, u3] and the gradient reaching each lane's winner.
+struct Winners {
+  v128_t bytes, gw;
+};
+
+// Pass 1 over a row, four channels: each pooled element's winner and gradient, and the
+// row's sdy (gv, in order) and hit counts. Kept apart from the taps' pass, whose
+// accumulators then have the registers to themselves.
+__attribute__((always_inline)) inline void FindWinners(int64_t out_w, int64_t C, const int32_t* am, const float* yv,
+                                                       const float* dv, int64_t first, int64_t step,
+                                                       const int32_t* offsets, Winners* win, v128_t* sr,
+                                                       v128_t* cnt) {
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  const v128_t right_at = wasm_i32x4_splat(offsets[0]), below_at = wasm_i32x4_splat(offsets[1]),
+               corner_at = wasm_i32x4_splat(offsets[2]);
+  for (int64_t ow = 0; ow < out_w; ++ow) {
+    const v128_t d = wasm_i32x4_sub(wasm_v128_load(am + ow * C), Positions(first + ow * step));
+    const v128_t h0 = wasm_i32x4_eq(d, wasm_i32x4_splat(0));
+    const v128_t h1 = wasm_i32x4_eq(d, right_at);
+    const v128_t h2 = wasm_i32x4_eq(d, below_at);
+    const v128_t h3 = wasm_i32x4_eq(d, corner_at);
+    const v128_t right = wasm_v128_or(h1, h3), below = wasm_v128_or(h2, h3);
+    const v128_t any = wasm_v128_or(wasm_v128_or(h0, h2), right);
+    const v128_t gv = wasm_v128_and(wasm_v128_load(dv + ow * C), wasm_f32x4_gt(wasm_v128_load(yv + ow * C), zero));
+    win[ow].bytes = wasm_i32x4_add(wasm_i32x4_splat(0x03020100),
+                                   wasm_v128_or(wasm_v128_and(right, wasm_i32x4_splat(0x04040404)),
+                                                wasm_v128_and(below, wasm_i32x4_splat(0x08080808))));
+    win[ow].gw = wasm_v128_and(gv, any);
+    *sr = wasm_f32x4_add(*sr, gv);
+    *cnt = wasm_i32x4_sub(*cnt, any);  // hit lanes are -1
+  }
+}
+
+// Pass 2: TB taps from t0, their sums over the row in registers, then stored to ar.
+template <int TB>
+__attribute__((always_inline)) inline void FilterTaps(const float* cands, int64_t taps, int64_t t0, int64_t out_w,
+                                                      int64_t C, const Winners* win, float* ar) {
+  v128_t acc[TB];
+  for (int i = 0; i < TB; ++i) acc[i] = wasm_f32x4_splat(0.0f);
+  for (int64_t ow = 0; ow < out_w; ++ow) {
+    const v128_t bytes = win[ow].bytes, gw = win[ow].gw;
+    const float* cw = cands + (ow * taps + t0) * 4;
+    for (int i = 0; i < TB; ++i) {
+      acc[i] = wasm_f32x4_add(acc[i], wasm_f32x4_mul(wasm_i8x16_swizzle(wasm_v128_load(cw + 4 * i), bytes), gw));
+    }
+  }
+  for (int i = 0; i < TB; ++i) wasm_v128_store(ar + i * C, acc[i]);
+}
+
+// One whole-2x2 pooled row of pool_filter_sums (C % 4 == 0, taps <= kMaxFilterTaps): the
+// .inc's row, ar and sr zeroed and filled, then added to su and sdy in float64 as there.
+// cands: g.out_w * taps * 4 floats; win: g.out_w entries.
+int64_t FilterSumsRow4(const ConvGeom& cv, const float* input, const ConvGeom& g, const float* dy, const float* y,
+                       const int32_t* argmax, int64_t row, float* scratch, float* cands, Winners* win, double* sdy,
+                       double* su) {
+  const int64_t C = g.in_c, taps = cv.k_h * cv.k_w * cv.in_c, W = cv.out_w;
+  const int64_t n = row / g.out_h, h0 = (row % g.out_h) * g.stride_h - g.pad_top;
+  float* ar = scratch;
+  float* cols = ar + taps * C + C;
+  PatchColumns(cv, input, n, h0, cols, W);
+  PatchColumns(cv, input, n, h0 + 1, cols + taps * W, W);
+  for (int64_t ow = 0; ow < g.out_w; ++ow) {
+    const float* c0 = cols + ow * g.stride_w;
+    const float* c1 = c0 + taps * W;
+    float* out = cands + ow * taps * 4;
+    for (int64_t t = 0; t < taps; ++t) {
+      wasm_v128_store(out + 4 * t, wasm_v128_load64_lane(c1 + t * W, wasm_v128_load64_zero(c0 + t * W), 1));
+    }
+  }
+  const int64_t down = g.in_w * C;
+  const int32_t offsets[3] = {static_cast<int32_t>(C), static_cast<int32_t>(down), static_cast<int32_t>(down + C)};
+  const int64_t top = (n * g.in_h + h0) * g.in_w * C, step = g.stride_w * C;
+  const int64_t at = row * g.out_w * C;
+  v128_t hits = wasm_i32x4_splat(0);
+  for (int64_t c = 0; c < C; c += 4) {
+    v128_t sr = wasm_f32x4_splat(0.0f);
+    FindWinners(g.out_w, C, argmax + at + c, y + at + c, dy + at + c, top + c, step, offsets, win, &sr, &hits);
+    wasm_v128_store(ar + taps * C + c, sr);
+    for (int64_t t0 = 0; t0 < taps; t0 += kTapBlock) {
+      float* a = ar + t0 * C + c;
+      switch (taps - t0 < kTapBlock ? taps - t0 : kTapBlock) {
+#define BW_FILTER_TAPS(k)                                    \
+  case k:                                                    \
+    FilterTaps<k>(cands, taps, t0, g.out_w, C, win, a);      \
+    break;
+        BW_FILTER_TAPS(1) BW_FILTER_TAPS(2) BW_FILTER_TAPS(3) BW_FILTER_TAPS(4) BW_FILTER_TAPS(5)
+        BW_FILTER_TAPS(6) BW_FILTER_TAPS(7) BW_FILTER_TAPS(8) BW_FILTER_TAPS(9)
+#undef BW_FILTER_TAPS
+      }
+    }
+  }
+  for (int64_t t = 0; t < taps * C; ++t) su[t] += ar[t];
+  for (int64_t c = 0; c < C; ++c) sdy[c] += ar[taps * C + c];
+  return static_cast<int64_t>(wasm_i32x4_extract_lane(hits, 0)) + wasm_i32x4_extract_lane(hits, 1) +
+         wasm_i32x4_extract_lane(hits, 2) + wasm_i32x4_extract_lane(hits, 3);
+}
+
 // Channel counts that are not a multiple of 4 take the .inc loops.
 
 void PoolRowAny(const ConvGeom& g, const float* x, const BnAffine& a, float* y, int32_t* argmax, int64_t row) {
@@ -253,6 +382,28 @@ void PoolDxAny(const ConvGeom& g, const float* dy, const float* y, const int32_t
   }
 }
 
+int64_t PoolFilterSumsAny(const ConvGeom& cv, const float* input, const ConvGeom& g, const float* dy,
+                          const float* y, const int32_t* argmax, int64_t row0, int64_t row1, float* scratch,
+                          double* sdy, double* su) {
+  const int64_t taps = cv.k_h * cv.k_w * cv.in_c;
+  if (g.in_c % 4 != 0) {
+    return BatchNormReluRowsWasmLoops().pool_filter_sums(cv, input, g, dy, y, argmax, row0, row1, scratch, sdy, su);
+  }
+  // Each row alone, as the .inc sums them: a row the vector path does not take goes there.
+  thread_local std::vector<float> cands;
+  thread_local std::vector<Winners> win;
+  if (cands.size() < static_cast<size_t>(g.out_w * taps * 4)) cands.resize(static_cast<size_t>(g.out_w * taps * 4));
+  if (win.size() < static_cast<size_t>(g.out_w)) win.resize(static_cast<size_t>(g.out_w));
+  int64_t hits = 0;
+  for (int64_t row = row0; row < row1; ++row) {
+    hits += Whole2x2(g, row)
+                ? FilterSumsRow4(cv, input, g, dy, y, argmax, row, scratch, cands.data(), win.data(), sdy, su)
+                : BatchNormReluRowsWasmLoops().pool_filter_sums(cv, input, g, dy, y, argmax, row, row + 1, scratch,
+                                                                sdy, su);
+  }
+  return hits;
+}
+
 }  // namespace
 
 BatchNormReluRows BatchNormReluRowsWasm() {
@@ -260,6 +411,7 @@ BatchNormReluRows BatchNormReluRowsWasm() {
   rows.pool_row = PoolRowAny;
   rows.pool_sums = PoolSumsAny;
   rows.pool_dx = PoolDxAny;
+  rows.pool_filter_sums = PoolFilterSumsAny;
   return rows;
 }
 

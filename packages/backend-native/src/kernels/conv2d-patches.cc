@@ -86,17 +86,20 @@ void PatchColumns::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, 
   const ConvGeom& g = g_;
   // Per pixel of this k block, computed once for all slivers: where its
   // window starts and which image it is in.
+  // run: how many pixels from this one on lie along its output row, in this block.
   thread_local std::vector<int64_t> pixel;
-  pixel.resize(static_cast<size_t>(3 * kc));
+  pixel.resize(static_cast<size_t>(4 * kc));
   int64_t* base_h = pixel.data();
   int64_t* base_w = base_h + kc;
   int64_t* image = base_w + kc;
+  int64_t* run = image + kc;
   {
     int64_t ow = k0 % g.out_w, oh = (k0 / g.out_w) % g.out_h, n = k0 / (g.out_w * g.out_h);
     for (int64_t k = 0; k < kc; ++k) {
       base_h[k] = oh * g.stride_h - g.pad_top;
       base_w[k] = ow * g.stride_w - g.pad_left;
       image[k] = n * g.in_h * g.in_w * g.in_c;
+      run[k] = std::min(g.out_w - ow, kc - k);
       if (++ow == g.out_w) {
         ow = 0;
         if (++oh == g.out_h) {
@@ -121,15 +124,30 @@ void PatchColumns::Pack(int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, 
     bool one_tap = h == mr && chan[h - 1] - chan[0] == h - 1;
     for (int64_t r = 1; r < h && one_tap; ++r) one_tap = off_h[r] == off_h[0] && off_w[r] == off_w[0];
     if (one_tap) {
+      // A run of pixels along an output row reads x at one input row, stride_w
+      // pixels apart: the columns inside the image are found once per run, and
+      // the copies between them need no checks.
       const float* x0 = x_ + chan[0];
-      for (int64_t k = 0; k < kc; ++k) {
-        const int64_t ih = base_h[k] + off_h[0], iw = base_w[k] + off_w[0];
+      const int64_t sw = g.stride_w, step = sw * g.in_c;
+      for (int64_t k = 0; k < kc;) {
+        const int64_t len = run[k], ih = base_h[k] + off_h[0], iw0 = base_w[k] + off_w[0];
         float* dk = d + k * mr;
-        if (ih >= 0 && ih < g.in_h && iw >= 0 && iw < g.in_w) {
-          CopyFloats(dk, x0 + image[k] + (ih * g.in_w + iw) * g.in_c, mr);
-        } else {
-          ZeroFloats(dk, mr);
+        int64_t lo = len, hi = len;
+        if (ih >= 0 && ih < g.in_h) {
+          lo = iw0 >= 0 ? 0 : std::min(len, (-iw0 + sw - 1) / sw);
+          hi = iw0 > g.in_w - 1 ? lo : std::max(lo, std::min(len, (g.in_w - 1 - iw0) / sw + 1));
         }
+        if (lo > 0) ZeroFloats(dk, lo * mr);
+        if (hi > lo) {
+          const float* src = x0 + image[k] + (ih * g.in_w + iw0 + lo * sw) * g.in_c;
+          if (mr == 4) {
+            for (int64_t q = lo; q < hi; ++q, src += step) CopyFloats(dk + q * 4, src, 4);
+          } else {
+            for (int64_t q = lo; q < hi; ++q, src += step) CopyFloats(dk + q * mr, src, mr);
+          }
+        }
+        if (len > hi) ZeroFloats(dk + hi * mr, (len - hi) * mr);
+        k += len;
       }
       continue;
     }
