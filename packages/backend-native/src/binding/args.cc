@@ -45,11 +45,8 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
     Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
   }
   const napi_env env = info.Env();
-  begin_.resize(count + 1);
-  elements_.reserve(64);
-  numbers_.reserve(64);
   for (size_t i = 0; i < count; ++i) {
-    begin_[i] = static_cast<uint32_t>(elements_.size());
+    begin_.push_back(static_cast<uint32_t>(elements_.size()));
     if (!info[i].IsArray()) continue;
     Napi::Array arr = info[i].As<Napi::Array>();
     // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
@@ -67,7 +64,7 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
       numbers_.push_back(std::nan(""));
     }
   }
-  begin_[count] = static_cast<uint32_t>(elements_.size());
+  begin_.push_back(static_cast<uint32_t>(elements_.size()));
 }
 
 void Args::Fail(bool range, const std::string& what) const { throw ArgError(range, std::string(fn_) + ": " + what); }
@@ -159,7 +156,7 @@ Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, i
       std::ostringstream got;
       got << d;
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
-                     ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(elements_[begin_[i] + k])) + ".");
+                     ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(Napi::Value(info_.Env(), elements_[begin_[i] + k]))) + ".");
     }
     dims[k] = static_cast<int64_t>(d);
   }

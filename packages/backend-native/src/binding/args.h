@@ -44,6 +44,28 @@ using Dims = std::vector<int64_t>;
 
 class AsyncStaging;
 
+// An append-only list of trivially copyable values, the first N inline (left
+// uninitialised until appended), the rest on the heap.
+template <class T, size_t N>
+class InlineList {
+ public:
+  void push_back(T v) {
+    if (size_ < N) {
+      inline_[size_] = v;
+    } else {
+      heap_.push_back(v);
+    }
+    ++size_;
+  }
+  T operator[](size_t i) const { return i < N ? inline_[i] : heap_[i - N]; }
+  size_t size() const { return size_; }
+
+ private:
+  T inline_[N];
+  std::vector<T> heap_;
+  size_t size_ = 0;
+};
+
 // The call being checked: function name and arguments, for the messages.
 // With `staging` (an async call), Float32 hands out a copy of the input and
 // Output memory of the call's own, copied back when it is done (staging.h).
@@ -86,10 +108,12 @@ class Args {
   // begin_[i + 1]) of one flat list (a few allocations per call, not one per
   // array), each with its number value (NaN if it is not a number), read in
   // the same pass: each N-API call costs tens of nanoseconds, and a
-  // convolution passes about fifty elements.
-  std::vector<Napi::Value> elements_;
-  std::vector<double> numbers_;
-  std::vector<uint32_t> begin_;
+  // convolution passes about fifty elements. Held inline up to a size no
+  // entry exceeds (heap past it): three heap lists per call cost as much as
+  // a batch of one's kernel.
+  InlineList<napi_value, 64> elements_;
+  InlineList<double, 64> numbers_;
+  InlineList<uint32_t, 32> begin_;
 };
 
 // Product of dims with overflow detection (throws a RangeError naming fn and name).
