@@ -6,7 +6,9 @@
 
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -40,7 +42,48 @@ struct I32 {
   operator check::ArrayView() const { return {name, data, length}; }
 };
 
-using Dims = std::vector<int64_t>;
+// A shape or another short list of integers: up to kInline entries inline, the heap past them. A
+// call reads a few of these, and a std::vector per shape was one heap allocation more per call.
+class Dims {
+ public:
+  static constexpr size_t kInline = 20;  // rank 16 and the 17 numbers of a window's geometry
+  Dims() = default;
+  explicit Dims(size_t n) : n_(n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  Dims(std::initializer_list<int64_t> values) : Dims(values.size()) {
+    size_t k = 0;
+    for (int64_t v : values) data()[k++] = v;
+  }
+  // Copies only the entries in use (the rest of the inline array is never read).
+  Dims(const Dims& other) : heap_(other.heap_), n_(other.n_) {
+    if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
+  }
+  Dims& operator=(const Dims& other) {
+    heap_ = other.heap_;
+    n_ = other.n_;
+    if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
+    return *this;
+  }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  int64_t* data() { return n_ > kInline ? heap_.data() : inline_; }
+  const int64_t* data() const { return n_ > kInline ? heap_.data() : inline_; }
+  int64_t& operator[](size_t i) { return data()[i]; }
+  int64_t operator[](size_t i) const { return data()[i]; }
+  int64_t back() const { return data()[n_ - 1]; }
+  const int64_t* begin() const { return data(); }
+  const int64_t* end() const { return data() + n_; }
+  bool operator==(const Dims& other) const { return n_ == other.n_ && std::equal(begin(), end(), other.begin()); }
+  bool operator!=(const Dims& other) const { return !(*this == other); }
+  // For the kernels that take their dimensions as a vector (transpose, reduce).
+  std::vector<int64_t> ToVector() const { return std::vector<int64_t>(begin(), end()); }
+
+ private:
+  int64_t inline_[kInline];
+  std::vector<int64_t> heap_;
+  size_t n_ = 0;
+};
 
 class AsyncStaging;
 
