@@ -3,6 +3,8 @@
 // Each call in its own tidy (outputs go back to the pool, as in predict); the kernels are
 // interleaved round by round; prints the first quartile and median of the rounds, in µs per call,
 // on the process's CPU clock (1 thread). ROOT=<another checkout> times that checkout's build (A/B).
+// SET=mlp times the MLP's kernels instead (dense 784 -> 100 and 100 -> 100 without bias, batch
+// norm and sigmoid on [1,100], the 100 -> 10 softmax head), through core's ops as layers calls them.
 import { fileURLToPath } from 'node:url';
 
 const root = process.env.ROOT ?? fileURLToPath(new URL('../../..', import.meta.url));
@@ -17,7 +19,18 @@ const o = { strides: [1, 1], padding: 'same', dilations: [1, 1], pool: { poolSiz
 const x = T([1, 28, 28, 1]), k1 = T([3, 3, 1, 32]), a2 = T([1, 14, 14, 32]), k2 = T([3, 3, 32, 64]);
 const f = T([1, 3136]), dk = T([3136, 10]), db = T([10]), l = T([1, 10]);
 const p1 = P(32), p2 = P(64);
-const cases = {
+const { ops } = await import(`${root}/packages/core/dist/index.js`);
+const h = T([1, 100]), w1 = T([784, 100]), w2 = T([100, 100]), w3 = T([100, 10]), x784 = T([1, 784]), p100 = P(100);
+const mlp = {
+  'ops.matMul [1,784] x [784,100]': () => ops.matMul(x784, w1),
+  'ops.matMul [1,100] x [100,100]': () => ops.matMul(h, w2),
+  'ops.batchNormInference [1,100]': () => ops.batchNormInference(h, p100),
+  'ops.sigmoid [1,100]': () => ops.sigmoid(h),
+  'ops.matMul [1,100] x [100,10]': () => ops.matMul(h, w3),
+  'ops.biasAdd [1,10]': () => ops.biasAdd(l, db),
+  'ops.softmax [1,10]': () => ops.softmax(l),
+};
+const cases = process.env.SET === 'mlp' ? mlp : {
   'conv2dBatchNormRelu [1,28,28,1] -> 32, pool': () => be.conv2dBatchNormRelu(x, k1, p1, o),
   'conv2dBatchNormRelu [1,14,14,32] -> 64, pool': () => be.conv2dBatchNormRelu(a2, k2, p2, o),
   'matMul [1,3136] x [3136,10]': () => be.matMul(f, dk),

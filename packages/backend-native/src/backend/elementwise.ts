@@ -15,24 +15,29 @@ type ElementwiseKernels = Pick<
 
 export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
   const kernels: Partial<ElementwiseKernels> = {};
+  // Each entry is looked up once: a lookup by name inside the shared closure saw
+  // every name at one site (a megamorphic load per call).
   for (const name of UNARY) {
+    const run = addon[name];
     kernels[name] = validated(name, (x: Tensor) => {
       const y = outputF32(x.size);
-      addon[name](x.data, y);
+      run(x.data, y);
       return makeTensor(y, x.shape);
     });
   }
   for (const name of GRADS) {
+    const run = addon[name];
     kernels[name] = validated(name, (dy: Tensor, y: Tensor) => {
       const dx = outputF32(dy.size);
-      addon[name](dy.data, y.data, dx);
+      run(dy.data, y.data, dx);
       return makeTensor(dx, dy.shape);
     });
   }
   for (const name of BINARY) {
+    const run = addon[name];
     kernels[name] = validated(name, (a: Tensor, b: Tensor) => {
       const out = outputF32(a.size);
-      addon[name](a.data, b.data, out);
+      run(a.data, b.data, out);
       return makeTensor(out, a.shape);
     });
   }
@@ -41,14 +46,22 @@ export function elementwiseKernels(addon: FullAddon): ElementwiseKernels {
     addScalar: validated('addScalar', (x: Tensor, s: number) => unaryWith(x, (y) => addon.addScalar(x.data, s, y))),
     mulScalar: validated('mulScalar', (x: Tensor, s: number) => unaryWith(x, (y) => addon.mulScalar(x.data, s, y))),
     clip: validated('clip', (x: Tensor, min: number, max: number) => unaryWith(x, (y) => addon.clip(x.data, min, max, y))),
-    biasAdd: validated('biasAdd', (x: Tensor, bias: Tensor) => unaryWith(x, (y) => addon.biasAdd(x.data, x.shape, bias.data, y))),
+    biasAdd: validated('biasAdd', (x: Tensor, bias: Tensor) => {
+      const y = outputF32(x.size);
+      addon.biasAdd(x.data, x.shape, bias.data, y);
+      return makeTensor(y, x.shape);
+    }),
     biasGrad: validated('biasGrad', (dy: Tensor) => {
       const c = dy.shape[dy.rank - 1];
       const out = outputF32(c);
       addon.biasGrad(dy.data, dy.shape, out);
       return makeTensor(out, [c]);
     }),
-    softmax: validated('softmax', (x: Tensor) => unaryWith(x, (y) => addon.softmax(x.data, x.shape, y))),
+    softmax: validated('softmax', (x: Tensor) => {
+      const y = outputF32(x.size);
+      addon.softmax(x.data, x.shape, y);
+      return makeTensor(y, x.shape);
+    }),
     softmaxBackward: validated('softmaxBackward', (dy: Tensor, y: Tensor) =>
       unaryWith(dy, (dx) => addon.softmaxBackward(dy.data, y.data, dy.shape, dx)),
     ),

@@ -46,15 +46,9 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
     Fail(false, "expects " + std::to_string(count) + " arguments, received " + std::to_string(info.Length()) + ".");
   }
   const napi_env env = info.Env();
-  begin_.resize(count + 1);
   for (size_t i = 0; i < count; ++i) {
-    begin_[i] = static_cast<uint32_t>(elements_.size());
+    begin_.push_back(static_cast<uint32_t>(elements_.size()));
     if (!info[i].IsArray()) continue;
-    // Reserved at the first array: calls passing only typed arrays (the TS wrappers' shapes) allocate nothing here.
-    if (elements_.capacity() == 0) {
-      elements_.reserve(64);
-      numbers_.reserve(64);
-    }
     Napi::Array arr = info[i].As<Napi::Array>();
     // Shapes, strides and geometry have at most 17 entries; one more shows a wrong rank.
     const uint32_t length = arr.Length(), n = std::min<uint32_t>(length, kMaxArrayRead);
@@ -71,7 +65,7 @@ Args::Args(const Napi::CallbackInfo& info, const char* fn, size_t count, AsyncSt
       numbers_.push_back(std::nan(""));
     }
   }
-  begin_[count] = static_cast<uint32_t>(elements_.size());
+  begin_.push_back(static_cast<uint32_t>(elements_.size()));
 }
 
 void Args::Fail(bool range, const std::string& what) const { throw ArgError(range, std::string(fn_) + ": " + what); }
@@ -164,7 +158,7 @@ size_t Args::ShapeInto(size_t i, const char* name, size_t min_rank, size_t max_r
       std::ostringstream got;
       got << d;
       Fail(true, std::string(name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(min_dim) +
-                     ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(elements_[begin_[i] + k])) + ".");
+                     ", 2147483647], received " + (typed != nullptr ? got.str() : Describe(Napi::Value(info_.Env(), elements_[begin_[i] + k]))) + ".");
     }
     out[k] = static_cast<int64_t>(d);
   }
@@ -172,8 +166,10 @@ size_t Args::ShapeInto(size_t i, const char* name, size_t min_rank, size_t max_r
 }
 
 Dims Args::Shape(size_t i, const char* name, size_t min_rank, size_t max_rank, int64_t min_dim) const {
-  Dims dims(std::max<size_t>(max_rank, 1));
-  dims.resize(ShapeInto(i, name, min_rank, max_rank, min_dim, dims.data()));
+  Dims room(std::max<size_t>(max_rank, 1));
+  const size_t n = ShapeInto(i, name, min_rank, max_rank, min_dim, room.data());
+  Dims dims(n);
+  std::copy(room.data(), room.data() + n, dims.data());
   return dims;
 }
 
@@ -277,6 +273,13 @@ void RequireDisjoint(const Args& args, const F32& a, const F32& b) {
   // origin: the caller's memory (an async call's a.data is its own copy).
   check::Failure f;
   if (!check::Disjoint(a.name, a.origin, a.length, b.name, b.origin, b.length, &f)) args.Fail(f);
+}
+
+void RequireAllDisjoint(const Args& args, std::initializer_list<F32> outputs, std::initializer_list<F32> inputs) {
+  for (const F32* out = outputs.begin(); out != outputs.end(); ++out) {
+    for (const F32& in : inputs) RequireDisjoint(args, *out, in);
+    for (const F32* other = out + 1; other != outputs.end(); ++other) RequireDisjoint(args, *out, *other);
+  }
 }
 
 }  // namespace bw

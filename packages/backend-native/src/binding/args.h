@@ -6,6 +6,7 @@
 
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
@@ -41,9 +42,72 @@ struct I32 {
   operator check::ArrayView() const { return {name, data, length}; }
 };
 
-using Dims = std::vector<int64_t>;
+// A shape or another short list of integers: up to kInline entries inline, the heap past them. A
+// call reads a few of these, and a std::vector per shape was one heap allocation more per call.
+class Dims {
+ public:
+  static constexpr size_t kInline = 20;  // rank 16 and the 17 numbers of a window's geometry
+  Dims() = default;
+  explicit Dims(size_t n) : n_(n) {
+    if (n > kInline) heap_.resize(n);
+  }
+  Dims(std::initializer_list<int64_t> values) : Dims(values.size()) {
+    size_t k = 0;
+    for (int64_t v : values) data()[k++] = v;
+  }
+  // Copies only the entries in use (the rest of the inline array is never read).
+  Dims(const Dims& other) : heap_(other.heap_), n_(other.n_) {
+    if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
+  }
+  Dims& operator=(const Dims& other) {
+    heap_ = other.heap_;
+    n_ = other.n_;
+    if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
+    return *this;
+  }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  int64_t* data() { return n_ > kInline ? heap_.data() : inline_; }
+  const int64_t* data() const { return n_ > kInline ? heap_.data() : inline_; }
+  int64_t& operator[](size_t i) { return data()[i]; }
+  int64_t operator[](size_t i) const { return data()[i]; }
+  int64_t back() const { return data()[n_ - 1]; }
+  const int64_t* begin() const { return data(); }
+  const int64_t* end() const { return data() + n_; }
+  bool operator==(const Dims& other) const { return n_ == other.n_ && std::equal(begin(), end(), other.begin()); }
+  bool operator!=(const Dims& other) const { return !(*this == other); }
+  // For the kernels that take their dimensions as a vector (transpose, reduce).
+  std::vector<int64_t> ToVector() const { return std::vector<int64_t>(begin(), end()); }
+
+ private:
+  int64_t inline_[kInline];
+  std::vector<int64_t> heap_;
+  size_t n_ = 0;
+};
 
 class AsyncStaging;
+
+// An append-only list of trivially copyable values, the first N inline (left
+// uninitialised until appended), the rest on the heap.
+template <class T, size_t N>
+class InlineList {
+ public:
+  void push_back(T v) {
+    if (size_ < N) {
+      inline_[size_] = v;
+    } else {
+      heap_.push_back(v);
+    }
+    ++size_;
+  }
+  T operator[](size_t i) const { return i < N ? inline_[i] : heap_[i - N]; }
+  size_t size() const { return size_; }
+
+ private:
+  T inline_[N];
+  std::vector<T> heap_;
+  size_t size_ = 0;
+};
 
 // The call being checked: function name and arguments, for the messages.
 // With `staging` (an async call), Float32 hands out a copy of the input and
@@ -91,10 +155,12 @@ class Args {
   // begin_[i + 1]) of one flat list (a few allocations per call, not one per
   // array), each with its number value (NaN if it is not a number), read in
   // the same pass: each N-API call costs tens of nanoseconds, and a
-  // convolution passes about fifty elements.
-  std::vector<Napi::Value> elements_;
-  std::vector<double> numbers_;
-  std::vector<uint32_t> begin_;
+  // convolution passes about fifty elements. Held inline up to a size no
+  // entry exceeds (heap past it): three heap lists per call cost as much as
+  // a batch of one's kernel.
+  InlineList<napi_value, 64> elements_;
+  InlineList<double, 64> numbers_;
+  InlineList<uint32_t, 32> begin_;
 };
 
 // Product of dims with overflow detection (throws a RangeError naming fn and name).
@@ -108,6 +174,9 @@ void RequireLength(const Args& args, const F32& a, int64_t length);
 // Output arrays must not overlap any input (or each other): kernels read
 // inputs while writing outputs, so aliasing would corrupt results.
 void RequireDisjoint(const Args& args, const F32& a, const F32& b);
+// Every output apart from every input and from the other outputs. Initializer
+// lists, not vectors: two heap lists per call showed in a batch of one's profile.
+void RequireAllDisjoint(const Args& args, std::initializer_list<F32> outputs, std::initializer_list<F32> inputs);
 
 std::string FormatDims(const Dims& dims);
 

@@ -14,14 +14,6 @@
 namespace bw {
 namespace {
 
-// Lists as initializer_lists (no vector allocated per call).
-void RequireAllDisjoint(const Args& args, std::initializer_list<F32> outputs, std::initializer_list<F32> inputs) {
-  for (auto o = outputs.begin(); o != outputs.end(); ++o) {
-    for (const F32& in : inputs) RequireDisjoint(args, *o, in);
-    for (auto p = o + 1; p != outputs.end(); ++p) RequireDisjoint(args, *o, *p);
-  }
-}
-
 // argmax must not overlap any float array of the call.
 void RequireArgmaxApart(const Args& args, const I32& argmax, const std::vector<F32>& arrays) {
   const auto a0 = reinterpret_cast<uintptr_t>(argmax.data), a1 = a0 + argmax.length * 4;

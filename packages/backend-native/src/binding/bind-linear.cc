@@ -64,7 +64,7 @@ void TransposeEntry(const Napi::CallbackInfo& info, const char* fn) {
   }
   RequireLength(args, out, x.length);
   RequireDisjoint(args, out, x);
-  Transpose(dims, perm, x.data, out.data);
+  Transpose(dims.ToVector(), perm.ToVector(), x.data, out.data);
 }
 
 }  // namespace

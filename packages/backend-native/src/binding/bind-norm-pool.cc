@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 
 #include "binding/entry.h"
@@ -15,13 +16,6 @@ namespace {
 std::pair<int64_t, int64_t> RowsChannels(const Args& args, const F32& x, const Dims& dims, const char* name) {
   RequireCount(args, x, dims, name);
   return {x.length / dims.back(), dims.back()};
-}
-
-void RequireAllDisjoint(const Args& args, const std::vector<F32>& outputs, const std::vector<F32>& inputs) {
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    for (const F32& in : inputs) RequireDisjoint(args, outputs[i], in);
-    for (size_t j = i + 1; j < outputs.size(); ++j) RequireDisjoint(args, outputs[i], outputs[j]);
-  }
 }
 
 Work Training(const Napi::CallbackInfo& info, const char* fn, AsyncStaging* staging) {

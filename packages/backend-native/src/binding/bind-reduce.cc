@@ -28,7 +28,7 @@ void RunReduce(const Napi::CallbackInfo& info, const char* fn, ReduceKind kind) 
   for (size_t k = 0; k < dims.size(); ++k) kept *= reduced[k] ? 1 : dims[k];
   RequireLength(args, out, kept);
   RequireDisjoint(args, out, x);
-  Reduce(kind, dims, reduced, x.data, out.data);
+  Reduce(kind, dims.ToVector(), reduced, x.data, out.data);
 }
 
 void ArgMaxEntry(const Napi::CallbackInfo& info, const char* fn) {

@@ -16,6 +16,8 @@ struct BatchNormRows {
   // y = ((x - center) - center_lo) * scale + shift.
   void (*scale_shift)(const float* x, int64_t n, int64_t channels, const float* center, const float* center_lo,
                       const float* scale, const float* shift, float* y);
+  // scale = gamma / sqrt(variance + epsilon) per channel, in float64 (inference's fold).
+  void (*inference_scale)(const float* gamma, const float* variance, int64_t channels, double epsilon, float* scale);
   // sdy += dy, sdx += dy * (x - mean), per channel.
   void (*backward_sums)(const float* dy, const float* x, int64_t n, int64_t channels, const float* mean, double* sdy,
                         double* sdx);

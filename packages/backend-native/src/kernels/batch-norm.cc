@@ -103,11 +103,22 @@ void BatchNormTraining(int64_t rows, int64_t channels, const float* x, const flo
 void BatchNormInference(int64_t rows, int64_t channels, const float* x, const float* mean, const float* variance,
                         const float* gamma, const float* beta, double epsilon, float* y) {
   // Folded per channel once: scale = gamma / sqrt(var + eps), then one fused pass.
-  std::vector<float> scale(channels), zero(channels, 0.0f);
-  for (int64_t c = 0; c < channels; ++c) {
-    scale[c] = static_cast<float>(static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon));
+  // Up to kStackChannels on the stack: at a batch of one the two heap
+  // allocations cost about as much as the pass itself.
+  constexpr int64_t kStackChannels = 1024;
+  float stack_scale[kStackChannels], stack_zero[kStackChannels];
+  std::vector<float> heap_scale, heap_zero;
+  float* scale = stack_scale;
+  float* zero = stack_zero;
+  if (channels > kStackChannels) {
+    heap_scale.resize(static_cast<size_t>(channels));
+    heap_zero.resize(static_cast<size_t>(channels));
+    scale = heap_scale.data();
+    zero = heap_zero.data();
   }
-  ScaleShift(rows, channels, x, mean, zero.data(), scale.data(), beta, y);
+  std::fill(zero, zero + channels, 0.0f);
+  Kernels().batch_norm_rows.inference_scale(gamma, variance, channels, epsilon, scale);
+  ScaleShift(rows, channels, x, mean, zero, scale, beta, y);
 }
 
 void BatchNormBackwardCoefficients(int64_t rows, int64_t channels, int64_t chunks, const double* sums,

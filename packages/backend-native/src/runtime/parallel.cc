@@ -4,7 +4,7 @@
 
 namespace bw {
 
-void ParallelRanges(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn, bool last_first) {
+void ParallelRangesSplit(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn, bool last_first) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
   const int64_t pieces = (n + grain - 1) / grain;
