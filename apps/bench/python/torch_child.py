@@ -247,7 +247,7 @@ class Child:
                 break
             run()
             calls += 1
-        count = int(req.get("calls", 1))
+        count = max(1, int(req.get("calls", 1)))
         start = now_ms()
         for _ in range(count):
             run()

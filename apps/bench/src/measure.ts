@@ -90,7 +90,7 @@ function now(): number {
 
 /** Calls in one timed run of a call that took `estimateMs` (see MeasureOptions.sampleMs). */
 export function callsPerSample(estimateMs: number | undefined, options: MeasureOptions): number {
-  if (estimateMs === undefined || options.sampleMs <= 0 || estimateMs >= options.sampleMs) return 1;
+  if (estimateMs === undefined || !(options.sampleMs > 0) || estimateMs >= options.sampleMs) return 1;
   return Math.min(MAX_CALLS_PER_SAMPLE, Math.ceil(options.sampleMs / Math.max(estimateMs, 1e-3)));
 }
 

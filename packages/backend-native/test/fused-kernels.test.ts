@@ -94,6 +94,8 @@ describe('native conv2dBatchNormRelu', () => {
         // packages/conformance/src/cases/fused.ts), scaled by batch norm's largest |scale|.
         const scale = Math.max(...Array.from(params.gamma.data, (g, i) => Math.abs(g) / Math.sqrt(params.variance.data[i]! + 1e-3)));
         expectTensorClose(fused, chain, c.name, 1e-5, 3 * 9 * c.f[2] * 2e-7 * scale);
+        // And the F(4x4) tiles ran: F(2x2) alone would give the chain's bits.
+        expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(false);
       } else {
         expect(Buffer.from(fused.data.buffer, fused.data.byteOffset, fused.data.byteLength).equals(Buffer.from(chain.data.buffer, chain.data.byteOffset, chain.data.byteLength))).toBe(true);
       }
@@ -102,9 +104,9 @@ describe('native conv2dBatchNormRelu', () => {
 });
 
 describe('native conv2dBatchNormRelu: an image has the same bits alone as in a batch', () => {
-  // [1,14,14,32] -> 64 with a 2x2 pool is 49 Winograd tiles: alone, the 49th
-  // is a last sliver of one tile (the row kernel); as image 0 of three it is
-  // one row of a full 12-row microkernel tile.
+  // [1,14,14,32] -> 64 with a 2x2 pool: F(4x4) tiles, the corner tile and 12
+  // F(2x2) tiles, chosen by position (and the ISA's MR) only; in a batch of
+  // three the tiles of image 0 share microkernel calls with image 1's.
   it('Winograd, 2x2 pool, 49 tiles an image', () => {
     const x = randn([3, 14, 14, 32], 11), f = randn([3, 3, 32, 64], 12);
     const params = { mean: randn([64], 13), variance: randn([64], 14, 0.2, 1), gamma: randn([64], 15), beta: randn([64], 16), epsilon: 1e-3 };

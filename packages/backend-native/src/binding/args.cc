@@ -211,11 +211,13 @@ bool Args::Boolean(size_t i, const char* name) const {
 std::string Args::OneOf(size_t i, const char* name, std::initializer_list<const char*> allowed) const {
   const Napi::Value v = info_[i];
   if (v.IsString()) {
-    // One N-API call into a small buffer, no std::string per allowed value: a
-    // longer string cannot be one of them (they are shorter than the buffer).
-    char buf[32];
+    // One N-API call into a small buffer, no std::string per allowed value.
+    // N-API cuts a longer string at a whole UTF-8 character, so up to 3 bytes
+    // short of the buffer: only a length of at most 31 bytes (every allowed
+    // value's bound) can be the whole string.
+    char buf[64];
     size_t length = 0;
-    if (napi_get_value_string_utf8(info_.Env(), v, buf, sizeof(buf), &length) == napi_ok && length + 1 < sizeof(buf)) {
+    if (napi_get_value_string_utf8(info_.Env(), v, buf, sizeof(buf), &length) == napi_ok && length <= 31) {
       for (const char* a : allowed) {
         // Compared with its length: a string with a NUL inside matches none.
         if (std::strlen(a) == length && std::memcmp(a, buf, length) == 0) return a;

@@ -60,6 +60,7 @@ class Dims {
     if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
   }
   Dims& operator=(const Dims& other) {
+    if (this == &other) return *this;
     heap_ = other.heap_;
     n_ = other.n_;
     if (n_ <= kInline) std::copy(other.inline_, other.inline_ + n_, inline_);
@@ -80,7 +81,7 @@ class Dims {
   std::vector<int64_t> ToVector() const { return std::vector<int64_t>(begin(), end()); }
 
  private:
-  int64_t inline_[kInline];
+  int64_t inline_[kInline] = {};  // zeros, as std::vector's: no entry is ever read unset
   std::vector<int64_t> heap_;
   size_t n_ = 0;
 };

@@ -151,9 +151,7 @@ void Conv2dBatchNormRelu(const ConvGeom& g, const float* x, const float* f, cons
   thread_local std::vector<float> scale, zero;
   scale.resize(static_cast<size_t>(O));
   zero.assign(static_cast<size_t>(O), 0.0f);
-  for (int64_t c = 0; c < O; ++c) {
-    scale[c] = static_cast<float>(static_cast<double>(gamma[c]) / std::sqrt(static_cast<double>(variance[c]) + epsilon));
-  }
+  Kernels().batch_norm_rows.inference_scale(gamma, variance, O, epsilon, scale.data());
   const BnAffine a{mean, zero.data(), scale.data(), beta};
   const BatchNormReluRows& k = Kernels().bn_relu_rows;
   if (PoolsInRegisters(g, pool)) {
