@@ -76,7 +76,10 @@ function common(cmd: Command): Command {
     .option('--no-write', 'print only; write no files');
 }
 
-const commandLine = () => ['pnpm bench', ...process.argv.slice(2)].join(' ');
+/** Settings from the environment that change what is measured, written before the command (e.g. native held to AVX2). */
+const MEASURED_ENV = ['BATCHWISE_ISA', 'BATCHWISE_NUM_THREADS', 'CLOCK'] as const;
+const commandLine = () =>
+  [...MEASURED_ENV.filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]}`), 'pnpm bench', ...process.argv.slice(2)].join(' ');
 
 async function run(name: string, flags: CommonFlags, runners: [PartName, PartRunner][], noPeak?: string): Promise<void> {
   const { runBench } = await import('../run/run.js');
