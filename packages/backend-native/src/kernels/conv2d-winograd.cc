@@ -29,6 +29,21 @@ constexpr int64_t kBigBlockTiles = 12;
 // the sixteen positions an input or output transform reads or writes for one
 // tile all fell into one L1 set, more lines than its ways.
 int64_t PositionStride(int64_t channels) { return kBlockTiles * channels + 16; }
+// Per-thread transform scratch for `positions` positions (16 for F(2x2), 36 for F(4x4)):
+// transformed inputs v, products m, and one output row `sink` for pixels past the
+// output. One set for every caller on the thread: none runs inside another while it uses it.
+struct TransformScratch {
+  float* v;
+  float* m;
+  float* sink;
+};
+TransformScratch ThreadScratch(int64_t positions, int64_t C, int64_t O) {
+  thread_local std::vector<float> v, m, sink;
+  v.resize(static_cast<size_t>(positions * PositionStride(C)));
+  m.resize(static_cast<size_t>(positions * PositionStride(O)));
+  sink.resize(static_cast<size_t>(O));
+  return {v.data(), m.data(), sink.data()};
+}
 // The same for the transformed filter's positions (slivers x C x NR floats each).
 int64_t FilterStride(int64_t slivers, int64_t C, int64_t nr) { return slivers * C * nr + 16; }
 // Below these the transforms cost more than the products they save.
@@ -186,13 +201,7 @@ void WinogradRows::Rows(int64_t i0, int64_t rows, float* dst) const {
   const int64_t first = (i0 / per_image) * tiles_h_ + (i0 % per_image) / g.out_w / 2;
   const int64_t last = ((p_end - 1) / per_image) * tiles_h_ + ((p_end - 1) % per_image) / g.out_w / 2;
   const int64_t total = (last - first + 1) * tiles_w_;
-  thread_local std::vector<float> v_store, m_store, sink_store;
-  v_store.resize(static_cast<size_t>(16 * PositionStride(C)));
-  m_store.resize(static_cast<size_t>(16 * PositionStride(O)));
-  sink_store.resize(static_cast<size_t>(O));
-  float* v = v_store.data();
-  float* m = m_store.data();
-  float* sink = sink_store.data();
+  const auto [v, m, sink] = ThreadScratch(16, C, O);
   const WinogradTransforms& transforms = Kernels().winograd;
   int64_t id[kBlockTiles];
   for (int64_t t0 = 0; t0 < total; t0 += kBlockTiles) {
@@ -242,13 +251,8 @@ void WinogradRows::PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int6
                                   const WinogradBnCoeffs& k, float* y) const {
   const ConvGeom& g = g_;
   const int64_t C = g.in_c, O = g.out_c, per_row = l.big_w / 2;
-  thread_local std::vector<float> v_store, m_store, sink_store;
-  v_store.resize(static_cast<size_t>(36 * PositionStride(C)));
-  m_store.resize(static_cast<size_t>(36 * PositionStride(O)));
-  // The corner tile's three pooled pixels past the output.
-  sink_store.resize(static_cast<size_t>(O));
-  float* v = v_store.data();
-  float* m = m_store.data();
+  // sink: the corner tile's three pooled pixels past the output.
+  const auto [v, m, sink] = ThreadScratch(36, C, O);
   const WinogradTransforms& transforms = Kernels().winograd;
   // Big unit q: image n, tile (bh, bw), covering pooled pixels 2bh..2bh+1 x 2bw..2bw+1.
   const auto tile = [&](int64_t q, int64_t* n, int64_t* bh, int64_t* bw) {
@@ -257,23 +261,21 @@ void WinogradRows::PooledBigTiles(int64_t b0, int64_t b1, int64_t pooled_h, int6
     *bh = per_row > 0 && r < l.bigs - (l.corner ? 1 : 0) ? r / per_row : l.big_h / 2;
     *bw = per_row > 0 && r < l.bigs - (l.corner ? 1 : 0) ? r % per_row : l.big_w / 2;
   };
-  int64_t id[kBigBlockTiles];
+  int64_t id[kBigBlockTiles], ns[kBigBlockTiles], bhs[kBigBlockTiles], bws[kBigBlockTiles];
   for (int64_t t0 = b0; t0 < b1; t0 += kBigBlockTiles) {
     const int64_t count = std::min(kBigBlockTiles, b1 - t0);
     for (int64_t t = 0; t < count; ++t) {
-      int64_t n, bh, bw;
-      tile(t0 + t, &n, &bh, &bw);
-      id[t] = (n * ((g.out_h + 3) / 4) + bh) * ((g.out_w + 3) / 4) + bw;
+      tile(t0 + t, &ns[t], &bhs[t], &bws[t]);
+      id[t] = (ns[t] * ((g.out_h + 3) / 4) + bhs[t]) * ((g.out_w + 3) / 4) + bws[t];
     }
     Products(count, id, true, v, m);
     for (int64_t t = 0; t < count; ++t) {
-      int64_t n, bh, bw;
-      tile(t0 + t, &n, &bh, &bw);
+      const int64_t n = ns[t], bh = bhs[t], bw = bws[t];
       float* dst[4];
       for (int a = 0; a < 2; ++a) {
         for (int b = 0; b < 2; ++b) {
           const int64_t ph = 2 * bh + a, pw = 2 * bw + b;
-          dst[a * 2 + b] = ph < pooled_h && pw < pooled_w ? y + ((n * pooled_h + ph) * pooled_w + pw) * O : sink_store.data();
+          dst[a * 2 + b] = ph < pooled_h && pw < pooled_w ? y + ((n * pooled_h + ph) * pooled_w + pw) * O : sink;
         }
       }
       transforms.output_pool4(m + t * O, PositionStride(O), O, k, dst);
@@ -290,11 +292,9 @@ void WinogradRows::PooledTiles(int64_t u0, int64_t u1, int64_t pooled_h, int64_t
   if (u0 < bigs) PooledBigTiles(u0, std::min(u1, bigs), pooled_h, pooled_w, l, k, y);
   u0 = std::max(u0, bigs);
   if (u0 >= u1) return;
-  thread_local std::vector<float> v_store, m_store;
-  v_store.resize(static_cast<size_t>(16 * PositionStride(C)));
-  m_store.resize(static_cast<size_t>(16 * PositionStride(O)));
-  float* v = v_store.data();
-  float* m = m_store.data();
+  const TransformScratch scratch = ThreadScratch(16, C, O);
+  float* v = scratch.v;
+  float* m = scratch.m;
   const WinogradTransforms& transforms = Kernels().winograd;
   // Small unit s of image n: first the column right of the big tiles (rows
   // [0, big_h)), then the rows below them (every column; the corner last,
